@@ -1,0 +1,10 @@
+using Gateway.Storage.Schema;
+
+namespace Gateway.Storage.Entities;
+
+/// <summary>Kong's core entities (kong/constants.lua CORE_ENTITIES), parents before children.</summary>
+public static class CoreEntities
+{
+    /// <summary>The schemas, in the order the store creates and exports them.</summary>
+    public static IReadOnlyList<EntitySchema> All { get; } = [];
+}

@@ -1,0 +1,47 @@
+using System.Text.Json.Nodes;
+
+namespace Gateway.Storage.Schema;
+
+/// <summary>
+/// The schema of one entity type, as a file in Kong's kong/db/schema/entities/: its fields, its
+/// endpoint key, its cross-field checks and how the Admin API exposes it.
+/// </summary>
+public sealed record EntitySchema(string Name, IReadOnlyList<Field> Fields)
+{
+    /// <summary>The unique field the Admin API also accepts in place of the id ("name", "username").</summary>
+    public string? EndpointKey { get; init; }
+
+    /// <summary>Fields that together are unique (a plugin's name and scope).</summary>
+    public IReadOnlyList<string>? CacheKey { get; init; }
+
+    /// <summary>Cross-field checks, run once every field is valid.</summary>
+    public IReadOnlyList<EntityCheck> Checks { get; init; } = [];
+
+    /// <summary>Input-only fields expanded into real fields before validation (a service's <c>url</c>).</summary>
+    public IReadOnlyDictionary<string, Func<JsonNode, JsonObject>> Shorthands { get; init; } =
+        new Dictionary<string, Func<JsonNode, JsonObject>>();
+
+    /// <summary>The collection path of the Admin API ("key-auths" for keyauth_credentials).</summary>
+    public string AdminPath { get => field ?? Name; init; }
+
+    /// <summary>The path under the entity's parent ("key-auth" under /consumers/{c}/), when it differs.</summary>
+    public string? NestedPath { get; init; }
+
+    /// <summary>Whether the collection is served at the top level (Kong disables /targets).</summary>
+    public bool TopLevel { get; init; } = true;
+
+    /// <summary>For plugins: the field whose value selects the subschema of <see cref="SubschemaField"/>.</summary>
+    public string? SubschemaKey { get; init; }
+
+    /// <summary>For plugins: the record field whose schema the subschema supplies ("config").</summary>
+    public string? SubschemaField { get; init; }
+
+    /// <summary>Finds a field by name.</summary>
+    public Field? this[string name] => Fields.FirstOrDefault(f => f.Name == name);
+
+    /// <summary>The foreign fields, in declaration order.</summary>
+    public IEnumerable<Field> ForeignFields => Fields.Where(f => f.Type == FieldType.Foreign);
+
+    /// <summary>The unique fields other than the primary key.</summary>
+    public IEnumerable<Field> UniqueFields => Fields.Where(f => f.Unique && f.Name != "id");
+}

@@ -1,0 +1,79 @@
+using System.Text.Json.Nodes;
+
+namespace Gateway.Storage.Schema;
+
+/// <summary>
+/// One field of an entity or record schema, with Kong's attributes. Immutable: shared field types
+/// (see <see cref="Typedefs"/>) are adjusted with <c>with</c> expressions.
+/// </summary>
+public sealed record Field(string Name, FieldType Type)
+{
+    /// <summary>A missing or null value is an error ("required field missing").</summary>
+    public bool Required { get; init; }
+
+    /// <summary>The value filled in on insert when the field is absent; copied, never shared.</summary>
+    public JsonNode? Default { get; init; }
+
+    /// <summary>No two entities of the schema may hold the same value.</summary>
+    public bool Unique { get; init; }
+
+    /// <summary>Generated on insert when absent: a UUID for strings, the time for timestamps.</summary>
+    public bool Auto { get; init; }
+
+    /// <summary>For timestamps, milliseconds rather than seconds (targets use ms).</summary>
+    public bool Milliseconds { get; init; }
+
+    /// <summary>Allowed values; the error lists them.</summary>
+    public IReadOnlyList<string>? OneOf { get; init; }
+
+    /// <summary>Inclusive numeric bounds.</summary>
+    public (double Min, double Max)? Between { get; init; }
+
+    /// <summary>Numbers must be strictly greater.</summary>
+    public double? Gt { get; init; }
+
+    /// <summary>Minimum length of a string, array, set or map. Strings default to 1, as in Kong.</summary>
+    public int? LenMin { get; init; }
+
+    /// <summary>Maximum length of a string, array, set or map.</summary>
+    public int? LenMax { get; init; }
+
+    /// <summary>Strings must start with this.</summary>
+    public string? StartsWith { get; init; }
+
+    /// <summary>A last check that returns an error message, or null when the value is fine.</summary>
+    public Func<JsonNode, string?>? Custom { get; init; }
+
+    /// <summary>Element type of an array or set.</summary>
+    public Field? Elements { get; init; }
+
+    /// <summary>Key type of a map (always strings in JSON).</summary>
+    public Field? Keys { get; init; }
+
+    /// <summary>Value type of a map.</summary>
+    public Field? Values { get; init; }
+
+    /// <summary>Fields of a record.</summary>
+    public IReadOnlyList<Field>? Fields { get; init; }
+
+    /// <summary>Cross-field checks of a record.</summary>
+    public IReadOnlyList<EntityCheck>? Checks { get; init; }
+
+    /// <summary>The entity a foreign field points at ("services").</summary>
+    public string? Reference { get; init; }
+
+    /// <summary>What deleting the referenced entity does.</summary>
+    public OnDelete OnDelete { get; init; }
+
+    /// <summary>What the field means; served by <c>/schemas</c>.</summary>
+    public string? Description { get; init; }
+
+    /// <summary>Applied to a string given on input before it is stored (hashing a password).</summary>
+    public Func<string, string>? Encode { get; init; }
+
+    /// <summary>Whether the field holds a timestamp (created_at, updated_at).</summary>
+    public bool Timestamp { get; init; }
+
+    /// <summary>Whether a string must be a UUID ("expected a valid UUID").</summary>
+    public bool Uuid { get; init; }
+}
