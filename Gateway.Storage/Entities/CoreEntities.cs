@@ -6,5 +6,16 @@ namespace Gateway.Storage.Entities;
 public static class CoreEntities
 {
     /// <summary>The schemas, in the order the store creates and exports them.</summary>
-    public static IReadOnlyList<EntitySchema> All { get; } = [];
+    public static IReadOnlyList<EntitySchema> All { get; } =
+    [
+        Services.Schema,
+        Routes.Schema,
+        Consumers.Schema,
+        Plugins.Schema,
+        Upstreams.Schema,
+        Targets.Schema,
+        Certificates.Schema,
+        Snis.Schema,
+        CaCertificates.Schema,
+    ];
 }

@@ -96,7 +96,24 @@ public sealed class SchemaValidator(SchemaRegistry registry, TimeProvider time)
             return schema.Fields;
         }
 
-        return [.. schema.Fields.Select(f => f.Name == subField ? plugin.Config with { Name = subField, Required = true } : f)];
+        return [.. schema.Fields.Select(f => f.Name == subField ? plugin.Config with { Name = subField, Required = true } : ForbidScope(plugin, f))];
+    }
+
+    /// <summary>
+    /// A scope the plugin forbids (Kong's <c>typedefs.no_consumer</c> and the like, an <c>eq = null</c>
+    /// in the plugin's subschema) must be null: "value must be null".
+    /// </summary>
+    private static Field ForbidScope(PluginSchema plugin, Field field)
+    {
+        var forbidden = field.Name switch
+        {
+            "consumer" => plugin.NoConsumer,
+            "route" => plugin.NoRoute,
+            "service" => plugin.NoService,
+            _ => false,
+        };
+
+        return forbidden && field.Type == FieldType.Foreign ? field with { Custom = _ => "value must be null" } : field;
     }
 
     private JsonObject ProcessRecord(IReadOnlyList<Field> fields, JsonObject input, JsonObject? existing, ValidationErrors errors, bool topLevel)
@@ -232,7 +249,7 @@ public sealed class SchemaValidator(SchemaRegistry registry, TimeProvider time)
         switch (field.Type)
         {
             case FieldType.Integer:
-                return JsonValue.Create((long)value.GetValue<double>());
+                return JsonValue.Create((long)NumberOf(value));
             case FieldType.Set when value is JsonArray array:
                 var seen = new HashSet<string>(StringComparer.Ordinal);
                 var unique = new JsonArray();
@@ -272,7 +289,7 @@ public sealed class SchemaValidator(SchemaRegistry registry, TimeProvider time)
                     return field.Type == FieldType.Integer ? "expected an integer" : "expected a number";
                 }
 
-                var number = value.GetValue<double>();
+                var number = NumberOf(value);
                 if (field.Type == FieldType.Integer && (number != Math.Floor(number) || double.IsInfinity(number)))
                 {
                     return "expected an integer";
@@ -395,7 +412,7 @@ public sealed class SchemaValidator(SchemaRegistry registry, TimeProvider time)
                     foreignErrors.Field("id", "expected a valid UUID");
                 }
 
-                return foreignErrors.IsEmpty ? null : foreignErrors;
+                return foreignErrors.IsEmpty ? field.Custom?.Invoke(value) : foreignErrors;
 
             default:
                 return null;
@@ -434,6 +451,13 @@ public sealed class SchemaValidator(SchemaRegistry registry, TimeProvider time)
 
         return null;
     }
+
+    /// <summary>
+    /// A number node as a double, whether it was parsed from JSON or built in code (a default made
+    /// with <c>JsonValue.Create(10000L)</c> refuses <c>GetValue&lt;double&gt;</c>).
+    /// </summary>
+    private static double NumberOf(JsonNode value) =>
+        value is JsonValue v && v.TryGetValue<double>(out var d) ? d : double.Parse(value.ToJsonString(), CultureInfo.InvariantCulture);
 
     private static string Format(double number) => number.ToString(CultureInfo.InvariantCulture);
 }
