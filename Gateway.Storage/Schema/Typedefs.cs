@@ -259,17 +259,34 @@ public static partial class Typedefs
     public static string? ValidateCookieName(string name) =>
         CookieToken().IsMatch(name) ? null : $"bad cookie name '{name}', allowed characters are A-Z, a-z, 0-9, '_', and '-'";
 
-    /// <summary>Loads a PEM certificate, or null when the text is not one.</summary>
+    /// <summary>
+    /// Loads the first certificate of a PEM text (a chain is fine, as with Kong's <c>x509.new</c>),
+    /// or null when the text holds none.
+    /// </summary>
     public static X509Certificate2? LoadCertificate(string pem)
     {
-        try
+        var rest = pem.AsSpan();
+        while (PemEncoding.TryFind(rest, out var fields))
         {
-            return X509Certificate2.CreateFromPem(pem);
+            if (rest[fields.Label].SequenceEqual("CERTIFICATE"))
+            {
+                var der = new byte[fields.DecodedDataLength];
+                try
+                {
+                    return Convert.TryFromBase64Chars(rest[fields.Base64Data], der, out var written)
+                        ? X509CertificateLoader.LoadCertificate(der.AsSpan(0, written))
+                        : null;
+                }
+                catch (CryptographicException)
+                {
+                    return null;
+                }
+            }
+
+            rest = rest[fields.Location.End..];
         }
-        catch (CryptographicException)
-        {
-            return null;
-        }
+
+        return null;
     }
 
     /// <summary>The SubjectPublicKeyInfo of a PEM private (or public) key, or null when it cannot be read.</summary>
