@@ -1,0 +1,68 @@
+using System.Text.Json.Nodes;
+using Gateway.Storage.Schema;
+using static Gateway.Node.Plugins.PluginFields;
+
+namespace Gateway.Node.Plugins.HttpLog;
+
+/// <summary>The http-log plugin's config (Kong 3.9 kong/plugins/http-log/schema.lua).</summary>
+public static class HttpLogSchema
+{
+    /// <summary>Kong's http-log handler PRIORITY.</summary>
+    public const int Priority = 12;
+
+    /// <summary>The plugin schema.</summary>
+    public static PluginSchema Schema { get; } = new("http-log", Priority, Record("config", "The http-log settings.",
+        Url("http_endpoint", "The HTTP URL the log entries are sent to; may carry user info for basic auth.") with { Required = true },
+        Str("method", "The HTTP method used to send the log entries.", "POST", "POST", "PUT", "PATCH"),
+        Str("content_type", "The Content-Type of the log requests.", "application/json",
+            "application/json", "application/json; charset=utf-8"),
+        Num("timeout", "Timeout in milliseconds of a log request.", 10000),
+        Num("keepalive", "Milliseconds an idle connection to the endpoint is kept open.", 60000),
+        new Field("headers", FieldType.Map)
+        {
+            Keys = new Field("header", FieldType.String) { Custom = v => ValidateHeaderKey(v.GetValue<string>()) },
+            Values = new Field("value", FieldType.String),
+            Description = "Headers added to each log request.",
+        },
+        QueueConfig.Field,
+        new Field("custom_fields_by_lua", FieldType.Map)
+        {
+            Keys = new Field("name", FieldType.String),
+            Values = new Field("code", FieldType.String),
+            Description = "Kong's Lua expressions for extra log fields; kept for compatibility, not evaluated.",
+        }) with
+    {
+        Checks = [CheckAuthorization],
+    });
+
+    private static string? ValidateHeaderKey(string name)
+    {
+        if (ValidateHeaderName(name) is { } error)
+        {
+            return error;
+        }
+
+        foreach (var reserved in (string[])["Host", "Content-Length", "Content-Type"])
+        {
+            if (string.Equals(name, reserved, StringComparison.OrdinalIgnoreCase))
+            {
+                return $"cannot contain '{reserved}' header";
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Kong refuses credentials both in the URL's user info and in an Authorization header.</summary>
+    private static void CheckAuthorization(JsonObject config, ValidationErrors errors)
+    {
+        var endpoint = config["http_endpoint"]?.GetValue<string>();
+        var hasUserInfo = endpoint is not null && Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) && uri.UserInfo.Length > 0;
+        var hasAuthorization = config["headers"] is JsonObject headers
+            && headers.Any(h => string.Equals(h.Key, "Authorization", StringComparison.OrdinalIgnoreCase));
+        if (hasUserInfo && hasAuthorization)
+        {
+            errors.Entity("specifying both an 'Authorization' header and user info in 'http_endpoint' is not allowed");
+        }
+    }
+}

@@ -1,0 +1,91 @@
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using Gateway.Storage.Schema;
+
+namespace Gateway.Node.Plugins.Jwt;
+
+/// <summary>The jwt_secrets entity (Kong 3.9 kong/plugins/jwt/daos.lua).</summary>
+public static class JwtCredentials
+{
+    private static readonly byte[] _ed25519Prefix = [0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00];
+
+    /// <summary>The algorithms Kong accepts, in Kong's order.</summary>
+    public static readonly string[] Algorithms =
+        ["HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "ES256", "ES384", "ES512", "PS256", "PS384", "PS512", "EdDSA"];
+
+    /// <summary>The entity schema, served at /jwts and /consumers/{consumer}/jwt.</summary>
+    public static EntitySchema Schema { get; } = new("jwt_secrets", CredentialFields.With(
+        new Field("key", FieldType.String) { Unique = true, Auto = true, Description = "The value of the key claim (iss); generated when absent." },
+        new Field("secret", FieldType.String) { Auto = true, Description = "The HMAC secret; generated when absent." },
+        new Field("rsa_public_key", FieldType.String) { Description = "The PEM public key, required by the RS, ES, PS and EdDSA algorithms." },
+        Typedefs.String("algorithm", "HS256", Algorithms) with { Description = "The signing algorithm." }))
+    {
+        EndpointKey = "key",
+        CacheKey = ["key"],
+        AdminPath = "jwts",
+        NestedPath = "jwt",
+        Checks = [AsymmetricNeedsPublicKey],
+    };
+
+    /// <summary>Whether the algorithm verifies with a public key rather than the shared secret.</summary>
+    public static bool IsAsymmetric(string algorithm) => algorithm[0] is 'R' or 'E' or 'P';
+
+    /// <summary>Kong's conditional: asymmetric algorithms need a parseable rsa_public_key.</summary>
+    private static void AsymmetricNeedsPublicKey(JsonObject secret, ValidationErrors errors)
+    {
+        if (secret["algorithm"]?.GetValue<string>() is not { } algorithm || !IsAsymmetric(algorithm))
+        {
+            return;
+        }
+
+        if (secret["rsa_public_key"]?.GetValue<string>() is not { } pem)
+        {
+            errors.Field("rsa_public_key", "required field missing");
+        }
+        else if (!IsPublicKey(pem))
+        {
+            errors.Field("rsa_public_key", "invalid key");
+        }
+    }
+
+    private static bool IsPublicKey(string pem)
+    {
+        if (!PemEncoding.TryFind(pem, out var fields))
+        {
+            return false;
+        }
+
+        var label = pem[fields.Label];
+        if (label is not ("PUBLIC KEY" or "RSA PUBLIC KEY"))
+        {
+            return false;
+        }
+
+        try
+        {
+            using var rsa = RSA.Create();
+            rsa.ImportFromPem(pem);
+            return true;
+        }
+        catch (Exception e) when (e is ArgumentException or CryptographicException)
+        {
+            // Not an RSA key: try EC below.
+        }
+
+        try
+        {
+            using var ec = ECDsa.Create();
+            ec.ImportFromPem(pem);
+            return true;
+        }
+        catch (Exception e) when (e is ArgumentException or CryptographicException)
+        {
+            // .NET has no Ed25519 import: accept a well-formed SubjectPublicKeyInfo of that algorithm.
+            return IsEd25519(Convert.FromBase64String(pem[fields.Base64Data]));
+        }
+    }
+
+    /// <summary>Ed25519 SubjectPublicKeyInfo: 12-byte header (OID 1.3.101.112) and a 32-byte key.</summary>
+    private static bool IsEd25519(byte[] der) =>
+        der.Length == 44 && der.AsSpan(0, 12).SequenceEqual(_ed25519Prefix);
+}

@@ -1,0 +1,85 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Gateway.Storage.Schema;
+using static Gateway.Node.Plugins.PluginFields;
+
+namespace Gateway.Node.Plugins.RateLimiting;
+
+/// <summary>The rate-limiting plugin's config (Kong 3.9 kong/plugins/rate-limiting/schema.lua).</summary>
+public static class RateLimitingSchema
+{
+    /// <summary>Kong's rate-limiting handler PRIORITY.</summary>
+    public const int Priority = 910;
+
+    /// <summary>The windows, shortest first (Kong's ORDERED_PERIODS).</summary>
+    public static readonly string[] Periods = ["second", "minute", "hour", "day", "month", "year"];
+
+    /// <summary>Kong's sync_rate meaning "synchronous".</summary>
+    public const double SyncRateRealtime = -1;
+
+    /// <summary>The plugin schema.</summary>
+    public static PluginSchema Schema { get; } = new("rate-limiting", Priority, Record("config", "The rate-limiting settings.",
+        [
+            .. Periods.Select(p => Num(p, $"The number of HTTP requests that can be made per {p}.") with { Gt = 0 }),
+            Str("limit_by", "The entity that is used when aggregating the limits.", "consumer",
+                "consumer", "credential", "ip", "service", "header", "path"),
+            HeaderName("header_name", description: "The header whose value is the key when limit_by is header."),
+            Path("path", "The path used as the key when limit_by is path."),
+            Str("policy", "The rate-limiting policy used to retrieve and increment the limits.", "local",
+                "local", "cluster", "redis") with { LenMin = 0 },
+            Bool("fault_tolerant", true, "Whether to proxy requests when the counters' store is unreachable."),
+            RedisConfig.Field,
+            Bool("hide_client_headers", false, "Whether to hide the rate-limit response headers."),
+            Num("error_code", "The response code when the limit is exceeded.", 429) with { Gt = 0 },
+            Str("error_message", "The message when the limit is exceeded.", "API rate limit exceeded"),
+            Num("sync_rate", "How often, in seconds, to sync counters to the central store; -1 is synchronous.", SyncRateRealtime) with { Required = true },
+        ]) with
+    {
+        Checks =
+        [
+            CheckPeriodsOrder,
+            CheckSyncRate,
+            ConfigChecks.AtLeastOneOf("config.", Periods),
+            ConfigChecks.RedisRequiredForRedisPolicy(),
+            ConfigChecks.RequiredWhen("limit_by", "header", "header_name"),
+            ConfigChecks.RequiredWhen("limit_by", "path", "path"),
+        ],
+    });
+
+    /// <summary>Kong's validate_periods_order: a longer window never has a lower limit. Shared with response-ratelimiting.</summary>
+    public static void CheckPeriodsOrder(JsonObject limits, ValidationErrors errors)
+    {
+        for (var i = 0; i < Periods.Length; i++)
+        {
+            if (limits[Periods[i]] is not JsonValue lower)
+            {
+                continue;
+            }
+
+            for (var j = i + 1; j < Periods.Length; j++)
+            {
+                if (limits[Periods[j]] is JsonValue upper && upper.GetValue<double>() < lower.GetValue<double>())
+                {
+                    errors.Entity(string.Format(CultureInfo.InvariantCulture,
+                        "The limit for {0}({1:F1}) cannot be lower than the limit for {2}({3:F1})",
+                        Periods[j], upper.GetValue<double>(), Periods[i], lower.GetValue<double>()));
+                    return;
+                }
+            }
+        }
+    }
+
+    private static void CheckSyncRate(JsonObject config, ValidationErrors errors)
+    {
+        var syncRate = config["sync_rate"] is JsonValue s ? s.GetValue<double>() : SyncRateRealtime;
+        var redis = ConfigChecks.IsString(config["policy"], "redis");
+        if (!redis && syncRate != SyncRateRealtime)
+        {
+            errors.Entity("sync_rate can only be used with the redis policy");
+        }
+        else if (redis && syncRate != SyncRateRealtime && syncRate < 0.02)
+        {
+            errors.Entity("sync_rate must be greater than 0.02, or -1 to disable");
+        }
+    }
+}

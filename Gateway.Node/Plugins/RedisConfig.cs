@@ -1,0 +1,25 @@
+using Gateway.Storage.Schema;
+using static Gateway.Node.Plugins.PluginFields;
+
+namespace Gateway.Node.Plugins;
+
+/// <summary>
+/// The shared <c>redis</c> record of the rate-limiting plugins, as Kong's kong/tools/redis/schema.lua.
+/// </summary>
+public static class RedisConfig
+{
+    /// <summary>The <c>redis</c> field: connection settings used when <c>policy</c> is "redis".</summary>
+    public static Field Field { get; } = Record("redis", "Redis connection settings for the redis policy.",
+        Host("host", "A string representing a host name, such as example.com."),
+        Port("port", "An integer representing a port number between 0 and 65535, inclusive."),
+        Timeout("timeout", "A timeout in milliseconds.", 2000),
+        Str("username", "Username for Redis ACL authentication (Redis 6+); no ACL authentication when unset."),
+        Str("password", "Password for Redis connections; no AUTH command when unset.") with { LenMin = 0 },
+        Int("database", "Database to use for the Redis connection.", 0),
+        Bool("ssl", false, "If true, uses TLS to connect to Redis.") with { Required = false },
+        Bool("ssl_verify", false, "If true, verifies the Redis server certificate.") with { Required = false },
+        Sni("server_name", "The server name for TLS SNI and certificate verification.")) with
+    {
+        Checks = [ConfigChecks.MutuallyRequired("", "host", "port")],
+    };
+}

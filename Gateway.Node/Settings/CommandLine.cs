@@ -1,0 +1,43 @@
+namespace Gateway.Node.Settings;
+
+/// <summary>
+/// A parsed <c>gateway [command] [subcommand] [FILE] [--option value ...]</c> line. Setting overrides are
+/// checked to be known names here; their values are checked by <see cref="SettingsLoader"/>.
+/// </summary>
+/// <param name="Command">The command; <see cref="GatewayCommand.Start"/> when none is given.</param>
+/// <param name="Subcommand">For migrations: bootstrap, up or list; for config: parse, db_import or db_export.</param>
+/// <param name="File">The FILE argument of <c>config</c>.</param>
+/// <param name="Overrides">The <c>--name value</c> settings in command-line order (a later one wins).</param>
+/// <param name="ConfPath">The <c>--conf</c> (or <c>-c</c>) file, or null.</param>
+public sealed record CommandLine(
+    GatewayCommand Command,
+    string? Subcommand,
+    string? File,
+    IReadOnlyList<KeyValuePair<string, string>> Overrides,
+    string? ConfPath)
+{
+    /// <summary>The usage text printed by <c>gateway help</c>.</summary>
+    public const string Usage = """
+        Usage: gateway [command] [subcommand] [FILE] [--conf FILE] [--<setting> value ...]
+
+        Commands:
+          start                       run the node (default)
+          migrations bootstrap|up|list
+                                      prepare, upgrade or list the database schema
+          config parse FILE           check a declarative config file
+          config db_import FILE       import a declarative config file into the database
+          config db_export [FILE]     export the database to a declarative config file (default kong.yml)
+          health                      check that the node is running
+          version                     print the version
+          help                        print this text
+
+        Options:
+          -c, --conf FILE             conf file (kong.conf syntax); also GATEWAY_CONF
+          --<setting> value           any setting, such as --admin_listen 127.0.0.1:9001 (also --name=value)
+          --v, --vv                   log_level info, debug
+        """;
+
+    /// <summary>Parses the executable's arguments.</summary>
+    /// <exception cref="SettingsException">An unknown command or setting, or a missing argument; the message is one line.</exception>
+    public static CommandLine Parse(IReadOnlyList<string> args) => CommandLineParser.Parse(args);
+}

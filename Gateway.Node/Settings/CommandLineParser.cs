@@ -1,0 +1,161 @@
+namespace Gateway.Node.Settings;
+
+/// <summary>Parses the <c>gateway</c> command line into a <see cref="CommandLine"/>.</summary>
+internal static class CommandLineParser
+{
+    private static readonly string[] _commands = ["start", "migrations", "config", "health", "version", "help"];
+    private static readonly string[] _migrationsSubcommands = ["bootstrap", "up", "list"];
+    private static readonly string[] _configSubcommands = ["parse", "db_import", "db_export"];
+
+    public static CommandLine Parse(IReadOnlyList<string> args)
+    {
+        var positional = new List<string>();
+        var overrides = new List<KeyValuePair<string, string>>();
+        string? confPath = null;
+        var help = false;
+
+        for (var i = 0; i < args.Count; i++)
+        {
+            var arg = args[i];
+            if (arg is "-h" or "--help")
+            {
+                help = true;
+                continue;
+            }
+
+            // Kong's verbosity switches, kept so Kong habits work.
+            if (arg is "--v" or "--vv")
+            {
+                overrides.Add(new("log_level", arg == "--v" ? "info" : "debug"));
+                continue;
+            }
+
+            if (!arg.StartsWith('-') || arg == "-")
+            {
+                positional.Add(arg);
+                continue;
+            }
+
+            var (option, inlineValue) = SplitOption(arg);
+            string value;
+            if (inlineValue is not null)
+            {
+                value = inlineValue;
+            }
+            else if (i + 1 < args.Count && !args[i + 1].StartsWith("--", StringComparison.Ordinal))
+            {
+                value = args[++i];
+            }
+            else
+            {
+                throw new SettingsException($"missing value for {arg}");
+            }
+
+            if (option is "conf" or "c")
+            {
+                confPath = value;
+                continue;
+            }
+
+            // Accept --admin-listen as well as Kong's --admin_listen.
+            var name = option.Replace('-', '_').ToLowerInvariant();
+            if (!SettingsCatalog.TryGet(name, out _))
+            {
+                throw new SettingsException($"unknown setting '{name}' (from {arg.Split('=')[0]})");
+            }
+
+            overrides.Add(new(name, value));
+        }
+
+        if (help)
+        {
+            return new CommandLine(GatewayCommand.Help, null, null, overrides, confPath);
+        }
+
+        return BuildCommand(positional, overrides, confPath);
+    }
+
+    private static (string Option, string? Value) SplitOption(string arg)
+    {
+        var body = arg.StartsWith("--", StringComparison.Ordinal) ? arg[2..] : arg[1..];
+        if (body.Length == 0)
+        {
+            throw new SettingsException($"invalid option '{arg}'");
+        }
+
+        var equals = body.IndexOf('=', StringComparison.Ordinal);
+        return equals < 0 ? (body, null) : (body[..equals], body[(equals + 1)..]);
+    }
+
+    private static CommandLine BuildCommand(List<string> positional, List<KeyValuePair<string, string>> overrides, string? confPath)
+    {
+        var commandName = positional.Count == 0 ? "start" : positional[0];
+        var command = commandName switch
+        {
+            "start" => GatewayCommand.Start,
+            "migrations" => GatewayCommand.Migrations,
+            "config" => GatewayCommand.Config,
+            "health" => GatewayCommand.Health,
+            "version" => GatewayCommand.Version,
+            "help" => GatewayCommand.Help,
+            _ => throw new SettingsException($"unknown command '{commandName}' (expected {string.Join(", ", _commands)})"),
+        };
+
+        var rest = positional.Skip(1).ToList();
+        string? subcommand = null;
+        string? file = null;
+        switch (command)
+        {
+            case GatewayCommand.Migrations:
+                subcommand = Subcommand("migrations", rest, _migrationsSubcommands);
+                NoMore("migrations " + subcommand, rest, 1);
+                break;
+
+            case GatewayCommand.Config:
+                subcommand = Subcommand("config", rest, _configSubcommands);
+                if (rest.Count > 1)
+                {
+                    file = rest[1];
+                }
+                else if (subcommand == "db_export")
+                {
+                    // As `kong config db_export`, the file defaults to kong.yml.
+                    file = "kong.yml";
+                }
+                else
+                {
+                    throw new SettingsException($"missing FILE for 'config {subcommand}'");
+                }
+
+                NoMore("config " + subcommand, rest, 2);
+                break;
+
+            default:
+                NoMore(commandName, rest, 0);
+                break;
+        }
+
+        return new CommandLine(command, subcommand, file, overrides, confPath);
+    }
+
+    private static string Subcommand(string command, List<string> rest, string[] allowed)
+    {
+        var expected = string.Join("|", allowed);
+        if (rest.Count == 0)
+        {
+            throw new SettingsException($"missing subcommand for '{command}' (expected {expected})");
+        }
+
+        return allowed.Contains(rest[0], StringComparer.Ordinal)
+            ? rest[0]
+            : throw new SettingsException($"unknown subcommand '{rest[0]}' for '{command}' (expected {expected})");
+    }
+
+    private static void NoMore(string command, List<string> rest, int used)
+    {
+        if (rest.Count > used)
+        {
+            throw new SettingsException($"unexpected argument '{rest[used]}' for '{command}'");
+        }
+    }
+}

@@ -1,0 +1,157 @@
+using System.Net;
+
+namespace Gateway.Node.Settings;
+
+/// <summary>
+/// The node's settings, immutable, with kong.conf's names (see <see cref="SettingsCatalog"/> for defaults
+/// and meanings). Obtain them from <see cref="SettingsLoader"/> or <see cref="Default"/>; derive variants
+/// with <c>with</c>.
+/// </summary>
+/// <remarks>
+/// Property initialisers are placeholders only: every instance starts from the catalog, which sets every
+/// property from its default before any source is applied.
+/// </remarks>
+public sealed record GatewaySettings
+{
+    private static readonly Lazy<GatewaySettings> _default = new(() => SettingsLoader.FromValues([]));
+
+    private GatewaySettings()
+    {
+    }
+
+    /// <summary>The built-in defaults, with no conf file, environment or command line.</summary>
+    public static GatewaySettings Default => _default.Value;
+
+    /// <summary>Starting point for the catalog to fill in; not for use elsewhere.</summary>
+    internal static GatewaySettings Blank => new();
+
+    /// <summary>prefix: working folder for the SQLite file, the config snapshot and logs.</summary>
+    public string Prefix { get; init; } = "";
+
+    /// <summary>proxy_listen: client traffic listeners; empty when <c>off</c>.</summary>
+    public IReadOnlyList<Listener> ProxyListen { get; init; } = [];
+
+    /// <summary>admin_listen: Admin API listeners; empty when <c>off</c>.</summary>
+    public IReadOnlyList<Listener> AdminListen { get; init; } = [];
+
+    /// <summary>admin_gui_listen: Orleans dashboard (and later a web admin UI) listeners; empty when <c>off</c>.</summary>
+    public IReadOnlyList<Listener> AdminGuiListen { get; init; } = [];
+
+    /// <summary>status_listen: /status and Prometheus /metrics listeners; empty when <c>off</c>.</summary>
+    public IReadOnlyList<Listener> StatusListen { get; init; } = [];
+
+    /// <summary>cluster_listen: the Orleans silo-to-silo endpoint.</summary>
+    public Listener ClusterListen { get; init; } = null!;
+
+    /// <summary>cluster_membership: how silos find each other.</summary>
+    public ClusterMembershipKind ClusterMembership { get; init; }
+
+    /// <summary>cluster_id: the Orleans ClusterId; nodes with the same id form one cluster.</summary>
+    public string ClusterId { get; init; } = "";
+
+    /// <summary>service_id: the Orleans ServiceId; keeps grain state across cluster redeployments.</summary>
+    public string ServiceId { get; init; } = "";
+
+    /// <summary>database: where config is stored.</summary>
+    public DatabaseKind Database { get; init; }
+
+    /// <summary>pg_host.</summary>
+    public string PgHost { get; init; } = "";
+
+    /// <summary>pg_port.</summary>
+    public int PgPort { get; init; }
+
+    /// <summary>pg_user.</summary>
+    public string PgUser { get; init; } = "";
+
+    /// <summary>pg_password; null when unset.</summary>
+    public string? PgPassword { get; init; }
+
+    /// <summary>pg_database.</summary>
+    public string PgDatabase { get; init; } = "";
+
+    /// <summary>cassandra_contact_points: hosts to connect to first.</summary>
+    public IReadOnlyList<string> CassandraContactPoints { get; init; } = [];
+
+    /// <summary>cassandra_port.</summary>
+    public int CassandraPort { get; init; }
+
+    /// <summary>cassandra_keyspace.</summary>
+    public string CassandraKeyspace { get; init; } = "";
+
+    /// <summary>cassandra_consistency: for reads and writes.</summary>
+    public CassandraConsistency CassandraConsistency { get; init; }
+
+    /// <summary>cassandra_username: used with PasswordAuthenticator when a password is set.</summary>
+    public string CassandraUsername { get; init; } = "";
+
+    /// <summary>cassandra_password; null when unset (no authentication).</summary>
+    public string? CassandraPassword { get; init; }
+
+    /// <summary>cassandra_repl_strategy: used when migrations create the keyspace.</summary>
+    public CassandraReplicationStrategy CassandraReplStrategy { get; init; }
+
+    /// <summary>cassandra_repl_factor: replicas for SimpleStrategy.</summary>
+    public int CassandraReplFactor { get; init; }
+
+    /// <summary>cassandra_data_centers: replicas per data center for NetworkTopologyStrategy.</summary>
+    public IReadOnlyList<CassandraDataCenter> CassandraDataCenters { get; init; } = [];
+
+    /// <summary>redis_host.</summary>
+    public string RedisHost { get; init; } = "";
+
+    /// <summary>redis_port.</summary>
+    public int RedisPort { get; init; }
+
+    /// <summary>redis_password; null when unset.</summary>
+    public string? RedisPassword { get; init; }
+
+    /// <summary>redis_database: the Redis database number.</summary>
+    public int RedisDatabase { get; init; }
+
+    /// <summary>declarative_config: the kong.yml to load when database = off; null when unset.</summary>
+    public string? DeclarativeConfig { get; init; }
+
+    /// <summary>db_update_frequency: interval of the fallback poll of the config version.</summary>
+    public TimeSpan DbUpdateFrequency { get; init; }
+
+    /// <summary>plugins: enabled plugin names, <c>bundled</c>, and custom plugin assemblies; empty when <c>off</c>.</summary>
+    public IReadOnlyList<string> Plugins { get; init; } = [];
+
+    /// <summary>headers: response headers the proxy adds, in Kong's spelling; empty when <c>off</c>.</summary>
+    public IReadOnlyList<string> Headers { get; init; } = [];
+
+    /// <summary>trusted_ips: peers whose X-Forwarded-* headers are believed.</summary>
+    public IReadOnlyList<IPNetwork> TrustedIps { get; init; } = [];
+
+    /// <summary>admin_gui_url: public URLs of the admin GUI (CORS origins for the Admin API); empty when unset.</summary>
+    public IReadOnlyList<string> AdminGuiUrl { get; init; } = [];
+
+    /// <summary>nginx_admin_client_max_body_size: largest Admin API request body in bytes; 0 means unlimited.</summary>
+    public long NginxAdminClientMaxBodySize { get; init; }
+
+    /// <summary>log_level.</summary>
+    public GatewayLogLevel LogLevel { get; init; }
+
+    /// <summary>router_flavor.</summary>
+    public RouterFlavor RouterFlavor { get; init; }
+
+    /// <summary>The effective raw value of every setting, by name, as it was written in its source.</summary>
+    public IReadOnlyDictionary<string, string> Raw { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Where each setting's value came from, by name: <c>default</c>, <c>conf file F line N</c>, <c>env X</c>, <c>--name</c>.</summary>
+    public IReadOnlyDictionary<string, string> Origins { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The raw values for display (Admin API <c>/</c>, logs), with secrets masked as Kong does.</summary>
+    public IReadOnlyDictionary<string, string> ToDisplay()
+    {
+        var shown = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var definition in SettingsCatalog.All)
+        {
+            var value = Raw.GetValueOrDefault(definition.Name, definition.Default);
+            shown[definition.Name] = definition.Secret && value.Length > 0 ? "******" : value;
+        }
+
+        return shown;
+    }
+}

@@ -1,0 +1,245 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Gateway.Node.Settings;
+
+/// <summary>
+/// The value parsers behind the settings catalog (Kong's conf_loader type inference). Each takes the
+/// raw string and either returns a typed value or throws <see cref="FormatException"/> whose message
+/// is the reason only; the loader adds the setting name and the source.
+/// </summary>
+public static class SettingParsers
+{
+    /// <summary>The header names the <c>headers</c> setting accepts, in Kong's spelling.</summary>
+    public static readonly IReadOnlyList<string> KnownHeaders =
+    [
+        "server_tokens", "latency_tokens", "Via", "Server", "X-Kong-Proxy-Latency", "X-Kong-Response-Latency",
+        "X-Kong-Admin-Latency", "X-Kong-Upstream-Latency", "X-Kong-Upstream-Status", "X-Kong-Request-Id",
+    ];
+
+    /// <summary>A value that must not be blank; surrounding spaces are removed.</summary>
+    public static string NonEmpty(string raw)
+    {
+        var value = raw.Trim();
+        return value.Length == 0 ? throw new FormatException("must not be empty") : value;
+    }
+
+    /// <summary>A value that may be unset: empty or Kong's <c>NONE</c> give null.</summary>
+    public static string? Optional(string raw)
+    {
+        var value = raw.Trim();
+        return value.Length == 0 || value == "NONE" ? null : value;
+    }
+
+    /// <summary>A TCP port, 1 to 65535.</summary>
+    public static int Port(string raw)
+    {
+        var value = raw.Trim();
+        return int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is >= 1 and <= 65535
+            ? port
+            : throw new FormatException($"'{value}' is not a port (1-65535)");
+    }
+
+    /// <summary>A whole number of at least <paramref name="min"/>.</summary>
+    public static int Integer(string raw, int min)
+    {
+        var value = raw.Trim();
+        if (!int.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number))
+        {
+            throw new FormatException($"'{value}' is not an integer");
+        }
+
+        return number >= min ? number : throw new FormatException($"'{value}' must be at least {min}");
+    }
+
+    /// <summary>A number of seconds greater than 0 (fractions allowed, as in Kong).</summary>
+    public static TimeSpan PositiveSeconds(string raw)
+    {
+        var value = raw.Trim();
+        if (!double.TryParse(value, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var seconds)
+            || !double.IsFinite(seconds))
+        {
+            throw new FormatException($"'{value}' is not a number of seconds");
+        }
+
+        return seconds > 0 && seconds <= TimeSpan.MaxValue.TotalSeconds
+            ? TimeSpan.FromSeconds(seconds)
+            : throw new FormatException($"'{value}' must be greater than 0");
+    }
+
+    /// <summary>One of a fixed set of names (case-insensitive), mapped to its enum value.</summary>
+    public static T OneOf<T>(string raw, params (string Name, T Value)[] choices)
+    {
+        var value = raw.Trim();
+        foreach (var (name, choice) in choices)
+        {
+            if (string.Equals(name, value, StringComparison.OrdinalIgnoreCase))
+            {
+                return choice;
+            }
+        }
+
+        throw new FormatException($"'{value}' is not one of {string.Join(", ", choices.Select(c => c.Name))}");
+    }
+
+    /// <summary>A comma-separated list; blank entries are dropped.</summary>
+    public static IReadOnlyList<string> List(string raw) =>
+        raw.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+
+    /// <summary>A comma-separated list where a lone <c>off</c> means none.</summary>
+    public static IReadOnlyList<string> ListOrOff(string raw)
+    {
+        var items = List(raw);
+        if (items.Count == 1 && items[0] == "off")
+        {
+            return [];
+        }
+
+        return items.Contains("off") ? throw new FormatException("'off' cannot be combined with other values") : items;
+    }
+
+    /// <summary>The <c>headers</c> setting: known header names (any case), normalised to Kong's spelling.</summary>
+    public static IReadOnlyList<string> Headers(string raw)
+    {
+        var result = new List<string>();
+        foreach (var item in ListOrOff(raw))
+        {
+            var known = KnownHeaders.FirstOrDefault(h => string.Equals(h, item, StringComparison.OrdinalIgnoreCase))
+                ?? throw new FormatException($"'{item}' is not a known header (expected off or {string.Join(", ", KnownHeaders)})");
+            if (!result.Contains(known))
+            {
+                result.Add(known);
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>A list of IP addresses or CIDR ranges (<c>10.0.0.0/8</c>, <c>::/0</c>); NONE or empty means none.</summary>
+    public static IReadOnlyList<IPNetwork> Networks(string raw)
+    {
+        if (Optional(raw) is null)
+        {
+            return [];
+        }
+
+        return [.. List(raw).Select(Network)];
+    }
+
+    /// <summary>An nginx size: a number of bytes with an optional k, m or g suffix; 0 means unlimited.</summary>
+    public static long Size(string raw)
+    {
+        var value = raw.Trim();
+        var multiplier = value.Length == 0 ? 1L : char.ToLowerInvariant(value[^1]) switch
+        {
+            'k' => 1024L,
+            'm' => 1024L * 1024,
+            'g' => 1024L * 1024 * 1024,
+            _ => 1L,
+        };
+        var digits = multiplier == 1 ? value : value[..^1];
+        if (digits.Length == 0 || !long.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var number)
+            || number > long.MaxValue / multiplier)
+        {
+            throw new FormatException($"'{value}' is not a size (such as 0, 8k, 10m or 1g)");
+        }
+
+        return number * multiplier;
+    }
+
+    /// <summary>A comma-separated list of absolute http or https URLs; NONE or empty means none.</summary>
+    public static IReadOnlyList<string> Urls(string raw)
+    {
+        if (Optional(raw) is null)
+        {
+            return [];
+        }
+
+        var urls = List(raw);
+        foreach (var url in urls)
+        {
+            if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+            {
+                throw new FormatException($"'{url}' is not an http or https URL");
+            }
+        }
+
+        return urls;
+    }
+
+    /// <summary>Cassandra hosts: IPs or names, without ports (the port is <c>cassandra_port</c>, as in Kong).</summary>
+    public static IReadOnlyList<string> ContactPoints(string raw)
+    {
+        var hosts = List(raw);
+        if (hosts.Count == 0)
+        {
+            throw new FormatException("must list at least one host");
+        }
+
+        foreach (var host in hosts)
+        {
+            if (!IPAddress.TryParse(host, out _) && host.Contains(':', StringComparison.Ordinal))
+            {
+                throw new FormatException($"'{host}' must not carry a port: set cassandra_port instead");
+            }
+        }
+
+        return hosts;
+    }
+
+    /// <summary><c>cassandra_data_centers</c>: <c>name:factor</c> entries, such as <c>dc1:2,dc2:3</c>.</summary>
+    public static IReadOnlyList<CassandraDataCenter> DataCenters(string raw)
+    {
+        var result = new List<CassandraDataCenter>();
+        foreach (var item in List(raw))
+        {
+            var colon = item.LastIndexOf(':');
+            if (colon <= 0
+                || !int.TryParse(item[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var factor)
+                || factor < 1)
+            {
+                throw new FormatException($"'{item}' is not of the form <dc_name>:<repl_factor>");
+            }
+
+            result.Add(new CassandraDataCenter(item[..colon].Trim(), factor));
+        }
+
+        return result;
+    }
+
+    /// <summary>An identifier without spaces (Orleans cluster and service ids).</summary>
+    public static string Identifier(string raw)
+    {
+        var value = NonEmpty(raw);
+        return value.Any(char.IsWhiteSpace) ? throw new FormatException($"'{value}' must not contain spaces") : value;
+    }
+
+    private static IPNetwork Network(string item)
+    {
+        var slash = item.IndexOf('/', StringComparison.Ordinal);
+        var addressText = slash < 0 ? item : item[..slash];
+        if (!IPAddress.TryParse(addressText, out var address)
+            || (address.AddressFamily == AddressFamily.InterNetwork && addressText.Count(c => c == '.') != 3))
+        {
+            throw new FormatException($"'{item}' is not an IP address or CIDR range");
+        }
+
+        var maxBits = address.AddressFamily == AddressFamily.InterNetwork ? 32 : 128;
+        var bits = maxBits;
+        if (slash >= 0 && (!int.TryParse(item[(slash + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out bits) || bits > maxBits))
+        {
+            throw new FormatException($"'{item}' is not an IP address or CIDR range");
+        }
+
+        // nginx accepts host bits in a range (10.0.0.1/8) and ignores them; IPNetwork rejects them, so clear them.
+        var bytes = address.GetAddressBytes();
+        for (var i = 0; i < bytes.Length; i++)
+        {
+            var keep = Math.Clamp(bits - (i * 8), 0, 8);
+            bytes[i] &= (byte)(0xFF << (8 - keep));
+        }
+
+        return new IPNetwork(new IPAddress(bytes), bits);
+    }
+}

@@ -1,0 +1,130 @@
+using System.Collections.Frozen;
+
+namespace Gateway.Node.Settings;
+
+/// <summary>
+/// Every setting the node knows: kong.conf's name, the built-in default, a one-line description, and
+/// the parser that sets the typed property. This table is the contract of DESIGN.md ("The contract");
+/// a name not listed here is an unknown setting.
+/// </summary>
+public static class SettingsCatalog
+{
+    /// <summary>Every setting, in the order they are documented and applied.</summary>
+    public static readonly IReadOnlyList<SettingDefinition> All =
+    [
+        new("prefix", "./gateway-data", "working folder: SQLite file, config snapshot, logs",
+            (s, v) => s with { Prefix = SettingParsers.NonEmpty(v) }),
+        new("proxy_listen", "0.0.0.0:8000, 0.0.0.0:8443 http2 ssl", "client traffic listeners (<ip>:<port> [ssl] [http2] ..., or off)",
+            (s, v) => s with { ProxyListen = ListenerParser.ParseList(v) }),
+        new("admin_listen", "127.0.0.1:8001", "Admin API listeners (loopback only by default, as Kong)",
+            (s, v) => s with { AdminListen = ListenerParser.ParseList(v) }),
+        new("admin_gui_listen", "127.0.0.1:8002", "Orleans dashboard (and later a web admin UI) listeners",
+            (s, v) => s with { AdminGuiListen = ListenerParser.ParseList(v) }),
+        new("status_listen", "127.0.0.1:8007", "/status and Prometheus /metrics listeners",
+            (s, v) => s with { StatusListen = ListenerParser.ParseList(v) }),
+        new("cluster_listen", "0.0.0.0:7946", "Orleans silo-to-silo endpoint (<ip>:<port>)",
+            (s, v) => s with { ClusterListen = ListenerParser.ParseSingle(v) }),
+        new("cluster_membership", "localhost", "how silos find each other: localhost (single node), postgres, redis, cassandra",
+            (s, v) => s with
+            {
+                ClusterMembership = SettingParsers.OneOf(v,
+                    ("localhost", ClusterMembershipKind.Localhost), ("postgres", ClusterMembershipKind.Postgres),
+                    ("redis", ClusterMembershipKind.Redis), ("cassandra", ClusterMembershipKind.Cassandra)),
+            }),
+        new("cluster_id", "gateway", "Orleans ClusterId: nodes with the same id form one cluster",
+            (s, v) => s with { ClusterId = SettingParsers.Identifier(v) }),
+        new("service_id", "gateway", "Orleans ServiceId: stable across redeployments of the cluster",
+            (s, v) => s with { ServiceId = SettingParsers.Identifier(v) }),
+        new("database", "sqlite", "config store: sqlite, postgres, cassandra, off (DB-less)",
+            (s, v) => s with
+            {
+                Database = SettingParsers.OneOf(v,
+                    ("sqlite", DatabaseKind.Sqlite), ("postgres", DatabaseKind.Postgres),
+                    ("cassandra", DatabaseKind.Cassandra), ("off", DatabaseKind.Off)),
+            }),
+        new("pg_host", "127.0.0.1", "PostgreSQL host",
+            (s, v) => s with { PgHost = SettingParsers.NonEmpty(v) }),
+        new("pg_port", "5432", "PostgreSQL port",
+            (s, v) => s with { PgPort = SettingParsers.Port(v) }),
+        new("pg_user", "gateway", "PostgreSQL user",
+            (s, v) => s with { PgUser = SettingParsers.NonEmpty(v) }),
+        new("pg_password", "", "PostgreSQL password (empty: none)",
+            (s, v) => s with { PgPassword = SettingParsers.Optional(v) }, Secret: true),
+        new("pg_database", "gateway", "PostgreSQL database",
+            (s, v) => s with { PgDatabase = SettingParsers.NonEmpty(v) }),
+        new("cassandra_contact_points", "127.0.0.1", "comma-separated Cassandra hosts (no ports)",
+            (s, v) => s with { CassandraContactPoints = SettingParsers.ContactPoints(v) }),
+        new("cassandra_port", "9042", "Cassandra native protocol port",
+            (s, v) => s with { CassandraPort = SettingParsers.Port(v) }),
+        new("cassandra_keyspace", "gateway", "Cassandra keyspace",
+            (s, v) => s with { CassandraKeyspace = SettingParsers.NonEmpty(v) }),
+        new("cassandra_consistency", "LOCAL_QUORUM", "consistency of reads and writes: ALL, EACH_QUORUM, QUORUM, LOCAL_QUORUM, ONE, TWO, THREE, LOCAL_ONE",
+            (s, v) => s with
+            {
+                CassandraConsistency = SettingParsers.OneOf(v,
+                    ("ALL", CassandraConsistency.All), ("EACH_QUORUM", CassandraConsistency.EachQuorum),
+                    ("QUORUM", CassandraConsistency.Quorum), ("LOCAL_QUORUM", CassandraConsistency.LocalQuorum),
+                    ("ONE", CassandraConsistency.One), ("TWO", CassandraConsistency.Two),
+                    ("THREE", CassandraConsistency.Three), ("LOCAL_ONE", CassandraConsistency.LocalOne)),
+            }),
+        new("cassandra_username", "gateway", "Cassandra user (PasswordAuthenticator, when a password is set)",
+            (s, v) => s with { CassandraUsername = SettingParsers.NonEmpty(v) }),
+        new("cassandra_password", "", "Cassandra password (empty: no authentication)",
+            (s, v) => s with { CassandraPassword = SettingParsers.Optional(v) }, Secret: true),
+        new("cassandra_repl_strategy", "SimpleStrategy", "replication of a keyspace created by migrations: SimpleStrategy, NetworkTopologyStrategy",
+            (s, v) => s with
+            {
+                CassandraReplStrategy = SettingParsers.OneOf(v,
+                    ("SimpleStrategy", CassandraReplicationStrategy.SimpleStrategy),
+                    ("NetworkTopologyStrategy", CassandraReplicationStrategy.NetworkTopologyStrategy)),
+            }),
+        new("cassandra_repl_factor", "1", "replicas with SimpleStrategy",
+            (s, v) => s with { CassandraReplFactor = SettingParsers.Integer(v, min: 1) }),
+        new("cassandra_data_centers", "dc1:2,dc2:3", "replicas per data center with NetworkTopologyStrategy (<dc_name>:<repl_factor>,...)",
+            (s, v) => s with { CassandraDataCenters = SettingParsers.DataCenters(v) }),
+        new("redis_host", "127.0.0.1", "default Redis host for rate limiting and membership",
+            (s, v) => s with { RedisHost = SettingParsers.NonEmpty(v) }),
+        new("redis_port", "6379", "default Redis port",
+            (s, v) => s with { RedisPort = SettingParsers.Port(v) }),
+        new("redis_password", "", "default Redis password (empty: none)",
+            (s, v) => s with { RedisPassword = SettingParsers.Optional(v) }, Secret: true),
+        new("redis_database", "0", "default Redis database number",
+            (s, v) => s with { RedisDatabase = SettingParsers.Integer(v, min: 0) }),
+        new("declarative_config", "", "kong.yml to load when database = off",
+            (s, v) => s with { DeclarativeConfig = SettingParsers.Optional(v) }),
+        new("db_update_frequency", "5", "seconds between fallback polls of the config version (push is primary)",
+            (s, v) => s with { DbUpdateFrequency = SettingParsers.PositiveSeconds(v) }),
+        new("plugins", "bundled", "enabled plugins (bundled, names, custom plugin assemblies), or off",
+            (s, v) => s with { Plugins = SettingParsers.ListOrOff(v) }),
+        new("headers", "server_tokens, latency_tokens, X-Kong-Request-Id", "headers the proxy adds to responses, or off",
+            (s, v) => s with { Headers = SettingParsers.Headers(v) }),
+        new("trusted_ips", "", "IPs or CIDR ranges whose X-Forwarded-* headers are trusted (empty: none)",
+            (s, v) => s with { TrustedIps = SettingParsers.Networks(v) }),
+        new("admin_gui_url", "", "public URLs of the admin GUI, allowed as Admin API CORS origins (empty: none)",
+            (s, v) => s with { AdminGuiUrl = SettingParsers.Urls(v) }),
+        new("nginx_admin_client_max_body_size", "10m", "largest Admin API request body (nginx size: 8k, 10m; 0 = unlimited)",
+            (s, v) => s with { NginxAdminClientMaxBodySize = SettingParsers.Size(v) }),
+        new("log_level", "notice", "least severe level logged: debug, info, notice, warn, error, crit, alert, emerg",
+            (s, v) => s with
+            {
+                LogLevel = SettingParsers.OneOf(v,
+                    ("debug", GatewayLogLevel.Debug), ("info", GatewayLogLevel.Info), ("notice", GatewayLogLevel.Notice),
+                    ("warn", GatewayLogLevel.Warn), ("error", GatewayLogLevel.Error), ("crit", GatewayLogLevel.Crit),
+                    ("alert", GatewayLogLevel.Alert), ("emerg", GatewayLogLevel.Emerg)),
+            }),
+        new("router_flavor", "traditional_compatible", "route matching semantics: traditional, traditional_compatible, expressions",
+            (s, v) => s with
+            {
+                RouterFlavor = SettingParsers.OneOf(v,
+                    ("traditional", RouterFlavor.Traditional), ("traditional_compatible", RouterFlavor.TraditionalCompatible),
+                    ("expressions", RouterFlavor.Expressions)),
+            }),
+    ];
+
+    private static readonly FrozenDictionary<string, SettingDefinition> _byName =
+        All.ToFrozenDictionary(d => d.Name, StringComparer.Ordinal);
+
+    /// <summary>Looks a setting up by its exact kong.conf name.</summary>
+    public static bool TryGet(string name, out SettingDefinition definition) =>
+        _byName.TryGetValue(name, out definition!);
+}

@@ -1,0 +1,136 @@
+using System.Collections;
+
+namespace Gateway.Node.Settings;
+
+/// <summary>
+/// Builds <see cref="GatewaySettings"/> from its sources, lowest precedence first: built-in defaults, a
+/// conf file (<c>--conf</c> or <c>GATEWAY_CONF</c>), <c>KONG_&lt;NAME&gt;</c> then <c>GATEWAY_&lt;NAME&gt;</c>
+/// environment variables, and command-line overrides. The first unknown setting or bad value throws a
+/// <see cref="SettingsException"/> naming the setting and its source.
+/// </summary>
+public static class SettingsLoader
+{
+    /// <summary>Prefix of the node's own environment variables.</summary>
+    public const string GatewayEnvPrefix = "GATEWAY_";
+
+    /// <summary>Prefix of Kong's environment variables, accepted so Kong manifests work unchanged.</summary>
+    public const string KongEnvPrefix = "KONG_";
+
+    /// <summary>The environment variable naming the conf file when <c>--conf</c> is not given.</summary>
+    public const string ConfEnvName = "GATEWAY_CONF";
+
+    private const string DefaultOrigin = "default";
+
+    /// <summary>Loads settings for a parsed command line, reading the process environment.</summary>
+    public static GatewaySettings Load(CommandLine commandLine) => Load(commandLine, ProcessEnvironment());
+
+    /// <summary>Loads settings for a parsed command line with the given environment (pure: no process state read except the conf file).</summary>
+    public static GatewaySettings Load(CommandLine commandLine, IDictionary<string, string> environment) =>
+        Load(commandLine.ConfPath, commandLine.Overrides, environment);
+
+    /// <summary>Loads settings from an optional conf file, the environment and command-line overrides.</summary>
+    /// <param name="confPath">The conf file from <c>--conf</c>; when null, <c>GATEWAY_CONF</c> is used if set.</param>
+    /// <param name="overrides">Command-line values in order (a later one wins), by setting name.</param>
+    /// <param name="environment">The environment variables to consider.</param>
+    public static GatewaySettings Load(
+        string? confPath,
+        IReadOnlyList<KeyValuePair<string, string>> overrides,
+        IDictionary<string, string> environment)
+    {
+        var values = new List<(string Name, string Value, string Origin)>();
+
+        confPath ??= environment.TryGetValue(ConfEnvName, out var fromEnv) && fromEnv.Trim().Length > 0 ? fromEnv.Trim() : null;
+        if (confPath is not null)
+        {
+            foreach (var entry in ConfFile.Read(confPath))
+            {
+                values.Add((entry.Name, entry.Value, $"conf file {confPath} line {entry.Line}"));
+            }
+        }
+
+        // KONG_ first so GATEWAY_ wins; sorted so the first error reported does not depend on hash order.
+        foreach (var prefix in new[] { KongEnvPrefix, GatewayEnvPrefix })
+        {
+            foreach (var (key, value) in environment.Where(e => e.Key.StartsWith(prefix, StringComparison.Ordinal)).OrderBy(e => e.Key, StringComparer.Ordinal))
+            {
+                if (key == ConfEnvName)
+                {
+                    continue;
+                }
+
+                var name = key[prefix.Length..].ToLowerInvariant();
+                if (SettingsCatalog.TryGet(name, out _))
+                {
+                    values.Add((name, value, $"env {key}"));
+                }
+                else if (prefix == GatewayEnvPrefix)
+                {
+                    // Kong's own environment carries many KONG_ variables this node does not use; ours must be exact.
+                    throw new SettingsException($"unknown setting '{name}' (from env {key})");
+                }
+            }
+        }
+
+        foreach (var (name, value) in overrides)
+        {
+            values.Add((name, value, $"--{name}"));
+        }
+
+        return FromValues(values);
+    }
+
+    /// <summary>Applies values over the defaults; later values win. Used by the sources above and by tests.</summary>
+    /// <param name="values">Name, raw value and a description of the source (<c>env X</c>, <c>--x</c>).</param>
+    public static GatewaySettings FromValues(IEnumerable<(string Name, string Value, string Origin)> values)
+    {
+        var raw = new Dictionary<string, string>(StringComparer.Ordinal);
+        var origins = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var definition in SettingsCatalog.All)
+        {
+            raw[definition.Name] = definition.Default;
+            origins[definition.Name] = DefaultOrigin;
+        }
+
+        foreach (var (name, value, origin) in values)
+        {
+            if (!SettingsCatalog.TryGet(name, out _))
+            {
+                throw new SettingsException($"unknown setting '{name}' (from {origin})");
+            }
+
+            raw[name] = value;
+            origins[name] = origin;
+        }
+
+        var settings = GatewaySettings.Blank;
+        foreach (var definition in SettingsCatalog.All)
+        {
+            var value = raw[definition.Name];
+            try
+            {
+                settings = definition.Apply(settings, value);
+            }
+            catch (FormatException ex)
+            {
+                throw new SettingsException($"invalid value for {definition.Name} (from {origins[definition.Name]}): {ex.Message}", ex);
+            }
+        }
+
+        return settings with { Raw = raw, Origins = origins };
+    }
+
+    /// <summary>The process environment as a dictionary.</summary>
+    public static IDictionary<string, string> ProcessEnvironment()
+    {
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (DictionaryEntry entry in Environment.GetEnvironmentVariables())
+        {
+            if (entry.Key is string key && entry.Value is string value)
+            {
+                environment[key] = value;
+            }
+        }
+
+        return environment;
+    }
+}
