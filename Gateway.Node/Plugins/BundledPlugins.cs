@@ -64,4 +64,11 @@ public static class BundledPlugins
         JwtCredentials.Schema,
         HmacAuthCredentials.Schema,
     ];
+
+    /// <summary>
+    /// The plugin names the <c>plugins</c> setting enables: <c>bundled</c> stands for every bundled
+    /// plugin; other entries are names, kept in the order written, each once.
+    /// </summary>
+    public static IReadOnlyList<string> Enabled(IEnumerable<string> setting) =>
+        [.. setting.SelectMany(entry => entry == "bundled" ? Schemas.Select(s => s.Name) : [entry]).Distinct(StringComparer.Ordinal)];
 }

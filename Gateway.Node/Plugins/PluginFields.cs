@@ -13,7 +13,7 @@ namespace Gateway.Node.Plugins;
 /// </summary>
 public static class PluginFields
 {
-    private static readonly TimeSpan _regexTimeout = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan RegexTimeout = TimeSpan.FromMilliseconds(100);
 
     /// <summary>A JSON number; parsed rather than wrapped so the validator can read it as any numeric type.</summary>
     public static JsonNode Number(double value) => JsonNode.Parse(value.ToString("R", CultureInfo.InvariantCulture))!;
@@ -120,7 +120,7 @@ public static class PluginFields
 
         try
         {
-            return (new Regex(pattern, RegexOptions.CultureInvariant, _regexTimeout), null);
+            return (new Regex(pattern, RegexOptions.CultureInvariant, RegexTimeout), null);
         }
         catch (ArgumentException e)
         {

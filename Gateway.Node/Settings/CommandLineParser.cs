@@ -3,9 +3,9 @@ namespace Gateway.Node.Settings;
 /// <summary>Parses the <c>gateway</c> command line into a <see cref="CommandLine"/>.</summary>
 internal static class CommandLineParser
 {
-    private static readonly string[] _commands = ["start", "migrations", "config", "health", "version", "help"];
-    private static readonly string[] _migrationsSubcommands = ["bootstrap", "up", "list"];
-    private static readonly string[] _configSubcommands = ["parse", "db_import", "db_export"];
+    private static readonly string[] Commands = ["start", "migrations", "config", "health", "version", "help"];
+    private static readonly string[] MigrationsSubcommands = ["bootstrap", "up", "list"];
+    private static readonly string[] ConfigSubcommands = ["parse", "db_import", "db_export"];
 
     public static CommandLine Parse(IReadOnlyList<string> args)
     {
@@ -98,7 +98,7 @@ internal static class CommandLineParser
             "health" => GatewayCommand.Health,
             "version" => GatewayCommand.Version,
             "help" => GatewayCommand.Help,
-            _ => throw new SettingsException($"unknown command '{commandName}' (expected {string.Join(", ", _commands)})"),
+            _ => throw new SettingsException($"unknown command '{commandName}' (expected {string.Join(", ", Commands)})"),
         };
 
         var rest = positional.Skip(1).ToList();
@@ -107,12 +107,12 @@ internal static class CommandLineParser
         switch (command)
         {
             case GatewayCommand.Migrations:
-                subcommand = Subcommand("migrations", rest, _migrationsSubcommands);
+                subcommand = Subcommand("migrations", rest, MigrationsSubcommands);
                 NoMore("migrations " + subcommand, rest, 1);
                 break;
 
             case GatewayCommand.Config:
-                subcommand = Subcommand("config", rest, _configSubcommands);
+                subcommand = Subcommand("config", rest, ConfigSubcommands);
                 if (rest.Count > 1)
                 {
                     file = rest[1];

@@ -1,4 +1,5 @@
 using System.Net;
+using Gateway.Cluster.Membership;
 
 namespace Gateway.Node.Settings;
 
@@ -13,14 +14,14 @@ namespace Gateway.Node.Settings;
 /// </remarks>
 public sealed record GatewaySettings
 {
-    private static readonly Lazy<GatewaySettings> _default = new(() => SettingsLoader.FromValues([]));
+    private static readonly Lazy<GatewaySettings> LazyDefault = new(() => SettingsLoader.FromValues([]));
 
     private GatewaySettings()
     {
     }
 
     /// <summary>The built-in defaults, with no conf file, environment or command line.</summary>
-    public static GatewaySettings Default => _default.Value;
+    public static GatewaySettings Default => LazyDefault.Value;
 
     /// <summary>Starting point for the catalog to fill in; not for use elsewhere.</summary>
     internal static GatewaySettings Blank => new();

@@ -15,7 +15,7 @@ public static partial class ListenerParser
     /// <summary>The flags a listener accepts, as written in kong.conf (N is a number).</summary>
     public const string KnownFlags = "ssl, http2, proxy_protocol, deferred, bind, reuseport, backlog=N, ipv6only=on|off, so_keepalive=on|off|idle:interval:count";
 
-    private static readonly HashSet<string> _plainFlags = new(StringComparer.Ordinal)
+    private static readonly HashSet<string> PlainFlags = new(StringComparer.Ordinal)
     {
         "ssl", "http2", "proxy_protocol", "deferred", "bind", "reuseport",
     };
@@ -139,7 +139,7 @@ public static partial class ListenerParser
     }
 
     private static bool IsKnownFlag(string flag) =>
-        _plainFlags.Contains(flag) || BacklogFlag().IsMatch(flag) || Ipv6OnlyFlag().IsMatch(flag) || KeepaliveFlag().IsMatch(flag);
+        PlainFlags.Contains(flag) || BacklogFlag().IsMatch(flag) || Ipv6OnlyFlag().IsMatch(flag) || KeepaliveFlag().IsMatch(flag);
 
     // IPAddress.TryParse accepts "1" or "1.2" as IPv4; a listener wants the dotted quad.
     private static bool IsIPv4(string host) => DottedQuad().IsMatch(host) && IPAddress.TryParse(host, out _);

@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using Gateway.Cluster.Membership;
 
 namespace Gateway.Node.Settings;
 
@@ -121,10 +122,10 @@ public static class SettingsCatalog
             }),
     ];
 
-    private static readonly FrozenDictionary<string, SettingDefinition> _byName =
+    private static readonly FrozenDictionary<string, SettingDefinition> ByName =
         All.ToFrozenDictionary(d => d.Name, StringComparer.Ordinal);
 
     /// <summary>Looks a setting up by its exact kong.conf name.</summary>
     public static bool TryGet(string name, out SettingDefinition definition) =>
-        _byName.TryGetValue(name, out definition!);
+        ByName.TryGetValue(name, out definition!);
 }

@@ -15,10 +15,10 @@ internal static class PluginConfigValidator
 
     public static readonly SchemaValidator Validator = new(Registry, TimeProvider.System);
 
-    private static readonly JsonSerializerOptions _relaxed = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly JsonSerializerOptions Relaxed = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>JSON text with quotes left readable, for comparing with Kong's messages.</summary>
-    public static string Json(this JsonNode node) => node.ToJsonString(_relaxed);
+    public static string Json(this JsonNode node) => node.ToJsonString(Relaxed);
 
     /// <summary>The processed config, or the errors under "config".</summary>
     public static (JsonObject? Config, JsonObject? Errors) Validate(string plugin, string configJson)

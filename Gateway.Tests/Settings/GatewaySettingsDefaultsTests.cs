@@ -1,66 +1,67 @@
 using System.Net;
+using Gateway.Cluster.Membership;
 using Gateway.Node.Settings;
 
 namespace Gateway.Tests.Settings;
 
 public class GatewaySettingsDefaultsTests
 {
-    private static readonly GatewaySettings _defaults = GatewaySettings.Default;
+    private static readonly GatewaySettings Defaults = GatewaySettings.Default;
 
     [Fact]
     public void Default_Listeners_MatchTheContractTable()
     {
-        Assert.Equal(["0.0.0.0:8000", "0.0.0.0:8443 http2 ssl"], _defaults.ProxyListen.Select(l => l.ToString()));
-        Assert.False(_defaults.ProxyListen[0].Ssl);
-        Assert.True(_defaults.ProxyListen[1].Ssl);
-        Assert.True(_defaults.ProxyListen[1].Http2);
-        Assert.Equal(["127.0.0.1:8001"], _defaults.AdminListen.Select(l => l.ToString()));
-        Assert.Equal(["127.0.0.1:8002"], _defaults.AdminGuiListen.Select(l => l.ToString()));
-        Assert.Equal(["127.0.0.1:8007"], _defaults.StatusListen.Select(l => l.ToString()));
-        Assert.Equal("0.0.0.0:7946", _defaults.ClusterListen.ToString());
-        Assert.Equal(IPAddress.Any, _defaults.ClusterListen.Address);
+        Assert.Equal(["0.0.0.0:8000", "0.0.0.0:8443 http2 ssl"], Defaults.ProxyListen.Select(l => l.ToString()));
+        Assert.False(Defaults.ProxyListen[0].Ssl);
+        Assert.True(Defaults.ProxyListen[1].Ssl);
+        Assert.True(Defaults.ProxyListen[1].Http2);
+        Assert.Equal(["127.0.0.1:8001"], Defaults.AdminListen.Select(l => l.ToString()));
+        Assert.Equal(["127.0.0.1:8002"], Defaults.AdminGuiListen.Select(l => l.ToString()));
+        Assert.Equal(["127.0.0.1:8007"], Defaults.StatusListen.Select(l => l.ToString()));
+        Assert.Equal("0.0.0.0:7946", Defaults.ClusterListen.ToString());
+        Assert.Equal(IPAddress.Any, Defaults.ClusterListen.Address);
     }
 
     [Fact]
     public void Default_StoreAndClusterSettings_MatchTheContractTable()
     {
-        Assert.Equal("./gateway-data", _defaults.Prefix);
-        Assert.Equal(ClusterMembershipKind.Localhost, _defaults.ClusterMembership);
-        Assert.Equal(DatabaseKind.Sqlite, _defaults.Database);
-        Assert.Equal("127.0.0.1", _defaults.PgHost);
-        Assert.Equal(5432, _defaults.PgPort);
-        Assert.Equal("gateway", _defaults.PgUser);
-        Assert.Null(_defaults.PgPassword);
-        Assert.Equal("gateway", _defaults.PgDatabase);
-        Assert.Equal(["127.0.0.1"], _defaults.CassandraContactPoints);
-        Assert.Equal(9042, _defaults.CassandraPort);
-        Assert.Equal("gateway", _defaults.CassandraKeyspace);
-        Assert.Equal(CassandraConsistency.LocalQuorum, _defaults.CassandraConsistency);
-        Assert.Equal("gateway", _defaults.CassandraUsername);
-        Assert.Null(_defaults.CassandraPassword);
-        Assert.Equal(CassandraReplicationStrategy.SimpleStrategy, _defaults.CassandraReplStrategy);
-        Assert.Equal(1, _defaults.CassandraReplFactor);
-        Assert.Equal([new CassandraDataCenter("dc1", 2), new CassandraDataCenter("dc2", 3)], _defaults.CassandraDataCenters);
-        Assert.Equal("127.0.0.1", _defaults.RedisHost);
-        Assert.Equal(6379, _defaults.RedisPort);
-        Assert.Null(_defaults.RedisPassword);
-        Assert.Equal(0, _defaults.RedisDatabase);
-        Assert.Null(_defaults.DeclarativeConfig);
-        Assert.Equal(TimeSpan.FromSeconds(5), _defaults.DbUpdateFrequency);
-        Assert.Equal(["bundled"], _defaults.Plugins);
+        Assert.Equal("./gateway-data", Defaults.Prefix);
+        Assert.Equal(ClusterMembershipKind.Localhost, Defaults.ClusterMembership);
+        Assert.Equal(DatabaseKind.Sqlite, Defaults.Database);
+        Assert.Equal("127.0.0.1", Defaults.PgHost);
+        Assert.Equal(5432, Defaults.PgPort);
+        Assert.Equal("gateway", Defaults.PgUser);
+        Assert.Null(Defaults.PgPassword);
+        Assert.Equal("gateway", Defaults.PgDatabase);
+        Assert.Equal(["127.0.0.1"], Defaults.CassandraContactPoints);
+        Assert.Equal(9042, Defaults.CassandraPort);
+        Assert.Equal("gateway", Defaults.CassandraKeyspace);
+        Assert.Equal(CassandraConsistency.LocalQuorum, Defaults.CassandraConsistency);
+        Assert.Equal("gateway", Defaults.CassandraUsername);
+        Assert.Null(Defaults.CassandraPassword);
+        Assert.Equal(CassandraReplicationStrategy.SimpleStrategy, Defaults.CassandraReplStrategy);
+        Assert.Equal(1, Defaults.CassandraReplFactor);
+        Assert.Equal([new CassandraDataCenter("dc1", 2), new CassandraDataCenter("dc2", 3)], Defaults.CassandraDataCenters);
+        Assert.Equal("127.0.0.1", Defaults.RedisHost);
+        Assert.Equal(6379, Defaults.RedisPort);
+        Assert.Null(Defaults.RedisPassword);
+        Assert.Equal(0, Defaults.RedisDatabase);
+        Assert.Null(Defaults.DeclarativeConfig);
+        Assert.Equal(TimeSpan.FromSeconds(5), Defaults.DbUpdateFrequency);
+        Assert.Equal(["bundled"], Defaults.Plugins);
     }
 
     [Fact]
     public void Default_KongExtras_MatchKongDefaults()
     {
-        Assert.Equal(["server_tokens", "latency_tokens", "X-Kong-Request-Id"], _defaults.Headers);
-        Assert.Empty(_defaults.TrustedIps);
-        Assert.Empty(_defaults.AdminGuiUrl);
-        Assert.Equal(10L * 1024 * 1024, _defaults.NginxAdminClientMaxBodySize);
-        Assert.Equal("gateway", _defaults.ClusterId);
-        Assert.Equal("gateway", _defaults.ServiceId);
-        Assert.Equal(GatewayLogLevel.Notice, _defaults.LogLevel);
-        Assert.Equal(RouterFlavor.TraditionalCompatible, _defaults.RouterFlavor);
+        Assert.Equal(["server_tokens", "latency_tokens", "X-Kong-Request-Id"], Defaults.Headers);
+        Assert.Empty(Defaults.TrustedIps);
+        Assert.Empty(Defaults.AdminGuiUrl);
+        Assert.Equal(10L * 1024 * 1024, Defaults.NginxAdminClientMaxBodySize);
+        Assert.Equal("gateway", Defaults.ClusterId);
+        Assert.Equal("gateway", Defaults.ServiceId);
+        Assert.Equal(GatewayLogLevel.Notice, Defaults.LogLevel);
+        Assert.Equal(RouterFlavor.TraditionalCompatible, Defaults.RouterFlavor);
     }
 
     [Fact]
@@ -95,8 +96,8 @@ public class GatewaySettingsDefaultsTests
     [Fact]
     public void Default_OriginsAndRawValues_AreTheDefaults()
     {
-        Assert.Equal("default", _defaults.Origins["admin_listen"]);
-        Assert.Equal("127.0.0.1:8001", _defaults.Raw["admin_listen"]);
+        Assert.Equal("default", Defaults.Origins["admin_listen"]);
+        Assert.Equal("127.0.0.1:8001", Defaults.Raw["admin_listen"]);
     }
 
     [Fact]

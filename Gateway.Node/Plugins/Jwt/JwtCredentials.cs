@@ -7,7 +7,7 @@ namespace Gateway.Node.Plugins.Jwt;
 /// <summary>The jwt_secrets entity (Kong 3.9 kong/plugins/jwt/daos.lua).</summary>
 public static class JwtCredentials
 {
-    private static readonly byte[] _ed25519Prefix = [0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00];
+    private static readonly byte[] Ed25519Prefix = [0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00];
 
     /// <summary>The algorithms Kong accepts, in Kong's order.</summary>
     public static readonly string[] Algorithms =
@@ -87,5 +87,5 @@ public static class JwtCredentials
 
     /// <summary>Ed25519 SubjectPublicKeyInfo: 12-byte header (OID 1.3.101.112) and a 32-byte key.</summary>
     private static bool IsEd25519(byte[] der) =>
-        der.Length == 44 && der.AsSpan(0, 12).SequenceEqual(_ed25519Prefix);
+        der.Length == 44 && der.AsSpan(0, 12).SequenceEqual(Ed25519Prefix);
 }

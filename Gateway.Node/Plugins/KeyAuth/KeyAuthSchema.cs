@@ -13,7 +13,8 @@ public static class KeyAuthSchema
     public static PluginSchema Schema { get; } = new("key-auth", Priority, Record("config", "The key-auth settings.",
         Array("key_names", HeaderName("key_name"),
             "Parameter names where the plugin looks for a key: headers, query string parameters or body fields.",
-            Typedefs.Strings("apikey")) with { Required = true },
+            Typedefs.Strings("apikey")) with
+        { Required = true },
         Bool("hide_credentials", false, "Whether to strip the credential from the request before proxying it."),
         Str("anonymous", "A consumer id or username used as an anonymous consumer when authentication fails."),
         Bool("key_in_header", true, "Whether to read the key from request headers."),

@@ -15,7 +15,8 @@ public static class ResponseRateLimitingSchema
         Str("header_name", "The header the upstream uses to report usage (\"name=count\").", "x-kong-limit"),
         Str("limit_by", "The entity that is used when aggregating the limits.", "consumer", "consumer", "credential", "ip"),
         Str("policy", "The rate-limiting policy used to retrieve and increment the limits.", "local",
-            "local", "cluster", "redis") with { LenMin = 0 },
+            "local", "cluster", "redis") with
+        { LenMin = 0 },
         Bool("fault_tolerant", true, "Whether to proxy requests when the counters' store is unreachable."),
         RedisConfig.Field,
         Bool("block_on_first_violation", false, "Whether to block a request as soon as any limit is exceeded."),

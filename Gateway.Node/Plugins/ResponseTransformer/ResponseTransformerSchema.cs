@@ -25,6 +25,7 @@ public static class ResponseTransformerSchema
     private static Field Typed(string name, string description) => Record(name, description,
         Pairs("json", "JSON body properties, as \"name:value\"."),
         Array("json_types", Typedefs.String("json_type", null, "boolean", "number", "string"),
-            "The JSON type of each json value, in order.", []) with { Required = true },
+            "The JSON type of each json value, in order.", []) with
+        { Required = true },
         Pairs("headers", "Headers, as \"name:value\"."));
 }

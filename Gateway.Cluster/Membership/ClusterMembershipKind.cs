@@ -1,4 +1,4 @@
-namespace Gateway.Node.Settings;
+namespace Gateway.Cluster.Membership;
 
 /// <summary>How silos find each other: the <c>cluster_membership</c> setting.</summary>
 public enum ClusterMembershipKind
