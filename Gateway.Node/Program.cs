@@ -1,1 +1,3 @@
-return 0;
+using Gateway.Node.Cli;
+
+return await CommandRunner.RunAsync(args);

@@ -1,0 +1,43 @@
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Configuration;
+using Orleans.Dashboard;
+using Orleans.Hosting;
+
+namespace Gateway.Cluster.Membership;
+
+/// <summary>Configures the Orleans silo every gateway node runs.</summary>
+public static class SiloBuilderExtensions
+{
+    /// <summary>
+    /// Sets the silo endpoint, cluster ids and membership provider, and adds the dashboard. Silos
+    /// take no client connections (gateway port 0): the node itself is the only caller.
+    /// </summary>
+    public static ISiloBuilder UseGatewayCluster(this ISiloBuilder silo, SiloOptions options)
+    {
+        switch (options.Membership)
+        {
+            case ClusterMembershipKind.Localhost:
+                silo.UseLocalhostClustering(siloPort: options.SiloPort, gatewayPort: 0, serviceId: options.ServiceId, clusterId: options.ClusterId);
+                break;
+            default:
+                throw new NotSupportedException($"cluster_membership {options.Membership} is not available yet");
+        }
+
+        var advertised = options.ListenAddress.Equals(IPAddress.Any) ? IPAddress.Loopback : options.ListenAddress;
+        silo.Configure<EndpointOptions>(endpoints =>
+        {
+            endpoints.AdvertisedIPAddress = advertised;
+            endpoints.SiloPort = options.SiloPort;
+            endpoints.GatewayPort = 0;
+            endpoints.SiloListeningEndpoint = new IPEndPoint(options.ListenAddress, options.SiloPort);
+        });
+        silo.Configure<ClusterOptions>(cluster =>
+        {
+            cluster.ClusterId = options.ClusterId;
+            cluster.ServiceId = options.ServiceId;
+        });
+        silo.AddDashboard();
+        return silo;
+    }
+}

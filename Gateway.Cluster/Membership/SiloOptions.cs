@@ -1,0 +1,11 @@
+using System.Net;
+
+namespace Gateway.Cluster.Membership;
+
+/// <summary>How this node joins the cluster: its silo endpoint and the ids Orleans groups silos by.</summary>
+/// <param name="ListenAddress">cluster_listen's address (0.0.0.0 listens everywhere and advertises loopback).</param>
+/// <param name="SiloPort">cluster_listen's port (7946, Kong's old Serf port).</param>
+/// <param name="ClusterId">Orleans ClusterId: silos with the same id form one cluster.</param>
+/// <param name="ServiceId">Orleans ServiceId: stable across deployments of the same service.</param>
+/// <param name="Membership">cluster_membership: localhost, postgres, redis or cassandra.</param>
+public sealed record SiloOptions(IPAddress ListenAddress, int SiloPort, string ClusterId, string ServiceId, ClusterMembershipKind Membership);

@@ -1,0 +1,110 @@
+using System.Text.Json.Nodes;
+using Gateway.Node.Admin;
+using Gateway.Node.Hosting;
+using Gateway.Node.Plugins;
+using Gateway.Node.Settings;
+using Gateway.Storage.Entities;
+using Gateway.Storage.Schema;
+using Gateway.Storage.Sqlite;
+
+namespace Gateway.Node.Cli;
+
+/// <summary>
+/// The <c>gateway</c> executable's commands: start (default), migrations, health, version. Every
+/// failure the operator can fix ends with one line on stderr and a non-zero exit code.
+/// </summary>
+public static class CommandRunner
+{
+    /// <summary>Runs the command named by <paramref name="args"/>; returns the exit code.</summary>
+    public static async Task<int> RunAsync(string[] args)
+    {
+        try
+        {
+            var commandLine = CommandLine.Parse(args);
+            if (commandLine.Command == GatewayCommand.Help)
+            {
+                Console.WriteLine(CommandLine.Usage);
+                return 0;
+            }
+
+            if (commandLine.Command == GatewayCommand.Version)
+            {
+                Console.WriteLine($"gateway {typeof(CommandRunner).Assembly.GetName().Version?.ToString(3)} (Kong {NodeIdentity.KongVersion} Admin API)");
+                return 0;
+            }
+
+            var settings = SettingsLoader.Load(commandLine);
+            return commandLine.Command switch
+            {
+                GatewayCommand.Start => await StartAsync(settings),
+                GatewayCommand.Migrations => await MigrationsAsync(settings, commandLine.Subcommand),
+                GatewayCommand.Health => await HealthAsync(settings),
+                _ => Fail($"command '{commandLine.Command.ToString().ToLowerInvariant()}' is not available yet"),
+            };
+        }
+        catch (Exception e) when (e is SettingsException or NodeStartException)
+        {
+            return Fail(e.Message);
+        }
+    }
+
+    private static async Task<int> StartAsync(GatewaySettings settings)
+    {
+        await using var node = await GatewayNode.StartAsync(settings);
+        await node.WaitForShutdownAsync();
+        return 0;
+    }
+
+    /// <summary>SQLite creates its schema in place; bootstrap and up both bring it to the current version.</summary>
+    private static async Task<int> MigrationsAsync(GatewaySettings settings, string? subcommand)
+    {
+        if (settings.Database != DatabaseKind.Sqlite)
+        {
+            return Fail($"migrations for database = {settings.Raw["database"]} are not available yet");
+        }
+
+        Directory.CreateDirectory(settings.Prefix);
+        var registry = new SchemaRegistry(CoreEntities.All.Concat(BundledPlugins.CredentialEntities), BundledPlugins.Schemas);
+        await using var store = new SqliteConfigStore(Path.Combine(settings.Prefix, "gateway.db"), registry, TimeProvider.System);
+        await store.InitializeAsync();
+        Console.WriteLine(subcommand == "list"
+            ? $"sqlite database {Path.Combine(settings.Prefix, "gateway.db")} is up to date (config version {await store.GetVersionAsync()})"
+            : "database is up to date");
+        return 0;
+    }
+
+    /// <summary>Asks the running node's status API whether it is up and its database reachable.</summary>
+    private static async Task<int> HealthAsync(GatewaySettings settings)
+    {
+        var listener = settings.StatusListen.FirstOrDefault();
+        if (listener is null)
+        {
+            return Fail("status_listen is off: nothing to ask");
+        }
+
+        var host = listener.Host switch
+        {
+            "0.0.0.0" or "*" => "127.0.0.1",
+            var ip when listener.Address?.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 => $"[{ip}]",
+            var name => name,
+        };
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        try
+        {
+            var body = JsonNode.Parse(await client.GetStringAsync($"http://{host}:{listener.Port}/status"));
+            var reachable = body?["database"]?["reachable"]?.GetValue<bool>() == true;
+            Console.WriteLine(reachable ? "gateway is healthy" : "gateway is running; its database is unreachable");
+            return reachable ? 0 : 1;
+        }
+        catch (HttpRequestException e)
+        {
+            return Fail($"gateway is not running at {host}:{listener.Port}: {e.Message}");
+        }
+    }
+
+    private static int Fail(string message)
+    {
+        Console.Error.WriteLine($"gateway: {message}");
+        return 1;
+    }
+}

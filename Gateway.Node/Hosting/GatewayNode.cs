@@ -1,0 +1,194 @@
+using System.Net;
+using Gateway.Cluster.Membership;
+using Gateway.Node.Admin;
+using Gateway.Node.Plugins;
+using Gateway.Node.Proxy;
+using Gateway.Node.Settings;
+using Gateway.Node.Tls;
+using Gateway.Storage.Entities;
+using Gateway.Storage.Schema;
+using Gateway.Storage.Sqlite;
+using Gateway.Storage.Store;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Orleans.Dashboard;
+using Serilog;
+using Serilog.Events;
+
+namespace Gateway.Node.Hosting;
+
+/// <summary>
+/// One running gateway node. Two hosts share the process: the control host (Orleans silo,
+/// Admin API, status API, dashboard) and a lean proxy host that runs no routing, MVC or hosting
+/// diagnostics, so client traffic pays for none of them.
+/// </summary>
+public sealed class GatewayNode : IAsyncDisposable
+{
+    private readonly WebApplication _control;
+    private readonly WebApplication _proxy;
+
+    private GatewayNode(WebApplication control, WebApplication proxy, IConfigStore store)
+    {
+        _control = control;
+        _proxy = proxy;
+        Store = store;
+    }
+
+    /// <summary>The node's config store.</summary>
+    public IConfigStore Store { get; }
+
+    /// <summary>Builds and starts a node; throws <see cref="NodeStartException"/> with a one-line reason.</summary>
+    public static async Task<GatewayNode> StartAsync(GatewaySettings settings, CancellationToken cancellationToken = default)
+    {
+        Directory.CreateDirectory(settings.Prefix);
+        var registry = new SchemaRegistry(CoreEntities.All.Concat(BundledPlugins.CredentialEntities), BundledPlugins.Schemas);
+        var store = await OpenStoreAsync(settings, registry, cancellationToken);
+        var logger = CreateLogger(settings);
+        var control = BuildControlHost(settings, registry, store, logger);
+        var proxy = BuildProxyHost(settings, logger);
+        var node = new GatewayNode(control, proxy, store);
+        try
+        {
+            await control.StartAsync(cancellationToken);
+            await proxy.StartAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is IOException or InvalidOperationException or Orleans.Runtime.OrleansException)
+        {
+            await node.DisposeAsync();
+            throw new NodeStartException(e.Message, e);
+        }
+
+        return node;
+    }
+
+    /// <summary>Completes when either host is asked to stop (SIGINT, SIGTERM).</summary>
+    public Task WaitForShutdownAsync() =>
+        Task.WhenAny(_control.WaitForShutdownAsync(), _proxy.WaitForShutdownAsync());
+
+    /// <summary>Stops the proxy first, so no request reaches a stopped control plane, then the silo.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(4));
+        await StopQuietlyAsync(_proxy, timeout.Token);
+        await StopQuietlyAsync(_control, timeout.Token);
+        await _proxy.DisposeAsync();
+        await _control.DisposeAsync();
+        await Store.DisposeAsync();
+    }
+
+    private static async Task StopQuietlyAsync(WebApplication app, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await app.StopAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is OperationCanceledException or InvalidOperationException)
+        {
+            // Never started, or the stop timed out: disposal still releases the ports.
+        }
+    }
+
+    private static async Task<IConfigStore> OpenStoreAsync(GatewaySettings settings, SchemaRegistry registry, CancellationToken cancellationToken)
+    {
+        IConfigStore store = settings.Database switch
+        {
+            DatabaseKind.Sqlite => new SqliteConfigStore(Path.Combine(settings.Prefix, "gateway.db"), registry, TimeProvider.System),
+            _ => throw new NodeStartException($"database = {settings.Raw["database"]} is not available yet; use database = sqlite"),
+        };
+        await store.InitializeAsync(cancellationToken);
+        return store;
+    }
+
+    private static Serilog.ILogger CreateLogger(GatewaySettings settings) =>
+        new LoggerConfiguration()
+            .MinimumLevel.Is(ToSerilog(settings.LogLevel))
+            .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
+            .MinimumLevel.Override("Orleans", LogEventLevel.Warning)
+            .MinimumLevel.Override("Polly", LogEventLevel.Warning)
+            .WriteTo.Console(outputTemplate: "{Timestamp:yyyy/MM/dd HH:mm:ss} [{Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}")
+            .CreateLogger();
+
+    /// <summary>nginx severities onto Serilog's: notice (Kong's default) is Information.</summary>
+    private static LogEventLevel ToSerilog(GatewayLogLevel level) => level switch
+    {
+        GatewayLogLevel.Debug => LogEventLevel.Debug,
+        GatewayLogLevel.Info or GatewayLogLevel.Notice => LogEventLevel.Information,
+        GatewayLogLevel.Warn => LogEventLevel.Warning,
+        GatewayLogLevel.Error => LogEventLevel.Error,
+        _ => LogEventLevel.Fatal,
+    };
+
+    private static WebApplication BuildControlHost(GatewaySettings settings, SchemaRegistry registry, IConfigStore store, Serilog.ILogger logger)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        builder.Logging.ClearProviders();
+        builder.Services.AddSerilog(logger, dispose: false);
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(4));
+        var cluster = settings.ClusterListen;
+        builder.UseOrleans(silo => silo.UseGatewayCluster(new SiloOptions(
+            ParseAddress(cluster.Host), cluster.Port, settings.ClusterId, settings.ServiceId, settings.ClusterMembership)));
+
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            Listen(kestrel, settings.AdminListen, settings.Prefix);
+            Listen(kestrel, settings.StatusListen, settings.Prefix);
+            Listen(kestrel, settings.AdminGuiListen, settings.Prefix);
+        });
+
+        var identity = NodeIdentity.Load(settings.Prefix);
+        var enabledPlugins = BundledPlugins.Enabled(settings.Plugins);
+        var options = new AdminOptions(identity, KongConfiguration.From(settings, enabledPlugins), enabledPlugins, settings.NginxAdminClientMaxBodySize);
+        builder.Services.AddSingleton(registry);
+        builder.Services.AddSingleton(store);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<SchemaValidator>();
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton<AdminApi>();
+
+        var app = builder.Build();
+        var admin = app.Services.GetRequiredService<AdminApi>();
+        var adminPorts = Ports(settings.AdminListen);
+        var statusPorts = Ports(settings.StatusListen);
+        var guiPorts = Ports(settings.AdminGuiListen);
+        app.MapWhen(c => adminPorts.Contains(c.Connection.LocalPort), b => b.Run(admin.HandleAsync));
+        app.MapWhen(c => statusPorts.Contains(c.Connection.LocalPort), b => b.Run(c => StatusEndpoint.HandleAsync(c, store)));
+        app.MapOrleansDashboard().RequireHost([.. guiPorts.Select(p => $"*:{p}")]);
+        return app;
+    }
+
+    private static WebApplication BuildProxyHost(GatewaySettings settings, Serilog.ILogger logger)
+    {
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        builder.Services.AddSerilog(logger, dispose: false);
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            Listen(kestrel, settings.ProxyListen, settings.Prefix);
+        });
+        var app = builder.Build();
+        app.Run(ProxyHandler.HandleAsync);
+        return app;
+    }
+
+    private static void Listen(KestrelServerOptions kestrel, IReadOnlyList<Listener> listeners, string prefix)
+    {
+        foreach (var listener in listeners)
+        {
+            kestrel.Listen(ParseAddress(listener.Host), listener.Port, options =>
+            {
+                options.Protocols = listener.Http2 ? HttpProtocols.Http1AndHttp2 : HttpProtocols.Http1;
+                if (listener.Ssl)
+                {
+                    options.UseHttps(DefaultCertificate.LoadOrCreate(prefix));
+                }
+            });
+        }
+    }
+
+    private static HashSet<int> Ports(IReadOnlyList<Listener> listeners) => [.. listeners.Select(l => l.Port)];
+
+    private static IPAddress ParseAddress(string address) =>
+        address is "*" or "0.0.0.0" ? IPAddress.Any
+        : address is "localhost" ? IPAddress.Loopback
+        : IPAddress.Parse(address.Trim('[', ']'));
+}
