@@ -1,0 +1,24 @@
+using System.Text.Json.Nodes;
+
+namespace Gateway.Node.Admin;
+
+/// <summary>Writes Admin API responses: JSON bodies, and the bare 204 of OPTIONS.</summary>
+public static class AdminResponse
+{
+    /// <summary>Writes <paramref name="body"/> as JSON with the status.</summary>
+    public static Task WriteAsync(HttpContext context, int status, JsonNode body)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/json; charset=utf-8";
+        return HttpMethods.IsHead(context.Request.Method)
+            ? Task.CompletedTask
+            : context.Response.WriteAsync(body.ToJsonString(), context.RequestAborted);
+    }
+
+    /// <summary>Answers OPTIONS: 204 with the methods the endpoint allows.</summary>
+    public static void Allow(HttpContext context, string methods)
+    {
+        context.Response.StatusCode = 204;
+        context.Response.Headers.Allow = methods;
+    }
+}

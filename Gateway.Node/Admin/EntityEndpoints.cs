@@ -1,0 +1,315 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Gateway.Storage.Schema;
+using Gateway.Storage.Store;
+
+namespace Gateway.Node.Admin;
+
+/// <summary>
+/// The endpoints Kong generates for every entity from its schema (kong/api/endpoints.lua):
+/// <c>/{entities}</c>, <c>/{entities}/{id or key}</c>, <c>/{parents}/{p}/{children}</c>,
+/// <c>/{parents}/{p}/{children}/{c}</c> and <c>/{children}/{c}/{parent}</c>.
+/// </summary>
+public sealed class EntityEndpoints(SchemaRegistry registry, IConfigStore store, SchemaValidator validator, long maxBodyBytes)
+{
+    private const string CollectionMethods = "GET, HEAD, OPTIONS, POST";
+    private const string EntityMethods = "DELETE, GET, HEAD, OPTIONS, PATCH, PUT";
+
+    /// <summary>Handles the request when the path names an entity endpoint; false when it does not.</summary>
+    public async Task<bool> TryHandleAsync(HttpContext context, IReadOnlyList<string> path)
+    {
+        if (path.Count == 0 || registry.FindByAdminPath(path[0]) is not { TopLevel: true } schema)
+        {
+            return false;
+        }
+
+        switch (path.Count)
+        {
+            case 1:
+                await CollectionAsync(context, schema, scope: null);
+                return true;
+            case 2:
+                await EntityAsync(context, schema, path[1], scope: null);
+                return true;
+        }
+
+        var owner = await FindAsync(schema, path[1], parent: null);
+        if (schema[path[2]] is { Type: FieldType.Foreign, Reference: { } reference } foreign && path.Count == 3)
+        {
+            await ReferencedEntityAsync(context, owner, foreign, registry.Get(reference));
+            return true;
+        }
+
+        var child = ChildCollection(schema, path[2]);
+        if (child is null || path.Count > 4)
+        {
+            return false;
+        }
+
+        if (owner is null)
+        {
+            throw AdminException.NotFound();
+        }
+
+        var scope = new Scope(child.Value.Field, owner["id"]!.GetValue<string>());
+        if (path.Count == 3)
+        {
+            await CollectionAsync(context, child.Value.Schema, scope);
+        }
+        else
+        {
+            await EntityAsync(context, child.Value.Schema, path[3], scope);
+        }
+
+        return true;
+    }
+
+    /// <summary>Finds an entity by id, or by its endpoint key, within a parent when there is one.</summary>
+    public async Task<JsonObject?> FindAsync(EntitySchema schema, string key, Scope? parent)
+    {
+        JsonObject? found;
+        if (Typedefs.IsUuid(key))
+        {
+            found = await store.GetAsync(schema.Name, key);
+        }
+        else if (schema.EndpointKey is not { } endpointKey)
+        {
+            return null;
+        }
+        else if (schema[endpointKey] is { Unique: true })
+        {
+            found = await store.GetByFieldAsync(schema.Name, endpointKey, key);
+        }
+        else
+        {
+            // An endpoint key unique only within its parent, such as a target's "host:port".
+            found = await FindInScopeAsync(schema, endpointKey, key, parent);
+        }
+
+        return found is not null && parent is not null && ForeignId(found, parent.Field) != parent.Id ? null : found;
+    }
+
+    private async Task<JsonObject?> FindInScopeAsync(EntitySchema schema, string field, string value, Scope? parent)
+    {
+        string? offset = null;
+        do
+        {
+            var page = await store.ListAsync(schema.Name, new ListQuery(1000, offset, null, parent?.Field, parent?.Id));
+            if (page.Data.FirstOrDefault(e => e[field] is JsonValue v && v.TryGetValue<string>(out var s) && s == value) is { } hit)
+            {
+                return hit;
+            }
+
+            offset = page.Offset;
+        }
+        while (offset is not null);
+        return null;
+    }
+
+    private (EntitySchema Schema, string Field)? ChildCollection(EntitySchema parent, string segment)
+    {
+        foreach (var (child, field) in registry.ReferencesTo(parent.Name))
+        {
+            if ((child.NestedPath ?? child.AdminPath) == segment)
+            {
+                return (child, field.Name);
+            }
+        }
+
+        return null;
+    }
+
+    private async Task CollectionAsync(HttpContext context, EntitySchema schema, Scope? scope)
+    {
+        switch (context.Request.Method)
+        {
+            case "GET" or "HEAD":
+                var query = Pagination.Parse(context.Request.Query);
+                var page = await store.ListAsync(schema.Name, query with { ForeignField = scope?.Field, ForeignId = scope?.Id });
+                await AdminResponse.WriteAsync(context, 200, Pagination.Render(context.Request, page.Data, page.Offset));
+                break;
+            case "POST":
+                var body = await ReadBodyAsync(context, schema);
+                ApplyScope(body, scope);
+                var entity = await ValidateAsync(schema, body, existing: null);
+                await store.InsertAsync(schema.Name, entity);
+                await AdminResponse.WriteAsync(context, 201, entity);
+                break;
+            case "OPTIONS":
+                AdminResponse.Allow(context, CollectionMethods);
+                break;
+            default:
+                throw AdminException.MethodNotAllowed();
+        }
+    }
+
+    private async Task EntityAsync(HttpContext context, EntitySchema schema, string key, Scope? scope)
+    {
+        var method = context.Request.Method;
+        if (method == "OPTIONS")
+        {
+            AdminResponse.Allow(context, EntityMethods);
+            return;
+        }
+
+        if (method is not ("GET" or "HEAD" or "PATCH" or "PUT" or "DELETE"))
+        {
+            throw AdminException.MethodNotAllowed();
+        }
+
+        var existing = await FindAsync(schema, key, scope);
+        switch (method)
+        {
+            case "GET" or "HEAD":
+                await AdminResponse.WriteAsync(context, 200, existing ?? throw AdminException.NotFound());
+                break;
+            case "DELETE":
+                if (existing is not null)
+                {
+                    await store.DeleteAsync(schema.Name, existing["id"]!.GetValue<string>());
+                }
+
+                context.Response.StatusCode = 204;
+                break;
+            case "PATCH":
+                var patch = await ReadBodyAsync(context, schema);
+                ApplyScope(patch, scope);
+                patch.Remove("id");
+                var updated = await ValidateAsync(schema, patch, existing ?? throw AdminException.NotFound());
+                await store.UpdateAsync(schema.Name, updated);
+                await AdminResponse.WriteAsync(context, 200, updated);
+                break;
+            case "PUT":
+                await AdminResponse.WriteAsync(context, 200, await PutAsync(context, schema, key, scope, existing));
+                break;
+        }
+    }
+
+    /// <summary>PUT creates or replaces the whole entity; the key in the path names it.</summary>
+    private async Task<JsonObject> PutAsync(HttpContext context, EntitySchema schema, string key, Scope? scope, JsonObject? existing)
+    {
+        var body = await ReadBodyAsync(context, schema);
+        ApplyScope(body, scope);
+        if (existing is not null)
+        {
+            body["id"] = existing["id"]!.DeepClone();
+        }
+        else if (Typedefs.IsUuid(key))
+        {
+            body["id"] = key;
+        }
+        else if (schema.EndpointKey is { } endpointKey)
+        {
+            body[endpointKey] = key;
+        }
+        else
+        {
+            throw AdminException.NotFound();
+        }
+
+        if (schema.EndpointKey is { } name && !Typedefs.IsUuid(key) && body[name] is null)
+        {
+            body[name] = key;
+        }
+
+        var entity = await ValidateAsync(schema, body, existing: null);
+        if (existing?["created_at"] is { } createdAt)
+        {
+            entity["created_at"] = createdAt.DeepClone();
+        }
+
+        await store.UpsertAsync(schema.Name, entity);
+        return entity;
+    }
+
+    /// <summary><c>/routes/{r}/service</c>: the entity a foreign field points at.</summary>
+    private async Task ReferencedEntityAsync(HttpContext context, JsonObject? owner, Field foreign, EntitySchema target)
+    {
+        if (context.Request.Method == "OPTIONS")
+        {
+            AdminResponse.Allow(context, EntityMethods);
+            return;
+        }
+
+        var id = owner is null ? null : ForeignId(owner, foreign.Name);
+        if (id is null)
+        {
+            if (context.Request.Method is "DELETE")
+            {
+                context.Response.StatusCode = 204;
+                return;
+            }
+
+            throw context.Request.Method is "GET" or "HEAD" or "PATCH" or "PUT" ? AdminException.NotFound() : AdminException.MethodNotAllowed();
+        }
+
+        await EntityAsync(context, target, id, scope: null);
+    }
+
+    private Task<JsonObject> ReadBodyAsync(HttpContext context, EntitySchema schema) =>
+        RequestBody.ReadAsync(context, schema, registry, maxBodyBytes);
+
+    private static void ApplyScope(JsonObject body, Scope? scope)
+    {
+        if (scope is not null)
+        {
+            body[scope.Field] = new JsonObject { ["id"] = scope.Id };
+        }
+    }
+
+    /// <summary>Resolves foreign keys given by endpoint key, then validates (Kong's code 13, then code 2).</summary>
+    public async Task<JsonObject> ValidateAsync(EntitySchema schema, JsonObject body, JsonObject? existing)
+    {
+        await ResolveForeignKeysAsync(schema, body);
+        if (schema.SubschemaKey is not null && existing is null && !body.ContainsKey("protocols")
+            && body[schema.SubschemaKey] is JsonValue name && name.TryGetValue<string>(out var pluginName)
+            && registry.FindPlugin(pluginName) is { } plugin)
+        {
+            body["protocols"] = new JsonArray([.. plugin.Protocols.Select(p => (JsonNode)JsonValue.Create(p))]);
+        }
+
+        var errors = new ValidationErrors();
+        return validator.Validate(schema, body, existing, errors)
+            ?? throw AdminException.Kong(KongError.SchemaViolation, errors.ToMessage(), errors.ToJson());
+    }
+
+    private async Task ResolveForeignKeysAsync(EntitySchema schema, JsonObject body)
+    {
+        var unresolved = new JsonObject();
+        var messages = new List<string>();
+        foreach (var field in schema.ForeignFields)
+        {
+            if (body[field.Name] is not JsonObject reference || reference.ContainsKey("id") || reference.Count != 1)
+            {
+                continue;
+            }
+
+            var target = registry.Get(field.Reference!);
+            var (keyName, keyValue) = reference.First();
+            if (keyName == target.EndpointKey && keyValue?.GetValueKind() == JsonValueKind.String
+                && await store.GetByFieldAsync(target.Name, keyName, keyValue.GetValue<string>()) is { } found)
+            {
+                body[field.Name] = new JsonObject { ["id"] = found["id"]!.DeepClone() };
+                continue;
+            }
+
+            var message = $"the foreign key cannot be resolved with '{KongFormat.Pretty(reference)}' for an existing '{target.Name}' entity";
+            unresolved[field.Name] = new JsonObject { [keyName] = message };
+            messages.Add($"{field.Name}.{keyName}: {message}");
+        }
+
+        if (messages.Count > 0)
+        {
+            var summary = messages.Count == 1
+                ? $"foreign key unresolved ({messages[0]})"
+                : $"{messages.Count} foreign keys unresolved ({string.Join("; ", messages)})";
+            throw AdminException.Kong(KongError.ForeignKeysUnresolved, summary, unresolved);
+        }
+    }
+
+    private static string? ForeignId(JsonObject entity, string field) =>
+        entity[field] is JsonObject reference && reference["id"] is JsonValue id && id.TryGetValue<string>(out var value) ? value : null;
+
+    /// <summary>A nested collection's parent: the child's foreign field and the parent's id.</summary>
+    public sealed record Scope(string Field, string Id);
+}

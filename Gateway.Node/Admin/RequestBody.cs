@@ -1,0 +1,217 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Gateway.Storage.Schema;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace Gateway.Node.Admin;
+
+/// <summary>
+/// Reads an Admin API request body into a JSON object: JSON as it is; form-urlencoded and multipart
+/// decoded as Kong's kong/api/arguments.lua does (<c>config.key_names[1]=apikey</c>,
+/// <c>paths[]=/a</c>, repeated keys) and typed by the entity's schema, so that <c>port=80</c> is a number.
+/// </summary>
+public static class RequestBody
+{
+    /// <summary>Reads the body; an empty body is an empty object.</summary>
+    /// <exception cref="AdminException">400 for unparsable JSON, 413 above <paramref name="maxBytes"/>.</exception>
+    public static async Task<JsonObject> ReadAsync(HttpContext context, EntitySchema? schema, SchemaRegistry registry, long maxBytes)
+    {
+        var request = context.Request;
+        if (request.ContentLength > maxBytes)
+        {
+            throw AdminException.WithMessage(413, "Request size limit exceeded");
+        }
+
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = maxBytes;
+        }
+
+        try
+        {
+            if (request.HasFormContentType)
+            {
+                var form = await request.ReadFormAsync(context.RequestAborted);
+                var decoded = Decode(form.SelectMany(pair => pair.Value.Select(v => (pair.Key, v ?? ""))));
+                return schema is null ? decoded : Infer(decoded, FieldsOf(schema, decoded, registry));
+            }
+
+            using var buffer = new MemoryStream();
+            await request.Body.CopyToAsync(buffer, context.RequestAborted);
+            if (buffer.Length == 0)
+            {
+                return [];
+            }
+
+            if (request.ContentType is { } type && !type.Contains("json", StringComparison.OrdinalIgnoreCase))
+            {
+                throw AdminException.WithMessage(415, "Unsupported Content-Type: use application/json, application/x-www-form-urlencoded or multipart/form-data");
+            }
+
+            return JsonNode.Parse(buffer.ToArray()) as JsonObject
+                ?? throw AdminException.WithMessage(400, "Cannot parse JSON body");
+        }
+        catch (JsonException)
+        {
+            throw AdminException.WithMessage(400, "Cannot parse JSON body");
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == 413)
+        {
+            throw AdminException.WithMessage(413, "Request size limit exceeded");
+        }
+        catch (InvalidDataException)
+        {
+            throw AdminException.WithMessage(400, "Cannot parse form body");
+        }
+    }
+
+    /// <summary>Turns flat form pairs into a nested object: dots make records, brackets make arrays.</summary>
+    public static JsonObject Decode(IEnumerable<(string Key, string Value)> pairs)
+    {
+        var root = new JsonObject();
+        foreach (var (key, value) in pairs)
+        {
+            var path = SplitKey(key);
+            if (path.Count == 0)
+            {
+                continue;
+            }
+
+            JsonNode container = root;
+            for (var i = 0; i < path.Count; i++)
+            {
+                var last = i == path.Count - 1;
+                var (name, index) = path[i];
+                var obj = (JsonObject)container;
+                if (index is null)
+                {
+                    if (last)
+                    {
+                        // A repeated key becomes an array, as in Kong.
+                        obj[name] = obj[name] switch
+                        {
+                            null => JsonValue.Create(value),
+                            JsonArray existing => Append(existing, value),
+                            var single => new JsonArray(single.DeepClone(), JsonValue.Create(value)),
+                        };
+                    }
+                    else
+                    {
+                        container = obj[name] as JsonObject ?? (JsonNode)(obj[name] = new JsonObject());
+                    }
+
+                    continue;
+                }
+
+                var array = obj[name] as JsonArray ?? (JsonArray)(obj[name] = new JsonArray());
+                var position = index == -1 ? array.Count : index.Value;
+                while (array.Count <= position)
+                {
+                    array.Add(null);
+                }
+
+                if (last)
+                {
+                    array[position] = JsonValue.Create(value);
+                }
+                else
+                {
+                    container = array[position] as JsonObject ?? (JsonNode)(array[position] = new JsonObject());
+                }
+            }
+        }
+
+        return root;
+    }
+
+    private static JsonArray Append(JsonArray array, string value)
+    {
+        array.Add(JsonValue.Create(value));
+        return array;
+    }
+
+    /// <summary>Splits <c>config.names[2]</c> into (config), (names, index 1); <c>a[]</c> appends (index -1).</summary>
+    private static List<(string Name, int? Index)> SplitKey(string key)
+    {
+        var parts = new List<(string, int?)>();
+        foreach (var segment in key.Split('.'))
+        {
+            var bracket = segment.IndexOf('[');
+            if (bracket < 0 || !segment.EndsWith(']'))
+            {
+                parts.Add((segment, null));
+                continue;
+            }
+
+            var name = segment[..bracket];
+            var inside = segment[(bracket + 1)..^1];
+            int? index = inside.Length == 0 ? -1
+                : int.TryParse(inside, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= 1 ? n - 1 : null;
+            parts.Add(index is null ? (segment, null) : (name, index));
+        }
+
+        return parts;
+    }
+
+    private static IReadOnlyList<Field> FieldsOf(EntitySchema schema, JsonObject input, SchemaRegistry registry)
+    {
+        if (schema.SubschemaKey is { } key && schema.SubschemaField is { } sub
+            && input[key] is JsonValue name && name.TryGetValue<string>(out var pluginName)
+            && registry.FindPlugin(pluginName) is { } plugin)
+        {
+            return [.. schema.Fields.Select(f => f.Name == sub ? plugin.Config with { Name = sub } : f)];
+        }
+
+        return schema.Fields;
+    }
+
+    /// <summary>Gives form strings the types the schema expects; what cannot be converted is left for validation to reject.</summary>
+    private static JsonObject Infer(JsonObject input, IReadOnlyList<Field> fields)
+    {
+        var typed = new JsonObject();
+        foreach (var (key, value) in input)
+        {
+            var field = fields.FirstOrDefault(f => f.Name == key);
+            typed[key] = field is null || value is null ? value?.DeepClone() : Infer(field, value);
+        }
+
+        return typed;
+    }
+
+    private static JsonNode? Infer(Field field, JsonNode value)
+    {
+        var text = value is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+        switch (field.Type)
+        {
+            case FieldType.Integer or FieldType.Number when text is not null:
+                return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number)
+                    ? (number == Math.Floor(number) && Math.Abs(number) < 1e15 ? JsonValue.Create((long)number) : JsonValue.Create(number))
+                    : value.DeepClone();
+            case FieldType.Boolean when text is not null:
+                return text switch { "true" => JsonValue.Create(true), "false" => JsonValue.Create(false), _ => value.DeepClone() };
+            case FieldType.Array or FieldType.Set:
+                var items = value switch
+                {
+                    JsonArray array => array.Where(e => e is not null).ToList(),
+                    _ when text == "" => [],
+                    _ => [value],
+                };
+                return new JsonArray([.. items.Select(e => field.Elements is null ? e!.DeepClone() : Infer(field.Elements, e!))]);
+            case FieldType.Record when value is JsonObject record:
+                return Infer(record, field.Fields ?? []);
+            case FieldType.Map when value is JsonObject map:
+                var values = new JsonObject();
+                foreach (var (k, entry) in map)
+                {
+                    values[k] = entry is null || field.Values is null ? entry?.DeepClone() : Infer(field.Values, entry);
+                }
+
+                return values;
+            default:
+                return value.GetValueKind() == JsonValueKind.String && text == "" && field.Type != FieldType.String
+                    ? null
+                    : value.DeepClone();
+        }
+    }
+}
