@@ -1,0 +1,95 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+
+namespace Gateway.Tests.Support;
+
+/// <summary>The real <c>gateway</c> executable run as a child process, for start-up and signal tests.</summary>
+public sealed partial class NodeProcess : IDisposable
+{
+    private readonly Process _process;
+    private bool _disposed;
+    private readonly List<string> _stderr = [];
+
+    private NodeProcess(Process process)
+    {
+        _process = process;
+        _process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                lock (_stderr)
+                {
+                    _stderr.Add(e.Data);
+                }
+            }
+        };
+        _process.OutputDataReceived += (_, _) => { };
+        _process.BeginErrorReadLine();
+        _process.BeginOutputReadLine();
+    }
+
+    /// <summary>What the process wrote to stderr, line by line.</summary>
+    public IReadOnlyList<string> Stderr
+    {
+        get
+        {
+            lock (_stderr)
+            {
+                return [.. _stderr];
+            }
+        }
+    }
+
+    /// <summary>The process, for its exit code.</summary>
+    public Process Process => _process;
+
+    /// <summary>Starts <c>dotnet gateway.dll</c> with the arguments.</summary>
+    public static NodeProcess Start(IEnumerable<string> arguments, IDictionary<string, string>? environment = null)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "gateway.dll"));
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
+        }
+
+        return new NodeProcess(Process.Start(info)!);
+    }
+
+    /// <summary>Sends a POSIX signal (SIGTERM 15, SIGINT 2).</summary>
+    public void Signal(int signal) => Assert.Equal(0, Kill(_process.Id, signal));
+
+    /// <summary>Waits for the process to exit; false on timeout.</summary>
+    public bool WaitForExit(TimeSpan timeout) => _process.WaitForExit(timeout);
+
+    /// <summary>Kills the process if it still runs; safe to call more than once.</summary>
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit(5000);
+        }
+
+        _process.Dispose();
+    }
+
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int Kill(int pid, int signal);
+}

@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Runs the whole test suite. Installs (apt-get, as root) and starts on loopback what the tests need
+# when it is absent: PostgreSQL and Redis from Debian's packages. Stops what it started on exit.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PG_PORT=${TEST_PG_PORT:-55432}
+REDIS_PORT=${TEST_REDIS_PORT:-56379}
+WORK=$(mktemp -d /tmp/gateway-test.XXXXXX)
+chmod 755 "$WORK"
+STARTED=()
+
+log() { echo "[test.sh] $*"; }
+
+cleanup() {
+  for what in "${STARTED[@]}"; do
+    case "$what" in
+      postgres) runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$WORK/pg" -m fast -w stop >/dev/null 2>&1 || true ;;
+      redis) kill "$(cat "$WORK/redis.pid" 2>/dev/null)" 2>/dev/null || true ;;
+    esac
+  done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+need_packages=()
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_packages+=(postgresql)
+command -v redis-server >/dev/null 2>&1 || need_packages+=(redis-server)
+if [ ${#need_packages[@]} -gt 0 ]; then
+  log "installing ${need_packages[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >/dev/null
+  apt-get install -y -qq --no-install-recommends "${need_packages[@]}" >/dev/null
+fi
+PG_BIN=$(dirname "$(ls /usr/lib/postgresql/*/bin/initdb | sort -V | tail -n 1)")
+
+if ! pg_isready -h 127.0.0.1 -p "$PG_PORT" >/dev/null 2>&1; then
+  log "starting PostgreSQL on 127.0.0.1:$PG_PORT"
+  mkdir -p "$WORK/pg" && chown postgres:postgres "$WORK/pg"
+  runuser -u postgres -- "$PG_BIN/initdb" -D "$WORK/pg" --auth=trust -U postgres >/dev/null
+  runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$WORK/pg" -w -l "$WORK/pg/server.log" \
+    -o "-c listen_addresses=127.0.0.1 -c port=$PG_PORT -c unix_socket_directories=$WORK/pg -c fsync=off" start >/dev/null
+  STARTED+=(postgres)
+  psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -qc "CREATE ROLE gateway LOGIN SUPERUSER" >/dev/null
+  psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -qc "CREATE DATABASE gateway OWNER gateway" >/dev/null
+fi
+
+if ! redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping >/dev/null 2>&1; then
+  log "starting Redis on 127.0.0.1:$REDIS_PORT"
+  redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --daemonize yes --save '' --appendonly no \
+    --dir "$WORK" --pidfile "$WORK/redis.pid" --logfile "$WORK/redis.log"
+  STARTED+=(redis)
+  for _ in $(seq 50); do redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
+fi
+
+export TEST_PG_HOST=127.0.0.1 TEST_PG_PORT=$PG_PORT TEST_PG_USER=gateway TEST_PG_DATABASE=gateway
+export TEST_REDIS_HOST=127.0.0.1 TEST_REDIS_PORT=$REDIS_PORT
+
+log "building"
+if ! dotnet build Gateway.sln -c Release -nologo -v quiet >"$WORK/build.log" 2>&1; then
+  cat "$WORK/build.log"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+log "running the tests"
+set +e
+dotnet test Gateway.sln -c Release --no-build -nologo --logger "console;verbosity=normal" 2>&1 | tee "$WORK/test.log"
+status=${PIPESTATUS[0]}
+set -e
+summary=$(grep -Eo "Failed: +[0-9]+, Passed: +[0-9]+, Skipped: +[0-9]+" "$WORK/test.log" | tail -n 1)
+failed=$(echo "$summary" | grep -Eo "Failed: +[0-9]+" | grep -Eo "[0-9]+" || echo 0)
+passed=$(echo "$summary" | grep -Eo "Passed: +[0-9]+" | grep -Eo "[0-9]+" || echo 0)
+skipped=$(echo "$summary" | grep -Eo "Skipped: +[0-9]+" | grep -Eo "[0-9]+" || echo 0)
+echo "${passed:-0} passed, ${failed:-0} failed, ${skipped:-0} skipped"
+exit "$status"
