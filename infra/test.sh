@@ -67,9 +67,10 @@ set +e
 dotnet test Gateway.sln -c Release --no-build -nologo --logger "console;verbosity=normal" 2>&1 | tee "$WORK/test.log"
 status=${PIPESTATUS[0]}
 set -e
-summary=$(grep -Eo "Failed: +[0-9]+, Passed: +[0-9]+, Skipped: +[0-9]+" "$WORK/test.log" | tail -n 1)
-failed=$(echo "$summary" | grep -Eo "Failed: +[0-9]+" | grep -Eo "[0-9]+" || echo 0)
-passed=$(echo "$summary" | grep -Eo "Passed: +[0-9]+" | grep -Eo "[0-9]+" || echo 0)
-skipped=$(echo "$summary" | grep -Eo "Skipped: +[0-9]+" | grep -Eo "[0-9]+" || echo 0)
+# dotnet test's closing summary: "Total tests: N", then "Passed: N", "Failed: N", "Skipped: N" when non-zero.
+count() { grep -Eo "^ +$1: +[0-9]+" "$WORK/test.log" | grep -Eo "[0-9]+" | tail -n 1 || true; }
+passed=$(count Passed)
+failed=$(count Failed)
+skipped=$(count Skipped)
 echo "${passed:-0} passed, ${failed:-0} failed, ${skipped:-0} skipped"
 exit "$status"

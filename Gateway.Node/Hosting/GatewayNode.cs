@@ -1,6 +1,7 @@
 using System.Net;
 using Gateway.Cluster.Membership;
 using Gateway.Node.Admin;
+using Gateway.Node.Config;
 using Gateway.Node.Plugins;
 using Gateway.Node.Proxy;
 using Gateway.Node.Settings;
@@ -43,8 +44,9 @@ public sealed class GatewayNode : IAsyncDisposable
         var registry = new SchemaRegistry(CoreEntities.All.Concat(BundledPlugins.CredentialEntities), BundledPlugins.Schemas);
         var store = await OpenStoreAsync(settings, registry, cancellationToken);
         var logger = CreateLogger(settings);
-        var control = BuildControlHost(settings, registry, store, logger);
-        var proxy = BuildProxyHost(settings, logger);
+        var snapshots = new ConfigSnapshotProvider();
+        var control = BuildControlHost(settings, registry, store, snapshots, logger);
+        var proxy = BuildProxyHost(settings, snapshots, logger);
         var node = new GatewayNode(control, proxy, store);
         try
         {
@@ -117,7 +119,8 @@ public sealed class GatewayNode : IAsyncDisposable
         _ => LogEventLevel.Fatal,
     };
 
-    private static WebApplication BuildControlHost(GatewaySettings settings, SchemaRegistry registry, IConfigStore store, Serilog.ILogger logger)
+    private static WebApplication BuildControlHost(
+        GatewaySettings settings, SchemaRegistry registry, IConfigStore store, ConfigSnapshotProvider snapshots, Serilog.ILogger logger)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
@@ -139,7 +142,11 @@ public sealed class GatewayNode : IAsyncDisposable
         var enabledPlugins = BundledPlugins.Enabled(settings.Plugins);
         var options = new AdminOptions(identity, KongConfiguration.From(settings, enabledPlugins), enabledPlugins, settings.NginxAdminClientMaxBodySize);
         builder.Services.AddSingleton(registry);
-        builder.Services.AddSingleton(store);
+        builder.Services.AddSingleton(snapshots);
+        builder.Services.AddSingleton(sp => new ConfigRefresher(
+            store, snapshots, settings.DbUpdateFrequency, sp.GetRequiredService<ILogger<ConfigRefresher>>()));
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ConfigRefresher>());
+        builder.Services.AddSingleton<IConfigStore>(sp => new RefreshingConfigStore(store, sp.GetRequiredService<ConfigRefresher>));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<SchemaValidator>();
         builder.Services.AddSingleton(options);
@@ -156,7 +163,7 @@ public sealed class GatewayNode : IAsyncDisposable
         return app;
     }
 
-    private static WebApplication BuildProxyHost(GatewaySettings settings, Serilog.ILogger logger)
+    private static WebApplication BuildProxyHost(GatewaySettings settings, ConfigSnapshotProvider snapshots, Serilog.ILogger logger)
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.Services.AddSerilog(logger, dispose: false);
@@ -165,6 +172,7 @@ public sealed class GatewayNode : IAsyncDisposable
             kestrel.AddServerHeader = false;
             Listen(kestrel, settings.ProxyListen, settings.Prefix);
         });
+        builder.Services.AddSingleton(snapshots);
         var app = builder.Build();
         app.Run(ProxyHandler.HandleAsync);
         return app;

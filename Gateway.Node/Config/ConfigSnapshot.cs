@@ -1,0 +1,25 @@
+using Gateway.Storage.Snapshot;
+
+namespace Gateway.Node.Config;
+
+/// <summary>
+/// What one request runs on: the raw config and everything compiled from it, built once per config
+/// version and never changed afterwards. A request reads <see cref="ConfigSnapshotProvider.Current"/>
+/// once and keeps that instance to the end, so a swap never changes the config under it.
+/// </summary>
+public sealed class ConfigSnapshot
+{
+    private ConfigSnapshot(ConfigData data)
+    {
+        Data = data;
+    }
+
+    /// <summary>The rows this snapshot was compiled from.</summary>
+    public ConfigData Data { get; }
+
+    /// <summary>The config version this snapshot is at.</summary>
+    public long Version => Data.Version;
+
+    /// <summary>Compiles a snapshot; throws when the config cannot be compiled, leaving the caller's current snapshot in place.</summary>
+    public static ConfigSnapshot Build(ConfigData data) => new(data);
+}

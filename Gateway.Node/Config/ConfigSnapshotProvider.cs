@@ -1,0 +1,43 @@
+using Gateway.Storage.Snapshot;
+
+namespace Gateway.Node.Config;
+
+/// <summary>
+/// Holds the node's current <see cref="ConfigSnapshot"/> and swaps it atomically, as YARP's
+/// IProxyConfigProvider does: readers take <see cref="Current"/> without a lock; a newer config is
+/// compiled off to the side and published with one reference write.
+/// </summary>
+public sealed class ConfigSnapshotProvider
+{
+    private readonly Lock _applyLock = new();
+    private ConfigSnapshot _current = ConfigSnapshot.Build(ConfigData.Empty);
+
+    /// <summary>Raised after a new snapshot is published.</summary>
+    public event Action<ConfigSnapshot>? Swapped;
+
+    /// <summary>The snapshot to serve the next request with.</summary>
+    public ConfigSnapshot Current => Volatile.Read(ref _current);
+
+    /// <summary>
+    /// Compiles <paramref name="data"/> and publishes it, unless the current snapshot is already at that
+    /// version or newer; returns whether it was published. A config that fails to compile throws and
+    /// leaves the current snapshot serving.
+    /// </summary>
+    public bool Apply(ConfigData data)
+    {
+        ConfigSnapshot next;
+        lock (_applyLock)
+        {
+            if (data.Version != 0 && data.Version <= Current.Version)
+            {
+                return false;
+            }
+
+            next = ConfigSnapshot.Build(data);
+            Volatile.Write(ref _current, next);
+        }
+
+        Swapped?.Invoke(next);
+        return true;
+    }
+}
