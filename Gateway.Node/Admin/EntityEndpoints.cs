@@ -15,6 +15,8 @@ public sealed class EntityEndpoints(SchemaRegistry registry, IConfigStore store,
     private const string CollectionMethods = "GET, HEAD, OPTIONS, POST";
     private const string EntityMethods = "DELETE, GET, HEAD, OPTIONS, PATCH, PUT";
 
+    private readonly CertificateSnis _snis = new(registry, store, validator);
+
     /// <summary>Handles the request when the path names an entity endpoint; false when it does not.</summary>
     public async Task<bool> TryHandleAsync(HttpContext context, IReadOnlyList<string> path)
     {
@@ -72,6 +74,10 @@ public sealed class EntityEndpoints(SchemaRegistry registry, IConfigStore store,
         {
             found = await store.GetAsync(schema.Name, key);
         }
+        else if (CertificateSnis.AppliesTo(schema))
+        {
+            found = await _snis.FindBySniAsync(key);
+        }
         else if (schema.EndpointKey is not { } endpointKey)
         {
             return null;
@@ -126,14 +132,21 @@ public sealed class EntityEndpoints(SchemaRegistry registry, IConfigStore store,
             case "GET" or "HEAD":
                 var query = Pagination.Parse(context.Request.Query);
                 var page = await store.ListAsync(schema.Name, query with { ForeignField = scope?.Field, ForeignId = scope?.Id });
-                await AdminResponse.WriteAsync(context, 200, Pagination.Render(context.Request, page.Data, page.Offset));
+                var shown = new List<JsonObject>(page.Data.Count);
+                foreach (var row in page.Data)
+                {
+                    shown.Add(await PresentAsync(schema, row));
+                }
+
+                await AdminResponse.WriteAsync(context, 200, Pagination.Render(context.Request, shown, page.Offset));
                 break;
             case "POST":
                 var body = await ReadBodyAsync(context, schema);
                 ApplyScope(body, scope);
+                var snis = CertificateSnis.AppliesTo(schema) ? await _snis.TakeAsync(body, certificateId: null) : null;
                 var entity = await ValidateAsync(schema, body, existing: null);
                 await store.InsertAsync(schema.Name, entity);
-                await AdminResponse.WriteAsync(context, 201, entity);
+                await AdminResponse.WriteAsync(context, 201, await SaveSnisAsync(schema, entity, snis));
                 break;
             case "OPTIONS":
                 AdminResponse.Allow(context, CollectionMethods);
@@ -161,11 +174,16 @@ public sealed class EntityEndpoints(SchemaRegistry registry, IConfigStore store,
         switch (method)
         {
             case "GET" or "HEAD":
-                await AdminResponse.WriteAsync(context, 200, existing ?? throw AdminException.NotFound());
+                await AdminResponse.WriteAsync(context, 200, await PresentAsync(schema, existing ?? throw AdminException.NotFound()));
                 break;
             case "DELETE":
                 if (existing is not null)
                 {
+                    if (CertificateSnis.AppliesTo(schema))
+                    {
+                        await _snis.DeleteAllAsync(existing["id"]!.GetValue<string>());
+                    }
+
                     await store.DeleteAsync(schema.Name, existing["id"]!.GetValue<string>());
                 }
 
@@ -175,9 +193,11 @@ public sealed class EntityEndpoints(SchemaRegistry registry, IConfigStore store,
                 var patch = await ReadBodyAsync(context, schema);
                 ApplyScope(patch, scope);
                 patch.Remove("id");
-                var updated = await ValidateAsync(schema, patch, existing ?? throw AdminException.NotFound());
+                var current = existing ?? throw AdminException.NotFound();
+                var patchedSnis = CertificateSnis.AppliesTo(schema) ? await _snis.TakeAsync(patch, current["id"]!.GetValue<string>()) : null;
+                var updated = await ValidateAsync(schema, patch, current);
                 await store.UpdateAsync(schema.Name, updated);
-                await AdminResponse.WriteAsync(context, 200, updated);
+                await AdminResponse.WriteAsync(context, 200, await SaveSnisAsync(schema, updated, patchedSnis));
                 break;
             case "PUT":
                 await AdminResponse.WriteAsync(context, 200, await PutAsync(context, schema, key, scope, existing));
@@ -212,6 +232,7 @@ public sealed class EntityEndpoints(SchemaRegistry registry, IConfigStore store,
             body[name] = key;
         }
 
+        var snis = CertificateSnis.AppliesTo(schema) ? await _snis.TakeAsync(body, body["id"]?.GetValue<string>()) : null;
         var entity = await ValidateAsync(schema, body, existing: null);
         if (existing?["created_at"] is { } createdAt)
         {
@@ -219,8 +240,23 @@ public sealed class EntityEndpoints(SchemaRegistry registry, IConfigStore store,
         }
 
         await store.UpsertAsync(schema.Name, entity);
-        return entity;
+        return await SaveSnisAsync(schema, entity, snis);
     }
+
+    /// <summary>Writes a certificate's <c>snis</c> when the request gave them; returns the entity as the API shows it.</summary>
+    private async Task<JsonObject> SaveSnisAsync(EntitySchema schema, JsonObject entity, IReadOnlyList<string>? snis)
+    {
+        if (snis is not null)
+        {
+            await _snis.ReplaceAsync(entity["id"]!.GetValue<string>(), snis);
+        }
+
+        return await PresentAsync(schema, entity);
+    }
+
+    /// <summary>An entity as the API shows it: certificates carry their SNI names.</summary>
+    private Task<JsonObject> PresentAsync(EntitySchema schema, JsonObject entity) =>
+        CertificateSnis.AppliesTo(schema) ? _snis.WithSnisAsync(entity) : Task.FromResult(entity);
 
     /// <summary><c>/routes/{r}/service</c>: the entity a foreign field points at.</summary>
     private async Task ReferencedEntityAsync(HttpContext context, JsonObject? owner, Field foreign, EntitySchema target)
