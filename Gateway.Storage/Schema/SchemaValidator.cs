@@ -230,7 +230,8 @@ public sealed class SchemaValidator(SchemaRegistry registry, TimeProvider time)
 
         if (field.Auto && topLevel)
         {
-            return field.Timestamp ? Now(field) : JsonValue.Create(Guid.NewGuid().ToString());
+            // Kong: ids are dashed UUIDs; other generated strings (keys, secrets) are utils.random_string(), 32 hex digits.
+            return field.Timestamp ? Now(field) : JsonValue.Create(Guid.NewGuid().ToString(field.Uuid ? "D" : "N"));
         }
 
         // A record without a default is still built from its own fields' defaults, as Kong does for plugin configs.

@@ -163,7 +163,7 @@ public sealed class AdminConventionsTests(NodeFixture fixture) : IClassFixture<N
 
         await Node.CreateAsync("/consumers", """{"username":"nested-consumer"}""");
         var key = await Node.CreateAsync("/consumers/nested-consumer/key-auth", "{}");
-        Assert.False(string.IsNullOrEmpty(key["key"]!.GetValue<string>()));
+        Assert.Matches("^[0-9a-f]{32}$", key["key"]!.GetValue<string>());
         var acl = await Node.CreateAsync("/consumers/nested-consumer/acls", """{"group":"admins"}""");
         Assert.Equal("admins", acl["group"]!.GetValue<string>());
         var (keyStatus, keyById) = await Node.CallAsync(HttpMethod.Get, $"/consumers/nested-consumer/key-auth/{key["id"]}");
