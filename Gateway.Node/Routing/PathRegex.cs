@@ -1,0 +1,155 @@
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace Gateway.Node.Routing;
+
+/// <summary>
+/// A route's <c>~</c> regex path, compiled once per snapshot and anchored at the start as Kong's
+/// router anchors it. Captures are numbered as PCRE numbers them (every group, named or not, by the
+/// position of its opening parenthesis), not as .NET numbers them (named groups last).
+/// </summary>
+public sealed class PathRegex
+{
+    /// <summary>How long a backtracking match may run before it counts as no match.</summary>
+    public static readonly TimeSpan MatchTimeout = TimeSpan.FromMilliseconds(50);
+
+    private readonly Regex _regex;
+    private readonly string?[] _groupNames;
+
+    private PathRegex(string source, Regex regex, string?[] groupNames)
+    {
+        Source = source;
+        _regex = regex;
+        _groupNames = groupNames;
+    }
+
+    /// <summary>The path as written on the route, with its <c>~</c>.</summary>
+    public string Source { get; }
+
+    /// <summary>Whether the hostile-input-safe engine runs it (otherwise a backtracking engine with <see cref="MatchTimeout"/>).</summary>
+    public bool NonBacktracking => (_regex.Options & RegexOptions.NonBacktracking) != 0;
+
+    /// <summary>Compiles <paramref name="path"/> (starting with <c>~</c>); throws <see cref="ArgumentException"/> when it is not a valid regex.</summary>
+    public static PathRegex Compile(string path)
+    {
+        var (pattern, names) = Unname(path[1..]);
+        pattern = "^(?:" + pattern + ")";
+        Regex regex;
+        try
+        {
+            // Linear time in the input whatever the pattern: a hostile regex cannot stall the proxy.
+            regex = new Regex(pattern, RegexOptions.NonBacktracking | RegexOptions.CultureInvariant);
+        }
+        catch (NotSupportedException)
+        {
+            // Lookarounds and backreferences need the backtracking engine; the timeout bounds it.
+            regex = new Regex(pattern, RegexOptions.CultureInvariant, MatchTimeout);
+        }
+
+        return new PathRegex(path, regex, names);
+    }
+
+    /// <summary>Matches the normalized request path; on success gives the matched text and the captures.</summary>
+    public bool TryMatch(string path, out string matched, out RouteCaptures? captures)
+    {
+        Match match;
+        try
+        {
+            match = _regex.Match(path);
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            matched = "";
+            captures = null;
+            return false;
+        }
+
+        if (!match.Success)
+        {
+            matched = "";
+            captures = null;
+            return false;
+        }
+
+        matched = match.Value;
+        captures = RouteCaptures.From(match, _groupNames);
+        return true;
+    }
+
+    /// <summary>
+    /// Rewrites every named group <c>(?&lt;n&gt;</c>, <c>(?'n'</c>, <c>(?P&lt;n&gt;</c> as a plain group and records
+    /// the name by group number, so .NET numbers groups in PCRE's order. Index 0 is the whole match.
+    /// </summary>
+    internal static (string Pattern, string?[] Names) Unname(string pattern)
+    {
+        var names = new List<string?> { null };
+        var output = new StringBuilder(pattern.Length);
+        var inClass = false;
+        for (var i = 0; i < pattern.Length; i++)
+        {
+            var c = pattern[i];
+            if (c == '\\' && i + 1 < pattern.Length)
+            {
+                output.Append(c).Append(pattern[++i]);
+                continue;
+            }
+
+            if (inClass)
+            {
+                inClass = c != ']';
+                output.Append(c);
+                continue;
+            }
+
+            if (c == '[')
+            {
+                inClass = true;
+                output.Append(c);
+                if (i + 1 < pattern.Length && pattern[i + 1] == ']')
+                {
+                    output.Append(pattern[++i]);
+                }
+
+                continue;
+            }
+
+            if (c != '(')
+            {
+                output.Append(c);
+                continue;
+            }
+
+            var rest = pattern.AsSpan(i + 1);
+            if (!rest.StartsWith("?"))
+            {
+                names.Add(null);
+                output.Append(c);
+                continue;
+            }
+
+            var nameStart = rest.StartsWith("?P<") ? 3
+                : rest.StartsWith("?<") && rest.Length > 2 && rest[2] is not '=' and not '!' ? 2
+                : rest.StartsWith("?'") ? 2
+                : -1;
+            if (nameStart < 0)
+            {
+                output.Append(c);
+                continue;
+            }
+
+            var close = rest[nameStart - 1] == '\'' ? '\'' : '>';
+            var end = rest[nameStart..].IndexOf(close);
+            if (end < 0)
+            {
+                output.Append(c);
+                continue;
+            }
+
+            names.Add(rest.Slice(nameStart, end).ToString());
+            output.Append('(');
+            i += nameStart + end + 1;
+        }
+
+        return (output.ToString(), [.. names]);
+    }
+}
