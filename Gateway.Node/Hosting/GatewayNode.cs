@@ -166,15 +166,28 @@ public sealed class GatewayNode : IAsyncDisposable
     private static WebApplication BuildProxyHost(GatewaySettings settings, ConfigSnapshotProvider snapshots, Serilog.ILogger logger)
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
-        builder.Services.AddSerilog(logger, dispose: false);
+
+        // YARP logs every forwarded request at Information: keep it to warnings on the hot path.
+        var proxyLogger = new LoggerConfiguration()
+            .MinimumLevel.Is(ToSerilog(settings.LogLevel))
+            .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
+            .MinimumLevel.Override("Yarp", LogEventLevel.Warning)
+            .WriteTo.Logger(logger)
+            .CreateLogger();
+        builder.Services.AddSerilog(proxyLogger, dispose: true);
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
             Listen(kestrel, settings.ProxyListen, settings.Prefix);
         });
         builder.Services.AddSingleton(snapshots);
+        builder.Services.AddHttpForwarder();
+        builder.Services.AddSingleton<UpstreamClients>();
+        builder.Services.AddSingleton<IDestinationResolver, DirectDestinationResolver>();
+        builder.Services.AddSingleton(new ProxyOptions(settings));
+        builder.Services.AddSingleton<ProxyHandler>();
         var app = builder.Build();
-        app.Run(ProxyHandler.HandleAsync);
+        app.Run(app.Services.GetRequiredService<ProxyHandler>().HandleAsync);
         return app;
     }
 
