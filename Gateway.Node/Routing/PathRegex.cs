@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text;
 using System.Text.RegularExpressions;
 
@@ -12,6 +13,15 @@ public sealed class PathRegex
 {
     /// <summary>How long a backtracking match may run before it counts as no match.</summary>
     public static readonly TimeSpan MatchTimeout = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>
+    /// Compiled regexes by source, shared by every snapshot: each Admin API write rebuilds the table,
+    /// and recompiling hundreds of unchanged regexes each time would make writes slow. Instances are
+    /// immutable and thread-safe; the cache is emptied when it grows past <see cref="CacheLimit"/>.
+    /// </summary>
+    private static readonly ConcurrentDictionary<string, PathRegex> Cache = new(StringComparer.Ordinal);
+
+    private const int CacheLimit = 20_000;
 
     private readonly Regex _regex;
     private readonly string?[] _groupNames;
@@ -28,6 +38,23 @@ public sealed class PathRegex
 
     /// <summary>Whether the hostile-input-safe engine runs it (otherwise a backtracking engine with <see cref="MatchTimeout"/>).</summary>
     public bool NonBacktracking => (_regex.Options & RegexOptions.NonBacktracking) != 0;
+
+    /// <summary>The compiled regex for <paramref name="path"/>, from the shared cache when it was compiled before.</summary>
+    public static PathRegex Get(string path)
+    {
+        if (Cache.TryGetValue(path, out var cached))
+        {
+            return cached;
+        }
+
+        var compiled = Compile(path);
+        if (Cache.Count >= CacheLimit)
+        {
+            Cache.Clear();
+        }
+
+        return Cache.GetOrAdd(path, compiled);
+    }
 
     /// <summary>Compiles <paramref name="path"/> (starting with <c>~</c>); throws <see cref="ArgumentException"/> when it is not a valid regex.</summary>
     public static PathRegex Compile(string path)

@@ -19,7 +19,7 @@ internal sealed class RouteEntry
     private readonly string[]? _prefixes;
     private readonly PathRegex[]? _regexes;
 
-    public RouteEntry(RouteModel route, JsonObject row, string[] paths, Dictionary<string, PathRegex> regexCache)
+    public RouteEntry(RouteModel route, JsonObject row, string[] paths)
     {
         Route = route;
         var methods = RowReader.Strings(row, "methods");
@@ -33,7 +33,7 @@ internal sealed class RouteEntry
         var regexes = paths.Where(p => p.StartsWith('~')).ToArray();
         var prefixes = paths.Where(p => !p.StartsWith('~')).ToArray();
         _regexes = regexes.Length > 0
-            ? [.. regexes.Select(p => regexCache.TryGetValue(p, out var r) ? r : regexCache[p] = PathRegex.Compile(p))]
+            ? [.. regexes.Select(PathRegex.Get)]
             : null;
         _prefixes = prefixes.Length > 0 ? prefixes : null;
 

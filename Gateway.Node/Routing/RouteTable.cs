@@ -78,7 +78,6 @@ public sealed class RouteTable
 
         var routes = new List<RouteModel>();
         var entries = new List<RouteEntry>();
-        var regexCache = new Dictionary<string, PathRegex>(StringComparer.Ordinal);
         foreach (var row in data["routes"])
         {
             var serviceId = RowReader.ForeignId(row, "service");
@@ -99,7 +98,7 @@ public sealed class RouteTable
             routes.Add(route);
             foreach (var group in SplitPaths(RowReader.Strings(row, "paths")))
             {
-                entries.Add(new RouteEntry(route, row, group, regexCache));
+                entries.Add(new RouteEntry(route, row, group));
             }
         }
 

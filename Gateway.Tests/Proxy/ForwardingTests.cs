@@ -171,6 +171,24 @@ public sealed class ForwardingTests(ProxyNodeFixture fixture) : IClassFixture<Pr
         Assert.Equal("1.1 backend, 2 kong/3.9.1", string.Join(", ", response.Headers.GetValues("Via")));
     }
 
+    [Fact(Skip = "Kestrel fills ITlsHandshakeFeature.HostName only when the certificate is chosen per SNI (ServerCertificateSelector); the node's listener uses one fixed certificate until SNI certificate selection (Tls/) lands")]
+    public async Task Get_SnisRoute_MatchesOnTheTlsServerName()
+    {
+        await Node.RouteAsync($$"""{"host":"127.0.0.1","port":{{BackendPort}}}""", """{"snis":["sni-route.test"],"protocols":["https"],"paths":["/by-sni"]}""");
+
+        // SocketsHttpHandler sends the Host header as the TLS server name.
+        using var matching = new HttpRequestMessage(HttpMethod.Get, "/by-sni") { Version = HttpVersion.Version20, VersionPolicy = HttpVersionPolicy.RequestVersionExact };
+        matching.Headers.Host = "sni-route.test";
+        using var other = new HttpRequestMessage(HttpMethod.Get, "/by-sni") { Version = HttpVersion.Version20, VersionPolicy = HttpVersionPolicy.RequestVersionExact };
+        other.Headers.Host = "other-sni.test";
+
+        using var ok = await Node.ProxyTls.SendAsync(matching);
+        using var missing = await Node.ProxyTls.SendAsync(other);
+
+        Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+    }
+
     [Fact]
     public async Task Get_RegexRoute_MatchesAndStrips()
     {
