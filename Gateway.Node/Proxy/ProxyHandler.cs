@@ -59,13 +59,23 @@ public sealed class ProxyHandler(
             return;
         }
 
+        if ((route.Protocols & (RouteProtocols.Grpc | RouteProtocols.Grpcs)) != 0 && RejectGrpcMismatch(context, route, forwarded, requestId, started) is { } rejected)
+        {
+            await rejected;
+            return;
+        }
+
         if (match.Service is not { } service)
         {
             await WriteKongErrorAsync(context, 503, "no Service found with those values", requestId, started, ErrorTemplates.ForResponseError(request.Headers.Accept));
             return;
         }
 
-        var upstream = UriNormalizer.Escape(match.UpstreamPath) + request.QueryString.Value;
+        // The query goes on as the client wrote it, an empty one ("/path?") included, as Kong does.
+        var queryStart = rawTarget?.IndexOf('?') ?? -1;
+        var upstream = queryStart >= 0 && rawTarget![0] == '/'
+            ? string.Concat(UriNormalizer.Escape(match.UpstreamPath), rawTarget.AsSpan(queryStart))
+            : UriNormalizer.Escape(match.UpstreamPath) + request.QueryString.Value;
         var exchange = new ProxyExchange(options, match, requestId, started, forwarded, upstream);
         var plan = clients.PlanFor(service);
         var config = HttpProtocol.IsHttp2(request.Protocol) ? plan.Http2 : plan.Http1;
@@ -194,6 +204,36 @@ public sealed class ProxyHandler(
         response.Headers.Connection = "Upgrade";
         response.Headers.Upgrade = "TLS/1.2, HTTP/1.1";
         return WriteKongBodyAsync(context, 426, ErrorTemplates.Json, new JsonObject { ["message"] = "Please use HTTPS protocol" }.ToJsonString(), requestId, started);
+    }
+
+    /// <summary>Kong's runloop checks for gRPC routes; null when the request may go on.</summary>
+    private Task? RejectGrpcMismatch(HttpContext context, RouteModel route, ForwardedValues forwarded, string requestId, long started)
+    {
+        var contentType = context.Request.ContentType;
+        var isGrpc = contentType is not null && contentType.StartsWith("application/grpc", StringComparison.Ordinal);
+        if (isGrpc && !HttpProtocol.IsHttp2(context.Request.Protocol))
+        {
+            context.Response.Headers.Connection = "Upgrade";
+            context.Response.Headers.Upgrade = "HTTP/2";
+            return WriteKongBodyAsync(context, 426, ErrorTemplates.Json, """{"message":"Please use HTTP2 protocol"}""", requestId, started);
+        }
+
+        if (!isGrpc)
+        {
+            return WriteKongBodyAsync(context, 415, ErrorTemplates.Json, """{"message":"Non-gRPC request matched gRPC route"}""", requestId, started);
+        }
+
+        if ((route.Protocols & RouteProtocols.Grpc) == 0 && forwarded.Proto != "https")
+        {
+            var response = context.Response;
+            AddKongHeaders(response, requestId, started);
+            response.StatusCode = 200;
+            response.Headers["grpc-status"] = "1";
+            response.Headers["grpc-message"] = "gRPC request matched gRPCs route";
+            return Task.CompletedTask;
+        }
+
+        return null;
     }
 
     private Task WriteProxyErrorAsync(HttpContext context, ForwarderError error, string requestId, long started)

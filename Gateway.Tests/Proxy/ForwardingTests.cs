@@ -70,6 +70,16 @@ public sealed class ForwardingTests(ProxyNodeFixture fixture) : IClassFixture<Pr
     }
 
     [Fact]
+    public async Task Get_EmptyQuery_KeptAsSent()
+    {
+        await Node.RouteAsync($$"""{"host":"127.0.0.1","port":{{BackendPort}}}""", """{"hosts":["empty-query.test"]}""");
+
+        var (_, echo) = await GetAsync("/q?", "empty-query.test");
+
+        Assert.Equal("/q?", echo["target"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Get_PreserveHost_SendsClientHost()
     {
         await Node.RouteAsync($$"""{"host":"127.0.0.1","port":{{BackendPort}}}""", """{"hosts":["preserve.test"],"preserve_host":true}""");

@@ -53,6 +53,34 @@ public sealed class ProtocolTests(ProxyNodeFixture fixture) : IClassFixture<Prox
     }
 
     [Fact]
+    public async Task GrpcRoute_Http1GrpcRequest_426PleaseUseHttp2()
+    {
+        await Node.RouteAsync($$"""{"protocol":"grpc","host":"127.0.0.1","port":{{fixture.Backend.Port}}}""", """{"protocols":["grpc"],"hosts":["grpc-h1.test"]}""");
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/pkg.S/M") { Content = new ByteArrayContent([0, 0, 0, 0, 0]) };
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/grpc");
+        request.Headers.Host = "grpc-h1.test";
+
+        using var response = await Node.Proxy.SendAsync(request);
+
+        Assert.Equal(426, (int)response.StatusCode);
+        Assert.Equal("""{"message":"Please use HTTP2 protocol"}""", await response.Content.ReadAsStringAsync());
+        Assert.Equal("HTTP/2", string.Join(", ", response.Headers.Upgrade.Select(u => u.ToString())));
+    }
+
+    [Fact]
+    public async Task GrpcRoute_NonGrpcRequest_415()
+    {
+        await Node.RouteAsync($$"""{"protocol":"grpc","host":"127.0.0.1","port":{{fixture.Backend.Port}}}""", """{"protocols":["grpc"],"hosts":["grpc-json.test"]}""");
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/");
+        request.Headers.Host = "grpc-json.test";
+
+        using var response = await Node.Proxy.SendAsync(request);
+
+        Assert.Equal(415, (int)response.StatusCode);
+        Assert.Equal("""{"message":"Non-gRPC request matched gRPC route"}""", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task WebSocket_EchoesThroughTheProxy()
     {
         await Node.RouteAsync($$"""{"host":"127.0.0.1","port":{{fixture.Backend.Port}}}""", """{"paths":["/ws-route"],"strip_path":true}""");
