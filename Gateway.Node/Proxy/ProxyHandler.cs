@@ -97,7 +97,8 @@ public sealed class ProxyHandler(
                 return;
             }
 
-            if (retriable && attempt < service.Retries && !context.Response.HasStarted && error is ForwarderError.Request or ForwarderError.RequestTimedOut)
+            if (retriable && attempt < service.Retries && !context.Response.HasStarted && error is ForwarderError.Request or ForwarderError.RequestTimedOut
+                && !IsNameResolutionFailure(context.Features.Get<IForwarderErrorFeature>()?.Exception))
             {
                 // nginx's proxy_next_upstream: a failure before any response byte is tried again.
                 context.Features.Set<IForwarderErrorFeature>(null);
@@ -245,6 +246,12 @@ public sealed class ProxyHandler(
         }
 
         var exception = context.Features.Get<IForwarderErrorFeature>()?.Exception;
+        if (error == ForwarderError.Request && IsNameResolutionFailure(exception))
+        {
+            // Kong's balancer answers a DNS failure with 503 before any connection is tried.
+            return WriteKongErrorAsync(context, 503, "name resolution failed", requestId, started, ErrorTemplates.ForResponseError(context.Request.Headers.Accept));
+        }
+
         var status = error switch
         {
             ForwarderError.RequestTimedOut => 504,
@@ -269,6 +276,19 @@ public sealed class ProxyHandler(
         };
         var headers = context.Request.Headers;
         return WriteKongErrorAsync(context, status, message, requestId, started, ErrorTemplates.ForProxyError(headers.Accept, headers.ContentType));
+    }
+
+    private static bool IsNameResolutionFailure(Exception? exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.HostNotFound or System.Net.Sockets.SocketError.NoData or System.Net.Sockets.SocketError.TryAgain })
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool IsTimeout(Exception? exception)

@@ -81,6 +81,20 @@ public sealed class UpstreamFailureTests(ProxyNodeFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task UnresolvableHost_503NameResolutionFailed()
+    {
+        await Node.RouteAsync("""{"host":"no-such-host.invalid","port":80}""", """{"hosts":["dns.test"]}""");
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/");
+        request.Headers.Host = "dns.test";
+
+        using var response = await Node.Proxy.SendAsync(request);
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+
+        Assert.Equal(503, (int)response.StatusCode);
+        Assert.Equal("name resolution failed", body["message"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task RouteWithoutService_503()
     {
         await Node.CreateAsync("/routes", """{"hosts":["serviceless.test"]}""");
