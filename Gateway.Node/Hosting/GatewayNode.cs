@@ -167,14 +167,15 @@ public sealed class GatewayNode : IAsyncDisposable
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
 
-        // YARP logs every forwarded request at Information: keep it to warnings on the hot path.
-        var proxyLogger = new LoggerConfiguration()
-            .MinimumLevel.Is(ToSerilog(settings.LogLevel))
-            .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
-            .MinimumLevel.Override("Yarp", LogEventLevel.Warning)
-            .WriteTo.Logger(logger)
-            .CreateLogger();
-        builder.Services.AddSerilog(proxyLogger, dispose: true);
+        // Logging through Microsoft.Extensions.Logging filters (not Serilog's own factory), so that
+        // hosting diagnostics can be switched off entirely: while that category is enabled even at
+        // Critical, ASP.NET Core starts an Activity and a log scope for every request. YARP logs
+        // every forwarded request at Information: warnings only.
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSerilog(logger, dispose: false);
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        builder.Logging.AddFilter("Yarp", LogLevel.Warning);
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
