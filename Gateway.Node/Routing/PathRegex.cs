@@ -26,11 +26,14 @@ public sealed class PathRegex
     private readonly Regex _regex;
     private readonly string?[] _groupNames;
 
+    private readonly string _literalPrefix;
+
     private PathRegex(string source, Regex regex, string?[] groupNames)
     {
         Source = source;
         _regex = regex;
         _groupNames = groupNames;
+        _literalPrefix = LiteralPrefix(source[1..]);
     }
 
     /// <summary>The path as written on the route, with its <c>~</c>.</summary>
@@ -76,9 +79,19 @@ public sealed class PathRegex
         return new PathRegex(path, regex, names);
     }
 
+    /// <summary>The plain text every match starts with (empty when the pattern gives none): checked before the regex runs.</summary>
+    public string LiteralPrefix() => _literalPrefix;
+
     /// <summary>Matches the normalized request path; on success gives the matched text and the captures.</summary>
     public bool TryMatch(string path, out string matched, out RouteCaptures? captures)
     {
+        if (!path.StartsWith(_literalPrefix, StringComparison.Ordinal))
+        {
+            matched = "";
+            captures = null;
+            return false;
+        }
+
         Match match;
         try
         {
@@ -101,6 +114,50 @@ public sealed class PathRegex
         matched = match.Value;
         captures = RouteCaptures.From(match, _groupNames);
         return true;
+    }
+
+    /// <summary>
+    /// The literal text at the start of a pattern (anchored at the start, as route regexes are): the
+    /// characters before the first metacharacter, less the last one when a quantifier follows it.
+    /// Empty when the pattern has an alternation, since a branch may start differently.
+    /// </summary>
+    internal static string LiteralPrefix(string pattern)
+    {
+        if (pattern.Contains('|', StringComparison.Ordinal))
+        {
+            return "";
+        }
+
+        var prefix = new StringBuilder();
+        for (var i = 0; i < pattern.Length; i++)
+        {
+            var c = pattern[i];
+            if (c == '\\' && i + 1 < pattern.Length && !char.IsAsciiLetterOrDigit(pattern[i + 1]))
+            {
+                prefix.Append(pattern[++i]);
+            }
+            else if (char.IsAsciiLetterOrDigit(c) || c is '/' or '-' or '_' or '~' or '%' or ',' or ';' or '=' or '@' or '!' or '&' or '\'' or ':' or '<' or '>' or '"' or ' ' or '#')
+            {
+                prefix.Append(c);
+            }
+            else
+            {
+                break;
+            }
+
+            if (i + 1 < pattern.Length && pattern[i + 1] is '*' or '?' or '{' or '+')
+            {
+                // The character just taken is quantified: it may be absent (or repeated), so it is not a fixed prefix.
+                if (pattern[i + 1] != '+')
+                {
+                    prefix.Length--;
+                }
+
+                break;
+            }
+        }
+
+        return prefix.ToString();
     }
 
     /// <summary>

@@ -340,6 +340,28 @@ public sealed class RouteTableTests
         Assert.True(PathRegex.Compile("~/(a+)+$").NonBacktracking);
     }
 
+    [Theory]
+    [InlineData("~/users/\\d+", "/users/")]
+    [InlineData("~/api/v1/items", "/api/v1/items")]
+    [InlineData("~/api/v1?/items", "/api/v")]
+    [InlineData("~/ab*c", "/a")]
+    [InlineData("~/ab+c", "/ab")]
+    [InlineData("~/a\\.b/.*", "/a.b/")]
+    [InlineData("~/a{2}", "/")]
+    [InlineData("~/(?<x>\\w+)", "/")]
+    [InlineData("~/a|/b", "")]
+    [InlineData("~(?i)/abc", "")]
+    public void PathRegex_LiteralPrefix_IsWhatEveryMatchStartsWith(string path, string prefix) =>
+        Assert.Equal(prefix, PathRegex.Compile(path).LiteralPrefix());
+
+    [Theory]
+    [InlineData("/api/v1/items", true)]
+    [InlineData("/api/items", true)]
+    [InlineData("/api/v2/items", false)]
+    [InlineData("/apx", false)]
+    public void PathRegex_WithLiteralPrefix_MatchesAsTheRegex(string path, bool matches) =>
+        Assert.Equal(matches, PathRegex.Compile("~/api/(v1/)?items").TryMatch(path, out _, out _));
+
     [Fact]
     public void Match_RegexNeedingBacktracking_StillCompilesWithTimeout()
     {
