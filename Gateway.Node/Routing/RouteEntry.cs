@@ -57,6 +57,8 @@ internal sealed class RouteEntry
             | (regexPriority << 19)
             | (length & 0x7FFFF);
         ExactHosts = _hosts is not null && _hosts.All(h => h.ExactName is not null) ? [.. _hosts.Select(h => h.ExactName!)] : null;
+        var keys = paths.Select(p => FirstSegment(p.StartsWith('~') ? PathRegex.Get(p).LiteralPrefix() : p)).ToArray();
+        PathSegments = keys.Length > 0 && keys.All(k => k is not null) ? [.. keys.Distinct(StringComparer.Ordinal)!] : null;
     }
 
     public RouteModel Route { get; }
@@ -66,6 +68,12 @@ internal sealed class RouteEntry
 
     /// <summary>The host names when every host is exact (the entry is indexed under them); otherwise null.</summary>
     public string[]? ExactHosts { get; }
+
+    /// <summary>
+    /// The first path segments every matching request path must start with (<c>/seg/...</c>), when
+    /// each of the entry's paths fixes a whole first segment; otherwise null.
+    /// </summary>
+    public string[]? PathSegments { get; }
 
     /// <summary>The entry's position in the table's order, set once the table is sorted.</summary>
     public int Order { get; set; }
@@ -164,6 +172,18 @@ internal sealed class RouteEntry
         }
 
         return false;
+    }
+
+    /// <summary>The first segment of a path prefix when the prefix fixes all of it (<c>/a/...</c>), else null.</summary>
+    internal static string? FirstSegment(string prefix)
+    {
+        if (prefix.Length < 2 || prefix[0] != '/')
+        {
+            return null;
+        }
+
+        var end = prefix.IndexOf('/', 1);
+        return end > 1 ? prefix[1..end] : null;
     }
 
     private static HeaderCriterion[]? ReadHeaders(JsonObject row)

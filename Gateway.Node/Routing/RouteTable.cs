@@ -8,8 +8,9 @@ namespace Gateway.Node.Routing;
 /// Kong's HTTP router (router_flavor = traditional_compatible), compiled once per config snapshot and
 /// immutable afterwards, so any number of requests can match on it at once without locks.
 /// Entries are tried in Kong's priority order (see <see cref="RouteEntry"/>), ties broken by the
-/// route's created_at, then id. Entries whose hosts are all exact names are also indexed by host, so
-/// a request only walks the entries that can match its host plus those without exact hosts.
+/// route's created_at, then id. Entries whose hosts are all exact names are indexed by host, and
+/// the others whose paths all fix a first segment by that segment, so a request only walks the
+/// entries of its host and of its path's first segment, plus those in neither index.
 /// </summary>
 public sealed class RouteTable
 {
@@ -19,6 +20,8 @@ public sealed class RouteTable
     private readonly int[] _general;
     private readonly FrozenDictionary<string, int[]> _byHost;
     private readonly FrozenDictionary<string, int[]>.AlternateLookup<ReadOnlySpan<char>> _byHostSpan;
+    private readonly FrozenDictionary<string, int[]> _bySegment;
+    private readonly FrozenDictionary<string, int[]>.AlternateLookup<ReadOnlySpan<char>> _bySegmentSpan;
 
     private RouteTable(RouteEntry[] entries, IReadOnlyList<RouteModel> routes, IReadOnlyDictionary<string, ServiceModel> services)
     {
@@ -27,6 +30,7 @@ public sealed class RouteTable
         Services = services;
         var general = new List<int>();
         var byHost = new Dictionary<string, List<int>>(StringComparer.OrdinalIgnoreCase);
+        var bySegment = new Dictionary<string, List<int>>(StringComparer.Ordinal);
         for (var i = 0; i < entries.Length; i++)
         {
             entries[i].Order = i;
@@ -35,6 +39,13 @@ public sealed class RouteTable
                 foreach (var host in hosts.Distinct(StringComparer.OrdinalIgnoreCase))
                 {
                     (byHost.TryGetValue(host, out var list) ? list : byHost[host] = []).Add(i);
+                }
+            }
+            else if (entries[i].PathSegments is { } segments)
+            {
+                foreach (var segment in segments)
+                {
+                    (bySegment.TryGetValue(segment, out var list) ? list : bySegment[segment] = []).Add(i);
                 }
             }
             else
@@ -46,6 +57,8 @@ public sealed class RouteTable
         _general = [.. general];
         _byHost = byHost.ToFrozenDictionary(p => p.Key, p => p.Value.ToArray(), StringComparer.OrdinalIgnoreCase);
         _byHostSpan = _byHost.GetAlternateLookup<ReadOnlySpan<char>>();
+        _bySegment = bySegment.ToFrozenDictionary(p => p.Key, p => p.Value.ToArray(), StringComparer.Ordinal);
+        _bySegmentSpan = _bySegment.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
     /// <summary>An empty table: nothing matches.</summary>
@@ -118,19 +131,49 @@ public sealed class RouteTable
     {
         var hostLength = SplitHost(request.Host, request.LocalPort, out var port);
         var host = request.Host.AsSpan(0, hostLength);
-        var indexed = _byHost.Count > 0 && _byHostSpan.TryGetValue(host, out var list) ? list : NoEntries;
+        var byHost = _byHost.Count > 0 && _byHostSpan.TryGetValue(host, out var hostList) ? hostList : NoEntries;
+        var bySegment = _bySegment.Count > 0 && FirstSegment(request.Path) is { Length: > 0 } segment && _bySegmentSpan.TryGetValue(segment, out var segmentList)
+            ? segmentList
+            : NoEntries;
         var general = _general;
-        int i = 0, j = 0;
-        while (i < indexed.Length || j < general.Length)
+
+        // Three lists of entry positions, each ascending: walk them merged, so entries are tried in
+        // the table's global order whichever index they come from.
+        int h = 0, s = 0, g = 0;
+        while (true)
         {
-            int next;
-            if (j >= general.Length || (i < indexed.Length && indexed[i] < general[j]))
+            var next = int.MaxValue;
+            if (h < byHost.Length)
             {
-                next = indexed[i++];
+                next = byHost[h];
+            }
+
+            if (s < bySegment.Length && bySegment[s] < next)
+            {
+                next = bySegment[s];
+            }
+
+            if (g < general.Length && general[g] < next)
+            {
+                next = general[g];
+            }
+
+            if (next == int.MaxValue)
+            {
+                return null;
+            }
+
+            if (h < byHost.Length && byHost[h] == next)
+            {
+                h++;
+            }
+            else if (s < bySegment.Length && bySegment[s] == next)
+            {
+                s++;
             }
             else
             {
-                next = general[j++];
+                g++;
             }
 
             var entry = _entries[next];
@@ -139,8 +182,13 @@ public sealed class RouteTable
                 return BuildMatch(entry.Route, request.Path, matchedPath, captures);
             }
         }
+    }
 
-        return null;
+    /// <summary>The request path's first segment when a slash follows it (<c>/seg/...</c>); empty otherwise.</summary>
+    private static ReadOnlySpan<char> FirstSegment(string path)
+    {
+        var end = path.Length > 1 ? path.IndexOf('/', 1) : -1;
+        return end > 1 ? path.AsSpan(1, end - 1) : [];
     }
 
     private static RouteMatch BuildMatch(RouteModel route, string path, string? matchedPath, RouteCaptures? captures)

@@ -282,6 +282,27 @@ public sealed class RouteTableTests
     }
 
     [Fact]
+    public void Priority_SegmentIndexedHostIndexedAndGeneralRoutes_KeepGlobalOrder()
+    {
+        var config = new RouteConfig();
+        var keyed = config.Route("""{"paths":["/api/v1"]}""", createdAt: 1);
+        var keyedRegex = config.Route("""{"paths":["~/api/v2/\\d+"]}""", createdAt: 2);
+        var shortPrefix = config.Route("""{"paths":["/api"]}""", createdAt: 3);
+        var generalRegex = config.Route("""{"paths":["~/a.*/v3"]}""", createdAt: 4);
+        var hostAndPath = config.Route("""{"hosts":["h.test"],"paths":["/api"]}""", createdAt: 5);
+        var table = config.Build();
+
+        Assert.Equal(keyed, table.Match(RouteConfig.Request("/api/v1/x"))!.Route.Id);
+        Assert.Equal(keyedRegex, table.Match(RouteConfig.Request("/api/v2/7"))!.Route.Id);
+        Assert.Equal(shortPrefix, table.Match(RouteConfig.Request("/api/v2/x"))!.Route.Id);
+        Assert.Equal(shortPrefix, table.Match(RouteConfig.Request("/api"))!.Route.Id);
+        Assert.Equal(shortPrefix, table.Match(RouteConfig.Request("/apis/v1"))!.Route.Id);
+        Assert.Equal(generalRegex, table.Match(RouteConfig.Request("/api/v3"))!.Route.Id);
+        Assert.Equal(hostAndPath, table.Match(RouteConfig.Request("/api/v1/x", "h.test"))!.Route.Id);
+        Assert.Null(table.Match(RouteConfig.Request("/other/v1")));
+    }
+
+    [Fact]
     public void Build_DisabledService_RoutesLeftOut()
     {
         var config = new RouteConfig();
