@@ -25,6 +25,9 @@ public sealed class ProxyHandler(
 {
     private const string NoRouteMessage = "no Route matched with those values";
 
+    /// <summary>The last local port seen and its text: proxies listen on a port or two, so this saves a string per request.</summary>
+    private PortText _portText = new(0, "0");
+
     /// <summary>Answers one proxied request.</summary>
     public async Task HandleAsync(HttpContext context)
     {
@@ -157,7 +160,15 @@ public sealed class ProxyHandler(
         var forwardedFor = clientFor.Count == 0 ? realIp : $"{clientFor}, {realIp}";
         var scheme = request.IsHttps ? "https" : "http";
         var hostName = HostName(host);
-        var port = context.Connection.LocalPort.ToString(CultureInfo.InvariantCulture);
+        var localPort = context.Connection.LocalPort;
+        var cached = Volatile.Read(ref _portText);
+        if (cached.Port != localPort)
+        {
+            cached = new PortText(localPort, localPort.ToString(CultureInfo.InvariantCulture));
+            Volatile.Write(ref _portText, cached);
+        }
+
+        var port = cached.Text;
         var prefix = match.StrippedPrefix is { } stripped && stripped != "/" ? stripped : null;
         if (options.IsTrusted(remote))
         {
@@ -344,4 +355,6 @@ public sealed class ProxyHandler(
             response.Headers["X-Kong-Request-Id"] = requestId;
         }
     }
+
+    private sealed record PortText(int Port, string Text);
 }

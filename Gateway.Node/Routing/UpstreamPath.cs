@@ -14,6 +14,13 @@ public static class UpstreamPath
     public static string Build(string requestPath, string? matchedPath, bool stripPath, string? servicePath, bool v1)
     {
         var prefix = stripPath ? matchedPath : null;
+        if ((servicePath is null or "/") && (prefix is null or "/"))
+        {
+            // Both joins give the request path back here (it is normalized, so it has no "./" for
+            // the postfix sanitizing to remove): skip building it again on this common path.
+            return requestPath;
+        }
+
         var postfix = SanitizePostfix(prefix is not null ? requestPath[prefix.Length..] : requestPath[1..]);
         var upstreamBase = servicePath ?? "/";
         return v1 ? JoinV1(upstreamBase, postfix, requestPath, prefix is not null) : JoinV0(upstreamBase, postfix, requestPath, prefix is not null);
