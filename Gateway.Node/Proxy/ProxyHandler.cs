@@ -70,7 +70,8 @@ public sealed class ProxyHandler(
 
         if (match.Service is not { } service)
         {
-            await WriteKongErrorAsync(context, 503, "no Service found with those values", requestId, started, ErrorTemplates.ForResponseError(request.Headers.Accept));
+            // kong.response.exit(503, { message = ... }) in Kong.access: always compact JSON.
+            await WriteKongBodyAsync(context, 503, ErrorTemplates.Json, """{"message":"no Service found with those values"}""", requestId, started);
             return;
         }
 

@@ -102,10 +102,9 @@ public sealed class UpstreamFailureTests(ProxyNodeFixture fixture) : IClassFixtu
         request.Headers.Host = "serviceless.test";
 
         using var response = await Node.Proxy.SendAsync(request);
-        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
 
         Assert.Equal(503, (int)response.StatusCode);
-        Assert.Equal("no Service found with those values", body["message"]!.GetValue<string>());
+        Assert.Equal("""{"message":"no Service found with those values"}""", await response.Content.ReadAsStringAsync());
     }
 
     [Fact]
