@@ -63,7 +63,7 @@ public sealed class UpstreamFailureTests(ProxyNodeFixture fixture) : IClassFixtu
         Assert.Equal("text/html; charset=utf-8", response.Content.Headers.ContentType!.ToString());
         Assert.Contains("<p>The upstream server is timing out.</p>", await response.Content.ReadAsStringAsync());
         Assert.Contains($"<p>request_id: {requestId}</p>", await response.Content.ReadAsStringAsync());
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2.5), $"took {watch.Elapsed}");
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(3), $"took {watch.Elapsed}, as long as the backend");
     }
 
     [Fact]
