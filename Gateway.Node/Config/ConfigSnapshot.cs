@@ -1,3 +1,4 @@
+using Gateway.Node.Routing;
 using Gateway.Storage.Snapshot;
 
 namespace Gateway.Node.Config;
@@ -9,17 +10,21 @@ namespace Gateway.Node.Config;
 /// </summary>
 public sealed class ConfigSnapshot
 {
-    private ConfigSnapshot(ConfigData data)
+    private ConfigSnapshot(ConfigData data, RouteTable routes)
     {
         Data = data;
+        Routes = routes;
     }
 
     /// <summary>The rows this snapshot was compiled from.</summary>
     public ConfigData Data { get; }
 
+    /// <summary>The compiled router: routes and services of this version.</summary>
+    public RouteTable Routes { get; }
+
     /// <summary>The config version this snapshot is at.</summary>
     public long Version => Data.Version;
 
     /// <summary>Compiles a snapshot; throws when the config cannot be compiled, leaving the caller's current snapshot in place.</summary>
-    public static ConfigSnapshot Build(ConfigData data) => new(data);
+    public static ConfigSnapshot Build(ConfigData data) => new(data, RouteTable.Build(data));
 }

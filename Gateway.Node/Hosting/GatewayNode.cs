@@ -166,15 +166,29 @@ public sealed class GatewayNode : IAsyncDisposable
     private static WebApplication BuildProxyHost(GatewaySettings settings, ConfigSnapshotProvider snapshots, Serilog.ILogger logger)
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
-        builder.Services.AddSerilog(logger, dispose: false);
+
+        // Logging through Microsoft.Extensions.Logging filters (not Serilog's own factory), so that
+        // hosting diagnostics can be switched off entirely: while that category is enabled even at
+        // Critical, ASP.NET Core starts an Activity and a log scope for every request. YARP logs
+        // every forwarded request at Information: warnings only.
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSerilog(logger, dispose: false);
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        builder.Logging.AddFilter("Yarp", LogLevel.Warning);
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
             Listen(kestrel, settings.ProxyListen, settings.Prefix);
         });
         builder.Services.AddSingleton(snapshots);
+        builder.Services.AddHttpForwarder();
+        builder.Services.AddSingleton<UpstreamClients>();
+        builder.Services.AddSingleton<IDestinationResolver, DirectDestinationResolver>();
+        builder.Services.AddSingleton(new ProxyOptions(settings));
+        builder.Services.AddSingleton<ProxyHandler>();
         var app = builder.Build();
-        app.Run(ProxyHandler.HandleAsync);
+        app.Run(app.Services.GetRequiredService<ProxyHandler>().HandleAsync);
         return app;
     }
 
