@@ -12,10 +12,17 @@ internal static class Json
         row?[name] is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null;
 
     public static int Int(JsonObject? row, string name, int @default) =>
-        row?[name] is JsonValue v && v.GetValueKind() == JsonValueKind.Number ? (int)v.GetValue<double>() : @default;
+        row?[name] is JsonValue v && v.GetValueKind() == JsonValueKind.Number ? (int)ToDouble(v) : @default;
 
     public static double Number(JsonObject? row, string name, double @default) =>
-        row?[name] is JsonValue v && v.GetValueKind() == JsonValueKind.Number ? v.GetValue<double>() : @default;
+        row?[name] is JsonValue v && v.GetValueKind() == JsonValueKind.Number ? ToDouble(v) : @default;
+
+    /// <summary>A number whatever CLR type holds it (rows read from the store hold JsonElement, rows built in code hold int or long).</summary>
+    public static double ToDouble(JsonValue value) =>
+        value.TryGetValue<double>(out var d) ? d
+        : value.TryGetValue<long>(out var l) ? l
+        : value.TryGetValue<int>(out var i) ? i
+        : double.Parse(value.ToJsonString(), CultureInfo.InvariantCulture);
 
     public static bool Bool(JsonObject? row, string name, bool @default) =>
         row?[name] is JsonValue v && v.GetValueKind() is JsonValueKind.True or JsonValueKind.False ? v.GetValue<bool>() : @default;
@@ -25,7 +32,7 @@ internal static class Json
 
     public static FrozenSet<int> Statuses(JsonObject? row, int[] @default) =>
         row?["http_statuses"] is JsonArray array
-            ? array.OfType<JsonValue>().Select(v => (int)v.GetValue<double>()).ToFrozenSet()
+            ? array.OfType<JsonValue>().Select(v => (int)ToDouble(v)).ToFrozenSet()
             : @default.ToFrozenSet();
 
     /// <summary>A header map (<c>{"name":["v1","v2"]}</c>) as name/value pairs.</summary>
