@@ -7,7 +7,8 @@ using Gateway.Storage.Store;
 namespace Gateway.Node.Admin;
 
 /// <summary>
-/// <c>GET /upstreams/{u}/health</c> and <c>GET /upstreams/{u}/targets/all</c>, as Kong 3.9's
+/// <c>GET /upstreams/{u}/health</c>, <c>GET /upstreams/{u}/targets/all</c> and
+/// <c>POST /upstreams/{u}/targets/{t}/healthy|unhealthy</c>, as Kong 3.9's
 /// kong/api/routes/upstreams.lua and kong/db/dao/targets.lua shape them. Health comes from the node's
 /// <see cref="UpstreamRegistry"/> (taken from the request's services), so it is this node's view, as
 /// in Kong, where each node runs its own checks.
@@ -42,9 +43,68 @@ public static class UpstreamHealthEndpoints
                 }
 
                 return true;
+            case ["upstreams", var key, "targets", var target, "healthy" or "unhealthy"]:
+                if (context.Request.Method == "OPTIONS")
+                {
+                    AdminResponse.Allow(context, "OPTIONS, POST");
+                }
+                else if (context.Request.Method != "POST")
+                {
+                    throw AdminException.MethodNotAllowed();
+                }
+                else
+                {
+                    await PostHealthAsync(context, store, key, target, path[4] == "healthy");
+                }
+
+                return true;
             default:
                 return false;
         }
+    }
+
+    /// <summary>
+    /// <c>POST /upstreams/{u}/targets/{t}/healthy|unhealthy</c>: sets a target's health on this node
+    /// (Kong's post_health); 400 when the upstream has no health checks to override.
+    /// </summary>
+    private static async Task PostHealthAsync(HttpContext context, IConfigStore store, string key, string targetKey, bool healthy)
+    {
+        var upstream = await FindUpstreamAsync(store, key);
+        var upstreamId = upstream["id"]!.GetValue<string>();
+        var name = upstream["name"]!.GetValue<string>();
+        var row = Typedefs.IsUuid(targetKey) ? await store.GetAsync("targets", targetKey) : await FindTargetAsync(store, upstreamId, targetKey);
+        if (row is null || (row["upstream"] as JsonObject)?["id"]?.GetValue<string>() != upstreamId)
+        {
+            throw AdminException.NotFound();
+        }
+
+        var balancer = context.RequestServices.GetService<UpstreamRegistry>()?.FindById(upstreamId)
+            ?? throw AdminException.WithMessage(400, $"Upstream {name} has no balancer");
+        if (!balancer.HealthchecksEnabled)
+        {
+            throw AdminException.WithMessage(400, $"no healthchecker found for {name}");
+        }
+
+        var target = balancer.Find(row["target"]!.GetValue<string>()) ?? throw AdminException.WithMessage(400, $"Upstream {name} has no balancer");
+        target.State.SetHealthy(healthy);
+        context.Response.StatusCode = 204;
+    }
+
+    private static async Task<JsonObject?> FindTargetAsync(IConfigStore store, string upstreamId, string target)
+    {
+        string? offset = null;
+        do
+        {
+            var page = await store.ListAsync("targets", new ListQuery(Pagination.MaxSize, offset, null, "upstream", upstreamId));
+            if (page.Data.FirstOrDefault(t => t["target"]?.GetValue<string>() == target) is { } found)
+            {
+                return found;
+            }
+
+            offset = page.Offset;
+        }
+        while (offset is not null);
+        return null;
     }
 
     /// <summary>Whether to answer; false when OPTIONS was answered here.</summary>

@@ -21,7 +21,8 @@ public static class HealthProbe
         timeout.CancelAfter(check.Timeout);
         try
         {
-            using var client = new TcpClient(target.HostType == Storage.Schema.HostType.Ipv6 ? AddressFamily.InterNetworkV6 : AddressFamily.InterNetwork);
+            // A dual-mode socket: IPv4, IPv6, and names resolving to either.
+            using var client = new TcpClient(AddressFamily.InterNetworkV6) { Client = { DualMode = true } };
             await client.ConnectAsync(target.Host, target.Port, timeout.Token);
             if (check.Type is not ("http" or "https"))
             {

@@ -29,31 +29,26 @@ internal sealed class LatencyAlgorithm : IBalancingAlgorithm
 
     public UpstreamTarget? Pick(BalancerRequest request)
     {
-        var candidates = new List<UpstreamTarget>(_targets.Length);
-        foreach (var target in _targets)
-        {
-            if (target.IsAvailable && !request.HasTried(target))
-            {
-                candidates.Add(target);
-            }
-        }
-
-        if (candidates.Count == 0)
+        // Counted first, then drawn by rank: no allocation per pick.
+        var skipTried = true;
+        var count = Count(request, skipTried);
+        if (count == 0)
         {
             // Every available target was tried: start over, as Kong's least-connections does.
-            candidates.AddRange(_targets.Where(t => t.IsAvailable));
+            skipTried = false;
+            count = Count(request, skipTried);
         }
 
-        switch (candidates.Count)
+        switch (count)
         {
             case 0:
                 return null;
             case 1:
-                return candidates[0];
+                return Nth(request, skipTried, 0);
         }
 
-        var first = Random.Shared.Next(candidates.Count);
-        var second = Random.Shared.Next(candidates.Count - 1);
+        var first = Random.Shared.Next(count);
+        var second = Random.Shared.Next(count - 1);
         if (second >= first)
         {
             second++;
@@ -61,12 +56,39 @@ internal sealed class LatencyAlgorithm : IBalancingAlgorithm
 
         var now = _time.GetTimestamp();
         var frequency = _time.TimestampFrequency;
-        var a = candidates[first];
-        var b = candidates[second];
+        var a = Nth(request, skipTried, first)!;
+        var b = Nth(request, skipTried, second)!;
         return a.State.Score(now, frequency) / a.Weight <= b.State.Score(now, frequency) / b.Weight ? a : b;
     }
 
     /// <summary>Adds a latency sample for the target.</summary>
     public void Observe(UpstreamTarget target, TimeSpan elapsed) =>
         target.State.Observe(elapsed.TotalSeconds, _time.GetTimestamp(), _time.TimestampFrequency);
+
+    private int Count(BalancerRequest request, bool skipTried)
+    {
+        var count = 0;
+        foreach (var target in _targets)
+        {
+            if (target.IsAvailable && !(skipTried && request.HasTried(target)))
+            {
+                count++;
+            }
+        }
+
+        return count;
+    }
+
+    private UpstreamTarget? Nth(BalancerRequest request, bool skipTried, int rank)
+    {
+        foreach (var target in _targets)
+        {
+            if (target.IsAvailable && !(skipTried && request.HasTried(target)) && rank-- == 0)
+            {
+                return target;
+            }
+        }
+
+        return null;
+    }
 }

@@ -28,6 +28,7 @@ public sealed class UpstreamBalancer
     {
         Config = config;
         Targets = targets;
+        TotalWeight = targets.Sum(t => (long)t.Weight);
         _algorithm = config.Algorithm switch
         {
             "consistent-hashing" => new ConsistentHashingAlgorithm(config, targets),
@@ -50,10 +51,22 @@ public sealed class UpstreamBalancer
     public bool HealthchecksEnabled => Config.Healthchecks.Enabled;
 
     /// <summary>The sum of the targets' weights.</summary>
-    public long TotalWeight => Targets.Sum(t => (long)t.Weight);
+    public long TotalWeight { get; }
 
     /// <summary>The sum of the weights of targets the health checks count as up.</summary>
-    public long AvailableWeight => Targets.Where(t => t.IsHealthy).Sum(t => (long)t.Weight);
+    public long AvailableWeight
+    {
+        get
+        {
+            long available = 0;
+            foreach (var target in Targets)
+            {
+                available += target.IsHealthy ? target.Weight : 0;
+            }
+
+            return available;
+        }
+    }
 
     /// <summary>
     /// Whether the upstream as a whole is up: more than <c>healthchecks.threshold</c> percent of the

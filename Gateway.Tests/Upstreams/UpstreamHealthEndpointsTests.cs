@@ -62,6 +62,37 @@ public sealed class UpstreamHealthEndpointsTests(NodeFixture fixture) : IClassFi
     }
 
     [Fact]
+    public async Task PostUnhealthy_TakesATargetOut_AndPostHealthy_BringsItBack()
+    {
+        await Node.CreateAsync("/upstreams", """{"name":"manual.test","healthchecks":{"passive":{"unhealthy":{"tcp_failures":3}}}}""");
+        var target = await Node.CreateAsync("/upstreams/manual.test/targets", """{"target":"10.4.0.1:80"}""");
+
+        var (down, _) = await Node.CallAsync(HttpMethod.Post, "/upstreams/manual.test/targets/10.4.0.1:80/unhealthy");
+        var (_, afterDown) = await Node.CallAsync(HttpMethod.Get, "/upstreams/manual.test/health");
+        var (up, _) = await Node.CallAsync(HttpMethod.Post, $"/upstreams/manual.test/targets/{target["id"]}/healthy");
+        var (_, afterUp) = await Node.CallAsync(HttpMethod.Get, "/upstreams/manual.test/health");
+
+        Assert.Equal(204, down);
+        Assert.Equal("UNHEALTHY", afterDown!["data"]![0]!["health"]!.GetValue<string>());
+        Assert.Equal(204, up);
+        Assert.Equal("HEALTHY", afterUp!["data"]![0]!["health"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task PostHealth_WithoutHealthchecks_Is400_AndUnknownTarget404()
+    {
+        await Node.CreateAsync("/upstreams", """{"name":"no-checks.test"}""");
+        await Node.CreateAsync("/upstreams/no-checks.test/targets", """{"target":"10.5.0.1:80"}""");
+
+        var (status, body) = await Node.CallAsync(HttpMethod.Post, "/upstreams/no-checks.test/targets/10.5.0.1:80/unhealthy");
+        var (missing, _) = await Node.CallAsync(HttpMethod.Post, "/upstreams/no-checks.test/targets/10.5.0.9:80/unhealthy");
+
+        Assert.Equal(400, status);
+        JsonAssert.Equal("""{"message":"no healthchecker found for no-checks.test"}""", body);
+        Assert.Equal(404, missing);
+    }
+
+    [Fact]
     public async Task Health_PagesWithKongsNumericOffsets()
     {
         await Node.CreateAsync("/upstreams", """{"name":"health-pages.test"}""");
