@@ -166,7 +166,24 @@ public sealed partial class SniCertificateSelector : IDisposable
         return SslStreamCertificateContext.Create(leaf, intermediates, offline: true);
     }
 
-    private void OnSwapped(ConfigSnapshot snapshot) => Apply(snapshot.Data);
+    /// <summary>Runs on the thread that published the snapshot: a failure here must not fail that publication.</summary>
+    private void OnSwapped(ConfigSnapshot snapshot)
+    {
+        try
+        {
+            Apply(snapshot.Data);
+        }
+        catch (Exception e)
+        {
+            if (_logger is not null)
+            {
+                LogRebuildFailure(_logger, snapshot.Version, e);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "[ssl] could not rebuild the SNI table for config version {Version}; the previous one stays live")]
+    private static partial void LogRebuildFailure(ILogger logger, long version, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "[ssl] could not load certificate {Certificate}: {Reason}; its SNIs get the default certificate")]
     private static partial void LogLoadFailure(ILogger logger, string certificate, string reason);

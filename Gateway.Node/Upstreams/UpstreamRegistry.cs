@@ -136,7 +136,24 @@ public sealed partial class UpstreamRegistry : IDisposable
         }
     }
 
-    private void OnSwapped(ConfigSnapshot snapshot) => Apply(snapshot.Data);
+    /// <summary>Runs on the thread that published the snapshot: a failure here must not fail that publication.</summary>
+    private void OnSwapped(ConfigSnapshot snapshot)
+    {
+        try
+        {
+            Apply(snapshot.Data);
+        }
+        catch (Exception e)
+        {
+            if (_logger is not null)
+            {
+                LogRebuildFailure(_logger, snapshot.Version, e);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "could not rebuild the balancers for config version {Version}; the previous ones stay live")]
+    private static partial void LogRebuildFailure(ILogger logger, long version, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "could not build the balancer of upstream {Upstream}: {Reason}")]
     private static partial void LogBuildFailure(ILogger logger, string upstream, string reason);
