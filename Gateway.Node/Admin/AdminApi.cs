@@ -26,7 +26,7 @@ public sealed partial class AdminApi(SchemaRegistry registry, IConfigStore store
         try
         {
             var path = SplitPath(context.Request.Path.Value);
-            if (!await _meta.TryHandleAsync(context, path) && !await _entities.TryHandleAsync(context, path))
+            if (!await _meta.TryHandleAsync(context, path) && !await UpstreamHealthEndpoints.TryHandleAsync(context, path, store, options) && !await _entities.TryHandleAsync(context, path))
             {
                 throw AdminException.NotFound();
             }

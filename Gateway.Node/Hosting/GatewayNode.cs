@@ -6,6 +6,7 @@ using Gateway.Node.Plugins;
 using Gateway.Node.Proxy;
 using Gateway.Node.Settings;
 using Gateway.Node.Tls;
+using Gateway.Node.Upstreams;
 using Gateway.Storage.Entities;
 using Gateway.Storage.Schema;
 using Gateway.Storage.Sqlite;
@@ -151,6 +152,8 @@ public sealed class GatewayNode : IAsyncDisposable
         builder.Services.AddSingleton<SchemaValidator>();
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton<AdminApi>();
+        builder.Services.AddSingleton(sp => new UpstreamRegistry(snapshots, TimeProvider.System, sp.GetRequiredService<ILogger<UpstreamRegistry>>()));
+        builder.Services.AddHostedService<ActiveHealthChecker>();
 
         var app = builder.Build();
         var admin = app.Services.GetRequiredService<AdminApi>();

@@ -1,0 +1,320 @@
+#!/usr/bin/env bash
+# Proxy benchmark: the backend directly, nginx proxy_pass, and the gateway, side by side on loopback.
+#
+#   infra/bench/proxy.sh [a] [b] [c]        (default: a b c)
+#
+# Scenarios: (a) one route, no plugins; (b) 1,000 routes mixing hosts, prefixes and regex paths, the
+# load spread over 60 of them; (c) HTTPS (TLS terminated by each proxy, plain HTTP to the backend).
+# For each scenario it starts a backend (nginx, fixed small body, keep-alive), nginx as a reverse
+# proxy (one worker, upstream keep-alive) and the gateway (Release build, temporary prefix, free
+# ports, routes made through the Admin API with curl), then runs wrk against the three, interleaved,
+# for ROUNDS rounds, and prints the medians of RPS, p50 and p99 with the gateway/nginx and
+# gateway/direct ratios, and the gateway's peak RSS. Everything it starts is stopped on exit.
+#
+# Settings (environment): ROUNDS=3 DURATION=10s WARMUP=3s CONNECTIONS=32 THREADS=1
+#   TARGETS="direct nginx gateway"  BUILD=1 (dotnet build -c Release first; 0 to use the last build)
+#   GATEWAY_ARGS="..." (extra gateway settings, e.g. "--log_level error")
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+ROOT=$(pwd)
+BENCH="$ROOT/infra/bench"
+
+ROUNDS=${ROUNDS:-3}
+DURATION=${DURATION:-10s}
+WARMUP=${WARMUP:-3s}
+CONNECTIONS=${CONNECTIONS:-32}
+THREADS=${THREADS:-1}
+TARGETS=${TARGETS:-direct nginx gateway}
+BUILD=${BUILD:-1}
+GATEWAY_ARGS=${GATEWAY_ARGS:-}
+GATEWAY_DLL="$ROOT/Gateway.Node/bin/Release/net10.0/gateway.dll"
+SCENARIOS=("$@")
+[ ${#SCENARIOS[@]} -gt 0 ] || SCENARIOS=(a b c)
+
+WORK=$(mktemp -d /tmp/gateway-bench.XXXXXX)
+chmod 755 "$WORK"
+mkdir -p "$WORK/logs"
+GATEWAY_PID=""
+
+log() { echo "[bench] $*" >&2; }
+
+stop_nginx() {
+  local pidfile=$1 pid
+  pid=$(cat "$pidfile" 2>/dev/null) || return 0
+  [ -n "$pid" ] || return 0
+  kill -QUIT "$pid" 2>/dev/null || true
+  for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  rm -f "$pidfile"
+}
+
+stop_gateway() {
+  if [ -n "$GATEWAY_PID" ]; then
+    kill -TERM "$GATEWAY_PID" 2>/dev/null || true
+    wait "$GATEWAY_PID" 2>/dev/null || true
+    GATEWAY_PID=""
+  fi
+}
+
+cleanup() {
+  stop_gateway
+  stop_nginx "$WORK/proxy.pid"
+  stop_nginx "$WORK/backend.pid"
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# --- tools -----------------------------------------------------------------------------------------
+need=()
+command -v wrk >/dev/null 2>&1 || need+=(wrk)
+command -v nginx >/dev/null 2>&1 || need+=(nginx)
+command -v openssl >/dev/null 2>&1 || need+=(openssl)
+command -v curl >/dev/null 2>&1 || need+=(curl)
+if [ ${#need[@]} -gt 0 ]; then
+  log "installing ${need[*]}"
+  apt-get install -y "${need[@]}" >/dev/null
+fi
+
+# --- ports: free now, and not handed out twice by this run -------------------------------------------
+declare -A HANDED=()
+next_port() {
+  local port
+  while :; do
+    port=$(( (RANDOM * 32768 + RANDOM) % 30000 + 20000 ))
+    [ -z "${HANDED[$port]:-}" ] || continue
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      HANDED[$port]=1
+      printf -v "$1" '%s' "$port"
+      return
+    fi
+  done
+}
+next_port BACKEND_PORT; next_port BACKEND_TLS_PORT; next_port NGINX_PORT; next_port NGINX_TLS_PORT
+
+# One ECDSA P-256 certificate for the backend and nginx, the same key type as the gateway's default one.
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj "/CN=localhost" \
+  -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" -keyout "$WORK/key.pem" -out "$WORK/cert.pem" 2>/dev/null
+
+render() { # template output [ROUTES-file HOST_SERVERS-file]
+  sed -e "s#@WORK@#$WORK#g" -e "s#@BACKEND_PORT@#$BACKEND_PORT#g" -e "s#@BACKEND_TLS_PORT@#$BACKEND_TLS_PORT#g" \
+      -e "s#@NGINX_PORT@#$NGINX_PORT#g" -e "s#@NGINX_TLS_PORT@#$NGINX_TLS_PORT#g" "$1" > "$2.tmp"
+  if [ $# -gt 2 ]; then
+    awk -v routes="$3" -v servers="$4" '
+      /^@ROUTES@$/ { while ((getline line < routes) > 0) print line; next }
+      /^@HOST_SERVERS@$/ { while ((getline line < servers) > 0) print line; next }
+      { print }' "$2.tmp" > "$2"
+    rm -f "$2.tmp"
+  else
+    mv "$2.tmp" "$2"
+  fi
+}
+
+start_nginx() { # name conf
+  nginx -p "$WORK" -c "$2" -e "$WORK/logs/$1-startup.log"
+  for _ in $(seq 50); do [ -s "$WORK/$1.pid" ] && return; sleep 0.1; done
+  log "nginx ($1) did not start"; cat "$WORK/logs/$1-startup.log" "$WORK/$1-error.log" >&2 2>/dev/null || true; exit 1
+}
+
+# --- routes of each scenario ----------------------------------------------------------------------
+ROUTE_COUNT=1000
+route_kind() { echo $(( $1 % 3 )); } # 0 host, 1 prefix, 2 regex
+
+write_routes() { # scenario -> $WORK/routes.nginx, $WORK/servers.nginx, $WORK/requests.txt
+  : > "$WORK/routes.nginx"; : > "$WORK/servers.nginx"; : > "$WORK/requests.txt"
+  if [ "$1" != b ]; then
+    echo "    location / { proxy_pass http://backend; }" > "$WORK/routes.nginx"
+    return
+  fi
+  local i
+  for ((i = 0; i < ROUTE_COUNT; i++)); do
+    case $(route_kind $i) in
+      0) printf '  server {\n    listen 127.0.0.1:%s;\n    server_name host-%d.bench.test;\n    proxy_http_version 1.1;\n    proxy_set_header Connection "";\n    location / { proxy_pass http://backend; }\n  }\n' "$NGINX_PORT" "$i" >> "$WORK/servers.nginx" ;;
+      1) echo "    location /prefix-$i/ { proxy_pass http://backend; }" >> "$WORK/routes.nginx" ;;
+      2) echo "    location ~ ^/regex-$i/[0-9]+\$ { proxy_pass http://backend; }" >> "$WORK/routes.nginx" ;;
+    esac
+  done
+  # 60 requests spread over the whole table, all three kinds.
+  for ((i = 7; i < ROUTE_COUNT; i += 16)); do
+    case $(route_kind $i) in
+      0) echo "/item host-$i.bench.test" ;;
+      1) echo "/prefix-$i/item -" ;;
+      2) echo "/regex-$i/12345 -" ;;
+    esac
+  done >> "$WORK/requests.txt"
+}
+
+gateway_routes() { # scenario admin-port: one service to the backend, then the scenario's routes
+  local admin="http://127.0.0.1:$2" config="$WORK/routes.curl" i body
+  curl -sf -o /dev/null -X POST "$admin/services" -H 'Content-Type: application/json' \
+    -d "{\"name\":\"bench\",\"url\":\"http://127.0.0.1:$BACKEND_PORT\"}"
+  if [ "$1" != b ]; then
+    curl -sf -o /dev/null -X POST "$admin/services/bench/routes" -H 'Content-Type: application/json' -d '{"name":"root","paths":["/"]}'
+    return
+  fi
+  : > "$config"
+  for ((i = 0; i < ROUTE_COUNT; i++)); do
+    case $(route_kind $i) in
+      0) body="{\"name\":\"r$i\",\"hosts\":[\"host-$i.bench.test\"]}" ;;
+      1) body="{\"name\":\"r$i\",\"paths\":[\"/prefix-$i/\"]}" ;;
+      2) body="{\"name\":\"r$i\",\"paths\":[\"~/regex-$i/[0-9]+\$\"]}" ;;
+    esac
+    [ $i -eq 0 ] || echo "next" >> "$config"
+    printf 'url = "%s/services/bench/routes"\nrequest = "POST"\nheader = "Content-Type: application/json"\ndata = "%s"\noutput = "/dev/null"\nwrite-out = "%%{http_code}\\n"\n' \
+      "$admin" "${body//\"/\\\"}" >> "$config"
+  done
+  local failed
+  failed=$(curl -s -K "$config" | grep -vc '^201$' || true)
+  [ "$failed" -eq 0 ] || { log "gateway: $failed of $ROUTE_COUNT routes were refused"; exit 1; }
+}
+
+start_gateway() { # scenario
+  [ -f "$GATEWAY_DLL" ] || { log "gateway: $GATEWAY_DLL is missing (BUILD=1 builds it)"; return 1; }
+  next_port GW_PORT; next_port GW_TLS_PORT; next_port GW_ADMIN; next_port GW_STATUS; next_port GW_GUI; next_port GW_CLUSTER
+  local prefix="$WORK/gateway-$1"
+  mkdir -p "$prefix"
+  # shellcheck disable=SC2086
+  dotnet "$GATEWAY_DLL" start --prefix "$prefix" \
+    --proxy_listen "127.0.0.1:$GW_PORT, 127.0.0.1:$GW_TLS_PORT http2 ssl" \
+    --admin_listen "127.0.0.1:$GW_ADMIN" --status_listen "127.0.0.1:$GW_STATUS" \
+    --admin_gui_listen "127.0.0.1:$GW_GUI" --cluster_listen "127.0.0.1:$GW_CLUSTER" \
+    --log_level warn $GATEWAY_ARGS > "$WORK/logs/gateway-$1.log" 2>&1 &
+  GATEWAY_PID=$!
+  for _ in $(seq 600); do
+    curl -sf -o /dev/null "http://127.0.0.1:$GW_ADMIN/status" && break
+    kill -0 "$GATEWAY_PID" 2>/dev/null || { log "gateway exited:"; tail -20 "$WORK/logs/gateway-$1.log" >&2; GATEWAY_PID=""; return 1; }
+    sleep 0.1
+  done
+  gateway_routes "$1" "$GW_ADMIN"
+}
+
+# --- wrk ------------------------------------------------------------------------------------------
+to_ms() { # 1.23ms | 456.00us | 1.02s -> milliseconds
+  awk -v v="$1" 'BEGIN {
+    n = v + 0
+    if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n = n; else if (v ~ /m$/) n *= 60000; else if (v ~ /s$/) n *= 1000
+    printf "%.3f", n }'
+}
+
+url_of() { # target scenario -> URL
+  local port scheme=http
+  case $1 in
+    direct) port=$BACKEND_PORT; [ "$2" != c ] || port=$BACKEND_TLS_PORT ;;
+    nginx) port=$NGINX_PORT; [ "$2" != c ] || port=$NGINX_TLS_PORT ;;
+    gateway) port=$GW_PORT; [ "$2" != c ] || port=$GW_TLS_PORT ;;
+  esac
+  [ "$2" != c ] || scheme=https
+  echo "$scheme://127.0.0.1:$port"
+}
+
+check_target() { # url scenario: every request the scenario sends must answer 200
+  local line path host code
+  if [ "$2" != b ]; then
+    code=$(curl -sk -o /dev/null -w '%{http_code}' "$1/") || code=000
+    [ "$code" = 200 ] || { echo "$code"; return 1; }
+    return 0
+  fi
+  while read -r path host; do
+    if [ "$host" = - ]; then code=$(curl -sk -o /dev/null -w '%{http_code}' "$1$path") || code=000
+    else code=$(curl -sk -o /dev/null -w '%{http_code}' -H "Host: $host" "$1$path") || code=000; fi
+    [ "$code" = 200 ] || { echo "$code on $path ($host)"; return 1; }
+  done < "$WORK/requests.txt"
+}
+
+run_wrk() { # url scenario duration -> "rps p50 p99 errors"
+  local out="$WORK/wrk.out" script=()
+  [ "$2" != b ] || script=(-s "$BENCH/requests.lua")
+  WRK_REQUESTS="$WORK/requests.txt" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$3" --latency "${script[@]}" "$1/" > "$out" 2>&1 || true
+  local rps p50 p99 non2xx sockerr
+  rps=$(awk '/^Requests\/sec:/ { print $2 }' "$out")
+  p50=$(awk '$1 == "50%" { print $2 }' "$out")
+  p99=$(awk '$1 == "99%" { print $2 }' "$out")
+  non2xx=$(awk '/Non-2xx or 3xx responses:/ { print $NF }' "$out")
+  sockerr=$(awk '/Socket errors:/ { gsub(",", ""); print $4 + $6 + $8 + $10 }' "$out")
+  if [ -z "$rps" ] || [ -z "$p99" ]; then log "wrk failed:"; cat "$out" >&2; echo "0 0 0 -1"; return; fi
+  echo "$rps $(to_ms "$p50") $(to_ms "$p99") $(( ${non2xx:-0} + ${sockerr:-0} ))"
+}
+
+median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ a[NR] = $1 } END { if (NR == 0) print 0; else if (NR % 2) print a[(NR + 1) / 2]; else printf "%.3f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2fx", a / b; else print "n/a" }'; }
+
+# --- run ------------------------------------------------------------------------------------------
+if [ "$BUILD" = 1 ] && [[ " $TARGETS " == *" gateway "* ]]; then
+  log "building the gateway (Release)"
+  dotnet build "$ROOT/Gateway.Node" -c Release 2>&1 | grep -E " error |Build succeeded" >&2 || true
+fi
+
+render "$BENCH/nginx/backend.conf.in" "$WORK/backend.conf"
+start_nginx backend "$WORK/backend.conf"
+
+MACHINE="$(nproc) cores, $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo), $(awk '/MemTotal/ { printf "%.1f GB", $2 / 1048576 }' /proc/meminfo)"
+REPORT="$WORK/report.md"
+{
+  echo "Proxy benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'), $MACHINE, $(uname -sr)"
+  echo "wrk -t$THREADS -c$CONNECTIONS, $ROUNDS interleaved rounds of $DURATION (after a $WARMUP warm-up), medians; nginx $(nginx -v 2>&1 | sed 's#.*/##'), 1 worker"
+  echo
+} > "$REPORT"
+
+declare -A TITLE=([a]="(a) one route, no plugins" [b]="(b) 1,000 routes: hosts, prefixes, regex" [c]="(c) HTTPS, one route")
+for scenario in "${SCENARIOS[@]}"; do
+  [ -n "${TITLE[$scenario]:-}" ] || { log "unknown scenario '$scenario' (a, b or c)"; exit 2; }
+  log "scenario ${TITLE[$scenario]}"
+  write_routes "$scenario"
+  render "$BENCH/nginx/proxy.conf.in" "$WORK/proxy.conf" "$WORK/routes.nginx" "$WORK/servers.nginx"
+  start_nginx proxy "$WORK/proxy.conf"
+
+  active=()
+  for target in $TARGETS; do
+    if [ "$target" = gateway ] && ! start_gateway "$scenario"; then
+      log "gateway: not started, left out"
+      continue
+    fi
+    url=$(url_of "$target" "$scenario")
+    if ! why=$(check_target "$url" "$scenario"); then
+      log "$target: answers $why instead of 200 at $url, left out"
+      continue
+    fi
+    run_wrk "$url" "$scenario" "$WARMUP" > /dev/null
+    active+=("$target")
+  done
+
+  declare -A RPS=() P50=() P99=() ERR=()
+  for round in $(seq "$ROUNDS"); do
+    for target in "${active[@]}"; do
+      read -r rps p50 p99 errors < <(run_wrk "$(url_of "$target" "$scenario")" "$scenario" "$DURATION")
+      log "round $round $target: $rps req/s, p50 ${p50} ms, p99 ${p99} ms, errors $errors"
+      RPS[$target]+=" $rps"; P50[$target]+=" $p50"; P99[$target]+=" $p99"; ERR[$target]=$(( ${ERR[$target]:-0} + errors ))
+    done
+  done
+
+  rss=""
+  if [ -n "$GATEWAY_PID" ] && [ -r "/proc/$GATEWAY_PID/status" ]; then
+    rss=$(awk '/VmHWM/ { printf "%.0f MB", $2 / 1024 }' "/proc/$GATEWAY_PID/status")
+  fi
+
+  {
+    echo "### ${TITLE[$scenario]}"
+    echo
+    echo "| target | requests/s | p50 ms | p99 ms | errors |"
+    echo "|---|---:|---:|---:|---:|"
+    for target in "${active[@]}"; do
+      echo "| $target | $(echo "${RPS[$target]}" | median | awk '{ printf "%.0f", $1 }') | $(echo "${P50[$target]}" | median) | $(echo "${P99[$target]}" | median) | ${ERR[$target]} |"
+    done
+    echo
+    if [ -n "${RPS[gateway]:-}" ]; then
+      g=$(echo "${RPS[gateway]}" | median); g99=$(echo "${P99[gateway]}" | median)
+      [ -z "${RPS[nginx]:-}" ] || echo "gateway/nginx: RPS $(ratio "$g" "$(echo "${RPS[nginx]}" | median)"), p99 $(ratio "$g99" "$(echo "${P99[nginx]}" | median)")  "
+      [ -z "${RPS[direct]:-}" ] || echo "gateway/direct: RPS $(ratio "$g" "$(echo "${RPS[direct]}" | median)"), p99 $(ratio "$g99" "$(echo "${P99[direct]}" | median)")  "
+      [ -z "$rss" ] || echo "gateway peak RSS: $rss  "
+    else
+      echo "(the gateway was left out: see the log above)"
+    fi
+    echo
+  } >> "$REPORT"
+  unset RPS P50 P99 ERR
+
+  stop_gateway
+  stop_nginx "$WORK/proxy.pid"
+done
+
+cat "$REPORT"
