@@ -3,6 +3,8 @@ using Gateway.Node.Settings;
 using Gateway.Storage.Declarative;
 using Gateway.Storage.Entities;
 using Gateway.Storage.Schema;
+using Gateway.Storage.Sqlite;
+using Gateway.Storage.Store;
 
 namespace Gateway.Node.Declarative;
 
@@ -26,6 +28,24 @@ public static class ConfigCommand
                     var config = parser.ParseFile(file);
                     await output.WriteLineAsync($"parse successful: {config.Count} entities in {file}");
                     return 0;
+                case "db_import":
+                    {
+                        var parsed = parser.ParseFile(file);
+                        await using var store = await OpenDatabaseAsync(settings, registry);
+                        var result = await DeclarativeImporter.ImportAsync(store, parsed);
+                        await output.WriteLineAsync($"import successful: {result.Written} entities written, {result.Unchanged} unchanged, from {file}");
+                        return 0;
+                    }
+
+                case "db_export":
+                    {
+                        await using var store = await OpenDatabaseAsync(settings, registry);
+                        var yaml = await new DeclarativeExporter(registry).ExportYamlAsync(store);
+                        await WriteAtomicallyAsync(file, yaml);
+                        await output.WriteLineAsync($"export successful: {file}");
+                        return 0;
+                    }
+
                 default:
                     await error.WriteLineAsync($"gateway: 'config {commandLine.Subcommand}' is not available yet");
                     return 1;
@@ -36,7 +56,41 @@ public static class ConfigCommand
             await error.WriteLineAsync($"gateway: {file}: {e.Message}");
             return 1;
         }
+        catch (StoreConstraintException e)
+        {
+            await error.WriteLineAsync($"gateway: importing {file} failed: {e.Message}");
+            return 1;
+        }
+        catch (DatabaseOffException e)
+        {
+            await error.WriteLineAsync($"gateway: {e.Message}");
+            return 1;
+        }
     }
+
+    private static async Task<IConfigStore> OpenDatabaseAsync(GatewaySettings settings, SchemaRegistry registry)
+    {
+        if (settings.Database != DatabaseKind.Sqlite)
+        {
+            throw new DatabaseOffException($"'config db_import' and 'config db_export' need a database; database = {settings.Raw["database"]} has none here");
+        }
+
+        Directory.CreateDirectory(settings.Prefix);
+        var store = new SqliteConfigStore(Path.Combine(settings.Prefix, "gateway.db"), registry, TimeProvider.System);
+        await store.InitializeAsync();
+        return store;
+    }
+
+    /// <summary>Writes next to the target and renames, so a failed export never leaves half a file.</summary>
+    private static async Task WriteAtomicallyAsync(string path, string text)
+    {
+        var full = Path.GetFullPath(path);
+        var temporary = full + ".tmp";
+        await File.WriteAllTextAsync(temporary, text);
+        File.Move(temporary, full, overwrite: true);
+    }
+
+    private sealed class DatabaseOffException(string message) : Exception(message);
 
     /// <summary>The registry a node runs with: core entities, credential entities and bundled plugins.</summary>
     public static SchemaRegistry CreateRegistry() =>

@@ -31,10 +31,14 @@ public sealed class DeclarativeParser(SchemaRegistry registry, SchemaValidator v
     /// <summary>Validates an already parsed document.</summary>
     public DeclarativeConfig Parse(JsonNode? document)
     {
-        if (document is not JsonObject root)
+        if (document is not JsonObject parsed)
         {
             throw DeclarativeConfigException.Parsing("expected an object");
         }
+
+        // Re-read as JSON so every value is backed the way the Admin API's are: schema checks read
+        // numbers with GetValue<double>, which a YAML integer held as a long refuses.
+        var root = JsonNode.Parse(parsed.ToJsonString())!.AsObject();
 
         var hash = Convert.ToHexStringLower(MD5.HashData(Encoding.UTF8.GetBytes(root.ToJsonString(CanonicalJson))));
         var (version, transform) = CheckTopLevel(root);
