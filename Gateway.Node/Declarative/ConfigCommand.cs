@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Gateway.Node.Plugins;
 using Gateway.Node.Settings;
 using Gateway.Storage.Declarative;
@@ -9,7 +10,7 @@ using Gateway.Storage.Store;
 namespace Gateway.Node.Declarative;
 
 /// <summary>
-/// <c>gateway config parse|db_import|db_export FILE</c>: Kong's <c>kong config</c> commands. Output and
+/// <c>gateway config parse|db_import|db_export|sync FILE</c>: Kong's <c>kong config</c> commands, and sync. Output and
 /// exit codes follow Kong's: a success line on stdout, or the code-14 message on stderr and exit 1.
 /// </summary>
 public static class ConfigCommand
@@ -44,6 +45,20 @@ public static class ConfigCommand
                         await WriteAtomicallyAsync(file, yaml);
                         await output.WriteLineAsync($"export successful: {file}");
                         return 0;
+                    }
+
+                case "sync":
+                    {
+                        // Read as written (no transformation): the clusters hash passwords themselves.
+                        var document = DeclarativeText.ReadFile(file);
+                        if (document is JsonObject root)
+                        {
+                            root["_transform"] = false;
+                        }
+
+                        var desired = parser.Parse(document);
+                        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+                        return await new ConfigSync(registry, http, output, error).RunAsync(desired, commandLine.AdminUrls, commandLine.DryRun);
                     }
 
                 default:
