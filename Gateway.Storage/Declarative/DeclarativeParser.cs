@@ -42,6 +42,7 @@ public sealed class DeclarativeParser(SchemaRegistry registry, SchemaValidator v
 
         var hash = Convert.ToHexStringLower(MD5.HashData(Encoding.UTF8.GetBytes(root.ToJsonString(CanonicalJson))));
         var (version, transform) = CheckTopLevel(root);
+        RoutePathMigration.Apply(root);
         var pending = new List<Pending>();
         var errors = new ErrorTree();
         foreach (var schema in _order)
@@ -174,7 +175,12 @@ public sealed class DeclarativeParser(SchemaRegistry registry, SchemaValidator v
 
             if (parent is not null)
             {
-                // A nested entity belongs to the entity it is nested in, whatever it says itself.
+                // A nested entity belongs to the entity it is nested in; naming another is an error, as in Kong.
+                if (row[parent.Field] is not null)
+                {
+                    errors.Add(at, new JsonObject { [parent.Field] = "value must be null" });
+                }
+
                 row[parent.Field] = new JsonObject { ["id"] = parent.Id };
             }
 

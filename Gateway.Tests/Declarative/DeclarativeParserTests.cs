@@ -348,3 +348,43 @@ public sealed class DeclarativeParserTests
         JsonAssert.Equal("""{"a":1,"b":1.5,"c":true,"d":null,"e":"1","f":"text","g":"2"}""", node);
     }
 }
+
+public sealed class DeclarativeFormatTests
+{
+    [Theory]
+    [InlineData("1.1", "/users/\\d+", "~/users/\\d+")]
+    [InlineData("2.1", "/plain/path-1.0_~", "/plain/path-1.0_~")]
+    [InlineData("2.1", "/caf%C3%A9/(x|y)", "~/café/(x|y)")]
+    [InlineData("2.1", "/a%2Fb/.*", "~/a%2Fb/.*")]
+    [InlineData("3.0", "/users/\\d+", "/users/\\d+")]
+    public void Parse_OldFormatVersions_MigrateRegexPaths(string version, string path, string expected)
+    {
+        var document = new System.Text.Json.Nodes.JsonObject
+        {
+            ["_format_version"] = version,
+            ["services"] = new System.Text.Json.Nodes.JsonArray(new System.Text.Json.Nodes.JsonObject
+            {
+                ["name"] = "s",
+                ["host"] = "s.test",
+                ["routes"] = new System.Text.Json.Nodes.JsonArray(new System.Text.Json.Nodes.JsonObject { ["paths"] = new System.Text.Json.Nodes.JsonArray(path) }),
+            }),
+        };
+        var config = Declarative.Parser.Parse(document);
+        Assert.Equal(expected, config["routes"][0]["paths"]![0]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void Parse_NestedEntityNamingAnotherParent_IsRefused()
+    {
+        var error = Declarative.Invalid("""
+            _format_version: "3.0"
+            services:
+            - name: s
+              host: s.test
+              routes:
+              - paths: [/]
+                service: other
+            """);
+        Gateway.Tests.Support.JsonAssert.Equal("""{"services":[{"routes":[{"service":"value must be null"}]}]}""", error.Fields);
+    }
+}
