@@ -49,16 +49,18 @@ public static class ConfigCommand
 
                 case "sync":
                     {
-                        // Read as written (no transformation): the clusters hash passwords themselves.
+                        // Compared as written (no transformation): the clusters hash passwords themselves.
                         var document = DeclarativeText.ReadFile(file);
-                        if (document is JsonObject root)
+                        var untransformed = document?.DeepClone();
+                        if (untransformed is JsonObject root)
                         {
                             root["_transform"] = false;
                         }
 
-                        var desired = parser.Parse(document);
+                        var desired = parser.Parse(untransformed);
                         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-                        return await new ConfigSync(registry, http, output, error).RunAsync(desired, commandLine.AdminUrls, commandLine.DryRun);
+                        var sync = new ConfigSync(registry, http, output, error);
+                        return await sync.RunAsync(desired, document!.AsObject(), commandLine.AdminUrls, commandLine.DryRun);
                     }
 
                 default:

@@ -18,8 +18,11 @@ public sealed class ConfigSync(SchemaRegistry registry, HttpClient http, TextWri
     private readonly SyncPlanner _planner = new(registry);
     private readonly IReadOnlyList<EntitySchema> _order = EntityOrder.Sort(registry);
 
-    /// <summary>Syncs every cluster; returns the exit code (1 when any cluster failed).</summary>
-    public async Task<int> RunAsync(DeclarativeConfig desired, IReadOnlyList<string> adminUrls, bool dryRun, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Syncs every cluster; returns the exit code (1 when any cluster failed). <paramref name="document"/>
+    /// is the file as written, posted whole to DB-less clusters.
+    /// </summary>
+    public async Task<int> RunAsync(DeclarativeConfig desired, JsonObject document, IReadOnlyList<string> adminUrls, bool dryRun, CancellationToken cancellationToken = default)
     {
         var failed = new List<string>();
         foreach (var url in adminUrls)
@@ -27,7 +30,7 @@ public sealed class ConfigSync(SchemaRegistry registry, HttpClient http, TextWri
             var client = new ClusterAdminClient(http, url);
             try
             {
-                await SyncOneAsync(client, desired, dryRun, cancellationToken);
+                await SyncOneAsync(client, desired, document, dryRun, cancellationToken);
             }
             catch (ClusterException e)
             {
@@ -45,8 +48,10 @@ public sealed class ConfigSync(SchemaRegistry registry, HttpClient http, TextWri
         return 1;
     }
 
-    private async Task SyncOneAsync(ClusterAdminClient client, DeclarativeConfig desired, bool dryRun, CancellationToken cancellationToken)
+    private async Task SyncOneAsync(ClusterAdminClient client, DeclarativeConfig desired, JsonObject document, bool dryRun, CancellationToken cancellationToken)
     {
+        var root = await client.SendAsync(HttpMethod.Get, "/", null, cancellationToken);
+        var dbLess = root?["configuration"]?["database"] is JsonValue database && database.ToString() == "off";
         var plan = _planner.Plan(desired, await ReadClusterAsync(client, cancellationToken));
         await output.WriteLineAsync($"cluster {client.BaseUrl}: {plan.Changes.Count} {(plan.Changes.Count == 1 ? "difference" : "differences")}");
         foreach (var change in plan.Changes)
@@ -59,6 +64,18 @@ public sealed class ConfigSync(SchemaRegistry registry, HttpClient http, TextWri
         if (dryRun)
         {
             await output.WriteLineAsync($"cluster {client.BaseUrl}: dry run, nothing changed (would {summary})");
+            return;
+        }
+
+        if (dbLess)
+        {
+            // A DB-less cluster takes no entity writes: it gets the whole file, which it swaps in atomically.
+            if (plan.Changes.Count > 0)
+            {
+                await client.SendAsync(HttpMethod.Post, "/config", new JsonObject { ["config"] = document.ToJsonString() }, cancellationToken);
+            }
+
+            await output.WriteLineAsync($"cluster {client.BaseUrl}: synced through POST /config ({Past(summary)})");
             return;
         }
 
@@ -77,8 +94,10 @@ public sealed class ConfigSync(SchemaRegistry registry, HttpClient http, TextWri
             applied++;
         }
 
-        await output.WriteLineAsync($"cluster {client.BaseUrl}: synced ({summary.Replace("create", "created").Replace("update", "updated").Replace("delete", "deleted")})");
+        await output.WriteLineAsync($"cluster {client.BaseUrl}: synced ({Past(summary)})");
     }
+
+    private static string Past(string summary) => summary.Replace("create", "created").Replace("update", "updated").Replace("delete", "deleted");
 
     /// <summary>Every entity of the cluster, by type; nested-only collections (targets) are read under each parent.</summary>
     private async Task<Dictionary<string, IReadOnlyList<JsonObject>>> ReadClusterAsync(ClusterAdminClient client, CancellationToken cancellationToken)

@@ -170,4 +170,27 @@ public sealed class ConfigSyncTests : IAsyncLifetime
         Assert.Empty(output);
         Assert.Contains("declarative config is invalid: {routes={r={\"invalid reference 'service: missing' (no such entry in 'services')\"}}}", error);
     }
+
+    [Fact]
+    public async Task Sync_ToADbLessCluster_PostsTheWholeFile()
+    {
+        await using var dbLess = await TestNode.StartAsync("--database", "off");
+        var file = Path.Combine(_folder, "kong.yml");
+        await File.WriteAllTextAsync(file, Version1);
+        var url = $"http://127.0.0.1:{dbLess.AdminPort}";
+        var commandLine = CommandLine.Parse(["config", "sync", file, "--admin-url", _east.AdminUrl, "--admin-url", url, "--prefix", _folder]);
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var code = await ConfigCommand.RunAsync(SettingsLoader.Load(commandLine, new Dictionary<string, string>()), commandLine, output, error);
+        Assert.True(code == 0, output.ToString() + error);
+        Assert.Contains($"cluster {url}: synced through POST /config (created 11, updated 0, deleted 0)", output.ToString());
+        var (status, service) = await dbLess.CallAsync(HttpMethod.Get, "/services/orders");
+        Assert.Equal(200, status);
+        Assert.Equal("orders.internal", service!["host"]!.GetValue<string>());
+
+        // The DB-less cluster got the file as written, so its password is hashed once and the next sync finds nothing to do.
+        output = new StringWriter();
+        Assert.Equal(0, await ConfigCommand.RunAsync(SettingsLoader.Load(commandLine, new Dictionary<string, string>()), commandLine, output, error));
+        Assert.Contains($"cluster {url}: 0 differences", output.ToString());
+    }
 }
