@@ -56,7 +56,7 @@ public sealed class ConfigEndpoint(SchemaRegistry registry, SchemaValidator vali
         }
         catch (DeclarativeConfigException e)
         {
-            throw AdminException.Kong(KongError.DeclarativeConfig, e.Message, e.Fields);
+            throw Refusal(context, e);
         }
 
         if (context.Request.Query["check_hash"] == "1" && config.Hash == store.Hash)
@@ -104,7 +104,7 @@ public sealed class ConfigEndpoint(SchemaRegistry registry, SchemaValidator vali
             {
                 var form = await request.ReadFormAsync(context.RequestAborted);
                 return form.TryGetValue("config", out var text) && !string.IsNullOrEmpty(text)
-                    ? ParseText(text.ToString())
+                    ? ParseText(context, text.ToString())
                     : throw NoConfig();
             }
 
@@ -117,13 +117,13 @@ public sealed class ConfigEndpoint(SchemaRegistry registry, SchemaValidator vali
 
             if (request.ContentType is { } type && !type.Contains("json", StringComparison.OrdinalIgnoreCase))
             {
-                return ParseText(Encoding.UTF8.GetString(buffer.ToArray()));
+                return ParseText(context, Encoding.UTF8.GetString(buffer.ToArray()));
             }
 
             var body = JsonNode.Parse(buffer.ToArray()) as JsonObject ?? throw AdminException.WithMessage(400, "Cannot parse JSON body");
             return body["config"] switch
             {
-                JsonValue text when text.GetValueKind() == JsonValueKind.String => ParseText(text.GetValue<string>()),
+                JsonValue text when text.GetValueKind() == JsonValueKind.String => ParseText(context, text.GetValue<string>()),
                 JsonObject nested => nested,
                 null when body.Count > 0 && !body.ContainsKey("config") => body,
                 _ => throw NoConfig(),
@@ -139,7 +139,7 @@ public sealed class ConfigEndpoint(SchemaRegistry registry, SchemaValidator vali
         }
     }
 
-    private static JsonNode? ParseText(string text)
+    private static JsonNode? ParseText(HttpContext context, string text)
     {
         try
         {
@@ -147,8 +147,21 @@ public sealed class ConfigEndpoint(SchemaRegistry registry, SchemaValidator vali
         }
         catch (DeclarativeConfigException e)
         {
-            throw AdminException.Kong(KongError.DeclarativeConfig, e.Message, e.Fields);
+            throw Refusal(context, e);
         }
+    }
+
+    /// <summary>Code 14; with <c>?flatten_errors=1</c> the entity errors come as Kong's flat list instead of the tree.</summary>
+    private static AdminException Refusal(HttpContext context, DeclarativeConfigException e)
+    {
+        if (context.Request.Query["flatten_errors"].ToString() is not ("1" or "true"))
+        {
+            return AdminException.Kong(KongError.DeclarativeConfig, e.Message, e.Fields);
+        }
+
+        var refusal = AdminException.Kong(KongError.DeclarativeConfig, e.FlattenedMessage, (JsonObject)e.General.DeepClone());
+        refusal.Body["flattened_errors"] = e.Flattened.DeepClone();
+        return refusal;
     }
 
     private static AdminException NoConfig() => AdminException.WithMessage(400, "expected a declarative configuration");

@@ -73,7 +73,7 @@ public sealed class DeclarativeParser(SchemaRegistry registry, SchemaValidator v
     {
         if (!errors.IsEmpty)
         {
-            throw new DeclarativeConfigException(errors.Root);
+            throw new DeclarativeConfigException(errors.Root, errors.General, errors.Flattened);
         }
     }
 
@@ -178,7 +178,7 @@ public sealed class DeclarativeParser(SchemaRegistry registry, SchemaValidator v
                 // A nested entity belongs to the entity it is nested in; naming another is an error, as in Kong.
                 if (row[parent.Field] is not null)
                 {
-                    errors.Add(at, new JsonObject { [parent.Field] = "value must be null" });
+                    errors.Add(at, new JsonObject { [parent.Field] = "value must be null" }, (schema.Name, item));
                 }
 
                 row[parent.Field] = new JsonObject { ["id"] = parent.Id };
@@ -328,7 +328,7 @@ public sealed class DeclarativeParser(SchemaRegistry registry, SchemaValidator v
                 }
 
                 var shown = value is JsonValue ? key : value.ToJsonString();
-                errors.Add([entry.Schema.Name, entry.Label], new JsonArray($"invalid reference '{field.Name}: {shown}' (no such entry in '{target}')"));
+                errors.Add([entry.Schema.Name, entry.Label], new JsonArray($"invalid reference '{field.Name}: {shown}' (no such entry in '{target}')"), entry.Blame);
                 entry.Row[field.Name] = null;
             }
         }
@@ -350,7 +350,7 @@ public sealed class DeclarativeParser(SchemaRegistry registry, SchemaValidator v
             var result = validator.Validate(entry.Schema, input, existing: null, fieldErrors);
             if (result is null)
             {
-                errors.Add(entry.Path, fieldErrors.ToJson());
+                errors.Add(entry.Path, fieldErrors.ToJson(), entry.Blame);
                 continue;
             }
 
@@ -378,7 +378,7 @@ public sealed class DeclarativeParser(SchemaRegistry registry, SchemaValidator v
             var id = entry.Result!["id"]!.GetValue<string>();
             if (!seen.TryAdd((schema.Name, "id", id), entry))
             {
-                errors.Add(entry.Path, $"uniqueness violation: '{schema.Name}' entity with primary key set to '{id}' already declared");
+                errors.Add(entry.Path, $"uniqueness violation: '{schema.Name}' entity with primary key set to '{id}' already declared", entry.Blame);
                 continue;
             }
 
@@ -398,11 +398,11 @@ public sealed class DeclarativeParser(SchemaRegistry registry, SchemaValidator v
                 var message = $"uniqueness violation: '{schema.Name}' entity with {field.Name} set to '{text}' already declared";
                 if (field.Name == schema.EndpointKey)
                 {
-                    errors.Add(entry.Path, message);
+                    errors.Add(entry.Path, message, entry.Blame);
                 }
                 else
                 {
-                    errors.Add([schema.Name, entry.Label], message);
+                    errors.Add([schema.Name, entry.Label], message, entry.Blame);
                 }
 
                 break;
@@ -425,6 +425,9 @@ public sealed class DeclarativeParser(SchemaRegistry registry, SchemaValidator v
 
         /// <summary>The foreign field set by nesting, if any.</summary>
         public string? ParentField { get; } = parentField;
+
+        /// <summary>The entity type and the entry as written, for flattened errors.</summary>
+        public (string Type, JsonObject Source) Blame => (Schema.Name, source);
 
         /// <summary>The validated entity.</summary>
         public JsonObject? Result { get; set; }

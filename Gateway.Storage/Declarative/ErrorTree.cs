@@ -9,16 +9,134 @@ namespace Gateway.Storage.Declarative;
 /// </summary>
 internal sealed class ErrorTree
 {
+    private readonly Dictionary<JsonObject, JsonObject> _byEntity = new(ReferenceEqualityComparer.Instance);
+
     /// <summary>The tree so far.</summary>
     public JsonObject Root { get; } = [];
+
+    /// <summary>The errors that belong to no entity (the top-level keys, a list that is not a list).</summary>
+    public JsonObject General { get; } = [];
+
+    /// <summary>Kong's <c>flattened_errors</c>: one entry per entity in error, with its errors as a list.</summary>
+    public JsonArray Flattened { get; } = [];
 
     /// <summary>Whether anything was reported.</summary>
     public bool IsEmpty => Root.Count == 0;
 
-    /// <summary>Places <paramref name="error"/> at <paramref name="path"/> (string keys and 0-based indexes).</summary>
-    public void Add(IReadOnlyList<object> path, JsonNode error)
+    /// <summary>
+    /// Places <paramref name="error"/> at <paramref name="path"/> (string keys and 0-based indexes), and
+    /// files it under <paramref name="entity"/> (the entity type and the entry as the file wrote it) for
+    /// the flattened form, or under <see cref="General"/> when no entity is to blame.
+    /// </summary>
+    public void Add(IReadOnlyList<object> path, JsonNode error, (string Type, JsonObject Source)? entity = null)
     {
-        JsonNode container = Root;
+        Place(Root, path, error.DeepClone());
+        if (entity is not { } blamed)
+        {
+            Place(General, path, error);
+            return;
+        }
+
+        if (!_byEntity.TryGetValue(blamed.Source, out var entry))
+        {
+            entry = NewEntry(blamed.Type, blamed.Source);
+            _byEntity[blamed.Source] = entry;
+            Flattened.Add(entry);
+        }
+
+        var list = entry["errors"]!.AsArray();
+        switch (error)
+        {
+            case JsonObject fields:
+                AddFieldErrors(list, fields, "");
+                break;
+            case JsonArray messages:
+                foreach (var message in messages)
+                {
+                    list.Add(new JsonObject { ["message"] = message?.DeepClone(), ["type"] = "entity" });
+                }
+
+                break;
+            default:
+                list.Add(new JsonObject { ["message"] = error.DeepClone(), ["type"] = "entity" });
+                break;
+        }
+    }
+
+    /// <summary>Kong's entry: the entity without its nested lists, its name, id and tags when it has them, and its singular type.</summary>
+    private static JsonObject NewEntry(string type, JsonObject source)
+    {
+        var entity = new JsonObject();
+        foreach (var (key, value) in source)
+        {
+            if (value is not JsonArray { } list || key == "tags" || list.All(e => e is not JsonObject))
+            {
+                entity[key] = value?.DeepClone();
+            }
+        }
+
+        var entry = new JsonObject { ["entity"] = entity };
+        if (source["name"] is JsonValue name)
+        {
+            entry["entity_name"] = name.DeepClone();
+        }
+
+        if (source["id"] is JsonValue id)
+        {
+            entry["entity_id"] = id.DeepClone();
+        }
+
+        if (source["tags"] is JsonArray tags && tags.All(t => t is JsonValue v && v.GetValueKind() == System.Text.Json.JsonValueKind.String))
+        {
+            entry["entity_tags"] = tags.DeepClone();
+        }
+
+        entry["entity_type"] = type.EndsWith('s') ? type[..^1] : type;
+        entry["errors"] = new JsonArray();
+        return entry;
+    }
+
+    private static void AddFieldErrors(JsonArray list, JsonObject fields, string prefix)
+    {
+        foreach (var (key, value) in fields)
+        {
+            switch (value)
+            {
+                case JsonArray messages when key == Schema.ValidationErrors.EntityKey:
+                    foreach (var message in messages)
+                    {
+                        list.Add(new JsonObject { ["message"] = message?.DeepClone(), ["type"] = "entity" });
+                    }
+
+                    break;
+                case JsonObject nested:
+                    AddFieldErrors(list, nested, $"{prefix}{key}.");
+                    break;
+                case JsonArray elements:
+                    for (var i = 0; i < elements.Count; i++)
+                    {
+                        switch (elements[i])
+                        {
+                            case JsonObject element:
+                                AddFieldErrors(list, element, $"{prefix}{key}.{i + 1}.");
+                                break;
+                            case { } message:
+                                list.Add(new JsonObject { ["field"] = $"{prefix}{key}.{i + 1}", ["message"] = message.DeepClone(), ["type"] = "field" });
+                                break;
+                        }
+                    }
+
+                    break;
+                default:
+                    list.Add(new JsonObject { ["field"] = prefix + key, ["message"] = value?.DeepClone(), ["type"] = "field" });
+                    break;
+            }
+        }
+    }
+
+    private static void Place(JsonObject root, IReadOnlyList<object> path, JsonNode error)
+    {
+        JsonNode container = root;
         for (var i = 0; i < path.Count; i++)
         {
             var last = i == path.Count - 1;

@@ -291,3 +291,21 @@ public sealed class DbLessStartTests
         JsonAssert.Equal("""{"message":"this endpoint is only available when Kong is configured to not use a database"}""", body);
     }
 }
+
+/// <summary><c>POST /config?flatten_errors=1</c>.</summary>
+public sealed class DbLessFlattenErrorsTests
+{
+    [Fact]
+    public async Task PostConfig_FlattenErrors_AnswersKongsFlatList()
+    {
+        await using var node = await TestNode.StartAsync("--database", "off");
+        var request = new JsonObject { ["config"] = "_format_version: \"3.0\"\nconsumers:\n- username: bobby\n  not_allowed: true\n  tags: [consumer-02]\n" };
+        var (status, body) = await node.CallAsync(HttpMethod.Post, "/config?flatten_errors=1", request.ToJsonString());
+        Assert.Equal(400, status);
+        JsonAssert.Equal("""
+            {"code":14,"name":"invalid declarative configuration","message":"declarative config is invalid: {}","fields":{},
+             "flattened_errors":[{"entity":{"username":"bobby","not_allowed":true,"tags":["consumer-02"]},"entity_tags":["consumer-02"],
+               "entity_type":"consumer","errors":[{"field":"not_allowed","message":"unknown field","type":"field"}]}]}
+            """, body);
+    }
+}

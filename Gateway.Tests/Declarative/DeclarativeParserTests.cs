@@ -388,3 +388,56 @@ public sealed class DeclarativeFormatTests
         Gateway.Tests.Support.JsonAssert.Equal("""{"services":[{"routes":[{"service":"value must be null"}]}]}""", error.Fields);
     }
 }
+
+public sealed class FlattenedErrorsTests
+{
+    [Fact]
+    public void Flattened_UpstreamFieldErrors_MatchKongsShape()
+    {
+        var error = Declarative.Invalid("""
+            _format_version: "3.0"
+            upstreams:
+            - name: bad
+              host_header: 123
+              tags: [upstream-01]
+              healthchecks:
+                active:
+                  concurrency: -1
+            """);
+        Gateway.Tests.Support.JsonAssert.Equal("{}", error.General);
+        Assert.Equal("declarative config is invalid: {}", error.FlattenedMessage);
+        Gateway.Tests.Support.JsonAssert.Equal("""
+            [{"entity":{"name":"bad","host_header":123,"tags":["upstream-01"],"healthchecks":{"active":{"concurrency":-1}}},
+              "entity_name":"bad","entity_tags":["upstream-01"],"entity_type":"upstream",
+              "errors":[{"field":"healthchecks.active.concurrency","message":"value should be between 1 and 2147483648","type":"field"},
+                        {"field":"host_header","message":"expected a string","type":"field"}]}]
+            """, error.Flattened);
+    }
+
+    [Fact]
+    public void Flattened_NestedEntityAndEntityChecks_AreTheirOwnEntries()
+    {
+        var error = Declarative.Invalid("""
+            _format_version: "3.0"
+            services:
+            - name: svc
+              host: example.test
+              tags: [service-01]
+              routes:
+              - name: nope.route
+                protocols: [tcp]
+            """);
+        Gateway.Tests.Support.JsonAssert.Equal("""
+            [{"entity":{"name":"nope.route","protocols":["tcp"]},"entity_name":"nope.route","entity_type":"route",
+              "errors":[{"message":"must set one of 'sources', 'destinations', 'snis' when 'protocols' is 'tcp', 'tls' or 'udp'","type":"entity"}]}]
+            """, error.Flattened);
+    }
+
+    [Fact]
+    public void Flattened_KeepsNonEntityErrorsInFields()
+    {
+        var error = Declarative.Invalid("_format_version: \"9\"\n");
+        Gateway.Tests.Support.JsonAssert.Equal("""{"_format_version":"expected one of: 1.1, 2.1, 3.0"}""", error.General);
+        Assert.Empty(error.Flattened);
+    }
+}
