@@ -65,7 +65,34 @@ public static partial class DeclarativeText
                 var obj = new JsonObject();
                 foreach (var (key, value) in mapping.Children)
                 {
+                    if (IsMergeKey(key))
+                    {
+                        continue;
+                    }
+
                     obj[key is YamlScalarNode scalar ? scalar.Value ?? "" : key.ToString()] = Convert(value);
+                }
+
+                // YAML merge keys (<<: *base): merged keys never override the mapping's own.
+                foreach (var (key, value) in mapping.Children.Where(c => IsMergeKey(c.Key)))
+                {
+                    var sources = value is YamlSequenceNode list ? list.Children : [value];
+                    foreach (var source in sources)
+                    {
+                        if (Convert(source) is not JsonObject merged)
+                        {
+                            throw DeclarativeConfigException.Parsing($"a merge key needs a mapping, at {key.Start}");
+                        }
+
+                        foreach (var (name, item) in merged.ToList())
+                        {
+                            if (!obj.ContainsKey(name))
+                            {
+                                merged.Remove(name);
+                                obj[name] = item;
+                            }
+                        }
+                    }
                 }
 
                 return obj;
@@ -77,6 +104,8 @@ public static partial class DeclarativeText
                 throw DeclarativeConfigException.Parsing($"unsupported YAML node at {node.Start}");
         }
     }
+
+    private static bool IsMergeKey(YamlNode key) => key is YamlScalarNode { Style: ScalarStyle.Plain, Value: "<<" };
 
     private static JsonNode? Scalar(YamlScalarNode scalar)
     {

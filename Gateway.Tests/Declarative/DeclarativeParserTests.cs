@@ -441,3 +441,13 @@ public sealed class FlattenedErrorsTests
         Assert.Empty(error.Flattened);
     }
 }
+
+public sealed class YamlFeaturesTests
+{
+    [Fact]
+    public void Yaml_AnchorsAliasesAndMergeKeys_AreResolved()
+    {
+        var node = Gateway.Storage.Declarative.DeclarativeText.Parse("base: &b\n  host: h.test\n  port: 81\ncopy: *b\nmerged:\n  <<: *b\n  port: 82\n")!;
+        Gateway.Tests.Support.JsonAssert.Equal("""{"base":{"host":"h.test","port":81},"copy":{"host":"h.test","port":81},"merged":{"host":"h.test","port":82}}""", node);
+    }
+}
