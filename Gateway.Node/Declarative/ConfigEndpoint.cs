@@ -69,7 +69,7 @@ public sealed class ConfigEndpoint(SchemaRegistry registry, SchemaValidator vali
         await _loading.WaitAsync(context.RequestAborted);
         try
         {
-            store.Replace(config);
+            store.Replace(config, document as JsonObject);
             if (context.RequestServices.GetService<ConfigRefresher>() is { } refresher)
             {
                 await refresher.RefreshAsync(context.RequestAborted);

@@ -15,13 +15,19 @@ namespace Gateway.Storage.Declarative;
 public sealed class DeclarativeConfigStore : IConfigStore
 {
     private readonly SchemaRegistry _registry;
+    private readonly string? _persistPath;
     private readonly Lock _replaceLock = new();
     private DeclarativeState _state;
 
-    /// <summary>A store serving <paramref name="config"/> (or nothing) at version 1.</summary>
-    public DeclarativeConfigStore(SchemaRegistry registry, DeclarativeConfig? config = null)
+    /// <summary>
+    /// A store serving <paramref name="config"/> (or nothing) at version 1. With <paramref name="persistPath"/>,
+    /// every config given to <see cref="Replace"/> with its document is also written there, so the node can
+    /// serve it again after a restart (Kong keeps it in LMDB).
+    /// </summary>
+    public DeclarativeConfigStore(SchemaRegistry registry, DeclarativeConfig? config = null, string? persistPath = null)
     {
         _registry = registry;
+        _persistPath = persistPath;
         _state = new DeclarativeState(1, config ?? Empty(registry), registry);
     }
 
@@ -31,11 +37,21 @@ public sealed class DeclarativeConfigStore : IConfigStore
     /// <summary>The hash of the config being served (compared by <c>POST /config?check_hash=1</c>).</summary>
     public string Hash => Config.Hash;
 
-    /// <summary>Publishes a new config atomically; returns its version.</summary>
-    public long Replace(DeclarativeConfig config)
+    /// <summary>
+    /// Publishes a new config atomically; returns its version. <paramref name="document"/>, the config as
+    /// received, is persisted first (written aside, then renamed), so a crash never leaves half a file.
+    /// </summary>
+    public long Replace(DeclarativeConfig config, JsonObject? document = null)
     {
         lock (_replaceLock)
         {
+            if (_persistPath is not null && document is not null)
+            {
+                var temporary = _persistPath + ".tmp";
+                File.WriteAllText(temporary, document.ToJsonString());
+                File.Move(temporary, _persistPath, overwrite: true);
+            }
+
             var next = new DeclarativeState(_state.Version + 1, config, _registry);
             Volatile.Write(ref _state, next);
             return next.Version;

@@ -309,3 +309,21 @@ public sealed class DbLessFlattenErrorsTests
             """, body);
     }
 }
+
+/// <summary>A DB-less node keeps serving the config last posted to it across a restart.</summary>
+public sealed class DbLessRestartTests
+{
+    [Fact]
+    public async Task PostedConfig_SurvivesARestart()
+    {
+        await using var node = new RestartableNode("--database", "off");
+        await node.StartAsync();
+        var config = """{"_format_version":"3.0","services":[{"name":"kept","host":"kept.test"}]}""";
+        Assert.Equal(201, (await node.CallAsync(HttpMethod.Post, "/config", config)).Status);
+
+        await node.StopAsync();
+        await node.StartAsync();
+        Assert.Equal("kept.test", (await node.GetAsync("/services/kept"))["host"]!.GetValue<string>());
+        Assert.Equal(304, (await node.CallAsync(HttpMethod.Post, "/config?check_hash=1", config)).Status);
+    }
+}

@@ -17,10 +17,11 @@ internal sealed class RestartableNode : IAsyncDisposable
     private readonly string _prefix = Directory.CreateTempSubdirectory("gateway-sync-").FullName;
     private GatewayNode? _node;
 
-    public RestartableNode()
+    public RestartableNode(params string[] extra)
     {
         AdminPort = FreePorts.Next();
         _arguments = TestNode.Arguments(_prefix, AdminPort, FreePorts.Next(), FreePorts.Next(), FreePorts.Next(), FreePorts.Next(), FreePorts.Next());
+        _arguments.AddRange(extra);
         Admin = new HttpClient { BaseAddress = new Uri(AdminUrl) };
     }
 
