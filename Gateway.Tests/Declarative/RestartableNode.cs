@@ -27,6 +27,9 @@ internal sealed class RestartableNode : IAsyncDisposable
 
     public int AdminPort { get; }
 
+    /// <summary>The node's prefix (its SQLite database lives there).</summary>
+    public string Prefix => _prefix;
+
     public string AdminUrl => $"http://127.0.0.1:{AdminPort}";
 
     public HttpClient Admin { get; }
