@@ -56,7 +56,29 @@ public sealed class SyncPlanner(SchemaRegistry registry)
         }
 
         deletes.Reverse();
-        return new SyncPlan([.. writes, .. deletes], fileToCluster);
+
+        // A delete that frees a unique value (a custom_id, a plugin's scope) that a create or update takes
+        // must run first, or the write would collide with the entity about to go.
+        var taken = writes.SelectMany(w => UniqueTokens(w.Schema, w.Desired!, null)).ToHashSet(StringComparer.Ordinal);
+        var early = deletes.Where(d => UniqueTokens(d.Schema, d.Current!, clusterToFile).Any(taken.Contains)).ToList();
+        return new SyncPlan([.. early, .. writes, .. deletes.Except(early)], fileToCluster);
+    }
+
+    /// <summary>Every value of the entity that no other entity of its type may hold, foreign ids in the file's ids.</summary>
+    private static IEnumerable<string> UniqueTokens(EntitySchema schema, JsonObject row, IReadOnlyDictionary<string, string>? translate)
+    {
+        foreach (var field in schema.UniqueFields)
+        {
+            if (row[field.Name] is JsonValue value)
+            {
+                yield return $"{schema.Name}.{field.Name}={Text(value)}";
+            }
+        }
+
+        if (schema.CacheKey is not null)
+        {
+            yield return $"{schema.Name}.{Key(schema with { EndpointKey = null }, row, translate)}";
+        }
     }
 
     /// <summary>What names the entity, with foreign ids translated into the file's ids where known.</summary>

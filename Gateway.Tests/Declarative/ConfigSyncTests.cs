@@ -193,4 +193,25 @@ public sealed class ConfigSyncTests : IAsyncLifetime
         Assert.Equal(0, await ConfigCommand.RunAsync(SettingsLoader.Load(commandLine, new Dictionary<string, string>()), commandLine, output, error));
         Assert.Contains($"cluster {url}: 0 differences", output.ToString());
     }
+
+    [Fact]
+    public async Task Sync_DeletesFirst_WhatWouldCollideWithACreate()
+    {
+        // East holds a consumer whose custom_id the file gives to another consumer, and a named plugin
+        // whose scope the file's unnamed one takes: both must go before the file's entities are created.
+        await _east.CallAsync(HttpMethod.Post, "/consumers", """{"username":"old","custom_id":"c-1"}""");
+        await _east.CallAsync(HttpMethod.Post, "/plugins", """{"name":"correlation-id","instance_name":"legacy"}""");
+        var file = Path.Combine(_folder, "kong.yml");
+        await File.WriteAllTextAsync(file, "_format_version: \"3.0\"\nconsumers:\n- username: new\n  custom_id: c-1\nplugins:\n- name: correlation-id\n");
+        var commandLine = CommandLine.Parse(["config", "sync", file, "--admin-url", _east.AdminUrl, "--prefix", _folder]);
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var code = await ConfigCommand.RunAsync(SettingsLoader.Load(commandLine, new Dictionary<string, string>()), commandLine, output, error);
+        Assert.True(code == 0, output.ToString() + error);
+        var lines = output.ToString().Split('\n').Select(l => l.Trim()).ToList();
+        Assert.True(lines.IndexOf("delete consumers old") < lines.IndexOf("create consumers new"), output.ToString());
+        Assert.True(lines.IndexOf("delete plugins legacy") < lines.IndexOf($"create plugins {Gateway.Storage.Declarative.DeterministicUuid.ForEntity("plugins", "plugins:correlation-id:::")}"), output.ToString());
+        Assert.Equal("c-1", (await _east.GetAsync("/consumers/new"))["custom_id"]!.GetValue<string>());
+        Assert.Null((await _east.GetAsync("/plugins"))["data"]![0]!["instance_name"]);
+    }
 }
