@@ -1,4 +1,6 @@
 using System.Text.Json.Nodes;
+using Gateway.Node.Declarative;
+using Gateway.Storage.Declarative;
 using Gateway.Storage.Schema;
 using Gateway.Storage.Store;
 
@@ -13,6 +15,7 @@ public sealed partial class AdminApi(SchemaRegistry registry, IConfigStore store
 {
     private readonly MetaEndpoints _meta = new(registry, store, validator, options);
     private readonly EntityEndpoints _entities = new(registry, store, validator, options.MaxBodyBytes);
+    private readonly ConfigEndpoint _config = new(registry, validator, options.MaxBodyBytes);
 
     /// <summary>Serves one Admin API request.</summary>
     public async Task HandleAsync(HttpContext context)
@@ -26,7 +29,8 @@ public sealed partial class AdminApi(SchemaRegistry registry, IConfigStore store
         try
         {
             var path = SplitPath(context.Request.Path.Value);
-            if (!await _meta.TryHandleAsync(context, path) && !await UpstreamHealthEndpoints.TryHandleAsync(context, path, store, options) && !await _entities.TryHandleAsync(context, path))
+            if (!await _meta.TryHandleAsync(context, path) && !await _config.TryHandleAsync(context, path)
+                && !await UpstreamHealthEndpoints.TryHandleAsync(context, path, store, options) && !await _entities.TryHandleAsync(context, path))
             {
                 throw AdminException.NotFound();
             }
@@ -58,6 +62,7 @@ public sealed partial class AdminApi(SchemaRegistry registry, IConfigStore store
         ReferencedByOthersException referenced => AdminException.Kong(KongError.ForeignKeyViolation, e.Message,
             new JsonObject { ["@referenced_by"] = referenced.Child }),
         InvalidOffsetException => AdminException.Kong(KongError.InvalidOffset, e.Message),
+        OperationUnsupportedException => AdminException.Kong(KongError.OperationUnsupported, e.Message),
         _ => AdminException.Kong(KongError.DatabaseError, e.Message),
     };
 

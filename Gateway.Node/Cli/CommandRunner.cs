@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Gateway.Node.Admin;
+using Gateway.Node.Declarative;
 using Gateway.Node.Hosting;
 using Gateway.Node.Plugins;
 using Gateway.Node.Settings;
@@ -39,6 +40,7 @@ public static class CommandRunner
                 GatewayCommand.Start => await StartAsync(settings),
                 GatewayCommand.Migrations => await MigrationsAsync(settings, commandLine.Subcommand),
                 GatewayCommand.Health => await HealthAsync(settings),
+                GatewayCommand.Config => await ConfigCommand.RunAsync(settings, commandLine, Console.Out, Console.Error),
                 _ => Fail($"command '{commandLine.Command.ToString().ToLowerInvariant()}' is not available yet"),
             };
         }

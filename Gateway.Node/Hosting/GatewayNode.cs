@@ -2,11 +2,13 @@ using System.Net;
 using Gateway.Cluster.Membership;
 using Gateway.Node.Admin;
 using Gateway.Node.Config;
+using Gateway.Node.Declarative;
 using Gateway.Node.Plugins;
 using Gateway.Node.Proxy;
 using Gateway.Node.Settings;
 using Gateway.Node.Tls;
 using Gateway.Node.Upstreams;
+using Gateway.Storage.Declarative;
 using Gateway.Storage.Entities;
 using Gateway.Storage.Schema;
 using Gateway.Storage.Sqlite;
@@ -95,6 +97,7 @@ public sealed class GatewayNode : IAsyncDisposable
         IConfigStore store = settings.Database switch
         {
             DatabaseKind.Sqlite => new SqliteConfigStore(Path.Combine(settings.Prefix, "gateway.db"), registry, TimeProvider.System),
+            DatabaseKind.Off => DeclarativeStoreLoader.Open(settings, registry),
             _ => throw new NodeStartException($"database = {settings.Raw["database"]} is not available yet; use database = sqlite"),
         };
         await store.InitializeAsync(cancellationToken);
@@ -143,6 +146,11 @@ public sealed class GatewayNode : IAsyncDisposable
         var enabledPlugins = BundledPlugins.Enabled(settings.Plugins);
         var options = new AdminOptions(identity, KongConfiguration.From(settings, enabledPlugins), enabledPlugins, settings.NginxAdminClientMaxBodySize);
         builder.Services.AddSingleton(registry);
+        if (store is DeclarativeConfigStore declarative)
+        {
+            builder.Services.AddSingleton(declarative);
+        }
+
         builder.Services.AddSingleton(snapshots);
         builder.Services.AddSingleton(sp => new ConfigRefresher(
             store, snapshots, settings.DbUpdateFrequency, sp.GetRequiredService<ILogger<ConfigRefresher>>()));

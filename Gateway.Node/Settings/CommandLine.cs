@@ -5,7 +5,7 @@ namespace Gateway.Node.Settings;
 /// checked to be known names here; their values are checked by <see cref="SettingsLoader"/>.
 /// </summary>
 /// <param name="Command">The command; <see cref="GatewayCommand.Start"/> when none is given.</param>
-/// <param name="Subcommand">For migrations: bootstrap, up or list; for config: parse, db_import or db_export.</param>
+/// <param name="Subcommand">For migrations: bootstrap, up or list; for config: parse, db_import, db_export or sync.</param>
 /// <param name="File">The FILE argument of <c>config</c>.</param>
 /// <param name="Overrides">The <c>--name value</c> settings in command-line order (a later one wins).</param>
 /// <param name="ConfPath">The <c>--conf</c> (or <c>-c</c>) file, or null.</param>
@@ -16,6 +16,12 @@ public sealed record CommandLine(
     IReadOnlyList<KeyValuePair<string, string>> Overrides,
     string? ConfPath)
 {
+    /// <summary>For <c>config sync</c>: the Admin API of each cluster to bring to the file's config.</summary>
+    public IReadOnlyList<string> AdminUrls { get; init; } = [];
+
+    /// <summary>For <c>config sync</c>: show the differences and change nothing.</summary>
+    public bool DryRun { get; init; }
+
     /// <summary>The usage text printed by <c>gateway help</c>.</summary>
     public const string Usage = """
         Usage: gateway [command] [subcommand] [FILE] [--conf FILE] [--<setting> value ...]
@@ -27,6 +33,8 @@ public sealed record CommandLine(
           config parse FILE           check a declarative config file
           config db_import FILE       import a declarative config file into the database
           config db_export [FILE]     export the database to a declarative config file (default kong.yml)
+          config sync FILE --admin-url URL [--admin-url URL ...] [--dry-run]
+                                      bring each cluster's config to the file's through its Admin API
           health                      check that the node is running
           version                     print the version
           help                        print this text

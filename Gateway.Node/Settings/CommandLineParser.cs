@@ -5,7 +5,7 @@ internal static class CommandLineParser
 {
     private static readonly string[] Commands = ["start", "migrations", "config", "health", "version", "help"];
     private static readonly string[] MigrationsSubcommands = ["bootstrap", "up", "list"];
-    private static readonly string[] ConfigSubcommands = ["parse", "db_import", "db_export"];
+    private static readonly string[] ConfigSubcommands = ["parse", "db_import", "db_export", "sync"];
 
     public static CommandLine Parse(IReadOnlyList<string> args)
     {
@@ -13,6 +13,8 @@ internal static class CommandLineParser
         var overrides = new List<KeyValuePair<string, string>>();
         string? confPath = null;
         var help = false;
+        var adminUrls = new List<string>();
+        var dryRun = false;
 
         for (var i = 0; i < args.Count; i++)
         {
@@ -33,6 +35,13 @@ internal static class CommandLineParser
             if (!arg.StartsWith('-') || arg == "-")
             {
                 positional.Add(arg);
+                continue;
+            }
+
+            // The options of `config sync`, which are not settings; --dry-run takes no value.
+            if (arg is "--dry-run" or "--dry_run")
+            {
+                dryRun = true;
                 continue;
             }
 
@@ -57,6 +66,12 @@ internal static class CommandLineParser
                 continue;
             }
 
+            if (option is "admin-url" or "admin_url")
+            {
+                adminUrls.Add(value);
+                continue;
+            }
+
             // Accept --admin-listen as well as Kong's --admin_listen.
             var name = option.Replace('-', '_').ToLowerInvariant();
             if (!SettingsCatalog.TryGet(name, out _))
@@ -72,7 +87,27 @@ internal static class CommandLineParser
             return new CommandLine(GatewayCommand.Help, null, null, overrides, confPath);
         }
 
-        return BuildCommand(positional, overrides, confPath);
+        var commandLine = BuildCommand(positional, overrides, confPath) with { AdminUrls = adminUrls, DryRun = dryRun };
+        var sync = commandLine is { Command: GatewayCommand.Config, Subcommand: "sync" };
+        if (sync && adminUrls.Count == 0)
+        {
+            throw new SettingsException("missing --admin-url for 'config sync'");
+        }
+
+        if (!sync && (adminUrls.Count > 0 || dryRun))
+        {
+            throw new SettingsException($"{(dryRun ? "--dry-run" : "--admin-url")} is only for 'config sync'");
+        }
+
+        foreach (var url in adminUrls)
+        {
+            if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+            {
+                throw new SettingsException($"invalid --admin-url '{url}' (expected http://host:port or https://host:port)");
+            }
+        }
+
+        return commandLine;
     }
 
     private static (string Option, string? Value) SplitOption(string arg)

@@ -100,7 +100,7 @@ public class CommandLineTests
     [InlineData(new[] { "migrations" }, "missing subcommand for 'migrations' (expected bootstrap|up|list)")]
     [InlineData(new[] { "migrations", "reset" }, "unknown subcommand 'reset' for 'migrations' (expected bootstrap|up|list)")]
     [InlineData(new[] { "migrations", "up", "extra" }, "unexpected argument 'extra' for 'migrations up'")]
-    [InlineData(new[] { "config" }, "missing subcommand for 'config' (expected parse|db_import|db_export)")]
+    [InlineData(new[] { "config" }, "missing subcommand for 'config' (expected parse|db_import|db_export|sync)")]
     [InlineData(new[] { "config", "parse" }, "missing FILE for 'config parse'")]
     [InlineData(new[] { "config", "parse", "a.yml", "b.yml" }, "unexpected argument 'b.yml' for 'config parse'")]
     [InlineData(new[] { "start", "now" }, "unexpected argument 'now' for 'start'")]

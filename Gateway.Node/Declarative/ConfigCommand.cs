@@ -1,0 +1,115 @@
+using System.Text.Json.Nodes;
+using Gateway.Node.Plugins;
+using Gateway.Node.Settings;
+using Gateway.Storage.Declarative;
+using Gateway.Storage.Entities;
+using Gateway.Storage.Schema;
+using Gateway.Storage.Sqlite;
+using Gateway.Storage.Store;
+
+namespace Gateway.Node.Declarative;
+
+/// <summary>
+/// <c>gateway config parse|db_import|db_export|sync FILE</c>: Kong's <c>kong config</c> commands, and sync. Output and
+/// exit codes follow Kong's: a success line on stdout, or the code-14 message on stderr and exit 1.
+/// </summary>
+public static class ConfigCommand
+{
+    /// <summary>Runs the config subcommand; returns the exit code.</summary>
+    public static async Task<int> RunAsync(GatewaySettings settings, CommandLine commandLine, TextWriter output, TextWriter error)
+    {
+        var registry = CreateRegistry();
+        var parser = new DeclarativeParser(registry, new SchemaValidator(registry, TimeProvider.System));
+        var file = commandLine.File!;
+        try
+        {
+            switch (commandLine.Subcommand)
+            {
+                case "parse":
+                    var config = parser.ParseFile(file);
+                    await output.WriteLineAsync($"parse successful: {config.Count} entities in {file}");
+                    return 0;
+                case "db_import":
+                    {
+                        var parsed = parser.ParseFile(file);
+                        await using var store = await OpenDatabaseAsync(settings, registry);
+                        var result = await DeclarativeImporter.ImportAsync(store, parsed);
+                        await output.WriteLineAsync($"import successful: {result.Written} entities written, {result.Unchanged} unchanged, from {file}");
+                        return 0;
+                    }
+
+                case "db_export":
+                    {
+                        await using var store = await OpenDatabaseAsync(settings, registry);
+                        var yaml = await new DeclarativeExporter(registry).ExportYamlAsync(store);
+                        await WriteAtomicallyAsync(file, yaml);
+                        await output.WriteLineAsync($"export successful: {file}");
+                        return 0;
+                    }
+
+                case "sync":
+                    {
+                        // Compared as written (no transformation): the clusters hash passwords themselves.
+                        var document = DeclarativeText.ReadFile(file);
+                        var untransformed = document?.DeepClone();
+                        if (untransformed is JsonObject root)
+                        {
+                            root["_transform"] = false;
+                        }
+
+                        var desired = parser.Parse(untransformed);
+                        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+                        var sync = new ConfigSync(registry, http, output, error);
+                        return await sync.RunAsync(desired, document!.AsObject(), commandLine.AdminUrls, commandLine.DryRun);
+                    }
+
+                default:
+                    await error.WriteLineAsync($"gateway: 'config {commandLine.Subcommand}' is not available yet");
+                    return 1;
+            }
+        }
+        catch (DeclarativeConfigException e)
+        {
+            await error.WriteLineAsync($"gateway: {file}: {e.Message}");
+            return 1;
+        }
+        catch (StoreConstraintException e)
+        {
+            await error.WriteLineAsync($"gateway: importing {file} failed: {e.Message}");
+            return 1;
+        }
+        catch (DatabaseOffException e)
+        {
+            await error.WriteLineAsync($"gateway: {e.Message}");
+            return 1;
+        }
+    }
+
+    private static async Task<IConfigStore> OpenDatabaseAsync(GatewaySettings settings, SchemaRegistry registry)
+    {
+        if (settings.Database != DatabaseKind.Sqlite)
+        {
+            throw new DatabaseOffException($"'config db_import' and 'config db_export' need a database; database = {settings.Raw["database"]} has none here");
+        }
+
+        Directory.CreateDirectory(settings.Prefix);
+        var store = new SqliteConfigStore(Path.Combine(settings.Prefix, "gateway.db"), registry, TimeProvider.System);
+        await store.InitializeAsync();
+        return store;
+    }
+
+    /// <summary>Writes next to the target and renames, so a failed export never leaves half a file.</summary>
+    private static async Task WriteAtomicallyAsync(string path, string text)
+    {
+        var full = Path.GetFullPath(path);
+        var temporary = full + ".tmp";
+        await File.WriteAllTextAsync(temporary, text);
+        File.Move(temporary, full, overwrite: true);
+    }
+
+    private sealed class DatabaseOffException(string message) : Exception(message);
+
+    /// <summary>The registry a node runs with: core entities, credential entities and bundled plugins.</summary>
+    public static SchemaRegistry CreateRegistry() =>
+        new(CoreEntities.All.Concat(BundledPlugins.CredentialEntities), BundledPlugins.Schemas);
+}
