@@ -17,6 +17,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Orleans.Dashboard;
 using Serilog;
 using Serilog.Events;
+using Serilog.Extensions.Logging;
 
 namespace Gateway.Node.Hosting;
 
@@ -29,12 +30,15 @@ public sealed class GatewayNode : IAsyncDisposable
 {
     private readonly WebApplication _control;
     private readonly WebApplication _proxy;
+    private readonly IReadOnlyList<IDisposable> _shared;
 
-    private GatewayNode(WebApplication control, WebApplication proxy, IConfigStore store)
+    /// <param name="shared">What both hosts use and neither container owns; disposed after both hosts stop.</param>
+    private GatewayNode(WebApplication control, WebApplication proxy, IConfigStore store, IReadOnlyList<IDisposable> shared)
     {
         _control = control;
         _proxy = proxy;
         Store = store;
+        _shared = shared;
     }
 
     /// <summary>The node's config store.</summary>
@@ -48,9 +52,12 @@ public sealed class GatewayNode : IAsyncDisposable
         var store = await OpenStoreAsync(settings, registry, cancellationToken);
         var logger = CreateLogger(settings);
         var snapshots = new ConfigSnapshotProvider();
-        var control = BuildControlHost(settings, registry, store, snapshots, logger);
-        var proxy = BuildProxyHost(settings, snapshots, logger);
-        var node = new GatewayNode(control, proxy, store);
+        var loggers = new SerilogLoggerFactory(logger);
+        var upstreams = new UpstreamRegistry(snapshots, TimeProvider.System, loggers.CreateLogger<UpstreamRegistry>());
+        var certificates = new SniCertificateSelector(snapshots, DefaultCertificate.LoadOrCreate(settings.Prefix), loggers.CreateLogger<SniCertificateSelector>());
+        var control = BuildControlHost(settings, registry, store, snapshots, upstreams, logger);
+        var proxy = BuildProxyHost(settings, snapshots, upstreams, certificates, logger);
+        var node = new GatewayNode(control, proxy, store, [upstreams, certificates, loggers]);
         try
         {
             await control.StartAsync(cancellationToken);
@@ -77,6 +84,11 @@ public sealed class GatewayNode : IAsyncDisposable
         await StopQuietlyAsync(_control, timeout.Token);
         await _proxy.DisposeAsync();
         await _control.DisposeAsync();
+        foreach (var shared in _shared)
+        {
+            shared.Dispose();
+        }
+
         await Store.DisposeAsync();
     }
 
@@ -124,7 +136,7 @@ public sealed class GatewayNode : IAsyncDisposable
     };
 
     private static WebApplication BuildControlHost(
-        GatewaySettings settings, SchemaRegistry registry, IConfigStore store, ConfigSnapshotProvider snapshots, Serilog.ILogger logger)
+        GatewaySettings settings, SchemaRegistry registry, IConfigStore store, ConfigSnapshotProvider snapshots, UpstreamRegistry upstreams, Serilog.ILogger logger)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
@@ -137,9 +149,11 @@ public sealed class GatewayNode : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            Listen(kestrel, settings.AdminListen, settings.Prefix);
-            Listen(kestrel, settings.StatusListen, settings.Prefix);
-            Listen(kestrel, settings.AdminGuiListen, settings.Prefix);
+            var certificate = DefaultCertificate.LoadOrCreate(settings.Prefix);
+            void Tls(ListenOptions options, HttpProtocols protocols) => options.UseHttps(certificate);
+            Listen(kestrel, settings.AdminListen, Tls);
+            Listen(kestrel, settings.StatusListen, Tls);
+            Listen(kestrel, settings.AdminGuiListen, Tls);
         });
 
         var identity = NodeIdentity.Load(settings.Prefix);
@@ -160,7 +174,7 @@ public sealed class GatewayNode : IAsyncDisposable
         builder.Services.AddSingleton<SchemaValidator>();
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton<AdminApi>();
-        builder.Services.AddSingleton(sp => new UpstreamRegistry(snapshots, TimeProvider.System, sp.GetRequiredService<ILogger<UpstreamRegistry>>()));
+        builder.Services.AddSingleton(upstreams);
         builder.Services.AddHostedService<ActiveHealthChecker>();
 
         var app = builder.Build();
@@ -174,7 +188,8 @@ public sealed class GatewayNode : IAsyncDisposable
         return app;
     }
 
-    private static WebApplication BuildProxyHost(GatewaySettings settings, ConfigSnapshotProvider snapshots, Serilog.ILogger logger)
+    private static WebApplication BuildProxyHost(
+        GatewaySettings settings, ConfigSnapshotProvider snapshots, UpstreamRegistry upstreams, SniCertificateSelector certificates, Serilog.ILogger logger)
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
 
@@ -190,12 +205,13 @@ public sealed class GatewayNode : IAsyncDisposable
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            Listen(kestrel, settings.ProxyListen, settings.Prefix);
+            Listen(kestrel, settings.ProxyListen, (options, protocols) => options.UseHttps(certificates.CreateHandshakeOptions(protocols)));
         });
         builder.Services.AddSingleton(snapshots);
+        builder.Services.AddSingleton(upstreams);
         builder.Services.AddHttpForwarder();
         builder.Services.AddSingleton<UpstreamClients>();
-        builder.Services.AddSingleton<IDestinationResolver, DirectDestinationResolver>();
+        builder.Services.AddSingleton<IDestinationResolver, BalancedDestinationResolver>();
         builder.Services.AddSingleton(new ProxyOptions(settings));
         builder.Services.AddSingleton<ProxyHandler>();
         var app = builder.Build();
@@ -203,7 +219,8 @@ public sealed class GatewayNode : IAsyncDisposable
         return app;
     }
 
-    private static void Listen(KestrelServerOptions kestrel, IReadOnlyList<Listener> listeners, string prefix)
+    /// <summary>Binds each listener; <paramref name="useTls"/> sets up TLS on the <c>ssl</c> ones.</summary>
+    private static void Listen(KestrelServerOptions kestrel, IReadOnlyList<Listener> listeners, Action<ListenOptions, HttpProtocols> useTls)
     {
         foreach (var listener in listeners)
         {
@@ -212,7 +229,7 @@ public sealed class GatewayNode : IAsyncDisposable
                 options.Protocols = listener.Http2 ? HttpProtocols.Http1AndHttp2 : HttpProtocols.Http1;
                 if (listener.Ssl)
                 {
-                    options.UseHttps(DefaultCertificate.LoadOrCreate(prefix));
+                    useTls(options, options.Protocols);
                 }
             });
         }

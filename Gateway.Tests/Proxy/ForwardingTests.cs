@@ -181,7 +181,7 @@ public sealed class ForwardingTests(ProxyNodeFixture fixture) : IClassFixture<Pr
         Assert.Equal("1.1 backend, 2 kong/3.9.1", string.Join(", ", response.Headers.GetValues("Via")));
     }
 
-    [Fact(Skip = "Kestrel fills ITlsHandshakeFeature.HostName only when the certificate is chosen per SNI (ServerCertificateSelector); the node's listener uses one fixed certificate until SNI certificate selection (Tls/) lands")]
+    [Fact]
     public async Task Get_SnisRoute_MatchesOnTheTlsServerName()
     {
         await Node.RouteAsync($$"""{"host":"127.0.0.1","port":{{BackendPort}}}""", """{"snis":["sni-route.test"],"protocols":["https"],"paths":["/by-sni"]}""");
