@@ -250,7 +250,7 @@ public sealed class SchemaValidator(SchemaRegistry registry, TimeProvider time)
         switch (field.Type)
         {
             case FieldType.Integer:
-                return JsonValue.Create((long)NumberOf(value));
+                return JsonValue.Create((long)JsonNumbers.ToDouble(value));
             case FieldType.Set when value is JsonArray array:
                 var seen = new HashSet<string>(StringComparer.Ordinal);
                 var unique = new JsonArray();
@@ -290,7 +290,7 @@ public sealed class SchemaValidator(SchemaRegistry registry, TimeProvider time)
                     return field.Type == FieldType.Integer ? "expected an integer" : "expected a number";
                 }
 
-                var number = NumberOf(value);
+                var number = JsonNumbers.ToDouble(value);
                 if (field.Type == FieldType.Integer && (number != Math.Floor(number) || double.IsInfinity(number)))
                 {
                     return "expected an integer";
@@ -452,13 +452,6 @@ public sealed class SchemaValidator(SchemaRegistry registry, TimeProvider time)
 
         return null;
     }
-
-    /// <summary>
-    /// A number node as a double, whether it was parsed from JSON or built in code (a default made
-    /// with <c>JsonValue.Create(10000L)</c> refuses <c>GetValue&lt;double&gt;</c>).
-    /// </summary>
-    private static double NumberOf(JsonNode value) =>
-        value is JsonValue v && v.TryGetValue<double>(out var d) ? d : double.Parse(value.ToJsonString(), CultureInfo.InvariantCulture);
 
     private static string Format(double number) => number.ToString(CultureInfo.InvariantCulture);
 }

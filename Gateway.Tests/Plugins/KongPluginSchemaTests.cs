@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Gateway.Node.Plugins;
+using Gateway.Storage.Schema;
 using static Gateway.Tests.Plugins.PluginConfigValidator;
 
 namespace Gateway.Tests.Plugins;
@@ -73,6 +74,18 @@ public class KongPluginSchemaTests
     {
         var errors = Invalid("rate-limiting", """{"second":20,"hour":10}""");
         Assert.Equal("The limit for hour(10.0) cannot be lower than the limit for second(20.0)", errors["@entity"]![0]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void RateLimiting_ConfigBuiltInCode_WithIntegerNodes_IsChecked()
+    {
+        // Numbers made with JsonValue.Create(long), as the declarative loader and defaults make them.
+        var wrapper = new EntitySchema("plugin_config", [PluginConfigValidator.Registry.FindPlugin("rate-limiting")!.Config with { Name = "config", Required = true }]);
+        var input = new JsonObject { ["config"] = new JsonObject { ["second"] = JsonValue.Create(20L), ["hour"] = JsonValue.Create(10L), ["sync_rate"] = JsonValue.Create(-1L) } };
+        var errors = new ValidationErrors();
+
+        Assert.Null(PluginConfigValidator.Validator.Validate(wrapper, input, null, errors));
+        Assert.Equal("The limit for hour(10.0) cannot be lower than the limit for second(20.0)", errors.ToJson()["config"]!["@entity"]![0]!.GetValue<string>());
     }
 
     [Theory]

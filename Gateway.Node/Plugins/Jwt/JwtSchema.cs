@@ -35,7 +35,7 @@ public static class JwtSchema
     /// <summary>Kong's conditional: a positive maximum_expiration requires "exp" among claims_to_verify.</summary>
     private static void MaximumExpirationNeedsExp(JsonObject config, ValidationErrors errors)
     {
-        if (config["maximum_expiration"] is JsonValue max && max.GetValue<double>() > 0
+        if (config["maximum_expiration"] is JsonValue max && JsonNumbers.ToDouble(max) > 0
             && !(config["claims_to_verify"] as JsonArray ?? []).Any(c => ConfigChecks.IsString(c, "exp")))
         {
             errors.Field("claims_to_verify", "expected to contain: exp");

@@ -58,11 +58,11 @@ public static class RateLimitingSchema
 
             for (var j = i + 1; j < Periods.Length; j++)
             {
-                if (limits[Periods[j]] is JsonValue upper && upper.GetValue<double>() < lower.GetValue<double>())
+                if (limits[Periods[j]] is JsonValue upper && JsonNumbers.ToDouble(upper) < JsonNumbers.ToDouble(lower))
                 {
                     errors.Entity(string.Format(CultureInfo.InvariantCulture,
                         "The limit for {0}({1:F1}) cannot be lower than the limit for {2}({3:F1})",
-                        Periods[j], upper.GetValue<double>(), Periods[i], lower.GetValue<double>()));
+                        Periods[j], JsonNumbers.ToDouble(upper), Periods[i], JsonNumbers.ToDouble(lower)));
                     return;
                 }
             }
@@ -71,7 +71,7 @@ public static class RateLimitingSchema
 
     private static void CheckSyncRate(JsonObject config, ValidationErrors errors)
     {
-        var syncRate = config["sync_rate"] is JsonValue s ? s.GetValue<double>() : SyncRateRealtime;
+        var syncRate = config["sync_rate"] is JsonValue s ? JsonNumbers.ToDouble(s) : SyncRateRealtime;
         var redis = ConfigChecks.IsString(config["policy"], "redis");
         if (!redis && syncRate != SyncRateRealtime)
         {
