@@ -1,0 +1,30 @@
+using System.Text.Json.Nodes;
+using Gateway.Storage.Store;
+
+namespace Gateway.Cluster.Propagation;
+
+/// <summary>
+/// The node-side face of the writer grains: sends a write to its entity's grain and turns a refusal
+/// back into the exception the store itself would have thrown.
+/// </summary>
+public sealed class ClusterConfigWriter(IGrainFactory grains, ClusterStore cluster)
+{
+    /// <summary>Runs the write; returns the store's boolean answer.</summary>
+    /// <exception cref="StoreConstraintException">The store refused it.</exception>
+    /// <exception cref="DatabaseUnavailableException">The database did not answer.</exception>
+    public async Task<bool> WriteAsync(ConfigWriteKind kind, string entity, string id, JsonObject? row)
+    {
+        var grain = grains.GetGrain<IConfigWriterGrain>($"{entity}/{id}");
+        var outcome = await grain.WriteAsync(new ConfigWriteRequest(kind, entity, id, row?.ToJsonString()));
+        return outcome.Failure switch
+        {
+            ConfigWriteFailure.None => outcome.Applied,
+            ConfigWriteFailure.PrimaryKey => throw new PrimaryKeyViolationException(entity, outcome.DetailId!),
+            ConfigWriteFailure.Unique => throw new UniqueViolationException(entity, JsonNode.Parse(outcome.Detail!)!.AsObject()),
+            ConfigWriteFailure.ForeignKey => throw new ForeignKeyViolationException(
+                outcome.Detail!, outcome.DetailId!, cluster.Registry.Get(entity)[outcome.Detail!]?.Reference ?? outcome.Detail!),
+            ConfigWriteFailure.ReferencedByOthers => throw new ReferencedByOthersException(entity, outcome.Detail!),
+            _ => throw new DatabaseUnavailableException(outcome.Detail ?? "no answer"),
+        };
+    }
+}
