@@ -16,6 +16,27 @@ public sealed class ConfigWriterGrain(ClusterStore cluster, IConfigPushClient pu
     /// <inheritdoc/>
     public async Task<ConfigWriteOutcome> WriteAsync(ConfigWriteRequest request)
     {
+        try
+        {
+            return await ApplyAsync(request);
+        }
+        catch (Exception e) when (StoreFailures.IsUnavailable(e))
+        {
+            // Once more: after a database restart the first call can meet a pooled connection the
+            // server closed (the store then empties its pool). A failed call committed nothing.
+            try
+            {
+                return await ApplyAsync(request);
+            }
+            catch (Exception again) when (StoreFailures.IsUnavailable(again))
+            {
+                return new ConfigWriteOutcome(false, 0, ConfigWriteFailure.DatabaseUnavailable, again.Message);
+            }
+        }
+    }
+
+    private async Task<ConfigWriteOutcome> ApplyAsync(ConfigWriteRequest request)
+    {
         var store = cluster.Store;
         bool applied;
         try
@@ -55,10 +76,6 @@ public sealed class ConfigWriterGrain(ClusterStore cluster, IConfigPushClient pu
         {
             return new ConfigWriteOutcome(false, 0, ConfigWriteFailure.ReferencedByOthers, e.Child);
         }
-        catch (Exception e) when (StoreFailures.IsUnavailable(e))
-        {
-            return new ConfigWriteOutcome(false, 0, ConfigWriteFailure.DatabaseUnavailable, e.Message);
-        }
 
         if (!applied)
         {
@@ -66,7 +83,17 @@ public sealed class ConfigWriterGrain(ClusterStore cluster, IConfigPushClient pu
         }
 
         // Read after the commit: at least this write's version, maybe a later one (also fine to announce).
-        var version = await store.GetVersionAsync();
+        long version;
+        try
+        {
+            version = await store.GetVersionAsync();
+        }
+        catch (Exception e) when (StoreFailures.IsUnavailable(e))
+        {
+            // Committed, but the database went away just after: the nodes' polls pick it up later.
+            return new ConfigWriteOutcome(true, 0);
+        }
+
         await push.NotifyAllAsync(version);
         return new ConfigWriteOutcome(true, version);
     }

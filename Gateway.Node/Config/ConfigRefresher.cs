@@ -190,13 +190,8 @@ public sealed class ConfigRefresher : BackgroundService, IConfigChangeListener
                     break;
                 }
 
-                try
+                if (!await TryRefreshAsync())
                 {
-                    await RefreshAsync(_stopping.Token);
-                }
-                catch (Exception e) when (e is not OperationCanceledException || !_stopping.IsCancellationRequested)
-                {
-                    _logger.LogWarning("config push to version {Version} failed, the poll will retry: {Reason}", Volatile.Read(ref _wanted), e.Message);
                     break;
                 }
 
@@ -213,6 +208,29 @@ public sealed class ConfigRefresher : BackgroundService, IConfigChangeListener
         finally
         {
             Volatile.Write(ref _following, 0);
+        }
+    }
+
+    /// <summary>A refresh for a push, retried twice: the first query after a database restart may meet a dead connection.</summary>
+    private async Task<bool> TryRefreshAsync()
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await RefreshAsync(_stopping.Token);
+                return true;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                if (attempt == 3)
+                {
+                    _logger.LogWarning("config push to version {Version} failed, the poll will retry: {Reason}", Volatile.Read(ref _wanted), e.Message);
+                    return false;
+                }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(20 * attempt), _stopping.Token);
+            }
         }
     }
 

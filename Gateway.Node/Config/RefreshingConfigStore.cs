@@ -18,7 +18,7 @@ public sealed class RefreshingConfigStore(
     IConfigStore inner, Func<ConfigRefresher> refresher, ClusterConfigWriter? writer, ConfigSnapshotProvider snapshots) : IConfigStore
 {
     /// <summary>The message of the 503 a write gets while the database is unreachable.</summary>
-    public const string UnavailableMessage = "database unreachable: configuration changes are refused until it is back; reads are served from this node's snapshot";
+    public const string UnavailableMessage = "database unreachable: configuration changes are refused until it is back; reads are served from the local snapshot";
 
     /// <inheritdoc />
     public Task InitializeAsync(CancellationToken cancellationToken = default) => inner.InitializeAsync(cancellationToken);

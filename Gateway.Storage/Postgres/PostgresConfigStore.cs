@@ -34,14 +34,20 @@ public sealed class PostgresConfigStore : IConfigStore
     public Task InitializeAsync(CancellationToken cancellationToken = default) => PostgresMigrations.UpAsync(_dataSource, cancellationToken);
 
     /// <inheritdoc/>
-    public async Task<JsonObject?> GetAsync(string entity, string id, CancellationToken cancellationToken = default)
+    public Task<JsonObject?> GetAsync(string entity, string id, CancellationToken cancellationToken = default) =>
+        GuardAsync(() => GetCoreAsync(entity, id, cancellationToken));
+
+    private async Task<JsonObject?> GetCoreAsync(string entity, string id, CancellationToken cancellationToken)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         return await QueryBodyAsync(connection, "SELECT body FROM entities WHERE entity = $1 AND id = $2", [entity, id], cancellationToken);
     }
 
     /// <inheritdoc/>
-    public async Task<JsonObject?> GetByFieldAsync(string entity, string field, string value, CancellationToken cancellationToken = default)
+    public Task<JsonObject?> GetByFieldAsync(string entity, string field, string value, CancellationToken cancellationToken = default) =>
+        GuardAsync(() => GetByFieldCoreAsync(entity, field, value, cancellationToken));
+
+    private async Task<JsonObject?> GetByFieldCoreAsync(string entity, string field, string value, CancellationToken cancellationToken)
     {
         var schema = _registry.Get(entity);
         if (field == "id")
@@ -72,7 +78,10 @@ public sealed class PostgresConfigStore : IConfigStore
     }
 
     /// <inheritdoc/>
-    public async Task<StorePage> ListAsync(string entity, ListQuery query, CancellationToken cancellationToken = default)
+    public Task<StorePage> ListAsync(string entity, ListQuery query, CancellationToken cancellationToken = default) =>
+        GuardAsync(() => ListCoreAsync(entity, query, cancellationToken));
+
+    private async Task<StorePage> ListCoreAsync(string entity, ListQuery query, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(query.Size, 1);
         var after = query.Offset is null ? null : PageOffset.DecodeId(query.Offset);
@@ -200,7 +209,10 @@ public sealed class PostgresConfigStore : IConfigStore
     }
 
     /// <inheritdoc/>
-    public async Task<long> GetVersionAsync(CancellationToken cancellationToken = default)
+    public Task<long> GetVersionAsync(CancellationToken cancellationToken = default) =>
+        GuardAsync(() => GetVersionCoreAsync(cancellationToken));
+
+    private async Task<long> GetVersionCoreAsync(CancellationToken cancellationToken)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await using var command = PostgresCommands.Create(connection, null, "SELECT version FROM config_version WHERE singleton = 1");
@@ -208,7 +220,10 @@ public sealed class PostgresConfigStore : IConfigStore
     }
 
     /// <inheritdoc/>
-    public async Task<IReadOnlyList<ConfigChange>> GetChangesSinceAsync(long version, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<ConfigChange>> GetChangesSinceAsync(long version, CancellationToken cancellationToken = default) =>
+        GuardAsync(() => GetChangesSinceCoreAsync(version, cancellationToken));
+
+    private async Task<IReadOnlyList<ConfigChange>> GetChangesSinceCoreAsync(long version, CancellationToken cancellationToken)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await using var command = PostgresCommands.Create(
@@ -225,7 +240,10 @@ public sealed class PostgresConfigStore : IConfigStore
     }
 
     /// <inheritdoc/>
-    public async Task<TagPage> ListTagsAsync(string? tag, int size, string? offset, CancellationToken cancellationToken = default)
+    public Task<TagPage> ListTagsAsync(string? tag, int size, string? offset, CancellationToken cancellationToken = default) =>
+        GuardAsync(() => ListTagsCoreAsync(tag, size, offset, cancellationToken));
+
+    private async Task<TagPage> ListTagsCoreAsync(string? tag, int size, string? offset, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(size, 1);
         var after = offset is null ? null : PageOffset.DecodeKey(offset, 3);
@@ -275,6 +293,7 @@ public sealed class PostgresConfigStore : IConfigStore
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)
         {
+            _dataSource.Clear();
             return false;
         }
     }
@@ -282,13 +301,36 @@ public sealed class PostgresConfigStore : IConfigStore
     /// <inheritdoc/>
     public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
 
-    private async Task<T> WriteAsync<T>(Func<PostgresWrite, Task<T>> work, CancellationToken cancellationToken)
+    private Task<T> WriteAsync<T>(Func<PostgresWrite, Task<T>> work, CancellationToken cancellationToken) =>
+        GuardAsync(async () =>
+        {
+            await using var write = await PostgresWrite.BeginAsync(_dataSource, _registry, cancellationToken);
+            var result = await work(write);
+            await write.CommitAsync(_time.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken);
+            return result;
+        });
+
+    /// <summary>
+    /// Runs a database call; when the connection failed (the server restarted, say), empties the pool
+    /// before rethrowing, so that the next call opens fresh connections instead of meeting the other
+    /// idle ones the server has also closed.
+    /// </summary>
+    private async Task<T> GuardAsync<T>(Func<Task<T>> call)
     {
-        await using var write = await PostgresWrite.BeginAsync(_dataSource, _registry, cancellationToken);
-        var result = await work(write);
-        await write.CommitAsync(_time.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken);
-        return result;
+        try
+        {
+            return await call();
+        }
+        catch (NpgsqlException e) when (IsConnectionFailure(e))
+        {
+            _dataSource.Clear();
+            throw;
+        }
     }
+
+    /// <summary>Connection-level failures: anything but a PostgreSQL error outside classes 08 and 57P.</summary>
+    private static bool IsConnectionFailure(NpgsqlException e) =>
+        e is not PostgresException pg || pg.SqlState.StartsWith("08", StringComparison.Ordinal) || pg.SqlState.StartsWith("57P", StringComparison.Ordinal);
 
     private static async Task<JsonObject?> QueryBodyAsync(NpgsqlConnection connection, string sql, object?[] values, CancellationToken cancellationToken)
     {
