@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
 using Gateway.Storage.Store;
 
 namespace Gateway.Cluster.Propagation;
@@ -7,15 +8,27 @@ namespace Gateway.Cluster.Propagation;
 /// The node-side face of the writer grains: sends a write to its entity's grain and turns a refusal
 /// back into the exception the store itself would have thrown.
 /// </summary>
-public sealed class ClusterConfigWriter(IGrainFactory grains, ClusterStore cluster)
+public sealed class ClusterConfigWriter(IGrainFactory grains, ClusterStore cluster, IConfigPushClient push, ILogger<ClusterConfigWriter> logger)
 {
     /// <summary>Runs the write; returns the store's boolean answer.</summary>
     /// <exception cref="StoreConstraintException">The store refused it.</exception>
     /// <exception cref="DatabaseUnavailableException">The database did not answer.</exception>
     public async Task<bool> WriteAsync(ConfigWriteKind kind, string entity, string id, JsonObject? row)
     {
-        var grain = grains.GetGrain<IConfigWriterGrain>($"{entity}/{id}");
-        var outcome = await grain.WriteAsync(new ConfigWriteRequest(kind, entity, id, row?.ToJsonString()));
+        var request = new ConfigWriteRequest(kind, entity, id, row?.ToJsonString());
+        ConfigWriteOutcome outcome;
+        try
+        {
+            outcome = await grains.GetGrain<IConfigWriterGrain>($"{entity}/{id}").WriteAsync(request);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The grain is out of reach (its silo just died, the directory is being rebuilt): apply the
+            // write here. The store's own lock still serialises it with every other writer.
+            logger.LogWarning("writer grain for {Entity}/{Id} unreachable, writing locally: {Reason}", entity, id, e.Message);
+            outcome = await ConfigWriteApplier.WriteAsync(cluster.Store, push, request);
+        }
+
         return outcome.Failure switch
         {
             ConfigWriteFailure.None => outcome.Applied,
