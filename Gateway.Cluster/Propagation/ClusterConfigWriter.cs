@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.Logging;
 using Gateway.Storage.Store;
+using Microsoft.Extensions.Logging;
 
 namespace Gateway.Cluster.Propagation;
 
