@@ -14,6 +14,9 @@ namespace Gateway.Node.Config;
 /// </summary>
 public sealed class ConfigRefresher : BackgroundService, IConfigChangeListener
 {
+    /// <summary>The shortest time between two snapshot files.</summary>
+    private static readonly TimeSpan SaveInterval = TimeSpan.FromMilliseconds(250);
+
     private readonly IConfigStore _store;
     private readonly ConfigSnapshotProvider _provider;
     private readonly TimeSpan _pollInterval;
@@ -251,6 +254,19 @@ public sealed class ConfigRefresher : BackgroundService, IConfigChangeListener
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 _logger.LogWarning("could not save the config snapshot to {Prefix}: {Reason}", _prefix, e.Message);
+            }
+
+            // A burst of writes becomes one file write per interval (the channel keeps only the
+            // newest snapshot), keeping disk flushes off the cores that apply the next versions.
+            if (!_toSave.Reader.Completion.IsCompleted)
+            {
+                try
+                {
+                    await Task.Delay(SaveInterval, _stopping.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                }
             }
         }
     }
