@@ -22,6 +22,7 @@ public sealed class ConfigRefresher : BackgroundService, IConfigChangeListener
     private readonly TimeSpan _pollInterval;
     private readonly string? _prefix;
     private readonly ILogger<ConfigRefresher> _logger;
+    private readonly Action<IReadOnlyList<ConfigChange>>? _onChanges;
     private readonly SemaphoreSlim _reloading = new(1, 1);
     private readonly Channel<ConfigData> _toSave = Channel.CreateBounded<ConfigData>(
         new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
@@ -30,9 +31,20 @@ public sealed class ConfigRefresher : BackgroundService, IConfigChangeListener
     private long _wanted;
     private int _following;
 
-    /// <summary>A refresher of <paramref name="provider"/> from <paramref name="store"/>; saves snapshots under <paramref name="prefix"/> when given.</summary>
-    public ConfigRefresher(IConfigStore store, ConfigSnapshotProvider provider, TimeSpan pollInterval, string? prefix, ILogger<ConfigRefresher> logger)
+    /// <summary>
+    /// A refresher of <paramref name="provider"/> from <paramref name="store"/>; saves snapshots under
+    /// <paramref name="prefix"/> when given, and hands every change-log batch it reads to
+    /// <paramref name="onChanges"/> (the consumer cache's invalidation).
+    /// </summary>
+    public ConfigRefresher(
+        IConfigStore store,
+        ConfigSnapshotProvider provider,
+        TimeSpan pollInterval,
+        string? prefix,
+        ILogger<ConfigRefresher> logger,
+        Action<IReadOnlyList<ConfigChange>>? onChanges = null)
     {
+        _onChanges = onChanges;
         _store = store;
         _provider = provider;
         _pollInterval = pollInterval;
@@ -87,6 +99,8 @@ public sealed class ConfigRefresher : BackgroundService, IConfigChangeListener
                 {
                     return;
                 }
+
+                _onChanges?.Invoke(changes);
 
                 next = await ApplyAsync(current, changes, cancellationToken);
             }

@@ -1,4 +1,5 @@
 using System.Net;
+using Gateway.Cluster.Consumers;
 using Gateway.Cluster.Membership;
 using Gateway.Cluster.Propagation;
 using Gateway.Node.Admin;
@@ -191,8 +192,14 @@ public sealed class GatewayNode : IAsyncDisposable
         var options = new AdminOptions(identity, KongConfiguration.From(settings, enabledPlugins), enabledPlugins, settings.NginxAdminClientMaxBodySize);
         builder.Services.AddSingleton(registry);
         builder.Services.AddSingleton(snapshots);
+        builder.Services.AddSingleton(sp => new ConsumerLookup(sp.GetRequiredService<IGrainFactory>()));
         builder.Services.AddSingleton(sp => new ConfigRefresher(
-            store, snapshots, settings.DbUpdateFrequency, settings.Prefix, sp.GetRequiredService<ILogger<ConfigRefresher>>()));
+            store,
+            snapshots,
+            settings.DbUpdateFrequency,
+            settings.Prefix,
+            sp.GetRequiredService<ILogger<ConfigRefresher>>(),
+            sp.GetRequiredService<ConsumerLookup>().Invalidate));
         builder.Services.AddSingleton<IConfigChangeListener>(sp => sp.GetRequiredService<ConfigRefresher>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ConfigRefresher>());
         builder.Services.AddSingleton(new ClusterStore(store, registry));
