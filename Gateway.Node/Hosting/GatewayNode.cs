@@ -58,8 +58,10 @@ public sealed class GatewayNode : IAsyncDisposable
             await control.StartAsync(cancellationToken);
             await proxy.StartAsync(cancellationToken);
         }
-        catch (Exception e) when (e is IOException or InvalidOperationException or Orleans.Runtime.OrleansException)
+        catch (Exception e) when (e is IOException or InvalidOperationException or Orleans.Runtime.OrleansException || StoreFailures.IsUnavailable(e))
         {
+            // A membership table that cannot be reached (cluster_membership = postgres while the
+            // database is down) ends here too, as one line.
             await node.DisposeAsync();
             throw new NodeStartException(e.Message, e);
         }

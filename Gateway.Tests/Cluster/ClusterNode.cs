@@ -11,16 +11,16 @@ namespace Gateway.Tests.Cluster;
 /// </summary>
 public sealed class ClusterNode : IDisposable
 {
-    private readonly List<string> _arguments;
+    private readonly List<string> _settings;
+    private List<string> _arguments = [];
     private NodeProcess? _process;
 
-    private ClusterNode(string name, string prefix, List<string> arguments, int adminPort, int statusPort)
+    private ClusterNode(string name, string prefix, List<string> settings)
     {
         Name = name;
         Prefix = prefix;
-        _arguments = arguments;
-        Admin = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{adminPort}"), Timeout = TimeSpan.FromSeconds(10) };
-        Status = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{statusPort}"), Timeout = TimeSpan.FromSeconds(10) };
+        _settings = settings;
+        TakePorts();
     }
 
     /// <summary>"A", "B", ... for messages.</summary>
@@ -30,10 +30,10 @@ public sealed class ClusterNode : IDisposable
     public string Prefix { get; }
 
     /// <summary>A client for the node's Admin API.</summary>
-    public HttpClient Admin { get; }
+    public HttpClient Admin { get; private set; } = null!;
 
     /// <summary>A client for the node's status API.</summary>
-    public HttpClient Status { get; }
+    public HttpClient Status { get; private set; } = null!;
 
     /// <summary>What the process wrote to stderr so far.</summary>
     public string Log => _process is null ? "" : string.Join('\n', _process.Stderr);
@@ -47,9 +47,7 @@ public sealed class ClusterNode : IDisposable
         string name, PostgresSettings postgres, string membership, string clusterId, int pollSeconds = 60, params string[] extra)
     {
         var prefix = Directory.CreateTempSubdirectory($"gateway-cluster-{name}-").FullName;
-        int admin = FreePorts.Next(), status = FreePorts.Next();
-        var arguments = TestNode.Arguments(prefix, admin, FreePorts.Next(), status, FreePorts.Next(), FreePorts.Next(), FreePorts.Next());
-        arguments.AddRange(
+        List<string> settings =
         [
             "--database", "postgres",
             "--pg_host", postgres.Host,
@@ -63,14 +61,44 @@ public sealed class ClusterNode : IDisposable
             "--service_id", clusterId,
             "--db_update_frequency", pollSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
             .. extra,
-        ]);
-        var node = new ClusterNode(name, prefix, arguments, admin, status);
+        ];
+        var node = new ClusterNode(name, prefix, settings);
         await node.StartAsync();
         return node;
     }
 
-    /// <summary>(Re)starts the process with the same prefix and ports and waits for its status API.</summary>
+    /// <summary>
+    /// (Re)starts the process with the same prefix and ports and waits for its status API. When a port
+    /// was taken meanwhile (the ports come from the ephemeral range, which outgoing connections use
+    /// too), it moves to fresh ports, as an operator would.
+    /// </summary>
     public async Task StartAsync()
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await StartOnceAsync();
+                return;
+            }
+            catch (InvalidOperationException e) when (attempt < 3 && e.Message.Contains("already in use", StringComparison.OrdinalIgnoreCase))
+            {
+                TakePorts();
+            }
+        }
+    }
+
+    private void TakePorts()
+    {
+        int admin = FreePorts.Next(), status = FreePorts.Next();
+        _arguments = [.. TestNode.Arguments(Prefix, admin, FreePorts.Next(), status, FreePorts.Next(), FreePorts.Next(), FreePorts.Next()), .. _settings];
+        Admin?.Dispose();
+        Status?.Dispose();
+        Admin = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{admin}"), Timeout = TimeSpan.FromSeconds(10) };
+        Status = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{status}"), Timeout = TimeSpan.FromSeconds(10) };
+    }
+
+    private async Task StartOnceAsync()
     {
         _process?.Dispose();
         _process = NodeProcess.Start(_arguments);

@@ -6,6 +6,7 @@ namespace Gateway.Tests.Cluster;
 /// Three node processes on one PostgreSQL database with PostgreSQL membership: a write on any node is
 /// visible on every other node's Admin API long before the fallback poll (60 s) could run.
 /// </summary>
+[Collection(MultiNodeCollection.Name)]
 public sealed class ClusterPropagationTests(ThreeNodeCluster cluster) : IClassFixture<ThreeNodeCluster>
 {
     private static readonly TimeSpan PushDeadline = TimeSpan.FromSeconds(3);

@@ -8,6 +8,7 @@ namespace Gateway.Tests.Cluster;
 /// depend on the database it loses): the database stops, the nodes keep their config, and recover
 /// when it is back, without a restart.
 /// </summary>
+[Collection(MultiNodeCollection.Name)]
 public sealed class DatabaseDownTests
 {
     [Fact]

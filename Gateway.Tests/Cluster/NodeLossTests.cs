@@ -4,6 +4,7 @@ using Gateway.Tests.Storage;
 namespace Gateway.Tests.Cluster;
 
 /// <summary>Three nodes with Redis membership: one is killed, the others keep working, membership drops it, and it rejoins.</summary>
+[Collection(MultiNodeCollection.Name)]
 public sealed class NodeLossTests
 {
 
