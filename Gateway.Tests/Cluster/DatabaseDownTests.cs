@@ -25,7 +25,11 @@ public sealed class DatabaseDownTests
         using var b = await ClusterNode.StartAsync("B", postgres.Settings, "redis", clusterId);
         Assert.Equal(201, (await a.CallAsync(HttpMethod.Post, "/services", """{"name":"kept","url":"http://127.0.0.1:9/"}""")).Status);
         Assert.Equal(201, (await a.CallAsync(HttpMethod.Post, "/services/kept/routes", """{"name":"before","paths":["/before"]}""")).Status);
-        await Eventually.HoldsAsync(async () => (await b.CallAsync(HttpMethod.Get, "/routes/before")).Status == 200, TimeSpan.FromSeconds(3), "B has the route");
+        await Eventually.HoldsAsync(
+            async () => (await b.StatusAsync())["config_snapshot_version"]!.GetValue<long>() == 2, TimeSpan.FromSeconds(3), "B's snapshot has the route");
+
+        // Saved in the background (at most one file every 250 ms).
+        await Eventually.HoldsAsync(() => Task.FromResult(SnapshotFile.TryRead(b.Prefix)?.Version == 2), TimeSpan.FromSeconds(3), "B's snapshot file has the route");
 
         await postgres.StopServerAsync();
 
