@@ -31,7 +31,30 @@ public sealed class DatabaseDownTests
         // Saved in the background (at most one file every 250 ms).
         await Eventually.HoldsAsync(() => Task.FromResult(SnapshotFile.TryRead(b.Prefix)?.Version == 2), TimeSpan.FromSeconds(3), "B's snapshot file has the route");
 
+        // Reads on B run without a pause while the database stops under them: none may fail.
+        using var reading = new CancellationTokenSource();
+        var reads = Task.Run(async () =>
+        {
+            var (count, failures) = (0, new List<int>());
+            while (!reading.IsCancellationRequested)
+            {
+                var status = (await b.CallAsync(HttpMethod.Get, "/routes/before")).Status;
+                count++;
+                if (status != 200)
+                {
+                    failures.Add(status);
+                }
+            }
+
+            return (count, failures);
+        });
+
         await postgres.StopServerAsync();
+        await Task.Delay(200);
+        await reading.CancelAsync();
+        var (readCount, failedReads) = await reads;
+        Assert.True(readCount > 10, $"only {readCount} reads ran");
+        Assert.Empty(failedReads);
 
         var (writeStatus, writeBody) = await a.CallAsync(HttpMethod.Post, "/routes", """{"name":"during","paths":["/during"]}""");
         Assert.Equal(503, writeStatus);
