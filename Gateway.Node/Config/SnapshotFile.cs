@@ -29,7 +29,21 @@ public static class SnapshotFile
         var document = new JsonObject { ["version"] = data.Version, ["rows"] = rows };
         var path = PathIn(prefix);
         var temporary = $"{path}.{Environment.ProcessId}.tmp";
-        await using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 65536, FileOptions.Asynchronous))
+        var options = new FileStreamOptions
+        {
+            Mode = FileMode.Create,
+            Access = FileAccess.Write,
+            Share = FileShare.None,
+            BufferSize = 65536,
+            Options = FileOptions.Asynchronous,
+        };
+        if (!OperatingSystem.IsWindows())
+        {
+            // Certificates' private keys are in it: owner only, like the database file should be.
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        await using (var stream = new FileStream(temporary, options))
         {
             await using (var writer = new Utf8JsonWriter(stream))
             {

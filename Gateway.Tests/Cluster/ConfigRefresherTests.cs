@@ -79,7 +79,7 @@ public sealed class ConfigRefresherTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task SnapshotFile_RoundTripsEveryEntity_AndLeavesNoTemporaryFile()
+    public async Task SnapshotFile_RoundTripsEveryEntity_IsOwnerOnly_AndLeavesNoTemporaryFile()
     {
         var data = new ConfigData(42, new Dictionary<string, IReadOnlyList<JsonObject>>
         {
@@ -95,6 +95,11 @@ public sealed class ConfigRefresherTests : IAsyncLifetime
         foreach (var entity in ConfigData.SnapshotEntities)
         {
             Assert.Equal(data[entity].Select(r => r.ToJsonString()), read[entity].Select(r => r.ToJsonString()));
+        }
+
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(SnapshotFile.PathIn(_prefix)));
         }
 
         Assert.Equal([SnapshotFile.FileName, "gateway.db"], Directory.GetFiles(_prefix).Select(Path.GetFileName).Where(f => !f!.StartsWith("gateway.db-", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
