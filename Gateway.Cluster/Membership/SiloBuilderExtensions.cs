@@ -1,8 +1,11 @@
 using System.Net;
+using Gateway.Cluster.Propagation;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 using Orleans.Hosting;
+using StackExchange.Redis;
 
 namespace Gateway.Cluster.Membership;
 
@@ -10,8 +13,9 @@ namespace Gateway.Cluster.Membership;
 public static class SiloBuilderExtensions
 {
     /// <summary>
-    /// Sets the silo endpoint, cluster ids and membership provider, and adds the dashboard. Silos
-    /// take no client connections (gateway port 0): the node itself is the only caller.
+    /// Sets the silo endpoint, cluster ids and membership provider, the config push service, and
+    /// adds the dashboard. Silos take no client connections (gateway port 0): the node itself is the
+    /// only caller.
     /// </summary>
     public static ISiloBuilder UseGatewayCluster(this ISiloBuilder silo, SiloOptions options)
     {
@@ -19,6 +23,16 @@ public static class SiloBuilderExtensions
         {
             case ClusterMembershipKind.Localhost:
                 silo.UseLocalhostClustering(siloPort: options.SiloPort, gatewayPort: 0, serviceId: options.ServiceId, clusterId: options.ClusterId);
+                break;
+            case ClusterMembershipKind.Postgres:
+                silo.UseAdoNetClustering(ado =>
+                {
+                    ado.Invariant = "Npgsql";
+                    ado.ConnectionString = options.MembershipConnection;
+                });
+                break;
+            case ClusterMembershipKind.Redis:
+                silo.UseRedisClustering(redis => redis.ConfigurationOptions = ConfigurationOptions.Parse(options.MembershipConnection!));
                 break;
             default:
                 throw new NotSupportedException($"cluster_membership {options.Membership} is not available yet");
@@ -37,6 +51,8 @@ public static class SiloBuilderExtensions
             cluster.ClusterId = options.ClusterId;
             cluster.ServiceId = options.ServiceId;
         });
+        silo.AddGrainService<ConfigPushService>();
+        silo.Services.AddSingleton<IConfigPushClient, ConfigPushClient>();
         silo.AddDashboard();
         return silo;
     }

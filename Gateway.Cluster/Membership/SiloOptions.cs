@@ -8,4 +8,9 @@ namespace Gateway.Cluster.Membership;
 /// <param name="ClusterId">Orleans ClusterId: silos with the same id form one cluster.</param>
 /// <param name="ServiceId">Orleans ServiceId: stable across deployments of the same service.</param>
 /// <param name="Membership">cluster_membership: localhost, postgres, redis or cassandra.</param>
-public sealed record SiloOptions(IPAddress ListenAddress, int SiloPort, string ClusterId, string ServiceId, ClusterMembershipKind Membership);
+/// <param name="MembershipConnection">
+/// For postgres, an Npgsql connection string to the database that holds the membership tables
+/// (created by <c>gateway migrations</c>); for redis, a StackExchange.Redis configuration string.
+/// </param>
+public sealed record SiloOptions(
+    IPAddress ListenAddress, int SiloPort, string ClusterId, string ServiceId, ClusterMembershipKind Membership, string? MembershipConnection = null);

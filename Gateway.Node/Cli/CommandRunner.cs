@@ -1,12 +1,16 @@
 using System.Text.Json.Nodes;
 using Gateway.Node.Admin;
 using Gateway.Node.Declarative;
+using Gateway.Node.Config;
 using Gateway.Node.Hosting;
 using Gateway.Node.Plugins;
 using Gateway.Node.Settings;
 using Gateway.Storage.Entities;
+using Gateway.Storage.Migrations;
+using Gateway.Storage.Postgres;
 using Gateway.Storage.Schema;
 using Gateway.Storage.Sqlite;
+using Npgsql;
 
 namespace Gateway.Node.Cli;
 
@@ -57,22 +61,85 @@ public static class CommandRunner
         return 0;
     }
 
-    /// <summary>SQLite creates its schema in place; bootstrap and up both bring it to the current version.</summary>
+    /// <summary>
+    /// <c>migrations bootstrap|up|list</c>. SQLite creates its schema in place, so every subcommand
+    /// brings it to the current version. PostgreSQL keeps a migration log: bootstrap fills an empty
+    /// database, up applies what is pending, list shows both and exits as Kong's does (0 up to date,
+    /// 3 needs bootstrap, 5 pending).
+    /// </summary>
     private static async Task<int> MigrationsAsync(GatewaySettings settings, string? subcommand)
     {
-        if (settings.Database != DatabaseKind.Sqlite)
+        switch (settings.Database)
         {
-            return Fail($"migrations for database = {settings.Raw["database"]} are not available yet");
-        }
+            case DatabaseKind.Sqlite:
+                Directory.CreateDirectory(settings.Prefix);
+                var registry = new SchemaRegistry(CoreEntities.All.Concat(BundledPlugins.CredentialEntities), BundledPlugins.Schemas);
+                await using (var store = new SqliteConfigStore(Path.Combine(settings.Prefix, "gateway.db"), registry, TimeProvider.System))
+                {
+                    await store.InitializeAsync();
+                    Console.WriteLine(subcommand == "list"
+                        ? $"sqlite database {Path.Combine(settings.Prefix, "gateway.db")} is up to date (config version {await store.GetVersionAsync()})"
+                        : "database is up to date");
+                }
 
-        Directory.CreateDirectory(settings.Prefix);
-        var registry = new SchemaRegistry(CoreEntities.All.Concat(BundledPlugins.CredentialEntities), BundledPlugins.Schemas);
-        await using var store = new SqliteConfigStore(Path.Combine(settings.Prefix, "gateway.db"), registry, TimeProvider.System);
-        await store.InitializeAsync();
-        Console.WriteLine(subcommand == "list"
-            ? $"sqlite database {Path.Combine(settings.Prefix, "gateway.db")} is up to date (config version {await store.GetVersionAsync()})"
-            : "database is up to date");
-        return 0;
+                return 0;
+            case DatabaseKind.Postgres:
+                return await PostgresMigrationsAsync(StoreFactory.Postgres(settings), subcommand);
+            default:
+                return Fail($"migrations for database = {settings.Raw["database"]} are not available yet");
+        }
+    }
+
+    private static async Task<int> PostgresMigrationsAsync(PostgresSettings postgres, string? subcommand)
+    {
+        await using var dataSource = postgres.CreateDataSource();
+        try
+        {
+            var state = await PostgresMigrations.GetStateAsync(dataSource);
+            switch (subcommand)
+            {
+                case "bootstrap":
+                    if (!state.IsEmpty)
+                    {
+                        Console.WriteLine("database is already bootstrapped");
+                        return 0;
+                    }
+
+                    var bootstrapped = await PostgresMigrations.UpAsync(dataSource);
+                    Console.WriteLine($"database bootstrapped: {string.Join(", ", bootstrapped)}");
+                    return 0;
+                case "up":
+                    if (state.IsEmpty)
+                    {
+                        return Fail("database is empty: run 'gateway migrations bootstrap' first");
+                    }
+
+                    var applied = await PostgresMigrations.UpAsync(dataSource);
+                    Console.WriteLine(applied.Count == 0 ? "database is up to date" : $"migrations applied: {string.Join(", ", applied)}");
+                    return 0;
+                default:
+                    Console.WriteLine($"executed migrations: {(state.Executed.Count == 0 ? "(none)" : string.Join(", ", state.Executed))}");
+                    Console.WriteLine($"pending migrations: {(state.Pending.Count == 0 ? "(none)" : string.Join(", ", state.Pending))}");
+                    if (state.IsEmpty)
+                    {
+                        Console.WriteLine("database needs bootstrap: run 'gateway migrations bootstrap'");
+                        return 3;
+                    }
+
+                    if (state.Pending.Count > 0)
+                    {
+                        Console.WriteLine("database has pending migrations: run 'gateway migrations up'");
+                        return 5;
+                    }
+
+                    Console.WriteLine("database is up to date");
+                    return 0;
+            }
+        }
+        catch (NpgsqlException e)
+        {
+            return Fail($"cannot reach {StoreFactory.Describe(postgres)}: {e.Message}");
+        }
     }
 
     /// <summary>Asks the running node's status API whether it is up and its database reachable.</summary>

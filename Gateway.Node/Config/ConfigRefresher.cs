@@ -1,26 +1,80 @@
+using System.Threading.Channels;
+using Gateway.Cluster.Propagation;
 using Gateway.Storage.Snapshot;
 using Gateway.Storage.Store;
 
 namespace Gateway.Node.Config;
 
 /// <summary>
-/// Keeps the node's snapshot at the store's config version: loads it at start, reloads when told a
-/// write happened (<see cref="RefreshAsync"/>), and polls the version every db_update_frequency to
-/// catch writes made elsewhere.
+/// Keeps the node's snapshot at the store's config version. It loads the snapshot at start (from the
+/// saved file when the database does not answer), follows version pushes from the writer grains by
+/// reading the change log since its version and re-reading only the rows named there, and polls
+/// every db_update_frequency to catch anything a push missed. Every new snapshot is also saved to
+/// prefix/ in the background.
 /// </summary>
-public sealed class ConfigRefresher(
-    IConfigStore store,
-    ConfigSnapshotProvider provider,
-    TimeSpan pollInterval,
-    ILogger<ConfigRefresher> logger) : BackgroundService
+public sealed class ConfigRefresher : BackgroundService, IConfigChangeListener
 {
-    private readonly SemaphoreSlim _reloading = new(1, 1);
+    /// <summary>The shortest time between two snapshot files.</summary>
+    private static readonly TimeSpan SaveInterval = TimeSpan.FromMilliseconds(250);
 
-    /// <summary>Loads the first snapshot before the node takes traffic.</summary>
+    private readonly IConfigStore _store;
+    private readonly ConfigSnapshotProvider _provider;
+    private readonly TimeSpan _pollInterval;
+    private readonly string? _prefix;
+    private readonly ILogger<ConfigRefresher> _logger;
+    private readonly Action<IReadOnlyList<ConfigChange>>? _onChanges;
+    private readonly SemaphoreSlim _reloading = new(1, 1);
+    private readonly Channel<ConfigData> _toSave = Channel.CreateBounded<ConfigData>(
+        new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
+
+    private readonly CancellationTokenSource _stopping = new();
+    private long _wanted;
+    private int _following;
+
+    /// <summary>
+    /// A refresher of <paramref name="provider"/> from <paramref name="store"/>; saves snapshots under
+    /// <paramref name="prefix"/> when given, and hands every change-log batch it reads to
+    /// <paramref name="onChanges"/> (the consumer cache's invalidation).
+    /// </summary>
+    public ConfigRefresher(
+        IConfigStore store,
+        ConfigSnapshotProvider provider,
+        TimeSpan pollInterval,
+        string? prefix,
+        ILogger<ConfigRefresher> logger,
+        Action<IReadOnlyList<ConfigChange>>? onChanges = null)
+    {
+        _onChanges = onChanges;
+        _store = store;
+        _provider = provider;
+        _pollInterval = pollInterval;
+        _prefix = prefix;
+        _logger = logger;
+    }
+
+    /// <summary>Loads the first snapshot before the node takes traffic: from the store, or from prefix/ when the store does not answer.</summary>
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
-        await RefreshAsync(cancellationToken);
+        try
+        {
+            await RefreshAsync(cancellationToken);
+        }
+        catch (Exception e) when (StoreFailures.IsUnavailable(e) && _prefix is not null)
+        {
+            var saved = SnapshotFile.TryRead(_prefix)
+                ?? throw new InvalidOperationException($"the database is unreachable ({e.Message}) and there is no config snapshot in {_prefix} to start from", e);
+            _provider.Apply(saved);
+            _logger.LogWarning("database unreachable ({Reason}): serving config version {Version} from {File}", e.Message, saved.Version, SnapshotFile.PathIn(_prefix));
+        }
+
         await base.StartAsync(cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync();
+        await base.StopAsync(cancellationToken);
     }
 
     /// <summary>
@@ -32,16 +86,34 @@ public sealed class ConfigRefresher(
         await _reloading.WaitAsync(cancellationToken);
         try
         {
-            var version = await store.GetVersionAsync(cancellationToken);
-            if (version == provider.Current.Version && version != 0)
+            var current = _provider.Current.Data;
+            ConfigData next;
+            if (current.Version == 0)
             {
-                return;
+                next = await ConfigData.LoadAsync(_store, cancellationToken);
+            }
+            else
+            {
+                var changes = await _store.GetChangesSinceAsync(current.Version, cancellationToken);
+                if (changes.Count == 0)
+                {
+                    return;
+                }
+
+                _onChanges?.Invoke(changes);
+
+                next = await ApplyAsync(current, changes, cancellationToken);
             }
 
-            var data = await ConfigData.LoadAsync(store, cancellationToken);
-            if (provider.Apply(data))
+            if (_provider.Apply(next))
             {
-                logger.LogDebug("config version {Version} is live", data.Version);
+                _logger.LogDebug("config version {Version} is live", next.Version);
+
+                // An empty store re-applies version 0 on every poll: save that only once.
+                if (next.Version != current.Version || ReferenceEquals(current, ConfigData.Empty))
+                {
+                    _toSave.Writer.TryWrite(next);
+                }
             }
         }
         finally
@@ -50,19 +122,165 @@ public sealed class ConfigRefresher(
         }
     }
 
+    /// <summary>A push: the store reached <paramref name="version"/>. Reloads in the background, coalescing bursts.</summary>
+    public void OnVersion(long version)
+    {
+        long wanted;
+        do
+        {
+            wanted = Volatile.Read(ref _wanted);
+            if (version <= wanted)
+            {
+                break;
+            }
+        }
+        while (Interlocked.CompareExchange(ref _wanted, version, wanted) != wanted);
+
+        if (version > _provider.Current.Version && Interlocked.CompareExchange(ref _following, 1, 0) == 0)
+        {
+            _ = Task.Run(FollowAsync);
+        }
+    }
+
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(pollInterval);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
+        var saving = SaveAsync();
+        using var timer = new PeriodicTimer(_pollInterval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                try
+                {
+                    await RefreshAsync(stoppingToken);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    _logger.LogWarning("config poll failed, serving version {Version}: {Reason}", _provider.Current.Version, e.Message);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        _toSave.Writer.TryComplete();
+        await saving;
+    }
+
+    /// <summary>The rows named by <paramref name="changes"/> re-read and swapped into a copy of <paramref name="current"/>.</summary>
+    private async Task<ConfigData> ApplyAsync(ConfigData current, IReadOnlyList<ConfigChange> changes, CancellationToken cancellationToken)
+    {
+        var rows = ConfigData.SnapshotEntities.ToDictionary(e => e, e => current[e]);
+        foreach (var group in changes.Where(c => rows.ContainsKey(c.Entity)).GroupBy(c => c.Entity))
+        {
+            var byId = rows[group.Key].ToDictionary(r => r["id"]!.GetValue<string>(), StringComparer.Ordinal);
+            foreach (var id in group.Select(c => c.Id).Distinct(StringComparer.Ordinal))
+            {
+                // The row as it is now: a later change is then applied early, never lost.
+                if (await _store.GetAsync(group.Key, id, cancellationToken) is { } row)
+                {
+                    byId[id] = row;
+                }
+                else
+                {
+                    byId.Remove(id);
+                }
+            }
+
+            rows[group.Key] = [.. byId.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Value)];
+        }
+
+        return new ConfigData(changes.Max(c => c.Version), rows);
+    }
+
+    private async Task FollowAsync()
+    {
+        try
+        {
+            while (true)
+            {
+                var before = _provider.Current.Version;
+                if (before >= Volatile.Read(ref _wanted))
+                {
+                    break;
+                }
+
+                if (!await TryRefreshAsync())
+                {
+                    break;
+                }
+
+                if (_provider.Current.Version == before)
+                {
+                    // The store has nothing newer for us (yet): leave the rest to the next push or poll.
+                    break;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        finally
+        {
+            Volatile.Write(ref _following, 0);
+        }
+    }
+
+    /// <summary>A refresh for a push, retried twice: the first query after a database restart may meet a dead connection.</summary>
+    private async Task<bool> TryRefreshAsync()
+    {
+        for (var attempt = 1; ; attempt++)
         {
             try
             {
-                await RefreshAsync(stoppingToken);
+                await RefreshAsync(_stopping.Token);
+                return true;
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                logger.LogWarning("config poll failed, serving version {Version}: {Reason}", provider.Current.Version, e.Message);
+                if (attempt == 3)
+                {
+                    _logger.LogWarning("config push to version {Version} failed, the poll will retry: {Reason}", Volatile.Read(ref _wanted), e.Message);
+                    return false;
+                }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(20 * attempt), _stopping.Token);
+            }
+        }
+    }
+
+    private async Task SaveAsync()
+    {
+        if (_prefix is null)
+        {
+            return;
+        }
+
+        // Drains to the end on stop (the channel is completed), so the last snapshot is saved.
+        await foreach (var data in _toSave.Reader.ReadAllAsync(CancellationToken.None))
+        {
+            try
+            {
+                await SnapshotFile.WriteAsync(_prefix, data, CancellationToken.None);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                _logger.LogWarning("could not save the config snapshot to {Prefix}: {Reason}", _prefix, e.Message);
+            }
+
+            // A burst of writes becomes one file write per interval (the channel keeps only the
+            // newest snapshot), keeping disk flushes off the cores that apply the next versions.
+            if (!_toSave.Reader.Completion.IsCompleted)
+            {
+                try
+                {
+                    await Task.Delay(SaveInterval, _stopping.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                }
             }
         }
     }

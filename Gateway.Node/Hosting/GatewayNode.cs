@@ -1,5 +1,7 @@
 using System.Net;
+using Gateway.Cluster.Consumers;
 using Gateway.Cluster.Membership;
+using Gateway.Cluster.Propagation;
 using Gateway.Node.Admin;
 using Gateway.Node.Config;
 using Gateway.Node.Declarative;
@@ -10,11 +12,14 @@ using Gateway.Node.Tls;
 using Gateway.Node.Upstreams;
 using Gateway.Storage.Declarative;
 using Gateway.Storage.Entities;
+using Gateway.Storage.Migrations;
+using Gateway.Storage.Postgres;
 using Gateway.Storage.Schema;
 using Gateway.Storage.Sqlite;
 using Gateway.Storage.Store;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Orleans.Dashboard;
+using Orleans.Runtime;
 using Serilog;
 using Serilog.Events;
 using Serilog.Extensions.Logging;
@@ -63,8 +68,10 @@ public sealed class GatewayNode : IAsyncDisposable
             await control.StartAsync(cancellationToken);
             await proxy.StartAsync(cancellationToken);
         }
-        catch (Exception e) when (e is IOException or InvalidOperationException or Orleans.Runtime.OrleansException)
+        catch (Exception e) when (e is IOException or InvalidOperationException or Orleans.Runtime.OrleansException || StoreFailures.IsUnavailable(e))
         {
+            // A membership table that cannot be reached (cluster_membership = postgres while the
+            // database is down) ends here too, as one line.
             await node.DisposeAsync();
             throw new NodeStartException(e.Message, e);
         }
@@ -106,15 +113,62 @@ public sealed class GatewayNode : IAsyncDisposable
 
     private static async Task<IConfigStore> OpenStoreAsync(GatewaySettings settings, SchemaRegistry registry, CancellationToken cancellationToken)
     {
-        IConfigStore store = settings.Database switch
+        switch (settings.Database)
         {
-            DatabaseKind.Sqlite => new SqliteConfigStore(Path.Combine(settings.Prefix, "gateway.db"), registry, TimeProvider.System),
-            DatabaseKind.Off => DeclarativeStoreLoader.Open(settings, registry),
-            _ => throw new NodeStartException($"database = {settings.Raw["database"]} is not available yet; use database = sqlite"),
-        };
-        await store.InitializeAsync(cancellationToken);
-        return store;
+            case DatabaseKind.Sqlite:
+                var sqlite = new SqliteConfigStore(Path.Combine(settings.Prefix, "gateway.db"), registry, TimeProvider.System);
+                await sqlite.InitializeAsync(cancellationToken);
+                return sqlite;
+            case DatabaseKind.Postgres:
+                var postgres = StoreFactory.Postgres(settings);
+                var store = new PostgresConfigStore(postgres, registry, TimeProvider.System);
+                try
+                {
+                    var state = await PostgresMigrations.GetStateAsync(store.DataSource, cancellationToken);
+                    if (state.IsEmpty)
+                    {
+                        throw new NodeStartException($"the database ({StoreFactory.Describe(postgres)}) is empty: run 'gateway migrations bootstrap'");
+                    }
+
+                    if (state.Pending.Count > 0)
+                    {
+                        throw new NodeStartException(
+                            $"the database ({StoreFactory.Describe(postgres)}) has pending migrations ({string.Join(", ", state.Pending)}): run 'gateway migrations up'");
+                    }
+                }
+                catch (Exception e) when (StoreFailures.IsUnavailable(e) && File.Exists(SnapshotFile.PathIn(settings.Prefix)))
+                {
+                    // Start anyway: the refresher serves the saved snapshot until the database is back.
+                }
+                catch (Exception e) when (StoreFailures.IsUnavailable(e))
+                {
+                    await store.DisposeAsync();
+                    throw new NodeStartException($"cannot reach {StoreFactory.Describe(postgres)} and there is no config snapshot in {settings.Prefix}: {e.Message}");
+                }
+                catch
+                {
+                    await store.DisposeAsync();
+                    throw;
+                }
+
+                return store;
+            case DatabaseKind.Off:
+                var declarative = DeclarativeStoreLoader.Open(settings, registry);
+                await declarative.InitializeAsync(cancellationToken);
+                return declarative;
+            default:
+                throw new NodeStartException($"database = {settings.Raw["database"]} is not available yet; use database = sqlite, postgres or off");
+        }
     }
+
+    /// <summary>Where membership lives: the pg_* database, or the redis_* server.</summary>
+    private static string? MembershipConnection(GatewaySettings settings) => settings.ClusterMembership switch
+    {
+        ClusterMembershipKind.Postgres => StoreFactory.Postgres(settings).ConnectionString,
+        ClusterMembershipKind.Redis => $"{settings.RedisHost}:{settings.RedisPort},defaultDatabase={settings.RedisDatabase},abortConnect=false"
+            + (string.IsNullOrEmpty(settings.RedisPassword) ? "" : $",password={settings.RedisPassword}"),
+        _ => null,
+    };
 
     private static Serilog.ILogger CreateLogger(GatewaySettings settings) =>
         new LoggerConfiguration()
@@ -144,7 +198,7 @@ public sealed class GatewayNode : IAsyncDisposable
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(4));
         var cluster = settings.ClusterListen;
         builder.UseOrleans(silo => silo.UseGatewayCluster(new SiloOptions(
-            ParseAddress(cluster.Host), cluster.Port, settings.ClusterId, settings.ServiceId, settings.ClusterMembership)));
+            ParseAddress(cluster.Host), cluster.Port, settings.ClusterId, settings.ServiceId, settings.ClusterMembership, MembershipConnection(settings))));
 
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -166,10 +220,20 @@ public sealed class GatewayNode : IAsyncDisposable
         }
 
         builder.Services.AddSingleton(snapshots);
+        builder.Services.AddSingleton(sp => new ConsumerLookup(sp.GetRequiredService<IGrainFactory>()));
         builder.Services.AddSingleton(sp => new ConfigRefresher(
-            store, snapshots, settings.DbUpdateFrequency, sp.GetRequiredService<ILogger<ConfigRefresher>>()));
+            store,
+            snapshots,
+            settings.DbUpdateFrequency,
+            settings.Prefix,
+            sp.GetRequiredService<ILogger<ConfigRefresher>>(),
+            sp.GetRequiredService<ConsumerLookup>().Invalidate));
+        builder.Services.AddSingleton<IConfigChangeListener>(sp => sp.GetRequiredService<ConfigRefresher>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ConfigRefresher>());
-        builder.Services.AddSingleton<IConfigStore>(sp => new RefreshingConfigStore(store, sp.GetRequiredService<ConfigRefresher>));
+        builder.Services.AddSingleton(new ClusterStore(store, registry));
+        builder.Services.AddSingleton<ClusterConfigWriter>();
+        builder.Services.AddSingleton<IConfigStore>(sp => new RefreshingConfigStore(
+            store, sp.GetRequiredService<ConfigRefresher>, sp.GetRequiredService<ClusterConfigWriter>(), snapshots));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<SchemaValidator>();
         builder.Services.AddSingleton(options);
@@ -183,7 +247,7 @@ public sealed class GatewayNode : IAsyncDisposable
         var statusPorts = Ports(settings.StatusListen);
         var guiPorts = Ports(settings.AdminGuiListen);
         app.MapWhen(c => adminPorts.Contains(c.Connection.LocalPort), b => b.Run(admin.HandleAsync));
-        app.MapWhen(c => statusPorts.Contains(c.Connection.LocalPort), b => b.Run(c => StatusEndpoint.HandleAsync(c, store)));
+        app.MapWhen(c => statusPorts.Contains(c.Connection.LocalPort), b => b.Run(c => StatusEndpoint.HandleAsync(c, store, c.RequestServices.GetRequiredService<IClusterMembershipService>())));
         app.MapOrleansDashboard().RequireHost([.. guiPorts.Select(p => $"*:{p}")]);
         return app;
     }

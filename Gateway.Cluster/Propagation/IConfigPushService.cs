@@ -1,0 +1,12 @@
+using Orleans.Concurrency;
+using Orleans.Services;
+
+namespace Gateway.Cluster.Propagation;
+
+/// <summary>The per-silo receiver of "config version N exists": one instance on every silo.</summary>
+public interface IConfigPushService : IGrainService
+{
+    /// <summary>Tells this silo's node that the store is at <paramref name="version"/> or later.</summary>
+    [OneWay]
+    Task NotifyAsync(long version);
+}
