@@ -66,17 +66,23 @@ public sealed class ConsumerLookup(IGrainFactory grains, int capacity = 10_000)
         return row;
     }
 
-    /// <summary>Drops what <paramref name="changes"/> may have made stale; the node's refresher calls it with every change-log batch.</summary>
-    public void Invalidate(IReadOnlyList<ConfigChange> changes)
+    /// <summary>
+    /// Drops what the config's move to <paramref name="version"/> may have made stale: the rows named by
+    /// <paramref name="changes"/>, or everything when null (a store without a change log replaced it all).
+    /// The node's refresher calls it with every change it applies.
+    /// </summary>
+    public void Invalidate(long version, IReadOnlyList<ConfigChange>? changes)
     {
-        if (changes.Count == 0)
-        {
-            return;
-        }
-
         lock (_lock)
         {
-            _version = Math.Max(_version, changes.Max(c => c.Version));
+            _version = Math.Max(_version, version);
+            if (changes is null)
+            {
+                _entries.Clear();
+                _recent.Clear();
+                return;
+            }
+
             var changed = changes.Select(c => (c.Entity, c.Id)).ToHashSet();
             var entities = changes.Select(c => c.Entity).ToHashSet(StringComparer.Ordinal);
             for (var node = _recent.First; node is not null;)

@@ -22,7 +22,7 @@ public sealed class ConfigRefresher : BackgroundService, IConfigChangeListener
     private readonly TimeSpan _pollInterval;
     private readonly string? _prefix;
     private readonly ILogger<ConfigRefresher> _logger;
-    private readonly Action<IReadOnlyList<ConfigChange>>? _onChanges;
+    private readonly Action<long, IReadOnlyList<ConfigChange>?>? _onChanges;
     private readonly SemaphoreSlim _reloading = new(1, 1);
     private readonly Channel<ConfigData> _toSave = Channel.CreateBounded<ConfigData>(
         new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
@@ -33,8 +33,8 @@ public sealed class ConfigRefresher : BackgroundService, IConfigChangeListener
 
     /// <summary>
     /// A refresher of <paramref name="provider"/> from <paramref name="store"/>; saves snapshots under
-    /// <paramref name="prefix"/> when given, and hands every change-log batch it reads to
-    /// <paramref name="onChanges"/> (the consumer cache's invalidation).
+    /// <paramref name="prefix"/> when given, and hands every change-log batch it reads (null after a whole
+    /// reload) with the new version to <paramref name="onChanges"/> (the consumer cache's invalidation).
     /// </summary>
     public ConfigRefresher(
         IConfigStore store,
@@ -42,7 +42,7 @@ public sealed class ConfigRefresher : BackgroundService, IConfigChangeListener
         TimeSpan pollInterval,
         string? prefix,
         ILogger<ConfigRefresher> logger,
-        Action<IReadOnlyList<ConfigChange>>? onChanges = null)
+        Action<long, IReadOnlyList<ConfigChange>?>? onChanges = null)
     {
         _onChanges = onChanges;
         _store = store;
@@ -95,14 +95,21 @@ public sealed class ConfigRefresher : BackgroundService, IConfigChangeListener
             else
             {
                 var changes = await _store.GetChangesSinceAsync(current.Version, cancellationToken);
-                if (changes.Count == 0)
+                if (changes.Count > 0)
+                {
+                    next = await ApplyAsync(current, changes, cancellationToken);
+                    _onChanges?.Invoke(next.Version, changes);
+                }
+                else if (await _store.GetVersionAsync(cancellationToken) != current.Version)
+                {
+                    // A store without a change log (DB-less: each POST /config replaces everything) moved on: reload whole.
+                    next = await ConfigData.LoadAsync(_store, cancellationToken);
+                    _onChanges?.Invoke(next.Version, null);
+                }
+                else
                 {
                     return;
                 }
-
-                _onChanges?.Invoke(changes);
-
-                next = await ApplyAsync(current, changes, cancellationToken);
             }
 
             if (_provider.Apply(next))

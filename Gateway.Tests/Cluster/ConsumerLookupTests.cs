@@ -52,13 +52,13 @@ public sealed class ConsumerLookupTests : IAsyncLifetime
 
         // Cached "not found" until the change log says consumers changed.
         Assert.Null(await lookup.FindAsync("consumers", "username", "alice"));
-        lookup.Invalidate(await _store.GetChangesSinceAsync(0));
+        lookup.Invalidate(await _store.GetVersionAsync(), await _store.GetChangesSinceAsync(0));
         Assert.Equal("first", (await lookup.FindAsync("consumers", "username", "alice"))!["custom_id"]!.GetValue<string>());
         Assert.Equal("alice", (await lookup.FindAsync("consumers", "id", "c-1"))!["username"]!.GetValue<string>());
 
         await _store.UpdateAsync("consumers", Consumer("c-1", "alice", "second"));
         Assert.Equal("first", (await lookup.FindAsync("consumers", "username", "alice"))!["custom_id"]!.GetValue<string>());
-        lookup.Invalidate(await _store.GetChangesSinceAsync(1));
+        lookup.Invalidate(await _store.GetVersionAsync(), await _store.GetChangesSinceAsync(1));
 
         // The grain re-reads too: the lookup passes the version it was told about.
         Assert.Equal("second", (await lookup.FindAsync("consumers", "username", "alice"))!["custom_id"]!.GetValue<string>());

@@ -70,7 +70,17 @@ public sealed partial class NodeProcess : IDisposable
     public void Signal(int signal) => Assert.Equal(0, Kill(_process.Id, signal));
 
     /// <summary>Waits for the process to exit; false on timeout.</summary>
-    public bool WaitForExit(TimeSpan timeout) => _process.WaitForExit(timeout);
+    public bool WaitForExit(TimeSpan timeout)
+    {
+        if (!_process.WaitForExit(timeout))
+        {
+            return false;
+        }
+
+        // The timed wait does not wait for the redirected stdout/stderr to drain; this one does.
+        _process.WaitForExit();
+        return true;
+    }
 
     /// <summary>Kills the process if it still runs; safe to call more than once.</summary>
     public void Dispose()
