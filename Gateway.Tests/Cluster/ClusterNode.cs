@@ -35,6 +35,9 @@ public sealed class ClusterNode : IDisposable
     /// <summary>A client for the node's status API.</summary>
     public HttpClient Status { get; private set; } = null!;
 
+    /// <summary>A client of the node's plain-HTTP proxy listener.</summary>
+    public HttpClient Proxy { get; private set; } = null!;
+
     /// <summary>What the process wrote to stderr so far.</summary>
     public string Log => _process is null ? "" : string.Join('\n', _process.Stderr);
 
@@ -90,10 +93,12 @@ public sealed class ClusterNode : IDisposable
 
     private void TakePorts()
     {
-        int admin = FreePorts.Next(), status = FreePorts.Next();
-        _arguments = [.. TestNode.Arguments(Prefix, admin, FreePorts.Next(), status, FreePorts.Next(), FreePorts.Next(), FreePorts.Next()), .. _settings];
+        int admin = FreePorts.Next(), status = FreePorts.Next(), proxy = FreePorts.Next();
+        _arguments = [.. TestNode.Arguments(Prefix, admin, proxy, status, FreePorts.Next(), FreePorts.Next(), FreePorts.Next()), .. _settings];
         Admin?.Dispose();
         Status?.Dispose();
+        Proxy?.Dispose();
+        Proxy = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{proxy}"), Timeout = TimeSpan.FromSeconds(10) };
         Admin = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{admin}"), Timeout = TimeSpan.FromSeconds(10) };
         Status = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{status}"), Timeout = TimeSpan.FromSeconds(10) };
     }
@@ -161,6 +166,7 @@ public sealed class ClusterNode : IDisposable
         Kill();
         Admin.Dispose();
         Status.Dispose();
+        Proxy.Dispose();
         try
         {
             Directory.Delete(Prefix, recursive: true);

@@ -20,10 +20,11 @@ public sealed class DatabaseDownTests
             await PostgresMigrations.UpAsync(dataSource);
         }
 
+        await using var backend = await Proxy.Backend.StartAsync();
         var clusterId = $"down{Guid.NewGuid():N}";
         using var a = await ClusterNode.StartAsync("A", postgres.Settings, "redis", clusterId);
         using var b = await ClusterNode.StartAsync("B", postgres.Settings, "redis", clusterId);
-        Assert.Equal(201, (await a.CallAsync(HttpMethod.Post, "/services", """{"name":"kept","url":"http://127.0.0.1:9/"}""")).Status);
+        Assert.Equal(201, (await a.CallAsync(HttpMethod.Post, "/services", $$"""{"name":"kept","url":"http://127.0.0.1:{{backend.Port}}/"}""")).Status);
         Assert.Equal(201, (await a.CallAsync(HttpMethod.Post, "/services/kept/routes", """{"name":"before","paths":["/before"]}""")).Status);
         await Eventually.HoldsAsync(
             async () => (await b.StatusAsync())["config_snapshot_version"]!.GetValue<long>() == 2, TimeSpan.FromSeconds(3), "B's snapshot has the route");
@@ -31,7 +32,9 @@ public sealed class DatabaseDownTests
         // Saved in the background (at most one file every 250 ms).
         await Eventually.HoldsAsync(() => Task.FromResult(SnapshotFile.TryRead(b.Prefix)?.Version == 2), TimeSpan.FromSeconds(3), "B's snapshot file has the route");
 
-        // Reads on B run without a pause while the database stops under them: none may fail.
+        // Proxied traffic on both nodes, and Admin reads on B, run without a pause while the database
+        // stops under them: none may fail.
+        await using var traffic = ProxyTraffic.Start("/before", a, b);
         using var reading = new CancellationTokenSource();
         var reads = Task.Run(async () =>
         {
@@ -55,6 +58,9 @@ public sealed class DatabaseDownTests
         var (readCount, failedReads) = await reads;
         Assert.True(readCount > 10, $"only {readCount} reads ran");
         Assert.Empty(failedReads);
+        var proxied = traffic.Count;
+        Assert.Empty(await traffic.StopAsync());
+        Assert.True(proxied > 10, $"only {proxied} proxied requests ran");
 
         var (writeStatus, writeBody) = await a.CallAsync(HttpMethod.Post, "/routes", """{"name":"during","paths":["/during"]}""");
         Assert.Equal(503, writeStatus);
@@ -78,6 +84,11 @@ public sealed class DatabaseDownTests
         await b.StartAsync();
         Assert.Equal(200, (await b.CallAsync(HttpMethod.Get, "/routes/before")).Status);
         Assert.False((await b.StatusAsync())["database"]!["reachable"]!.GetValue<bool>());
+        using (var restarted = await b.Proxy.GetAsync("/before"))
+        {
+            Assert.Equal(200, (int)restarted.StatusCode);
+        }
+
 
         await postgres.StartServerAsync();
 

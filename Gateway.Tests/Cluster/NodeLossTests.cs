@@ -19,16 +19,23 @@ public sealed class NodeLossTests
                 await PostgresMigrations.UpAsync(dataSource);
             }
 
+            await using var backend = await Proxy.Backend.StartAsync();
             var clusterId = $"loss{Guid.NewGuid():N}";
             using var a = await ClusterNode.StartAsync("A", database, "redis", clusterId);
             using var b = await ClusterNode.StartAsync("B", database, "redis", clusterId);
             using var c = await ClusterNode.StartAsync("C", database, "redis", clusterId);
             await Eventually.HoldsAsync(async () => await a.ActiveMembersAsync() == 3, TimeSpan.FromSeconds(30), "A sees 3 active silos");
-            Assert.Equal(201, (await c.CallAsync(HttpMethod.Post, "/services", """{"name":"svc","url":"http://127.0.0.1:9/"}""")).Status);
+            Assert.Equal(201, (await c.CallAsync(HttpMethod.Post, "/services", $$"""{"name":"svc","url":"http://127.0.0.1:{{backend.Port}}/"}""")).Status);
+            Assert.Equal(201, (await c.CallAsync(HttpMethod.Post, "/services/svc/routes", """{"name":"steady","paths":["/steady"]}""")).Status);
+            await Eventually.HoldsAsync(
+                async () => (await a.Proxy.GetAsync("/steady")).IsSuccessStatusCode && (await b.Proxy.GetAsync("/steady")).IsSuccessStatusCode,
+                TimeSpan.FromSeconds(3),
+                "A and B route /steady");
+            await using var traffic = ProxyTraffic.Start("/steady", a, b);
 
             c.Kill();
 
-            // Writes on A and reads on B all succeed while the cluster notices C is gone.
+            // Proxied traffic on A and B, writes on A and reads on B all succeed while the cluster notices C is gone.
             var written = 0;
             var gone = false;
             while (!gone)
@@ -43,6 +50,9 @@ public sealed class NodeLossTests
                 await Task.Delay(50);
             }
 
+            var proxied = traffic.Count;
+            Assert.Empty(await traffic.StopAsync());
+            Assert.True(proxied > 10, $"only {proxied} proxied requests ran");
             var members = (await a.StatusAsync())["cluster"]!["members"]!.AsArray();
             Assert.Contains(members, m => m!["status"]!.GetValue<string>() == "dead");
 
