@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Gateway.Storage.Store;
 
 namespace Gateway.Storage.Declarative;
 
@@ -7,7 +8,7 @@ namespace Gateway.Storage.Declarative;
 /// error by entity type, position (or endpoint key) and field, as Kong's <c>fields</c> does.
 /// </summary>
 public sealed class DeclarativeConfigException(JsonObject fields, JsonObject? general = null, JsonArray? flattened = null)
-    : Exception($"declarative config is invalid: {LuaPretty.Write(fields)}")
+    : Exception($"declarative config is invalid: {KongFormat.Pretty(fields)}")
 {
     /// <summary>The error tree: <c>{"services":[{"host":"required field missing"}]}</c>.</summary>
     public JsonObject Fields { get; } = fields;
@@ -19,7 +20,7 @@ public sealed class DeclarativeConfigException(JsonObject fields, JsonObject? ge
     public JsonArray Flattened { get; } = flattened ?? [];
 
     /// <summary>The message Kong gives with <c>?flatten_errors=1</c>: only the general errors are pretty-printed.</summary>
-    public string FlattenedMessage => $"declarative config is invalid: {LuaPretty.Write(General)}";
+    public string FlattenedMessage => $"declarative config is invalid: {KongFormat.Pretty(General)}";
 
     /// <summary>A file that is not a config at all: <c>{"error":"failed parsing declarative configuration: ..."}</c>.</summary>
     public static DeclarativeConfigException Parsing(string reason) =>

@@ -592,7 +592,8 @@ public abstract class StoreContractTests : IAsyncLifetime
         Assert.Equal([Id(service)], (await Store.ListAsync("services", new ListQuery(10, Tags: new TagFilter([tag], true)))).Data.Select(Id));
         Assert.Equal([new TagRow(tag, "services", Id(service))], (await Store.ListTagsAsync(tag, 10, null)).Data);
         var error = await Assert.ThrowsAsync<UniqueViolationException>(() => Store.InsertAsync("services", Service(name)));
-        Assert.Equal($"UNIQUE violation detected on '{{name=\"{name}\"}}'", error.Message);
+        // Penlight's pretty.write quotes as Lua's %q when the text holds both quote kinds: \ and " escaped.
+        Assert.Equal("UNIQUE violation detected on '{name=\"it's \\\"quoted\\\"; DROP TABLE entities; -- ünïcødé 日本語 🚀 \\\\ %_\"}'", error.Message);
     }
 
     [Fact]
