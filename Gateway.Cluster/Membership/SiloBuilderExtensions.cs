@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.NetworkInformation;
+using System.Net.Sockets;
 using Gateway.Cluster.Propagation;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -38,7 +40,7 @@ public static class SiloBuilderExtensions
                 throw new NotSupportedException($"cluster_membership {options.Membership} is not available yet");
         }
 
-        var advertised = options.ListenAddress.Equals(IPAddress.Any) ? IPAddress.Loopback : options.ListenAddress;
+        var advertised = AdvertisedAddress(options);
         silo.Configure<EndpointOptions>(endpoints =>
         {
             endpoints.AdvertisedIPAddress = advertised;
@@ -55,5 +57,30 @@ public static class SiloBuilderExtensions
         silo.Services.AddSingleton<IConfigPushClient, ConfigPushClient>();
         silo.AddDashboard();
         return silo;
+    }
+
+    /// <summary>
+    /// The address other silos reach this one at. A silo listening on every interface advertises the
+    /// machine's first non-loopback IPv4 address (a container's or pod's own address), so that nodes on
+    /// other hosts can reach it; a single localhost node, or a machine without one, advertises loopback.
+    /// </summary>
+    private static IPAddress AdvertisedAddress(SiloOptions options)
+    {
+        if (!options.ListenAddress.Equals(IPAddress.Any))
+        {
+            return options.ListenAddress;
+        }
+
+        if (options.Membership == ClusterMembershipKind.Localhost)
+        {
+            return IPAddress.Loopback;
+        }
+
+        return NetworkInterface.GetAllNetworkInterfaces()
+            .Where(n => n.OperationalStatus == OperationalStatus.Up && n.NetworkInterfaceType != NetworkInterfaceType.Loopback)
+            .SelectMany(n => n.GetIPProperties().UnicastAddresses)
+            .Select(a => a.Address)
+            .FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork && !IPAddress.IsLoopback(a))
+            ?? IPAddress.Loopback;
     }
 }
