@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Gateway.Node.Admin;
-using Gateway.Node.Declarative;
 using Gateway.Node.Config;
+using Gateway.Node.Declarative;
 using Gateway.Node.Hosting;
 using Gateway.Node.Plugins;
 using Gateway.Node.Settings;
