@@ -62,6 +62,11 @@ public static class BundledPlugins
     /// </summary>
     public static IReadOnlyList<Func<PluginServices, IGatewayPlugin>> Handlers { get; } =
     [
+        _ => new CorrelationIdPlugin(),
+        _ => new CorsPlugin(),
+        _ => new IpRestrictionPlugin(),
+        _ => new BotDetectionPlugin(),
+        _ => new RequestSizeLimitingPlugin(),
         _ => new RequestTerminationPlugin(),
     ];
 
