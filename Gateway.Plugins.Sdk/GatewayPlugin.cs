@@ -53,6 +53,12 @@ public abstract class GatewayPlugin<TConfig> : IGatewayPlugin
     /// <summary>Kong's <c>body_filter</c> on the whole body (buffered for this request); return the body to send.</summary>
     public virtual ReadOnlyMemory<byte> BodyFilter(PluginContext context, TConfig config, ReadOnlyMemory<byte> body) => body;
 
+    /// <summary>
+    /// Whether <see cref="BodyFilter"/> applies with this config; the engine buffers a response only when
+    /// it does. Decide from the config alone (it is asked when plugins are collected, before the response).
+    /// </summary>
+    public virtual bool NeedsBody(TConfig config) => true;
+
     /// <summary>Kong's <c>log</c>: runs on the thread pool after the response was sent; hand work to a queue, do not block.</summary>
     public virtual void Log(PluginLog log, TConfig config)
     {
@@ -65,6 +71,8 @@ public abstract class GatewayPlugin<TConfig> : IGatewayPlugin
     ValueTask IGatewayPlugin.AccessAsync(PluginContext context, object config) => AccessAsync(context, (TConfig)config);
 
     void IGatewayPlugin.HeaderFilter(PluginContext context, object config) => HeaderFilter(context, (TConfig)config);
+
+    bool IGatewayPlugin.NeedsBody(object config) => NeedsBody((TConfig)config);
 
     ReadOnlyMemory<byte> IGatewayPlugin.BodyFilter(PluginContext context, object config, ReadOnlyMemory<byte> body) => BodyFilter(context, (TConfig)config, body);
 

@@ -35,6 +35,9 @@ public interface IGatewayPlugin
     /// <summary>The header filter phase.</summary>
     void HeaderFilter(PluginContext context, object config);
 
+    /// <summary>Whether the body filter needs this config's responses (buffering them); only asked of plugins with a body filter.</summary>
+    bool NeedsBody(object config);
+
     /// <summary>The body filter phase: returns the body to send on.</summary>
     ReadOnlyMemory<byte> BodyFilter(PluginContext context, object config, ReadOnlyMemory<byte> body);
 

@@ -13,6 +13,8 @@ public sealed class PluginContext
 {
     private const string JsonContentType = "application/json; charset=utf-8";
 
+    private static readonly IReadOnlyDictionary<string, string> EmptyCaptures = new Dictionary<string, string>();
+
     private Dictionary<string, object?>? _shared;
     private Dictionary<string, JsonNode?>? _logValues;
 
@@ -59,6 +61,12 @@ public sealed class PluginContext
 
     /// <summary>The matched service's id.</summary>
     public string? ServiceId { get; internal set; }
+
+    /// <summary>A regex route path's numbered captures (0 is the whole match; null where a group did not match); empty otherwise.</summary>
+    public IReadOnlyList<string?> UriCaptures { get; internal set; } = [];
+
+    /// <summary>A regex route path's named captures; empty otherwise.</summary>
+    public IReadOnlyDictionary<string, string> NamedUriCaptures { get; internal set; } = EmptyCaptures;
 
     /// <summary>The authenticated consumer's row (Kong's <c>kong.client.get_consumer</c>); null until an auth plugin sets it.</summary>
     public JsonObject? Consumer { get; private set; }

@@ -158,7 +158,7 @@ internal sealed partial class PluginRun(PluginContext context, ILogger logger)
             (_headerFilters ??= []).Add(configured);
         }
 
-        if ((phases & PluginPhases.BodyFilter) != 0)
+        if ((phases & PluginPhases.BodyFilter) != 0 && configured.Plugin.NeedsBody(configured.Config))
         {
             (_bodyFilters ??= []).Add(configured);
         }

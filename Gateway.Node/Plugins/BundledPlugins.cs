@@ -68,6 +68,8 @@ public static class BundledPlugins
         _ => new BotDetectionPlugin(),
         _ => new RequestSizeLimitingPlugin(),
         _ => new RequestTerminationPlugin(),
+        _ => new RequestTransformerPlugin(),
+        _ => new ResponseTransformerPlugin(),
     ];
 
     /// <summary>The credential entities the plugins own; they reference consumers, so register them after the core entities.</summary>

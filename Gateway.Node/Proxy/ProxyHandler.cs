@@ -104,6 +104,12 @@ public sealed class ProxyHandler(
             run ??= NewRun(context, requestId, forwarded, routeRequest.Path);
             var plugins = run.Context;
             plugins.SetRoute(route.Row, route.Id, match.Service?.Row, match.Service?.Id);
+            if (match.Captures is { } captures)
+            {
+                plugins.UriCaptures = captures.Numbered;
+                plugins.NamedUriCaptures = captures.Named;
+            }
+
             var split = upstream.IndexOf('?');
             plugins.UpstreamPath = split < 0 ? upstream : upstream[..split];
             plugins.UpstreamQuery = split < 0 ? "" : upstream[split..];
