@@ -26,7 +26,11 @@ public static class PluginAssemblyLoader
         Assembly assembly;
         try
         {
-            assembly = new PluginLoadContext(path).LoadFromAssemblyPath(path);
+            // An assembly the process already has (a plugin shipped beside the node and referenced by
+            // it) is used as loaded: a second copy would have its own types and statics.
+            var name = AssemblyName.GetAssemblyName(path);
+            assembly = AssemblyLoadContext.Default.Assemblies.FirstOrDefault(a => AssemblyName.ReferenceMatchesDefinition(a.GetName(), name))
+                ?? new PluginLoadContext(path).LoadFromAssemblyPath(path);
         }
         catch (Exception e) when (e is BadImageFormatException or FileLoadException or FileNotFoundException)
         {

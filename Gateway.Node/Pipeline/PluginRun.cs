@@ -14,6 +14,7 @@ internal sealed partial class PluginRun(PluginContext context, ILogger logger)
     private List<ConfiguredPlugin>? _headerFilters;
     private List<ConfiguredPlugin>? _bodyFilters;
     private List<ConfiguredPlugin>? _logs;
+    private bool _collected;
 
     /// <summary>The request as plugins see it.</summary>
     public PluginContext Context { get; } = context;
@@ -48,6 +49,9 @@ internal sealed partial class PluginRun(PluginContext context, ILogger logger)
     /// <summary>Kong's access phase over a route's plugins, collecting them for the later phases.</summary>
     public async ValueTask AccessAsync(RoutePlugins plan)
     {
+        // Access decides what is collected, whatever was collected before (globals for an early answer that did not come).
+        _headerFilters = _bodyFilters = _logs = null;
+        _collected = true;
         var steps = plan.Steps;
         for (var i = 0; i < steps.Count; i++)
         {
@@ -75,6 +79,12 @@ internal sealed partial class PluginRun(PluginContext context, ILogger logger)
     /// <summary>Collects plugins without running access: the global plugins of a request the gateway answers before access.</summary>
     public void CollectOnly(RoutePlugins plan)
     {
+        if (_collected)
+        {
+            return;
+        }
+
+        _collected = true;
         foreach (var step in plan.Steps)
         {
             if (step.Fixed is { } configured)

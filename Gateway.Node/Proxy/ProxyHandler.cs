@@ -207,12 +207,8 @@ public sealed class ProxyHandler(
             return run;
         }
 
-        if (run is null)
-        {
-            run = NewRun(context, requestId, Forward(context, rawPath, host, null), path);
-            run.CollectOnly(chains.Globals);
-        }
-
+        run ??= NewRun(context, requestId, Forward(context, rawPath, host, null), path);
+        run.CollectOnly(chains.Globals);
         return run;
     }
 
