@@ -15,6 +15,9 @@ public sealed class PluginContext
 
     private static readonly IReadOnlyDictionary<string, string> EmptyCaptures = new Dictionary<string, string>();
 
+    /// <summary>Compact JSON that escapes only what JSON requires, as Kong's cjson (quotes and apostrophes stay as written).</summary>
+    private static readonly System.Text.Json.JsonSerializerOptions ExitJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     private Dictionary<string, object?>? _shared;
     private Dictionary<string, JsonNode?>? _logValues;
 
@@ -143,7 +146,7 @@ public sealed class PluginContext
     /// Content-Type. Later access handlers do not run; header filters and log still do.
     /// </summary>
     public void Exit(int status, JsonNode? body = null, IEnumerable<KeyValuePair<string, string>>? headers = null) =>
-        Exited ??= new PluginExit(status, body?.ToJsonString(), body is null ? null : JsonContentType, [.. headers ?? []], false);
+        Exited ??= new PluginExit(status, body?.ToJsonString(ExitJson), body is null ? null : JsonContentType, [.. headers ?? []], false);
 
     /// <summary>Answers with a raw body and content type (<c>kong.response.exit(status, "text", {["Content-Type"]=...})</c>).</summary>
     public void Exit(int status, string body, string? contentType, IEnumerable<KeyValuePair<string, string>>? headers = null) =>
