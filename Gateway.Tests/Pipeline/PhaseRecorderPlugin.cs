@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using Gateway.Plugins.Sdk;
 using Gateway.Storage.Schema;
+using Microsoft.AspNetCore.Http;
 
 namespace Gateway.Tests.Pipeline;
 
@@ -36,6 +37,7 @@ public abstract class PhaseRecorderPlugin(string name, int priority) : GatewayPl
     public override ValueTask AccessAsync(PluginContext context, Config config)
     {
         Record(context, "access");
+        context.Http.Response.Headers.Append("X-Set-In-Access", Name);
         if (config.Throw)
         {
             throw new InvalidOperationException("recorder asked to fail");

@@ -28,6 +28,10 @@ public sealed class PipelinePhaseTests(PipelinePhaseTests.Fixture fixture) : ICl
             ],
             runs.Where(r => !r.EndsWith(":log", StringComparison.Ordinal)));
         Assert.Equal(2, runs.Count(r => r.EndsWith(":log", StringComparison.Ordinal)));
+
+        // Response headers set in access survive the upstream's (rate limiting sets its headers there).
+        Assert.Equal(["test-recorder-high", "test-recorder-low"], response.Headers.GetValues("X-Set-In-Access"));
+        Assert.Equal("backend", response.Headers.GetValues("X-Backend").Single());
     }
 
     [Fact]

@@ -8,8 +8,26 @@ public sealed record ResponseTransformerConfig(
     ResponseTransformerConfig.TypedPairs Add,
     ResponseTransformerConfig.TypedPairs Append)
 {
+    /// <summary>The "name:value" entries split once: rename, replace, add and append, headers then json.</summary>
+    public Split Entries { get; init; } = Split.Empty;
+
     /// <summary>Whether any JSON body change is configured (Kong's is_body_transform_set).</summary>
     public bool ChangesBody => Remove.Json.Length + Rename.Json.Length + Replace.Json.Length + Add.Json.Length + Append.Json.Length > 0;
+
+    /// <summary>The entries of a config, split.</summary>
+    public sealed record Split(
+        RequestTransformer.NameValue[] RenameHeaders,
+        RequestTransformer.NameValue[] ReplaceHeaders,
+        RequestTransformer.NameValue[] AddHeaders,
+        RequestTransformer.NameValue[] AppendHeaders,
+        RequestTransformer.NameValue[] RenameJson,
+        RequestTransformer.NameValue[] ReplaceJson,
+        RequestTransformer.NameValue[] AddJson,
+        RequestTransformer.NameValue[] AppendJson)
+    {
+        /// <summary>No entries.</summary>
+        public static readonly Split Empty = new([], [], [], [], [], [], [], []);
+    }
 
     /// <summary>Names to remove.</summary>
     public sealed record Names(string[] Json, string[] Headers);

@@ -29,7 +29,7 @@ public sealed class ResponseTransformerPlugin : GatewayPlugin<ResponseTransforme
             headers.Remove(name);
         }
 
-        foreach (var (old, @new) in NameValue.ParseAll(config.Rename.Headers))
+        foreach (var (old, @new) in config.Entries.RenameHeaders)
         {
             if (headers.TryGetValue(old, out var value) && @new.Length > 0)
             {
@@ -38,7 +38,7 @@ public sealed class ResponseTransformerPlugin : GatewayPlugin<ResponseTransforme
             }
         }
 
-        foreach (var (name, value) in NameValue.ParseAll(config.Replace.Headers))
+        foreach (var (name, value) in config.Entries.ReplaceHeaders)
         {
             if (headers.ContainsKey(name))
             {
@@ -46,7 +46,7 @@ public sealed class ResponseTransformerPlugin : GatewayPlugin<ResponseTransforme
             }
         }
 
-        foreach (var (name, value) in NameValue.ParseAll(config.Add.Headers))
+        foreach (var (name, value) in config.Entries.AddHeaders)
         {
             if (!headers.ContainsKey(name))
             {
@@ -54,7 +54,7 @@ public sealed class ResponseTransformerPlugin : GatewayPlugin<ResponseTransforme
             }
         }
 
-        foreach (var (name, value) in NameValue.ParseAll(config.Append.Headers))
+        foreach (var (name, value) in config.Entries.AppendHeaders)
         {
             headers.Append(name, value);
         }
@@ -64,6 +64,24 @@ public sealed class ResponseTransformerPlugin : GatewayPlugin<ResponseTransforme
             // The body is going to change.
             headers.ContentLength = null;
         }
+    }
+
+    /// <inheritdoc />
+    protected override ResponseTransformerConfig CreateConfig(JsonObject config, PluginInstance instance)
+    {
+        var read = base.CreateConfig(config, instance);
+        return read with
+        {
+            Entries = new(
+                NameValue.ParseAll(read.Rename.Headers),
+                NameValue.ParseAll(read.Replace.Headers),
+                NameValue.ParseAll(read.Add.Headers),
+                NameValue.ParseAll(read.Append.Headers),
+                NameValue.ParseAll(read.Rename.Json),
+                NameValue.ParseAll(read.Replace.Json),
+                NameValue.ParseAll(read.Add.Json),
+                NameValue.ParseAll(read.Append.Json)),
+        };
     }
 
     /// <inheritdoc />
@@ -98,7 +116,7 @@ public sealed class ResponseTransformerPlugin : GatewayPlugin<ResponseTransforme
             json.Remove(name);
         }
 
-        foreach (var (old, @new) in NameValue.ParseAll(config.Rename.Json))
+        foreach (var (old, @new) in config.Entries.RenameJson)
         {
             if (json.TryGetPropertyValue(old, out var value) && value is not null && @new.Length > 0)
             {
@@ -107,7 +125,7 @@ public sealed class ResponseTransformerPlugin : GatewayPlugin<ResponseTransforme
             }
         }
 
-        var replace = NameValue.ParseAll(config.Replace.Json);
+        var replace = config.Entries.ReplaceJson;
         for (var i = 0; i < replace.Length; i++)
         {
             if (json[replace[i].Name] is not null && Cast(replace[i].Value, config.Replace.JsonTypes, i) is { } value)
@@ -116,7 +134,7 @@ public sealed class ResponseTransformerPlugin : GatewayPlugin<ResponseTransforme
             }
         }
 
-        var add = NameValue.ParseAll(config.Add.Json);
+        var add = config.Entries.AddJson;
         for (var i = 0; i < add.Length; i++)
         {
             if (json[add[i].Name] is null && Cast(add[i].Value, config.Add.JsonTypes, i) is { } value)
@@ -125,7 +143,7 @@ public sealed class ResponseTransformerPlugin : GatewayPlugin<ResponseTransforme
             }
         }
 
-        var append = NameValue.ParseAll(config.Append.Json);
+        var append = config.Entries.AppendJson;
         for (var i = 0; i < append.Length; i++)
         {
             if (Cast(append[i].Value, config.Append.JsonTypes, i) is { } value)
