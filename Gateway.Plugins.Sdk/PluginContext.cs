@@ -32,6 +32,17 @@ public sealed class PluginContext
         Consumers = consumers;
     }
 
+    /// <summary>
+    /// A context over a bare <see cref="HttpContext"/>, for unit tests of a plugin's phases without a node
+    /// (a <c>DefaultHttpContext</c> will do); consumer look-ups find nothing unless a store is given.
+    /// </summary>
+    public static PluginContext ForTests(HttpContext http, IConsumerStore? consumers = null) =>
+        new(http, Guid.NewGuid().ToString("N"), http.Connection.RemoteIpAddress?.ToString() ?? "127.0.0.1", http.Request.Scheme, http.Request.Host.Host, http.Request.Path.HasValue ? http.Request.Path.Value! : "/", consumers ?? NoConsumers.Instance)
+        {
+            UpstreamPath = http.Request.Path.HasValue ? http.Request.Path.Value! : "/",
+            UpstreamQuery = http.Request.QueryString.Value ?? "",
+        };
+
     /// <summary>The ASP.NET Core request and response: read and change headers, method and body here.</summary>
     public HttpContext Http { get; }
 
@@ -169,5 +180,12 @@ public sealed class PluginContext
         RouteId = routeId;
         Service = service;
         ServiceId = serviceId;
+    }
+
+    private sealed class NoConsumers : IConsumerStore
+    {
+        public static readonly NoConsumers Instance = new();
+
+        public Task<JsonObject?> FindAsync(string entity, string field, string value) => Task.FromResult<JsonObject?>(null);
     }
 }

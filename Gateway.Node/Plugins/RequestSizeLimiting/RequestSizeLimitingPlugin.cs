@@ -25,7 +25,8 @@ public sealed class RequestSizeLimitingPlugin : GatewayPlugin<RequestSizeLimitin
             return;
         }
 
-        if (length is null && request.Headers.TransferEncoding.Count > 0)
+        // No Content-Length but a body (chunked on HTTP/1.1, any body on HTTP/2): measure it.
+        if (length is null && context.Http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestBodyDetectionFeature>()?.CanHaveBody == true)
         {
             length = await BufferAsync(request, config.AllowedBytes + 1, context.Http.RequestAborted);
         }
