@@ -1,3 +1,4 @@
+using Gateway.Node.Pipeline;
 using Gateway.Node.Routing;
 using Gateway.Storage.Snapshot;
 
@@ -10,10 +11,11 @@ namespace Gateway.Node.Config;
 /// </summary>
 public sealed class ConfigSnapshot
 {
-    private ConfigSnapshot(ConfigData data, RouteTable routes)
+    private ConfigSnapshot(ConfigData data, RouteTable routes, PluginChains plugins)
     {
         Data = data;
         Routes = routes;
+        Plugins = plugins;
     }
 
     /// <summary>The rows this snapshot was compiled from.</summary>
@@ -22,9 +24,13 @@ public sealed class ConfigSnapshot
     /// <summary>The compiled router: routes and services of this version.</summary>
     public RouteTable Routes { get; }
 
+    /// <summary>The compiled plugin rows: per route, the plugins that may run, in Kong's order and scoping.</summary>
+    public PluginChains Plugins { get; }
+
     /// <summary>The config version this snapshot is at.</summary>
     public long Version => Data.Version;
 
     /// <summary>Compiles a snapshot; throws when the config cannot be compiled, leaving the caller's current snapshot in place.</summary>
-    public static ConfigSnapshot Build(ConfigData data) => new(data, RouteTable.Build(data));
+    public static ConfigSnapshot Build(ConfigData data, PluginCatalog? plugins = null) =>
+        new(data, RouteTable.Build(data), PluginChains.Build(data, plugins ?? PluginCatalog.Bundled));
 }

@@ -1,3 +1,4 @@
+using Gateway.Node.Pipeline;
 using Gateway.Storage.Snapshot;
 
 namespace Gateway.Node.Config;
@@ -7,10 +8,11 @@ namespace Gateway.Node.Config;
 /// IProxyConfigProvider does: readers take <see cref="Current"/> without a lock; a newer config is
 /// compiled off to the side and published with one reference write.
 /// </summary>
-public sealed class ConfigSnapshotProvider
+/// <param name="plugins">The plugin handlers snapshots compile plugin rows with; the bundled ones when null.</param>
+public sealed class ConfigSnapshotProvider(PluginCatalog? plugins = null)
 {
     private readonly Lock _applyLock = new();
-    private ConfigSnapshot _current = ConfigSnapshot.Build(ConfigData.Empty);
+    private ConfigSnapshot _current = ConfigSnapshot.Build(ConfigData.Empty, plugins);
 
     /// <summary>Raised after a new snapshot is published.</summary>
     public event Action<ConfigSnapshot>? Swapped;
@@ -33,7 +35,7 @@ public sealed class ConfigSnapshotProvider
                 return false;
             }
 
-            next = ConfigSnapshot.Build(data);
+            next = ConfigSnapshot.Build(data, plugins);
             Volatile.Write(ref _current, next);
         }
 

@@ -5,11 +5,13 @@ using Gateway.Cluster.Propagation;
 using Gateway.Node.Admin;
 using Gateway.Node.Config;
 using Gateway.Node.Declarative;
+using Gateway.Node.Pipeline;
 using Gateway.Node.Plugins;
 using Gateway.Node.Proxy;
 using Gateway.Node.Settings;
 using Gateway.Node.Tls;
 using Gateway.Node.Upstreams;
+using Gateway.Plugins.Sdk;
 using Gateway.Storage.Declarative;
 using Gateway.Storage.Entities;
 using Gateway.Storage.Migrations;
@@ -53,15 +55,27 @@ public sealed class GatewayNode : IAsyncDisposable
     public static async Task<GatewayNode> StartAsync(GatewaySettings settings, CancellationToken cancellationToken = default)
     {
         Directory.CreateDirectory(settings.Prefix);
-        var registry = new SchemaRegistry(CoreEntities.All.Concat(BundledPlugins.CredentialEntities), BundledPlugins.Schemas);
+        PluginCatalog catalog;
+        try
+        {
+            catalog = PluginCatalog.ForSetting(settings.Plugins);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new NodeStartException(e.Message, e);
+        }
+
+        var registry = new SchemaRegistry(CoreEntities.All.Concat(BundledPlugins.CredentialEntities), catalog.Schemas);
         var store = await OpenStoreAsync(settings, registry, cancellationToken);
         var logger = CreateLogger(settings);
-        var snapshots = new ConfigSnapshotProvider();
+        var snapshots = new ConfigSnapshotProvider(catalog);
         var loggers = new SerilogLoggerFactory(logger);
         var upstreams = new UpstreamRegistry(snapshots, TimeProvider.System, loggers.CreateLogger<UpstreamRegistry>());
         var certificates = new SniCertificateSelector(snapshots, DefaultCertificate.LoadOrCreate(settings.Prefix), loggers.CreateLogger<SniCertificateSelector>());
-        var control = BuildControlHost(settings, registry, store, snapshots, upstreams, logger);
-        var proxy = BuildProxyHost(settings, snapshots, upstreams, certificates, logger);
+        var control = BuildControlHost(settings, registry, store, snapshots, upstreams, logger, catalog);
+        catalog.Services.Attach(control.Services);
+        var consumers = new ClusterConsumerStore(control.Services.GetRequiredService<ConsumerLookup>);
+        var proxy = BuildProxyHost(settings, snapshots, upstreams, certificates, logger, consumers);
         var node = new GatewayNode(control, proxy, store, [upstreams, certificates, loggers]);
         try
         {
@@ -190,7 +204,8 @@ public sealed class GatewayNode : IAsyncDisposable
     };
 
     private static WebApplication BuildControlHost(
-        GatewaySettings settings, SchemaRegistry registry, IConfigStore store, ConfigSnapshotProvider snapshots, UpstreamRegistry upstreams, Serilog.ILogger logger)
+        GatewaySettings settings, SchemaRegistry registry, IConfigStore store, ConfigSnapshotProvider snapshots, UpstreamRegistry upstreams, Serilog.ILogger logger,
+        PluginCatalog catalog)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
@@ -211,9 +226,10 @@ public sealed class GatewayNode : IAsyncDisposable
         });
 
         var identity = NodeIdentity.Load(settings.Prefix);
-        var enabledPlugins = BundledPlugins.Enabled(settings.Plugins);
+        var enabledPlugins = BundledPlugins.Enabled(settings.Plugins, catalog.Custom);
         var options = new AdminOptions(identity, KongConfiguration.From(settings, enabledPlugins), enabledPlugins, settings.NginxAdminClientMaxBodySize);
         builder.Services.AddSingleton(registry);
+        builder.Services.AddSingleton(settings);
         if (store is DeclarativeConfigStore declarative)
         {
             builder.Services.AddSingleton(declarative);
@@ -253,7 +269,8 @@ public sealed class GatewayNode : IAsyncDisposable
     }
 
     private static WebApplication BuildProxyHost(
-        GatewaySettings settings, ConfigSnapshotProvider snapshots, UpstreamRegistry upstreams, SniCertificateSelector certificates, Serilog.ILogger logger)
+        GatewaySettings settings, ConfigSnapshotProvider snapshots, UpstreamRegistry upstreams, SniCertificateSelector certificates, Serilog.ILogger logger,
+        IConsumerStore consumers)
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
 
@@ -277,6 +294,7 @@ public sealed class GatewayNode : IAsyncDisposable
         builder.Services.AddSingleton<UpstreamClients>();
         builder.Services.AddSingleton<IDestinationResolver, BalancedDestinationResolver>();
         builder.Services.AddSingleton(new ProxyOptions(settings));
+        builder.Services.AddSingleton(consumers);
         builder.Services.AddSingleton<ProxyHandler>();
         var app = builder.Build();
         app.Run(app.Services.GetRequiredService<ProxyHandler>().HandleAsync);

@@ -19,6 +19,7 @@ using Gateway.Node.Plugins.RequestTransformer;
 using Gateway.Node.Plugins.ResponseRateLimiting;
 using Gateway.Node.Plugins.ResponseTransformer;
 using Gateway.Node.Plugins.Rewrite;
+using Gateway.Plugins.Sdk;
 using Gateway.Storage.Schema;
 
 namespace Gateway.Node.Plugins;
@@ -55,6 +56,22 @@ public static class BundledPlugins
         AccessControlSchema.Schema,
     ];
 
+    /// <summary>
+    /// The bundled plugins' handlers, one line each: a plugin whose handler is not listed still
+    /// validates (its schema is above) but does not run.
+    /// </summary>
+    public static IReadOnlyList<Func<PluginServices, IGatewayPlugin>> Handlers { get; } =
+    [
+        _ => new CorrelationIdPlugin(),
+        _ => new CorsPlugin(),
+        _ => new IpRestrictionPlugin(),
+        _ => new BotDetectionPlugin(),
+        _ => new RequestSizeLimitingPlugin(),
+        _ => new RequestTerminationPlugin(),
+        _ => new RequestTransformerPlugin(),
+        _ => new ResponseTransformerPlugin(),
+    ];
+
     /// <summary>The credential entities the plugins own; they reference consumers, so register them after the core entities.</summary>
     public static IReadOnlyList<EntitySchema> CredentialEntities { get; } =
     [
@@ -69,6 +86,14 @@ public static class BundledPlugins
     /// The plugin names the <c>plugins</c> setting enables: <c>bundled</c> stands for every bundled
     /// plugin; other entries are names, kept in the order written, each once.
     /// </summary>
-    public static IReadOnlyList<string> Enabled(IEnumerable<string> setting) =>
-        [.. setting.SelectMany(entry => entry == "bundled" ? Schemas.Select(s => s.Name) : [entry]).Distinct(StringComparer.Ordinal)];
+    public static IReadOnlyList<string> Enabled(IEnumerable<string> setting) => Enabled(setting, []);
+
+    /// <summary>
+    /// As <see cref="Enabled(IEnumerable{string})"/>, with entries that name a plugin assembly replaced
+    /// by the names of the plugins loaded from it.
+    /// </summary>
+    public static IReadOnlyList<string> Enabled(IEnumerable<string> setting, IReadOnlyList<IGatewayPlugin> custom) =>
+        [.. setting.SelectMany(entry => entry == "bundled" ? Schemas.Select(s => s.Name)
+            : Pipeline.PluginAssemblyLoader.IsAssemblyEntry(entry) ? custom.Select(p => p.Name)
+            : [entry]).Distinct(StringComparer.Ordinal)];
 }

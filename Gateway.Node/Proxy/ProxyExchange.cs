@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Gateway.Node.Pipeline;
 using Gateway.Node.Routing;
 using Microsoft.Net.Http.Headers;
 using Yarp.ReverseProxy.Forwarder;
@@ -38,6 +39,9 @@ internal sealed class ProxyExchange : HttpTransformer
     /// <summary>The escaped upstream path with the client's query string.</summary>
     public string UpstreamPathAndQuery { get; }
 
+    /// <summary>The request's plugins, when any run: their upstream host and header filters apply here.</summary>
+    public PluginRun? Plugins { get; init; }
+
     /// <summary>The peer of the current try.</summary>
     public Destination? Destination { get; set; }
 
@@ -56,7 +60,8 @@ internal sealed class ProxyExchange : HttpTransformer
         proxyRequest.RequestUri = new Uri(destinationPrefix + UpstreamPathAndQuery, in Verbatim);
 
         var headers = proxyRequest.Headers;
-        headers.Host = Match.Route.PreserveHost && Forwarded.RawHost.Length > 0 ? Forwarded.RawHost : Destination!.HostHeader;
+        headers.Host = Plugins?.Context.UpstreamHost
+            ?? (Match.Route.PreserveHost && Forwarded.RawHost.Length > 0 ? Forwarded.RawHost : Destination!.HostHeader);
 
         // Kong sets these itself; a client's own values never reach the upstream unmodified.
         headers.Remove("X-Forwarded-For");
@@ -122,6 +127,17 @@ internal sealed class ProxyExchange : HttpTransformer
         if (enabled.RequestId)
         {
             headers["X-Kong-Request-Id"] = RequestId;
+        }
+
+        if (Plugins is { } plugins)
+        {
+            if (plugins.BuffersBody)
+            {
+                // The body filters may change the body; its length is set when it is sent.
+                headers.ContentLength = null;
+            }
+
+            plugins.HeaderFilter();
         }
 
         return true;

@@ -2,7 +2,9 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Gateway.Node.Config;
+using Gateway.Node.Pipeline;
 using Gateway.Node.Routing;
+using Gateway.Plugins.Sdk;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Yarp.ReverseProxy.Forwarder;
@@ -15,14 +17,19 @@ namespace Gateway.Node.Proxy;
 /// <see cref="IDestinationResolver"/>, and forward with YARP's <see cref="IHttpForwarder"/> (bodies
 /// streamed both ways, pooled connections, WebSocket and gRPC pass-through), retrying failed
 /// connections up to the service's <c>retries</c>. Answers Kong's 404, 426, 502, 503 and 504 itself.
+/// Plugins run in Kong's phases around it (see Pipeline/README.md); a route none applies to skips them all.
 /// </summary>
 public sealed class ProxyHandler(
     ConfigSnapshotProvider snapshots,
     IHttpForwarder forwarder,
     UpstreamClients clients,
     IDestinationResolver resolver,
-    ProxyOptions options)
+    ProxyOptions options,
+    IConsumerStore consumers,
+    ILoggerFactory loggers)
 {
+    private readonly ILogger _pluginLogger = loggers.CreateLogger("Gateway.Node.Pipeline.PluginRun");
+
     private const string NoRouteMessage = "no Route matched with those values";
 
     /// <summary>The last local port seen and its text: proxies listen on a port or two, so this saves a string per request.</summary>
@@ -34,11 +41,26 @@ public sealed class ProxyHandler(
         var started = Stopwatch.GetTimestamp();
         var requestId = NewRequestId();
         var snapshot = snapshots.Current;
+        var chains = snapshot.Plugins;
         var request = context.Request;
 
         var rawTarget = context.Features.Get<IHttpRequestFeature>()?.RawTarget;
         var rawPath = RawPath(rawTarget, request);
         var host = request.Headers.Host.ToString();
+        PluginRun? run = null;
+        if (chains.Rewrite.Count > 0)
+        {
+            // Kong runs the rewrite phase before routing, for global plugins only.
+            run = NewRun(context, requestId, Forward(context, rawPath, host, null), UriNormalizer.Normalize(rawPath));
+            await run.RewriteAsync(chains.Rewrite);
+            if (run.Context.Exited is { } early)
+            {
+                run.CollectOnly(chains.Globals);
+                await WritePluginExitAsync(context, run, early, requestId, started);
+                return;
+            }
+        }
+
         var routeRequest = new RouteRequest(
             request.Method,
             UriNormalizer.Normalize(rawPath),
@@ -50,28 +72,24 @@ public sealed class ProxyHandler(
         var match = snapshot.Routes.Match(routeRequest);
         if (match is null)
         {
-            await WriteKongErrorAsync(context, 404, NoRouteMessage, requestId, started, ErrorTemplates.ForResponseError(request.Headers.Accept));
+            run = EarlyRun(run, context, chains, requestId, rawPath, host, routeRequest.Path);
+            await WriteKongErrorAsync(context, 404, NoRouteMessage, requestId, started, ErrorTemplates.ForResponseError(request.Headers.Accept), run);
             return;
         }
 
-        var forwarded = Forward(context, rawPath, host, match);
+        var forwarded = Forward(context, rawPath, host, match.StrippedPrefix);
         var route = match.Route;
         if (route.HttpsOnly && forwarded.Proto != "https")
         {
-            await RejectPlainHttpAsync(context, route, forwarded, rawTarget ?? rawPath, requestId, started);
+            run = EarlyRun(run, context, chains, requestId, rawPath, host, routeRequest.Path);
+            await RejectPlainHttpAsync(context, route, forwarded, rawTarget ?? rawPath, requestId, started, run);
             return;
         }
 
-        if ((route.Protocols & (RouteProtocols.Grpc | RouteProtocols.Grpcs)) != 0 && RejectGrpcMismatch(context, route, forwarded, requestId, started) is { } rejected)
+        if ((route.Protocols & (RouteProtocols.Grpc | RouteProtocols.Grpcs)) != 0
+            && RejectGrpcMismatch(context, route, forwarded, requestId, started, EarlyRun(run, context, chains, requestId, rawPath, host, routeRequest.Path)) is { } rejected)
         {
             await rejected;
-            return;
-        }
-
-        if (match.Service is not { } service)
-        {
-            // kong.response.exit(503, { message = ... }) in Kong.access: always compact JSON.
-            await WriteKongBodyAsync(context, 503, ErrorTemplates.Json, """{"message":"no Service found with those values"}""", requestId, started);
             return;
         }
 
@@ -80,24 +98,87 @@ public sealed class ProxyHandler(
         var upstream = queryStart >= 0 && rawTarget![0] == '/'
             ? string.Concat(UriNormalizer.Escape(match.UpstreamPath), rawTarget.AsSpan(queryStart))
             : UriNormalizer.Escape(match.UpstreamPath) + request.QueryString.Value;
-        var exchange = new ProxyExchange(options, match, requestId, started, forwarded, upstream);
-        var plan = clients.PlanFor(service);
-        var config = HttpProtocol.IsHttp2(request.Protocol) ? plan.Http2 : plan.Http1;
+        var plan = chains.ForRoute(route.Id);
+        if (!plan.IsEmpty)
+        {
+            run ??= NewRun(context, requestId, forwarded, routeRequest.Path);
+            var plugins = run.Context;
+            plugins.SetRoute(route.Row, route.Id, match.Service?.Row, match.Service?.Id);
+            if (match.Captures is { } captures)
+            {
+                plugins.UriCaptures = captures.Numbered;
+                plugins.NamedUriCaptures = captures.Named;
+            }
+
+            var split = upstream.IndexOf('?');
+            plugins.UpstreamPath = split < 0 ? upstream : upstream[..split];
+            plugins.UpstreamQuery = split < 0 ? "" : upstream[split..];
+            await run.AccessAsync(plan);
+            if (plugins.Exited is { } exit)
+            {
+                await WritePluginExitAsync(context, run, exit, requestId, started);
+                return;
+            }
+
+            upstream = plugins.UpstreamQuery.Length == 0 ? plugins.UpstreamPath : plugins.UpstreamPath + plugins.UpstreamQuery;
+        }
+        else if (run is not null)
+        {
+            // Only global rewrite plugins ran: they still see the response, as Kong's global iterator.
+            run.CollectOnly(chains.Globals);
+        }
+
+        if (match.Service is not { } service)
+        {
+            // kong.response.exit(503, { message = ... }) in Kong.access, after the plugins: always compact JSON.
+            await WriteKongBodyAsync(context, 503, ErrorTemplates.Json, """{"message":"no Service found with those values"}""", requestId, started, run);
+            return;
+        }
+
+        var exchange = new ProxyExchange(options, match, requestId, started, forwarded, upstream) { Plugins = run };
+        var servicePlan = clients.PlanFor(service);
+        var config = HttpProtocol.IsHttp2(request.Protocol) ? servicePlan.Http2 : servicePlan.Http1;
         var retriable = CanRetry(context);
+        var originalBody = context.Response.Body;
+        var buffer = run is { BuffersBody: true } ? new MemoryStream() : null;
         for (var attempt = 0; ; attempt++)
         {
             if (!resolver.TryResolve(snapshot, service, context, match, attempt, out var destination, out var failure))
             {
-                await WriteKongErrorAsync(context, 503, failure ?? "failure to get a peer from the ring-balancer", requestId, started, ErrorTemplates.ForResponseError(request.Headers.Accept));
+                await WriteKongErrorAsync(context, 503, failure ?? "failure to get a peer from the ring-balancer", requestId, started, ErrorTemplates.ForResponseError(request.Headers.Accept), run);
                 return;
             }
 
             exchange.Destination = destination;
-            var error = await forwarder.SendAsync(context, destination!.Prefix, plan.Invoker, config, exchange);
+            ForwarderError error;
+            if (buffer is null)
+            {
+                error = await forwarder.SendAsync(context, destination!.Prefix, servicePlan.Invoker, config, exchange);
+            }
+            else
+            {
+                // A body filter needs the whole body: the upstream writes into a buffer, sent after the filters.
+                buffer.SetLength(0);
+                context.Response.Body = buffer;
+                try
+                {
+                    error = await forwarder.SendAsync(context, destination!.Prefix, servicePlan.Invoker, config, exchange);
+                }
+                finally
+                {
+                    context.Response.Body = originalBody;
+                }
+            }
+
             var latency = exchange.SentAt == 0 ? TimeSpan.Zero : Stopwatch.GetElapsedTime(exchange.SentAt);
             resolver.Report(destination, error, exchange.UpstreamStatus, latency);
             if (error == ForwarderError.None)
             {
+                if (run is not null)
+                {
+                    await FinishProxiedAsync(context, run, exchange, buffer);
+                }
+
                 return;
             }
 
@@ -110,9 +191,86 @@ public sealed class ProxyHandler(
                 continue;
             }
 
-            await WriteProxyErrorAsync(context, error, requestId, started);
+            await WriteProxyErrorAsync(context, error, requestId, started, run);
             return;
         }
+    }
+
+    private PluginRun NewRun(HttpContext context, string requestId, ForwardedValues forwarded, string path) =>
+        new(new PluginContext(context, requestId, forwarded.RealIp, forwarded.Proto, forwarded.Host, path, consumers), _pluginLogger);
+
+    /// <summary>For answers the gateway gives before access: the global plugins' header filter and log, as Kong's global iterator.</summary>
+    private PluginRun? EarlyRun(PluginRun? run, HttpContext context, PluginChains chains, string requestId, string rawPath, string host, string path)
+    {
+        if (chains.Globals.IsEmpty)
+        {
+            return run;
+        }
+
+        run ??= NewRun(context, requestId, Forward(context, rawPath, host, null), path);
+        run.CollectOnly(chains.Globals);
+        return run;
+    }
+
+    /// <summary>After a proxied response: the body filters' output (when buffered) and the log phase.</summary>
+    private static async Task FinishProxiedAsync(HttpContext context, PluginRun run, ProxyExchange exchange, MemoryStream? buffer)
+    {
+        var response = context.Response;
+        long size;
+        if (buffer is not null)
+        {
+            var body = run.BodyFilter(buffer.GetBuffer().AsMemory(0, (int)buffer.Length));
+            size = body.Length;
+            if (!response.HasStarted)
+            {
+                response.ContentLength = body.Length;
+            }
+
+            await response.Body.WriteAsync(body, context.RequestAborted);
+        }
+        else
+        {
+            size = response.ContentLength ?? 0;
+        }
+
+        if (run.Logs)
+        {
+            await response.CompleteAsync();
+            run.QueueLog(PluginLogs.Build(run.Context, exchange.Started, exchange.SentAt, exchange.ReceivedAt, exchange.UpstreamStatus, exchange.UpstreamPathAndQuery, size));
+        }
+    }
+
+    /// <summary>Writes a plugin's answer (kong.response.exit or kong.response.error) through the header and body filters, then logs.</summary>
+    private async Task WritePluginExitAsync(HttpContext context, PluginRun run, PluginExit exit, string requestId, long started)
+    {
+        var response = context.Response;
+        response.StatusCode = exit.Status;
+        var contentType = exit.ContentType;
+        foreach (var (name, value) in exit.Headers)
+        {
+            if (name.Equals("Content-Type", StringComparison.OrdinalIgnoreCase))
+            {
+                contentType = value;
+            }
+            else
+            {
+                response.Headers.Append(name, value);
+            }
+        }
+
+        var body = exit.Body;
+        if (exit.IsError)
+        {
+            contentType ??= ErrorTemplates.ForResponseError(context.Request.Headers.Accept);
+            body = ErrorTemplates.Render(contentType, body ?? PluginMessages.ForStatus(exit.Status), requestId);
+        }
+
+        if (contentType is not null)
+        {
+            response.ContentType = contentType;
+        }
+
+        await WriteKongBodyAsync(context, exit.Status, contentType, body, requestId, started, run);
     }
 
     /// <summary>A 32-hex-digit request id, as nginx's <c>$request_id</c>.</summary>
@@ -146,7 +304,7 @@ public sealed class ProxyHandler(
         return idempotent && context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody != true;
     }
 
-    private ForwardedValues Forward(HttpContext context, string rawPath, string host, RouteMatch match)
+    private ForwardedValues Forward(HttpContext context, string rawPath, string host, string? strippedPrefix)
     {
         var request = context.Request;
         var headers = request.Headers;
@@ -170,7 +328,7 @@ public sealed class ProxyHandler(
         }
 
         var port = cached.Text;
-        var prefix = match.StrippedPrefix is { } stripped && stripped != "/" ? stripped : null;
+        var prefix = strippedPrefix is { } stripped && stripped != "/" ? stripped : null;
         if (options.IsTrusted(remote))
         {
             return new ForwardedValues(
@@ -202,25 +360,23 @@ public sealed class ProxyHandler(
     }
 
     /// <summary>Kong's answer to plain HTTP on an https-only route: 426, or a redirect to https.</summary>
-    private Task RejectPlainHttpAsync(HttpContext context, RouteModel route, ForwardedValues forwarded, string requestUri, string requestId, long started)
+    private Task RejectPlainHttpAsync(HttpContext context, RouteModel route, ForwardedValues forwarded, string requestUri, string requestId, long started, PluginRun? run)
     {
         var response = context.Response;
         if (route.HttpsRedirectStatusCode is 301 or 302 or 307 or 308)
         {
-            AddKongHeaders(response, requestId, started);
-            response.StatusCode = route.HttpsRedirectStatusCode;
             response.Headers.Location = $"https://{forwarded.Host}{requestUri}";
             response.ContentLength = 0;
-            return Task.CompletedTask;
+            return WriteKongBodyAsync(context, route.HttpsRedirectStatusCode, null, null, requestId, started, run);
         }
 
         response.Headers.Connection = "Upgrade";
         response.Headers.Upgrade = "TLS/1.2, HTTP/1.1";
-        return WriteKongBodyAsync(context, 426, ErrorTemplates.Json, new JsonObject { ["message"] = "Please use HTTPS protocol" }.ToJsonString(), requestId, started);
+        return WriteKongBodyAsync(context, 426, ErrorTemplates.Json, new JsonObject { ["message"] = "Please use HTTPS protocol" }.ToJsonString(), requestId, started, run);
     }
 
     /// <summary>Kong's runloop checks for gRPC routes; null when the request may go on.</summary>
-    private Task? RejectGrpcMismatch(HttpContext context, RouteModel route, ForwardedValues forwarded, string requestId, long started)
+    private Task? RejectGrpcMismatch(HttpContext context, RouteModel route, ForwardedValues forwarded, string requestId, long started, PluginRun? run)
     {
         var contentType = context.Request.ContentType;
         var isGrpc = contentType is not null && contentType.StartsWith("application/grpc", StringComparison.Ordinal);
@@ -228,28 +384,26 @@ public sealed class ProxyHandler(
         {
             context.Response.Headers.Connection = "Upgrade";
             context.Response.Headers.Upgrade = "HTTP/2";
-            return WriteKongBodyAsync(context, 426, ErrorTemplates.Json, """{"message":"Please use HTTP2 protocol"}""", requestId, started);
+            return WriteKongBodyAsync(context, 426, ErrorTemplates.Json, """{"message":"Please use HTTP2 protocol"}""", requestId, started, run);
         }
 
         if (!isGrpc)
         {
-            return WriteKongBodyAsync(context, 415, ErrorTemplates.Json, """{"message":"Non-gRPC request matched gRPC route"}""", requestId, started);
+            return WriteKongBodyAsync(context, 415, ErrorTemplates.Json, """{"message":"Non-gRPC request matched gRPC route"}""", requestId, started, run);
         }
 
         if ((route.Protocols & RouteProtocols.Grpc) == 0 && forwarded.Proto != "https")
         {
             var response = context.Response;
-            AddKongHeaders(response, requestId, started);
-            response.StatusCode = 200;
             response.Headers["grpc-status"] = "1";
             response.Headers["grpc-message"] = "gRPC request matched gRPCs route";
-            return Task.CompletedTask;
+            return WriteKongBodyAsync(context, 200, null, null, requestId, started, run);
         }
 
         return null;
     }
 
-    private Task WriteProxyErrorAsync(HttpContext context, ForwarderError error, string requestId, long started)
+    private Task WriteProxyErrorAsync(HttpContext context, ForwarderError error, string requestId, long started, PluginRun? run)
     {
         if (context.Response.HasStarted)
         {
@@ -261,7 +415,7 @@ public sealed class ProxyHandler(
         if (error == ForwarderError.Request && IsNameResolutionFailure(exception))
         {
             // Kong's balancer answers a DNS failure with 503 before any connection is tried.
-            return WriteKongErrorAsync(context, 503, "name resolution failed", requestId, started, ErrorTemplates.ForResponseError(context.Request.Headers.Accept));
+            return WriteKongErrorAsync(context, 503, "name resolution failed", requestId, started, ErrorTemplates.ForResponseError(context.Request.Headers.Accept), run);
         }
 
         var status = error switch
@@ -287,7 +441,7 @@ public sealed class ProxyHandler(
             _ => "An invalid response was received from the upstream server",
         };
         var headers = context.Request.Headers;
-        return WriteKongErrorAsync(context, status, message, requestId, started, ErrorTemplates.ForProxyError(headers.Accept, headers.ContentType));
+        return WriteKongErrorAsync(context, status, message, requestId, started, ErrorTemplates.ForProxyError(headers.Accept, headers.ContentType), run);
     }
 
     private static bool IsNameResolutionFailure(Exception? exception)
@@ -316,25 +470,62 @@ public sealed class ProxyHandler(
         return false;
     }
 
-    private Task WriteKongErrorAsync(HttpContext context, int status, string message, string requestId, long started, string mimeType)
+    private Task WriteKongErrorAsync(HttpContext context, int status, string message, string requestId, long started, string mimeType, PluginRun? run = null)
     {
         if (mimeType == ErrorTemplates.Json && status == 404)
         {
             // kong.response.error with JSON: the compact cjson encoding of {message, request_id}.
             var body = new JsonObject { ["message"] = message, ["request_id"] = requestId }.ToJsonString();
-            return WriteKongBodyAsync(context, status, mimeType, body, requestId, started);
+            return WriteKongBodyAsync(context, status, mimeType, body, requestId, started, run);
         }
 
-        return WriteKongBodyAsync(context, status, mimeType, ErrorTemplates.Render(mimeType, message, requestId), requestId, started);
+        return WriteKongBodyAsync(context, status, mimeType, ErrorTemplates.Render(mimeType, message, requestId), requestId, started, run);
     }
 
-    private Task WriteKongBodyAsync(HttpContext context, int status, string contentType, string body, string requestId, long started)
+    /// <summary>Writes an answer the gateway (or a plugin) makes: Kong's headers, the plugins' header and body filters, then the log phase.</summary>
+    private async Task WriteKongBodyAsync(HttpContext context, int status, string? contentType, string? body, string requestId, long started, PluginRun? run = null)
     {
         var response = context.Response;
         response.StatusCode = status;
-        response.ContentType = contentType;
+        if (contentType is not null)
+        {
+            response.ContentType = contentType;
+        }
+
         AddKongHeaders(response, requestId, started);
-        return response.WriteAsync(body, context.RequestAborted);
+        if (run is null)
+        {
+            if (body is not null)
+            {
+                await response.WriteAsync(body, context.RequestAborted);
+            }
+
+            return;
+        }
+
+        // Kong's order: header filters, then body filters, then the bytes go out.
+        run.HeaderFilter();
+        ReadOnlyMemory<byte> bytes = body is null ? ReadOnlyMemory<byte>.Empty : System.Text.Encoding.UTF8.GetBytes(body);
+        if (run.BuffersBody)
+        {
+            bytes = run.BodyFilter(bytes);
+        }
+
+        if (body is not null || run.BuffersBody)
+        {
+            response.ContentLength = bytes.Length;
+        }
+
+        if (bytes.Length > 0)
+        {
+            await response.Body.WriteAsync(bytes, context.RequestAborted);
+        }
+
+        if (run.Logs)
+        {
+            await response.CompleteAsync();
+            run.QueueLog(PluginLogs.Build(run.Context, started, 0, 0, 0, null, bytes.Length));
+        }
     }
 
     /// <summary>The headers Kong puts on responses it makes itself.</summary>

@@ -1,0 +1,46 @@
+using System.Text.Json.Nodes;
+using Gateway.Storage.Schema;
+
+namespace Gateway.Plugins.Sdk;
+
+/// <summary>
+/// What the engine sees of a plugin, bundled or custom. Implement it through
+/// <see cref="GatewayPlugin{TConfig}"/>, which types the config and fills in <see cref="Phases"/>.
+/// One instance serves every request and every configured row of the plugin: keep no per-request
+/// state in fields (use <see cref="PluginContext.Shared"/> or the compiled config).
+/// </summary>
+public interface IGatewayPlugin
+{
+    /// <summary>The plugin's name, as plugin rows name it ("key-auth"); the schema's name.</summary>
+    string Name { get; }
+
+    /// <summary>Kong's PRIORITY: higher runs first in every phase.</summary>
+    int Priority { get; }
+
+    /// <summary>The config schema: validates plugin rows and is served at /schemas/plugins/{name}.</summary>
+    PluginSchema Schema { get; }
+
+    /// <summary>The phases the plugin takes part in.</summary>
+    PluginPhases Phases { get; }
+
+    /// <summary>Turns a validated config (defaults filled) into the object the phases receive; called once per config version.</summary>
+    object CompileConfig(JsonObject config, PluginInstance instance);
+
+    /// <summary>The rewrite phase (global plugins only).</summary>
+    ValueTask RewriteAsync(PluginContext context, object config);
+
+    /// <summary>The access phase.</summary>
+    ValueTask AccessAsync(PluginContext context, object config);
+
+    /// <summary>The header filter phase.</summary>
+    void HeaderFilter(PluginContext context, object config);
+
+    /// <summary>Whether the body filter needs this config's responses (buffering them); only asked of plugins with a body filter.</summary>
+    bool NeedsBody(object config);
+
+    /// <summary>The body filter phase: returns the body to send on.</summary>
+    ReadOnlyMemory<byte> BodyFilter(PluginContext context, object config, ReadOnlyMemory<byte> body);
+
+    /// <summary>The log phase.</summary>
+    void Log(PluginLog log, object config);
+}

@@ -1,0 +1,92 @@
+using System.Net;
+using Gateway.Tests.Pipeline;
+
+namespace Gateway.Tests.Plugins.RequestTermination;
+
+/// <summary>Plugin: request-termination (access), as Kong's spec/03-plugins/14-request-termination/02-access_spec.lua.</summary>
+[Collection(PluginNodeCollection.Name)]
+public sealed class RequestTerminationAccessTests(PluginNode node)
+{
+    [Fact]
+    public async Task Defaults_Answer503WithKongsMessage()
+    {
+        var path = await node.RouteWithPluginsAsync(("request-termination", "{}"));
+        using var response = await node.SendAsync(HttpMethod.Get, path);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal("application/json; charset=utf-8", response.Content.Headers.ContentType!.ToString());
+        Assert.Equal("""{"message":"Service unavailable"}""", await response.Content.ReadAsStringAsync());
+        Assert.False(response.Headers.Contains("X-Backend"));
+    }
+
+    [Fact]
+    public async Task StatusWithoutDefaultMessage_AnswersAnEmptyBody()
+    {
+        var path = await node.RouteWithPluginsAsync(("request-termination", """{"status_code":418}"""));
+        using var response = await node.SendAsync(HttpMethod.Get, path);
+        Assert.Equal(418, (int)response.StatusCode);
+        Assert.Equal("", await response.Content.ReadAsStringAsync());
+        Assert.Equal(0, response.Content.Headers.ContentLength);
+    }
+
+    [Fact]
+    public async Task Message_IsSentAsJson()
+    {
+        var path = await node.RouteWithPluginsAsync(("request-termination", """{"status_code":404,"message":"Gone fishing"}"""));
+        using var response = await node.SendAsync(HttpMethod.Get, path);
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("""{"message":"Gone fishing"}""", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task BodyAndContentType_AreSentAsIs()
+    {
+        var path = await node.RouteWithPluginsAsync(("request-termination", """{"status_code":200,"body":"<html>maintenance</html>","content_type":"text/html"}"""));
+        using var response = await node.SendAsync(HttpMethod.Get, path);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/html", response.Content.Headers.ContentType!.ToString());
+        Assert.Equal("<html>maintenance</html>", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Trigger_OnlyTerminatesRequestsCarryingIt()
+    {
+        var path = await node.RouteWithPluginsAsync(("request-termination", """{"status_code":403,"message":"triggered","trigger":"X-Stop"}"""));
+        using (var passed = await node.SendAsync(HttpMethod.Get, path))
+        {
+            Assert.Equal(HttpStatusCode.OK, passed.StatusCode);
+            Assert.True(passed.Headers.Contains("X-Backend"));
+        }
+
+        using (var header = await node.SendAsync(HttpMethod.Get, path, ("X-Stop", "1")))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, header.StatusCode);
+            Assert.Equal("""{"message":"triggered"}""", await header.Content.ReadAsStringAsync());
+        }
+
+        using var query = await node.SendAsync(HttpMethod.Get, path + "?X-Stop=1");
+        Assert.Equal(HttpStatusCode.Forbidden, query.StatusCode);
+    }
+
+    [Fact]
+    public async Task Echo_ReturnsTheRequest()
+    {
+        var path = await node.RouteWithPluginsAsync(("request-termination", """{"status_code":200,"echo":true}"""));
+        using var response = await node.SendAsync(HttpMethod.Get, path + "/x?a=1", ("X-Hello", "world"));
+        var body = System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.Equal("GET", body["request"]!["method"]!.GetValue<string>());
+        Assert.Equal(path + "/x", body["request"]!["path"]!.GetValue<string>());
+        Assert.Equal("world", body["request"]!["headers"]!["x-hello"]!.GetValue<string>());
+        Assert.Equal("1", body["request"]!["query"]!["a"]!.GetValue<string>());
+        Assert.NotNull(body["matched_route"]!["id"]);
+    }
+
+    [Fact]
+    public async Task ServicelessRoute_IsAnsweredByThePlugin()
+    {
+        var route = await node.Node.CreateAsync("/routes", """{"paths":["/no-service-terminated"]}""");
+        await node.Node.CreateAsync($"/routes/{route["id"]}/plugins", """{"name":"request-termination","config":{"status_code":200,"message":"ok"}}""");
+        using var response = await node.SendAsync(HttpMethod.Get, "/no-service-terminated");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("""{"message":"ok"}""", await response.Content.ReadAsStringAsync());
+    }
+}
