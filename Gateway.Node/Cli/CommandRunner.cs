@@ -3,6 +3,7 @@ using Gateway.Node.Admin;
 using Gateway.Node.Config;
 using Gateway.Node.Declarative;
 using Gateway.Node.Hosting;
+using Gateway.Node.Pipeline;
 using Gateway.Node.Plugins;
 using Gateway.Node.Settings;
 using Gateway.Storage.Entities;
@@ -73,7 +74,7 @@ public static class CommandRunner
         {
             case DatabaseKind.Sqlite:
                 Directory.CreateDirectory(settings.Prefix);
-                var registry = new SchemaRegistry(CoreEntities.All.Concat(BundledPlugins.CredentialEntities), BundledPlugins.Schemas);
+                var registry = PluginCatalog.ForSetting(settings.Plugins).CreateRegistry();
                 await using (var store = new SqliteConfigStore(Path.Combine(settings.Prefix, "gateway.db"), registry, TimeProvider.System))
                 {
                     await store.InitializeAsync();

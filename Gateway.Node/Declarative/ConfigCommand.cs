@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Gateway.Node.Plugins;
+using Gateway.Node.Pipeline;
 using Gateway.Node.Settings;
 using Gateway.Storage.Declarative;
 using Gateway.Storage.Entities;
@@ -18,7 +18,7 @@ public static class ConfigCommand
     /// <summary>Runs the config subcommand; returns the exit code.</summary>
     public static async Task<int> RunAsync(GatewaySettings settings, CommandLine commandLine, TextWriter output, TextWriter error)
     {
-        var registry = CreateRegistry();
+        var registry = PluginCatalog.ForSetting(settings.Plugins).CreateRegistry();
         var parser = new DeclarativeParser(registry, new SchemaValidator(registry, TimeProvider.System));
         var file = commandLine.File!;
         try
@@ -108,8 +108,4 @@ public static class ConfigCommand
     }
 
     private sealed class DatabaseOffException(string message) : Exception(message);
-
-    /// <summary>The registry a node runs with: core entities, credential entities and bundled plugins.</summary>
-    public static SchemaRegistry CreateRegistry() =>
-        new(CoreEntities.All.Concat(BundledPlugins.CredentialEntities), BundledPlugins.Schemas);
 }

@@ -65,7 +65,7 @@ public sealed class GatewayNode : IAsyncDisposable
             throw new NodeStartException(e.Message, e);
         }
 
-        var registry = new SchemaRegistry(CoreEntities.All.Concat(BundledPlugins.CredentialEntities), catalog.Schemas);
+        var registry = catalog.CreateRegistry();
         var store = await OpenStoreAsync(settings, registry, cancellationToken);
         var logger = CreateLogger(settings);
         var snapshots = new ConfigSnapshotProvider(catalog);

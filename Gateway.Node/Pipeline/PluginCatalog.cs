@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using Gateway.Node.Plugins;
 using Gateway.Plugins.Sdk;
+using Gateway.Storage.Entities;
 using Gateway.Storage.Schema;
 
 namespace Gateway.Node.Pipeline;
@@ -40,6 +41,9 @@ public sealed class PluginCatalog
 
     /// <summary>Every plugin schema: the bundled ones, then the custom ones.</summary>
     public IEnumerable<PluginSchema> Schemas => BundledPlugins.Schemas.Concat(Custom.Select(p => p.Schema));
+
+    /// <summary>The schema registry a node with these plugins validates with: core and credential entities, and these plugins.</summary>
+    public SchemaRegistry CreateRegistry() => new(CoreEntities.All.Concat(BundledPlugins.CredentialEntities), Schemas);
 
     /// <summary>The handler for a plugin name, or null (a bundled plugin whose handler is not written yet has none).</summary>
     public IGatewayPlugin? Find(string name) => _byName.GetValueOrDefault(name);
