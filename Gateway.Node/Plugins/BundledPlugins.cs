@@ -63,6 +63,8 @@ public static class BundledPlugins
     public static IReadOnlyList<Func<PluginServices, IGatewayPlugin>> Handlers { get; } =
     [
         _ => new RequestTerminationPlugin(),
+        _ => new KeyAuthPlugin(),
+        _ => new BasicAuthPlugin(),
     ];
 
     /// <summary>The credential entities the plugins own; they reference consumers, so register them after the core entities.</summary>
