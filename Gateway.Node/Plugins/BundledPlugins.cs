@@ -65,6 +65,7 @@ public static class BundledPlugins
         _ => new RequestTerminationPlugin(),
         _ => new KeyAuthPlugin(),
         _ => new BasicAuthPlugin(),
+        _ => new JwtPlugin(),
     ];
 
     /// <summary>The credential entities the plugins own; they reference consumers, so register them after the core entities.</summary>
