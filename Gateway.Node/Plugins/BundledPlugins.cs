@@ -66,6 +66,7 @@ public static class BundledPlugins
         _ => new KeyAuthPlugin(),
         _ => new BasicAuthPlugin(),
         _ => new JwtPlugin(),
+        _ => new HmacAuthPlugin(),
     ];
 
     /// <summary>The credential entities the plugins own; they reference consumers, so register them after the core entities.</summary>
