@@ -67,6 +67,7 @@ public static class BundledPlugins
         _ => new BasicAuthPlugin(),
         _ => new JwtPlugin(),
         _ => new HmacAuthPlugin(),
+        _ => new AclPlugin(),
     ];
 
     /// <summary>The credential entities the plugins own; they reference consumers, so register them after the core entities.</summary>
