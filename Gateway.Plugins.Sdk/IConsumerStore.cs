@@ -15,4 +15,11 @@ public interface IConsumerStore
     /// null when there is none. Rows are shared: never modify them.
     /// </summary>
     Task<JsonObject?> FindAsync(string entity, string field, string value);
+
+    /// <summary>
+    /// Every row of <paramref name="entity"/> ("acls") whose foreign field <paramref name="foreignField"/>
+    /// ("consumer") references <paramref name="id"/>: a consumer's groups. Cached as a whole and dropped
+    /// on any change of that entity. Rows are shared: never modify them.
+    /// </summary>
+    Task<IReadOnlyList<JsonObject>> ListAsync(string entity, string foreignField, string id);
 }

@@ -125,6 +125,25 @@ public sealed class PluginContext
     }
 
     /// <summary>
+    /// The anonymous fallback of Kong's auth plugins (<c>config.anonymous</c>, a consumer id or username):
+    /// authenticates that consumer without a credential and sets the consumer headers with
+    /// X-Anonymous-Consumer: true. When no such consumer exists, answers 500 as Kong does and returns false.
+    /// </summary>
+    public async ValueTask<bool> AuthenticateAnonymousAsync(string anonymous)
+    {
+        var consumer = await Consumers.LoadConsumerAsync(anonymous, searchByUsername: true);
+        if (consumer is null)
+        {
+            Error(500, $"anonymous consumer {anonymous} is configured but doesn't exist");
+            return false;
+        }
+
+        Authenticate(consumer, null);
+        SetConsumerHeaders(consumer, null, anonymous: true);
+        return true;
+    }
+
+    /// <summary>
     /// Kong's consumer headers sent upstream by auth plugins (X-Consumer-ID, X-Consumer-Custom-ID,
     /// X-Consumer-Username, X-Credential-Identifier, X-Anonymous-Consumer): set from the consumer, or
     /// removed where it has no value, so a client cannot forge them.
@@ -187,5 +206,8 @@ public sealed class PluginContext
         public static readonly NoConsumers Instance = new();
 
         public Task<JsonObject?> FindAsync(string entity, string field, string value) => Task.FromResult<JsonObject?>(null);
+
+        public Task<IReadOnlyList<JsonObject>> ListAsync(string entity, string foreignField, string id) =>
+            Task.FromResult<IReadOnlyList<JsonObject>>([]);
     }
 }

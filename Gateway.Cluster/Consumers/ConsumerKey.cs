@@ -1,8 +1,15 @@
 namespace Gateway.Cluster.Consumers;
 
-/// <summary>The key of an <see cref="IConsumerGrain"/>: entity, field and value, separated by '/'.</summary>
+/// <summary>
+/// The key of an <see cref="IConsumerGrain"/>: entity, field and value, separated by '/'. A field
+/// written <c>@consumer</c> asks for every row whose foreign field <c>consumer</c> references the value
+/// (a consumer's acls), answered as <c>{"data":[...]}</c>.
+/// </summary>
 public static class ConsumerKey
 {
+    /// <summary>Whether the field asks for a list of rows by a foreign key (<c>@consumer</c>).</summary>
+    public static bool IsListField(string field) => field.Length > 1 && field[0] == '@';
+
     /// <summary>"entity/field/value"; the value may itself hold '/'.</summary>
     public static string Format(string entity, string field, string value) => $"{entity}/{field}/{value}";
 

@@ -9,4 +9,12 @@ public sealed class ClusterConsumerStore(Func<ConsumerLookup> lookup) : IConsume
 {
     /// <inheritdoc />
     public Task<JsonObject?> FindAsync(string entity, string field, string value) => lookup().FindAsync(entity, field, value);
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<JsonObject>> ListAsync(string entity, string foreignField, string id)
+    {
+        // The grain answers a list key ("@consumer") with {"data":[...]}; the cache keeps it like any row.
+        var rows = await lookup().FindAsync(entity, "@" + foreignField, id);
+        return rows?["data"] is JsonArray data ? [.. data.OfType<JsonObject>()] : [];
+    }
 }

@@ -70,6 +70,11 @@ public static class BundledPlugins
         _ => new RequestTerminationPlugin(),
         _ => new RequestTransformerPlugin(),
         _ => new ResponseTransformerPlugin(),
+        _ => new KeyAuthPlugin(),
+        _ => new BasicAuthPlugin(),
+        _ => new JwtPlugin(),
+        _ => new HmacAuthPlugin(),
+        _ => new AclPlugin(),
     ];
 
     /// <summary>The credential entities the plugins own; they reference consumers, so register them after the core entities.</summary>

@@ -1,0 +1,171 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Gateway.Plugins.Sdk;
+using Gateway.Storage.Schema;
+
+namespace Gateway.Node.Plugins.BasicAuth;
+
+/// <summary>
+/// Kong's basic-auth (kong/plugins/basic-auth/access.lua): reads <c>username:password</c> from
+/// Proxy-Authorization, then Authorization, checks the password against the credential's hash, and
+/// answers 401 "Unauthorized" with a Basic challenge otherwise, unless <c>anonymous</c> applies.
+/// </summary>
+public sealed partial class BasicAuthPlugin : GatewayPlugin<BasicAuthConfig>
+{
+    /// <summary>Kong's answer to every failed attempt.</summary>
+    public const string UnauthorizedMessage = "Unauthorized";
+
+    /// <summary>How many verified passwords are remembered before the memory is cleared.</summary>
+    private const int VerifiedCapacity = 10_000;
+
+    /// <summary>
+    /// Passwords already verified against a hash (keyed by a SHA-256 of both): BCrypt is slow on
+    /// purpose, and Kong, which compares salted SHA-1 digests, costs nothing per request either.
+    /// Only successes are kept, so a changed password or credential never matches a stale entry.
+    /// </summary>
+    private readonly ConcurrentDictionary<string, bool> _verified = new(StringComparer.Ordinal);
+
+    /// <inheritdoc />
+    public override PluginSchema Schema => BasicAuthSchema.Schema;
+
+    /// <inheritdoc />
+    public override async ValueTask AccessAsync(PluginContext context, BasicAuthConfig config)
+    {
+        if (config.Anonymous is { } anonymous)
+        {
+            if (context.Credential is null && !await AuthenticateAsync(context, config))
+            {
+                await context.AuthenticateAnonymousAsync(anonymous);
+            }
+
+            return;
+        }
+
+        if (!await AuthenticateAsync(context, config))
+        {
+            context.Error(401, UnauthorizedMessage, [new("WWW-Authenticate", config.WwwAuthenticate)]);
+        }
+    }
+
+    /// <summary>Kong's <c>\s*[Bb]asic\s*(.+)</c>, searched anywhere in the header.</summary>
+    [GeneratedRegex(@"\s*[Bb]asic\s*(.+)", RegexOptions.None, matchTimeoutMilliseconds: 100)]
+    private static partial Regex BasicPattern();
+
+    /// <summary>Kong's <c>([^:]+):(.*)</c> over the decoded credentials.</summary>
+    [GeneratedRegex(@"([^:]+):(.*)", RegexOptions.None, matchTimeoutMilliseconds: 100)]
+    private static partial Regex PartsPattern();
+
+    /// <summary>Kong's <c>retrieve_credentials</c>: the username and password in one header, clearing it when hiding credentials.</summary>
+    private static (string? Username, string? Password) Retrieve(PluginContext context, string header, BasicAuthConfig config)
+    {
+        var headers = context.Http.Request.Headers;
+        string? username = null, password = null;
+        if (headers.TryGetValue(header, out var values) && values.Count > 0 && values[0] is { } value
+            && BasicPattern().Match(value) is { Success: true } basic
+            && Base64(basic.Groups[1].Value) is { } decoded
+            && PartsPattern().Match(decoded) is { Success: true } parts)
+        {
+            username = parts.Groups[1].Value;
+            password = parts.Groups[2].Value;
+        }
+
+        if (config.HideCredentials)
+        {
+            headers.Remove(header);
+        }
+
+        return (username, password);
+    }
+
+    /// <summary>nginx's <c>decode_base64</c>: the standard alphabet, padding optional; null when invalid.</summary>
+    private static string? Base64(string text)
+    {
+        var padded = (text.Length % 4) switch
+        {
+            2 => text + "==",
+            3 => text + "=",
+            _ => text,
+        };
+        var bytes = new byte[padded.Length];
+        return Convert.TryFromBase64String(padded, bytes, out var length) ? Encoding.UTF8.GetString(bytes, 0, length) : null;
+    }
+
+    /// <summary>Kong's <c>do_authentication</c>.</summary>
+    private async ValueTask<bool> AuthenticateAsync(PluginContext context, BasicAuthConfig config)
+    {
+        var headers = context.Http.Request.Headers;
+        if (!headers.ContainsKey("Authorization") && !headers.ContainsKey("Proxy-Authorization"))
+        {
+            return false;
+        }
+
+        JsonObject? credential = null;
+        var (username, password) = Retrieve(context, "Proxy-Authorization", config);
+        if (username is not null && password is not null)
+        {
+            credential = await context.Consumers.FindAsync(BasicAuthCredentials.Schema.Name, "username", username);
+        }
+
+        if (credential is null)
+        {
+            (username, password) = Retrieve(context, "Authorization", config);
+            if (username is null || password is null)
+            {
+                return false;
+            }
+
+            credential = await context.Consumers.FindAsync(BasicAuthCredentials.Schema.Name, "username", username);
+        }
+
+        if (credential is null || !Verify(credential, password!))
+        {
+            return false;
+        }
+
+        var consumer = credential["consumer"]?["id"]?.GetValue<string>() is { } consumerId
+            ? await context.Consumers.FindAsync("consumers", "id", consumerId)
+            : null;
+        context.Authenticate(consumer, credential);
+        context.SetConsumerHeaders(consumer, credential["username"]?.GetValue<string>(), anonymous: false);
+        return true;
+    }
+
+    private bool Verify(JsonObject credential, string password)
+    {
+        if (credential["password"]?.GetValue<string>() is not { } hash)
+        {
+            return false;
+        }
+
+        var key = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(hash + "\0" + password)));
+        if (_verified.ContainsKey(key))
+        {
+            return true;
+        }
+
+        bool ok;
+        try
+        {
+            ok = BCrypt.Net.BCrypt.Verify(password, hash);
+        }
+        catch (BCrypt.Net.SaltParseException)
+        {
+            ok = false;
+        }
+
+        if (ok)
+        {
+            if (_verified.Count >= VerifiedCapacity)
+            {
+                _verified.Clear();
+            }
+
+            _verified[key] = true;
+        }
+
+        return ok;
+    }
+}
