@@ -1,0 +1,18 @@
+namespace Gateway.Cluster.RateLimiting;
+
+/// <summary>
+/// The cluster policy's counter for one rate-limit key in one window (key
+/// <c>{scope}:{identifier}:{window start}:{period}</c>). Nodes lease quota from it in batches and admit
+/// requests from their batch without a remote call; the grain never leases more than the limit in total.
+/// </summary>
+public interface IRateLimitCounterGrain : IGrainWithStringKey
+{
+    /// <summary>
+    /// Leases up to <paramref name="wanted"/> units of <paramref name="limit"/>; returns how many were
+    /// granted (0 when the window is used up) and the total leased. Batches shrink as the window fills, down to one unit.
+    /// </summary>
+    Task<RateLimitLease> LeaseAsync(long limit, long wanted);
+
+    /// <summary>How many units are leased out now (for tests and diagnostics).</summary>
+    Task<long> LeasedAsync();
+}
