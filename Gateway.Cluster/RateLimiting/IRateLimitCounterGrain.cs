@@ -15,4 +15,10 @@ public interface IRateLimitCounterGrain : IGrainWithStringKey
 
     /// <summary>How many units are leased out now (for tests and diagnostics).</summary>
     Task<long> LeasedAsync();
+
+    /// <summary>Adds <paramref name="units"/> to a plain count (response-ratelimiting counts after the response); returns the new count.</summary>
+    Task<long> AddAsync(long units);
+
+    /// <summary>The plain count.</summary>
+    Task<long> CountAsync();
 }

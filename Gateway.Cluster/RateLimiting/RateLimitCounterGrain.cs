@@ -10,6 +10,7 @@ public sealed class RateLimitCounterGrain : Grain, IRateLimitCounterGrain
     private const long ShareDivisor = 8;
 
     private long _leased;
+    private long _count;
 
     /// <inheritdoc/>
     public Task<RateLimitLease> LeaseAsync(long limit, long wanted)
@@ -27,4 +28,10 @@ public sealed class RateLimitCounterGrain : Grain, IRateLimitCounterGrain
 
     /// <inheritdoc/>
     public Task<long> LeasedAsync() => Task.FromResult(_leased);
+
+    /// <inheritdoc/>
+    public Task<long> AddAsync(long units) => Task.FromResult(_count += units);
+
+    /// <inheritdoc/>
+    public Task<long> CountAsync() => Task.FromResult(_count);
 }

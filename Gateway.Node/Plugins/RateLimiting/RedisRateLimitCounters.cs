@@ -72,31 +72,32 @@ public sealed class RedisRateLimitCounters
             var stop = (int)result[windows.Length] - 1;
             return new RateLimitDecision(stop < 0, used, stop);
         }
+    }
 
-        private static Task<ConnectionMultiplexer> ConnectAsync(RedisSettings settings)
+    /// <summary>Connects to the Redis <paramref name="settings"/> names, failing fast while it is unreachable.</summary>
+    public static Task<ConnectionMultiplexer> ConnectAsync(RedisSettings settings)
+    {
+        var options = new ConfigurationOptions
         {
-            var options = new ConfigurationOptions
-            {
-                EndPoints = { { settings.Host ?? "127.0.0.1", settings.Port ?? 6379 } },
-                ConnectTimeout = settings.Timeout,
-                SyncTimeout = settings.Timeout,
-                AsyncTimeout = settings.Timeout,
-                User = settings.Username,
-                Password = settings.Password,
-                DefaultDatabase = settings.Database,
-                Ssl = settings.Ssl ?? false,
-                SslHost = settings.ServerName,
+            EndPoints = { { settings.Host ?? "127.0.0.1", settings.Port ?? 6379 } },
+            ConnectTimeout = settings.Timeout,
+            SyncTimeout = settings.Timeout,
+            AsyncTimeout = settings.Timeout,
+            User = settings.Username,
+            Password = settings.Password,
+            DefaultDatabase = settings.Database,
+            Ssl = settings.Ssl ?? false,
+            SslHost = settings.ServerName,
 
-                // A check must not wait for a reconnect: fail at once and let fault_tolerant decide.
-                AbortOnConnectFail = false,
-                BacklogPolicy = BacklogPolicy.FailFast,
-            };
-            if (settings.Ssl == true && settings.SslVerify != true)
-            {
-                options.CertificateValidation += (_, _, _, _) => true;
-            }
-
-            return ConnectionMultiplexer.ConnectAsync(options);
+            // A check must not wait for a reconnect: fail at once and let fault_tolerant decide.
+            AbortOnConnectFail = false,
+            BacklogPolicy = BacklogPolicy.FailFast,
+        };
+        if (settings.Ssl == true && settings.SslVerify != true)
+        {
+            options.CertificateValidation += (_, _, _, _) => true;
         }
+
+        return ConnectionMultiplexer.ConnectAsync(options);
     }
 }
