@@ -25,8 +25,8 @@ public sealed class RateLimitingClusterTests(RateLimitingClusterTests.Fixture fi
         await fixture.RouteWithPluginAsync(path, $$"""{"hour":{{limit}},"policy":"cluster","limit_by":"header","header_name":"X-Tenant"}""");
 
         var admitted = await fixture.SpreadAsync(path, 3 * limit, concurrencyPerNode);
-        Assert.Equal(limit, admitted.Sum());
-        Assert.All(admitted, a => Assert.True(a > 0, $"every node admitted some: {string.Join(",", admitted)}"));
+        // Which node gets how much depends on who leases first; only the total is the cluster's promise.
+        Assert.True(admitted.Sum() == limit, $"admitted {admitted.Sum()} of limit {limit} (per node: {string.Join(",", admitted)})");
     }
 
     [Fact]
