@@ -75,6 +75,8 @@ public static class BundledPlugins
         _ => new JwtPlugin(),
         _ => new HmacAuthPlugin(),
         _ => new AclPlugin(),
+        services => new RateLimitingPlugin(services),
+        services => new ResponseRateLimitingPlugin(services),
     ];
 
     /// <summary>The credential entities the plugins own; they reference consumers, so register them after the core entities.</summary>

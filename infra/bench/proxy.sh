@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Proxy benchmark: the backend directly, nginx proxy_pass, and the gateway, side by side on loopback.
 #
-#   infra/bench/proxy.sh [a] [b] [c]        (default: a b c)
+#   infra/bench/proxy.sh [a] [b] [c] [d]    (default: a b c d)
 #
 # Scenarios: (a) one route, no plugins; (b) 1,000 routes mixing hosts, prefixes and regex paths, the
-# load spread over 60 of them; (c) HTTPS (TLS terminated by each proxy, plain HTTP to the backend).
+# load spread over 60 of them; (c) HTTPS (TLS terminated by each proxy, plain HTTP to the backend);
+# (d) one route with key-auth and rate-limiting (local policy, a limit never reached), every request
+# carrying the consumer's key (nginx and direct get the header too and ignore it).
 # For each scenario it starts a backend (nginx, fixed small body, keep-alive), nginx as a reverse
 # proxy (one worker, upstream keep-alive) and the gateway (Release build, temporary prefix, free
 # ports, routes made through the Admin API with curl), then runs wrk against the three, interleaved,
@@ -29,7 +31,8 @@ BUILD=${BUILD:-1}
 GATEWAY_ARGS=${GATEWAY_ARGS:-}
 GATEWAY_DLL="$ROOT/Gateway.Node/bin/Release/net10.0/gateway.dll"
 SCENARIOS=("$@")
-[ ${#SCENARIOS[@]} -gt 0 ] || SCENARIOS=(a b c)
+[ ${#SCENARIOS[@]} -gt 0 ] || SCENARIOS=(a b c d)
+BENCH_KEY=bench-key
 
 WORK=$(mktemp -d /tmp/gateway-bench.XXXXXX)
 chmod 755 "$WORK"
@@ -149,6 +152,7 @@ gateway_routes() { # scenario admin-port: one service to the backend, then the s
     -d "{\"name\":\"bench\",\"url\":\"http://127.0.0.1:$BACKEND_PORT\"}"
   if [ "$1" != b ]; then
     curl -sf -o /dev/null -X POST "$admin/services/bench/routes" -H 'Content-Type: application/json' -d '{"name":"root","paths":["/"]}'
+    [ "$1" != d ] || gateway_plugins_d "$admin"
     return
   fi
   : > "$config"
@@ -165,6 +169,19 @@ gateway_routes() { # scenario admin-port: one service to the backend, then the s
   local failed
   failed=$(curl -s -K "$config" | grep -vc '^201$' || true)
   [ "$failed" -eq 0 ] || { log "gateway: $failed of $ROUTE_COUNT routes were refused"; exit 1; }
+}
+
+gateway_plugins_d() { # admin-url: a consumer with a key, key-auth and rate-limiting (local) on the route
+  local path body path_body
+  for path_body in \
+    "/consumers|{\"username\":\"bench\"}" \
+    "/consumers/bench/key-auth|{\"key\":\"$BENCH_KEY\"}" \
+    "/routes/root/plugins|{\"name\":\"key-auth\"}" \
+    "/routes/root/plugins|{\"name\":\"rate-limiting\",\"config\":{\"minute\":1000000000,\"policy\":\"local\"}}"; do
+    path=${path_body%%|*}; body=${path_body#*|}
+    curl -sf -o /dev/null -X POST "$1$path" -H 'Content-Type: application/json' -d "$body" \
+      || { log "gateway: POST $path $body was refused (is key-auth in this build?)"; return 1; }
+  done
 }
 
 start_gateway() { # scenario
@@ -184,7 +201,17 @@ start_gateway() { # scenario
     kill -0 "$GATEWAY_PID" 2>/dev/null || { log "gateway exited:"; tail -20 "$WORK/logs/gateway-$1.log" >&2; GATEWAY_PID=""; return 1; }
     sleep 0.1
   done
-  gateway_routes "$1" "$GW_ADMIN"
+  gateway_routes "$1" "$GW_ADMIN" || return 1
+  if [ "$1" = d ]; then
+    # Without a key the gateway must refuse: otherwise key-auth does not run in this build.
+    local code=000
+    for _ in $(seq 50); do
+      code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$GW_PORT/") || code=000
+      [ "$code" = 401 ] && break
+      sleep 0.1
+    done
+    [ "$code" = 401 ] || { log "gateway: a request without a key answered $code, not 401 (key-auth not running)"; return 1; }
+  fi
 }
 
 # --- wrk ------------------------------------------------------------------------------------------
@@ -209,7 +236,7 @@ url_of() { # target scenario -> URL
 check_target() { # url scenario: every request the scenario sends must answer 200
   local line path host code
   if [ "$2" != b ]; then
-    code=$(curl -sk -o /dev/null -w '%{http_code}' "$1/") || code=000
+    code=$(curl -sk -o /dev/null -w '%{http_code}' -H "apikey: $BENCH_KEY" "$1/") || code=000
     [ "$code" = 200 ] || { echo "$code"; return 1; }
     return 0
   fi
@@ -223,6 +250,7 @@ check_target() { # url scenario: every request the scenario sends must answer 20
 run_wrk() { # url scenario duration -> "rps p50 p99 errors"
   local out="$WORK/wrk.out" script=()
   [ "$2" != b ] || script=(-s "$BENCH/requests.lua")
+  [ "$2" != d ] || script=(-H "apikey: $BENCH_KEY")
   WRK_REQUESTS="$WORK/requests.txt" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$3" --latency "${script[@]}" "$1/" > "$out" 2>&1 || true
   local rps p50 p99 non2xx sockerr
   rps=$(awk '/^Requests\/sec:/ { print $2 }' "$out")
@@ -255,9 +283,10 @@ REPORT="$WORK/report.md"
   echo
 } > "$REPORT"
 
-declare -A TITLE=([a]="(a) one route, no plugins" [b]="(b) 1,000 routes: hosts, prefixes, regex" [c]="(c) HTTPS, one route")
+declare -A TITLE=([a]="(a) one route, no plugins" [b]="(b) 1,000 routes: hosts, prefixes, regex" [c]="(c) HTTPS, one route"
+  [d]="(d) one route, key-auth + rate-limiting (local)")
 for scenario in "${SCENARIOS[@]}"; do
-  [ -n "${TITLE[$scenario]:-}" ] || { log "unknown scenario '$scenario' (a, b or c)"; exit 2; }
+  [ -n "${TITLE[$scenario]:-}" ] || { log "unknown scenario '$scenario' (a, b, c or d)"; exit 2; }
   log "scenario ${TITLE[$scenario]}"
   write_routes "$scenario"
   render "$BENCH/nginx/proxy.conf.in" "$WORK/proxy.conf" "$WORK/routes.nginx" "$WORK/servers.nginx"

@@ -1,0 +1,143 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Gateway.Plugins.Sdk;
+using Gateway.Storage.Schema;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Gateway.Node.Plugins.RateLimiting;
+
+/// <summary>
+/// Kong's rate-limiting (kong/plugins/rate-limiting/handler.lua): counts requests per key (consumer,
+/// credential, ip, service, header or path) in fixed windows from a second to a year and refuses with
+/// <c>error_code</c>/<c>error_message</c> once a window is full. Counters live in the node (<c>local</c>),
+/// in the cluster's counter grains (<c>cluster</c>) or in Redis (<c>redis</c>).
+/// </summary>
+public sealed partial class RateLimitingPlugin(PluginServices services) : GatewayPlugin<RateLimitingConfig>
+{
+    private const string NullUuid = "00000000-0000-0000-0000-000000000000";
+    private const string SharedKey = "rate-limiting:headers";
+
+    private readonly LocalRateLimitCounters _local = new();
+    private readonly RedisRateLimitCounters _redis = new();
+    private ClusterRateLimitCounters? _cluster;
+    private ILogger? _logger;
+
+    /// <inheritdoc />
+    public override PluginSchema Schema => RateLimitingSchema.Schema;
+
+    /// <summary>The node-local counters (the local policy, and the fallback of a failing redis policy).</summary>
+    public LocalRateLimitCounters Local => _local;
+
+    /// <inheritdoc />
+    protected override RateLimitingConfig CreateConfig(JsonObject config, PluginInstance instance)
+    {
+        var read = config.Deserialize<RateLimitingConfig>(ConfigJson) ?? throw new JsonException("rate-limiting: config is null");
+        double?[] limits = [read.Second, read.Minute, read.Hour, read.Day, read.Month, read.Year];
+        var windows = new List<WindowLimit>();
+        for (var i = 0; i < limits.Length; i++)
+        {
+            if (limits[i] is { } limit)
+            {
+                windows.Add(new WindowLimit(i, (long)Math.Floor(limit)));
+            }
+        }
+
+        return read with { Windows = [.. windows], Scope = $"{instance.RouteId ?? NullUuid}:{instance.ServiceId ?? NullUuid}" };
+    }
+
+    /// <inheritdoc />
+    public override async ValueTask AccessAsync(PluginContext context, RateLimitingConfig config)
+    {
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var key = $"{config.Scope}:{Identifier(context, config)}";
+        RateLimitDecision decision;
+        try
+        {
+            decision = await CountersFor(config).ConsumeAsync(key, config.Windows, now, 1);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            if (!config.FaultTolerant)
+            {
+                LogUsageFailed(Logger, e, config.Policy);
+                context.Error(500, "An unexpected error occurred");
+                return;
+            }
+
+            LogUsageFailed(Logger, e, config.Policy);
+            if (config.Policy != "redis")
+            {
+                return;
+            }
+
+            // Kong proxies without limits when the store fails; the brief asks the redis policy to
+            // keep limiting per node instead.
+            decision = _local.Consume(key, config.Windows, now, 1);
+        }
+
+        List<KeyValuePair<string, string>>? headers = null;
+        long reset = 0;
+        if (!config.HideClientHeaders)
+        {
+            headers = RateLimitHeaders.Build(config.Windows, decision, now, out reset);
+        }
+
+        if (!decision.Admitted)
+        {
+            headers ??= [];
+            if (!config.HideClientHeaders)
+            {
+                headers.Add(new("Retry-After", RateLimitHeaders.Text(reset)));
+            }
+
+            context.Error((int)config.ErrorCode, config.ErrorMessage, headers);
+            return;
+        }
+
+        if (headers is not null)
+        {
+            context.Shared[SharedKey] = headers;
+        }
+    }
+
+    /// <inheritdoc />
+    public override void HeaderFilter(PluginContext context, RateLimitingConfig config)
+    {
+        if (context.Exited is null && context.Shared.TryGetValue(SharedKey, out var value) && value is List<KeyValuePair<string, string>> headers)
+        {
+            var response = context.Http.Response.Headers;
+            foreach (var (name, text) in headers)
+            {
+                response[name] = text;
+            }
+        }
+    }
+
+    /// <summary>Kong's get_identifier: the key the limit_by names, or the client's address when there is none.</summary>
+    public static string Identifier(PluginContext context, RateLimitingConfig config)
+    {
+        var identifier = config.LimitBy switch
+        {
+            "consumer" => context.ConsumerId ?? context.Credential?["id"]?.GetValue<string>(),
+            "credential" => context.Credential?["id"]?.GetValue<string>(),
+            "service" => context.ServiceId,
+            "header" => config.HeaderName is { } name && context.Http.Request.Headers.TryGetValue(name, out var values) && values.Count > 0 ? values[0] : null,
+            "path" => context.Path == config.Path ? config.Path : null,
+            _ => null,
+        };
+        return string.IsNullOrEmpty(identifier) ? context.ClientIp : identifier;
+    }
+
+    private IRateLimitCounters CountersFor(RateLimitingConfig config) => config.Policy switch
+    {
+        "redis" => _redis.For(config.Redis ?? new RedisSettings()),
+        "cluster" => _cluster ??= new ClusterRateLimitCounters(services.Get<Orleans.IGrainFactory>()),
+        _ => _local,
+    };
+
+    private ILogger Logger => _logger ??= services.Find<ILoggerFactory>()?.CreateLogger<RateLimitingPlugin>() ?? NullLogger<RateLimitingPlugin>.Instance;
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "rate-limiting: failed to get usage from the {Policy} policy")]
+    private static partial void LogUsageFailed(ILogger logger, Exception exception, string policy);
+}

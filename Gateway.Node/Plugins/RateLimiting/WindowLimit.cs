@@ -1,0 +1,6 @@
+namespace Gateway.Node.Plugins.RateLimiting;
+
+/// <summary>One configured window: the period (index in <see cref="RateLimitingSchema.Periods"/>) and its limit.</summary>
+/// <param name="Period">The period index (0 second ... 5 year).</param>
+/// <param name="Limit">How many units the window admits.</param>
+public readonly record struct WindowLimit(int Period, long Limit);

@@ -1,0 +1,217 @@
+#!/usr/bin/env bash
+# Rate-limiting benchmark: three gateway nodes on loopback (one PostgreSQL store, PostgreSQL membership),
+# an nginx backend, and Redis.
+#
+#   infra/bench/ratelimit.sh [LIMIT]          (default LIMIT=1000 per minute)
+#
+# 1. Admission: for each policy (local, cluster, redis) a route with rate-limiting minute=LIMIT
+#    (limit_by ip, so every request shares one counter) gets wrk load on all three nodes at once for
+#    ADMIT_DURATION, started early in a minute so the run stays inside one window. It prints how many
+#    requests were admitted (2xx) in total and per node. Targets: cluster and redis admit exactly
+#    LIMIT; local admits at most 3 x LIMIT (each node counts on its own).
+# 2. Latency: node A alone, wrk -c CONNECTIONS, ROUNDS interleaved rounds of DURATION on a route without plugins and on one route
+#    per policy with a limit too high to reach; prints median RPS, p50, p99 and the p99 added over no plugin.
+#
+# Starts its own PostgreSQL and Redis on free loopback ports (stopped on exit), unless BENCH_PG_PORT /
+# BENCH_REDIS_PORT name running ones. Needs root (runuser), wrk, nginx, curl, psql, redis-server, python3.
+# Settings: ROUNDS=3 DURATION=10s ADMIT_DURATION=10s CONNECTIONS=32 ADMIT_CONNECTIONS=8 THREADS=1 BUILD=1
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+ROOT=$(pwd)
+LIMIT=${1:-1000}
+DURATION=${DURATION:-10s}
+ADMIT_DURATION=${ADMIT_DURATION:-10s}
+CONNECTIONS=${CONNECTIONS:-32}
+ADMIT_CONNECTIONS=${ADMIT_CONNECTIONS:-8}
+THREADS=${THREADS:-1}
+ROUNDS=${ROUNDS:-3}
+WORK=$(mktemp -d /tmp/gateway-bench.XXXXXX)
+chmod 755 "$WORK"
+PIDS=()
+STARTED_PG=0
+STARTED_REDIS=0
+
+log() { echo "[ratelimit] $*" >&2; }
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  [ ! -s "$WORK/backend.pid" ] || kill -QUIT "$(cat "$WORK/backend.pid")" 2>/dev/null || true
+  [ "$STARTED_REDIS" = 0 ] || kill "$(cat "$WORK/redis.pid" 2>/dev/null)" 2>/dev/null || true
+  [ "$STARTED_PG" = 0 ] || runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$WORK/pg" -m fast -w stop >/dev/null 2>&1 || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# --- PostgreSQL, Redis, backend -------------------------------------------------------------------
+PG_BIN=$(dirname "$(ls /usr/lib/postgresql/*/bin/initdb | sort -V | tail -n 1)")
+if [ -n "${BENCH_PG_PORT:-}" ]; then
+  PG_PORT=$BENCH_PG_PORT
+else
+  PG_PORT=$(free_port)
+  log "starting PostgreSQL on 127.0.0.1:$PG_PORT"
+  mkdir -p "$WORK/pg" && chown postgres:postgres "$WORK/pg"
+  runuser -u postgres -- "$PG_BIN/initdb" -D "$WORK/pg" --auth=trust -U postgres >/dev/null
+  runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$WORK/pg" -w -l "$WORK/pg/server.log" \
+    -o "-c listen_addresses=127.0.0.1 -c port=$PG_PORT -c unix_socket_directories=$WORK/pg -c fsync=off" start >/dev/null
+  STARTED_PG=1
+  psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -qc "CREATE ROLE gateway LOGIN SUPERUSER" >/dev/null
+fi
+DB="bench_rl_$(date +%s)_$$"
+psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -qc "CREATE DATABASE $DB OWNER gateway" >/dev/null
+
+if [ -n "${BENCH_REDIS_PORT:-}" ]; then
+  REDIS_PORT=$BENCH_REDIS_PORT
+else
+  REDIS_PORT=$(free_port)
+  log "starting Redis on 127.0.0.1:$REDIS_PORT"
+  redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --daemonize yes --save '' --appendonly no \
+    --dir "$WORK" --pidfile "$WORK/redis.pid" --logfile "$WORK/redis.log"
+  STARTED_REDIS=1
+  for _ in $(seq 50); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
+fi
+
+BACKEND_PORT=$(free_port); BACKEND_TLS_PORT=$(free_port)
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj "/CN=localhost" \
+  -keyout "$WORK/key.pem" -out "$WORK/cert.pem" 2>/dev/null
+mkdir -p "$WORK/logs"
+sed -e "s#@WORK@#$WORK#g" -e "s#@BACKEND_PORT@#$BACKEND_PORT#g" -e "s#@BACKEND_TLS_PORT@#$BACKEND_TLS_PORT#g" \
+  "$ROOT/infra/bench/nginx/backend.conf.in" > "$WORK/backend.conf"
+nginx -p "$WORK" -c "$WORK/backend.conf" -e "$WORK/logs/backend-startup.log"
+
+# --- three nodes ----------------------------------------------------------------------------------
+if [ "${BUILD:-1}" = 1 ]; then
+  log "building (Release)"
+  dotnet build Gateway.Node -c Release -nologo -v quiet -o "$WORK/bin" >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log"; exit 1; }
+  GATEWAY=(dotnet "$WORK/bin/gateway.dll")
+else
+  GATEWAY=(dotnet "$ROOT/Gateway.Node/bin/Release/net10.0/gateway.dll")
+fi
+export GATEWAY_DATABASE=postgres GATEWAY_PG_HOST=127.0.0.1 GATEWAY_PG_PORT=$PG_PORT GATEWAY_PG_USER=gateway GATEWAY_PG_DATABASE=$DB
+export GATEWAY_CLUSTER_MEMBERSHIP=postgres GATEWAY_CLUSTER_ID=$DB GATEWAY_SERVICE_ID=$DB GATEWAY_LOG_LEVEL=warn
+"${GATEWAY[@]}" migrations bootstrap >/dev/null
+
+declare -A ADMIN PROXY STATUS
+for node in A B C; do
+  ADMIN[$node]=$(free_port); PROXY[$node]=$(free_port); STATUS[$node]=$(free_port)
+  mkdir -p "$WORK/$node"
+  "${GATEWAY[@]}" start --prefix "$WORK/$node" \
+    --admin_listen "127.0.0.1:${ADMIN[$node]}" --proxy_listen "127.0.0.1:${PROXY[$node]}" \
+    --status_listen "127.0.0.1:${STATUS[$node]}" --admin_gui_listen "127.0.0.1:$(free_port)" \
+    --cluster_listen "127.0.0.1:$(free_port)" >"$WORK/$node.log" 2>&1 &
+  PIDS+=($!)
+done
+
+log "waiting for three active silos"
+for _ in $(seq 600); do
+  active=0
+  for node in A B C; do
+    n=$(curl -s "127.0.0.1:${STATUS[$node]}/status" | python3 -c 'import json,sys; print(json.load(sys.stdin)["cluster"]["active"])' 2>/dev/null || echo 0)
+    [ "$n" = 3 ] && active=$((active + 1))
+  done
+  [ "$active" = 3 ] && break
+  sleep 0.1
+done
+[ "$active" = 3 ] || { log "the cluster did not form"; tail -n 20 "$WORK"/*.log; exit 1; }
+
+ADMIN_A="http://127.0.0.1:${ADMIN[A]}"
+post() { # path json
+  local code
+  code=$(curl -s -o "$WORK/post.out" -w '%{http_code}' -X POST "$ADMIN_A$1" -H 'Content-Type: application/json' -d "$2")
+  [ "$code" = 201 ] || { log "POST $1 answered $code: $(cat "$WORK/post.out")"; exit 1; }
+}
+post /services "{\"name\":\"bench\",\"url\":\"http://127.0.0.1:$BACKEND_PORT\"}"
+post /services/bench/routes '{"name":"plain","paths":["/plain"]}'
+redis_conf="\"redis\":{\"host\":\"127.0.0.1\",\"port\":$REDIS_PORT}"
+for policy in local cluster redis; do
+  post /services/bench/routes "{\"name\":\"admit-$policy\",\"paths\":[\"/admit-$policy\"]}"
+  post /routes/admit-$policy/plugins "{\"name\":\"rate-limiting\",\"config\":{\"minute\":$LIMIT,\"limit_by\":\"ip\",\"policy\":\"$policy\",$redis_conf}}"
+  post /services/bench/routes "{\"name\":\"fast-$policy\",\"paths\":[\"/fast-$policy\"]}"
+  post /routes/fast-$policy/plugins "{\"name\":\"rate-limiting\",\"config\":{\"minute\":1000000000,\"limit_by\":\"ip\",\"policy\":\"$policy\",$redis_conf}}"
+done
+
+log "waiting until every node serves the routes"
+for node in A B C; do
+  for _ in $(seq 300); do
+    [ "$(curl -s -o /dev/null -w '%{http_code}' "127.0.0.1:${PROXY[$node]}/fast-redis")" = 200 ] && break
+    sleep 0.1
+  done
+done
+
+# --- wrk ------------------------------------------------------------------------------------------
+to_ms() { awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n = n; else if (v ~ /s$/) n *= 1000; printf "%.3f", n }'; }
+wrk_stats() { # file -> "requests non2xx rps p50 p99"
+  local total non2xx rps p50 p99
+  total=$(awk '/requests in/ { print $1 }' "$1")
+  non2xx=$(awk '/Non-2xx or 3xx responses:/ { print $NF }' "$1")
+  rps=$(awk '/^Requests\/sec:/ { print $2 }' "$1")
+  p50=$(awk '$1 == "50%" { print $2 }' "$1"); p99=$(awk '$1 == "99%" { print $2 }' "$1")
+  echo "${total:-0} ${non2xx:-0} ${rps:-0} $(to_ms "${p50:-0}") $(to_ms "${p99:-0}")"
+}
+
+wait_early_in_minute() { # so a run of ADMIT_DURATION stays inside one minute window
+  local s
+  s=$(date -u +%S); s=${s#0}
+  if [ "$s" -gt 40 ]; then log "waiting $((61 - s)) s for the next minute"; sleep $((61 - s)); fi
+}
+
+REPORT="$WORK/report.md"
+{
+  echo "Rate-limiting benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, three nodes on loopback"
+  echo
+  echo "### Admission: minute=$LIMIT, limit_by ip, wrk -c$ADMIT_CONNECTIONS on each of the three nodes at once for $ADMIT_DURATION"
+  echo
+  echo "| policy | sent | admitted | A | B | C | target |"
+  echo "|---|---:|---:|---:|---:|---:|---|"
+} > "$REPORT"
+
+for policy in local cluster redis; do
+  wait_early_in_minute
+  log "admission, $policy"
+  WRKS=()
+  for node in A B C; do
+    wrk -t1 -c"$ADMIT_CONNECTIONS" -d"$ADMIT_DURATION" --latency "http://127.0.0.1:${PROXY[$node]}/admit-$policy" > "$WORK/admit-$policy-$node.out" 2>&1 &
+    WRKS+=($!)
+  done
+  for pid in "${WRKS[@]}"; do wait "$pid" || true; done
+  sent=0; admitted=0; per=()
+  for node in A B C; do
+    read -r total non2xx _ _ _ < <(wrk_stats "$WORK/admit-$policy-$node.out")
+    sent=$((sent + total)); admitted=$((admitted + total - non2xx)); per+=($((total - non2xx)))
+  done
+  case $policy in local) target="<= $((3 * LIMIT))" ;; *) target="= $LIMIT" ;; esac
+  echo "| $policy | $sent | $admitted | ${per[0]} | ${per[1]} | ${per[2]} | $target |" >> "$REPORT"
+done
+
+{
+  echo
+  echo "### Latency on node A: wrk -t$THREADS -c$CONNECTIONS, $ROUNDS interleaved rounds of $DURATION, medians; limit never reached"
+  echo
+  echo "| route | requests/s | p50 ms | p99 ms | p99 added ms |"
+  echo "|---|---:|---:|---:|---:|"
+} >> "$REPORT"
+median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ a[NR] = $1 } END { if (NR == 0) print 0; else if (NR % 2) print a[(NR + 1) / 2]; else printf "%.3f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+ROUTES=(plain fast-local fast-cluster fast-redis)
+declare -A RPS=() P50=() P99=()
+for route in "${ROUTES[@]}"; do
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d3s "http://127.0.0.1:${PROXY[A]}/$route" > /dev/null 2>&1 || true
+done
+for round in $(seq "$ROUNDS"); do
+  for route in "${ROUTES[@]}"; do
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "http://127.0.0.1:${PROXY[A]}/$route" > "$WORK/lat.out" 2>&1 || true
+    read -r total non2xx rps p50 p99 < <(wrk_stats "$WORK/lat.out")
+    [ "$non2xx" = 0 ] || log "$route: $non2xx non-2xx answers"
+    log "round $round /$route: $rps req/s, p50 $p50 ms, p99 $p99 ms"
+    RPS[$route]+=" $rps"; P50[$route]+=" $p50"; P99[$route]+=" $p99"
+  done
+done
+base99=$(echo "${P99[plain]}" | median)
+for route in "${ROUTES[@]}"; do
+  p99=$(echo "${P99[$route]}" | median)
+  added=$(awk -v a="$p99" -v b="$base99" 'BEGIN { printf "%.3f", a - b }')
+  echo "| /$route | $(echo "${RPS[$route]}" | median | awk '{ printf "%.0f", $1 }') | $(echo "${P50[$route]}" | median) | $p99 | $added |" >> "$REPORT"
+done
+
+cat "$REPORT"
