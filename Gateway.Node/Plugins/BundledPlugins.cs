@@ -63,6 +63,7 @@ public static class BundledPlugins
     public static IReadOnlyList<Func<PluginServices, IGatewayPlugin>> Handlers { get; } =
     [
         _ => new RequestTerminationPlugin(),
+        services => new HttpLogPlugin(services),
     ];
 
     /// <summary>The credential entities the plugins own; they reference consumers, so register them after the core entities.</summary>
