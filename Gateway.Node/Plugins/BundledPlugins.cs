@@ -65,6 +65,7 @@ public static class BundledPlugins
         _ => new RequestTerminationPlugin(),
         services => new HttpLogPlugin(services),
         services => new FileLogPlugin(services),
+        _ => new PrometheusPlugin(),
     ];
 
     /// <summary>The credential entities the plugins own; they reference consumers, so register them after the core entities.</summary>
