@@ -66,6 +66,7 @@ public static class BundledPlugins
         services => new HttpLogPlugin(services),
         services => new FileLogPlugin(services),
         _ => new PrometheusPlugin(),
+        _ => new HttpsRedirectPlugin(),
     ];
 
     /// <summary>The credential entities the plugins own; they reference consumers, so register them after the core entities.</summary>
