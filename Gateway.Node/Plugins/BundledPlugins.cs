@@ -67,6 +67,7 @@ public static class BundledPlugins
         services => new FileLogPlugin(services),
         _ => new PrometheusPlugin(),
         _ => new HttpsRedirectPlugin(),
+        _ => new RewritePlugin(),
     ];
 
     /// <summary>The credential entities the plugins own; they reference consumers, so register them after the core entities.</summary>
