@@ -68,6 +68,7 @@ public static class BundledPlugins
         _ => new PrometheusPlugin(),
         _ => new HttpsRedirectPlugin(),
         _ => new RewritePlugin(),
+        _ => new AccessControlPlugin(),
     ];
 
     /// <summary>The credential entities the plugins own; they reference consumers, so register them after the core entities.</summary>
