@@ -263,7 +263,7 @@ public sealed class GatewayNode : IAsyncDisposable
         var statusPorts = Ports(settings.StatusListen);
         var guiPorts = Ports(settings.AdminGuiListen);
         app.MapWhen(c => adminPorts.Contains(c.Connection.LocalPort), b => b.Run(admin.HandleAsync));
-        app.MapWhen(c => statusPorts.Contains(c.Connection.LocalPort), b => b.Run(c => StatusEndpoint.HandleAsync(c, store, c.RequestServices.GetRequiredService<IClusterMembershipService>())));
+        app.MapWhen(c => statusPorts.Contains(c.Connection.LocalPort), b => b.Run(c => StatusEndpoint.HandleAsync(c, store, c.RequestServices.GetRequiredService<IClusterMembershipService>(), catalog)));
         app.MapOrleansDashboard().RequireHost([.. guiPorts.Select(p => $"*:{p}")]);
         return app;
     }

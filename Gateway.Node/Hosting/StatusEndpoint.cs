@@ -1,6 +1,9 @@
 using System.Text.Json.Nodes;
 using Gateway.Node.Admin;
 using Gateway.Node.Config;
+using Gateway.Node.Pipeline;
+using Gateway.Node.Plugins.Prometheus;
+using Gateway.Node.Upstreams;
 using Gateway.Storage.Store;
 using Orleans.Runtime;
 
@@ -12,11 +15,18 @@ public static class StatusEndpoint
     /// <summary>
     /// Serves <c>GET /status</c>: Kong's body, plus the config version this node serves and the
     /// cluster as this silo sees it (every silo the membership table knows, with its status).
-    /// Anything else is a 404.
+    /// <c>GET /metrics</c> serves the prometheus plugin's metrics when that plugin is enabled. Anything else is a 404.
     /// </summary>
-    public static async Task HandleAsync(HttpContext context, IConfigStore store, IClusterMembershipService membership)
+    public static async Task HandleAsync(HttpContext context, IConfigStore store, IClusterMembershipService membership, PluginCatalog plugins)
     {
         context.Response.Headers.Server = $"kong/{NodeIdentity.KongVersion}";
+        if (context.Request.Path == "/metrics" && plugins.Find("prometheus") is PrometheusPlugin prometheus
+            && (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method)))
+        {
+            await MetricsAsync(context, store, prometheus);
+            return;
+        }
+
         if (context.Request.Path != "/status")
         {
             await AdminResponse.WriteAsync(context, 404, new JsonObject { ["message"] = "Not found" });
@@ -46,4 +56,22 @@ public static class StatusEndpoint
         };
         await AdminResponse.WriteAsync(context, 200, status);
     }
+
+    /// <summary>Kong's <c>/metrics</c>: the node gauges are refreshed, then every family is written in the text format.</summary>
+    private static async Task MetricsAsync(HttpContext context, IConfigStore store, PrometheusPlugin prometheus)
+    {
+        var nodeId = context.RequestServices.GetService<AdminOptions>()?.Identity.NodeId ?? "";
+        var targets = prometheus.UpstreamHealthWanted ? TargetHealth(context.RequestServices.GetService<UpstreamRegistry>()) : null;
+        context.Response.StatusCode = 200;
+        context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
+        await prometheus.Metrics.WriteAsync(context.Response.Body, await store.IsReachableAsync(), nodeId, NodeIdentity.KongVersion, targets, context.RequestAborted);
+    }
+
+    /// <summary>Each upstream target's state as Kong's exporter names it.</summary>
+    private static List<(string Upstream, string Target, string Address, string State)> TargetHealth(UpstreamRegistry? upstreams) =>
+        [.. (upstreams?.All ?? []).SelectMany(balancer => balancer.Targets.Select(target => (
+            balancer.Name,
+            target.Address,
+            target.Authority,
+            !balancer.HealthchecksEnabled ? "healthchecks_off" : target.IsHealthy ? "healthy" : "unhealthy")))];
 }

@@ -77,6 +77,12 @@ public static class BundledPlugins
         _ => new AclPlugin(),
         services => new RateLimitingPlugin(services),
         services => new ResponseRateLimitingPlugin(services),
+        services => new HttpLogPlugin(services),
+        services => new FileLogPlugin(services),
+        _ => new PrometheusPlugin(),
+        _ => new HttpsRedirectPlugin(),
+        _ => new RewritePlugin(),
+        _ => new AccessControlPlugin(),
     ];
 
     /// <summary>The credential entities the plugins own; they reference consumers, so register them after the core entities.</summary>

@@ -1,0 +1,149 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Gateway.Plugins.Sdk;
+using Gateway.Storage.Schema;
+
+namespace Gateway.Node.Plugins.AccessControl;
+
+/// <summary>
+/// Ours: the first rule whose every given condition holds decides (allow or deny); with none,
+/// <c>default_action</c> does. A denial answers <c>status</c> with <c>{"message": ..., "denied_by": ...}</c>,
+/// where <c>denied_by</c> is <c>rules[N]</c> (1-based) or <c>default_action</c>. Conditions: consumer
+/// (id or username), consumer group (the groups an earlier plugin put in
+/// <c>context.Shared["consumer_groups"]</c>), method, path (prefix by segment, or '~' regex), header values
+/// (all must be equal) and client address (IP or CIDR). Compiled per config version, so changes apply on the next request.
+/// </summary>
+public sealed class AccessControlPlugin : GatewayPlugin<AccessControlConfig>
+{
+    /// <summary>The <see cref="PluginContext.Shared"/> key under which a plugin may leave the consumer's groups (strings).</summary>
+    public const string GroupsKey = "consumer_groups";
+
+    /// <inheritdoc />
+    public override PluginSchema Schema => AccessControlSchema.Schema;
+
+    /// <inheritdoc />
+    public override ValueTask AccessAsync(PluginContext context, AccessControlConfig config)
+    {
+        for (var i = 0; i < config.Rules.Length; i++)
+        {
+            var rule = config.Rules[i];
+            if (Matches(context, rule))
+            {
+                if (rule.Action == "deny")
+                {
+                    Deny(context, config, $"rules[{i + 1}]");
+                }
+
+                return ValueTask.CompletedTask;
+            }
+        }
+
+        if (config.DefaultAction == "deny")
+        {
+            Deny(context, config, "default_action");
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    protected override AccessControlConfig CreateConfig(JsonObject config, PluginInstance instance)
+    {
+        var read = base.CreateConfig(config, instance);
+        return read with
+        {
+            Rules = [.. read.Rules.Select(rule => rule with
+            {
+                PathPrefixes = [.. (rule.Paths ?? []).Where(p => !p.StartsWith('~'))],
+                PathRegexes = [.. (rule.Paths ?? []).Where(p => p.StartsWith('~'))
+                    .Select(p => PluginFields.CompileRegex(p[1..]).Regex ?? throw new System.Text.Json.JsonException($"access-control: invalid regex '{p[1..]}'"))],
+                Networks = [.. (rule.Sources ?? []).Select(ParseNetwork)],
+            })],
+        };
+    }
+
+    private static void Deny(PluginContext context, AccessControlConfig config, string deniedBy) =>
+        context.Exit(config.Status, new JsonObject { ["message"] = config.Message, ["denied_by"] = deniedBy });
+
+    private static bool Matches(PluginContext context, AccessRule rule)
+    {
+        var request = context.Http.Request;
+        if (rule.Consumers is { Length: > 0 } consumers)
+        {
+            var id = context.ConsumerId;
+            var username = context.Consumer?["username"]?.GetValue<string>();
+            if (!consumers.Any(c => c == id || c == username))
+            {
+                return false;
+            }
+        }
+
+        if (rule.ConsumerGroups is { Length: > 0 } groups)
+        {
+            var have = context.Shared.TryGetValue(GroupsKey, out var value) && value is IEnumerable<string> list ? list : [];
+            if (!groups.Any(have.Contains))
+            {
+                return false;
+            }
+        }
+
+        if (rule.Methods is { Length: > 0 } methods && !methods.Contains(request.Method, StringComparer.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        if ((rule.PathPrefixes.Length > 0 || rule.PathRegexes.Length > 0)
+            && !rule.PathPrefixes.Any(p => IsUnder(context.Path, p)) && !rule.PathRegexes.Any(r => r.IsMatch(context.Path)))
+        {
+            return false;
+        }
+
+        foreach (var (name, expected) in rule.Headers ?? [])
+        {
+            if (!request.Headers.TryGetValue(name, out var actual) || !actual.Any(v => v == expected))
+            {
+                return false;
+            }
+        }
+
+        if (rule.Networks.Length > 0)
+        {
+            if (!IPAddress.TryParse(context.ClientIp, out var client))
+            {
+                return false;
+            }
+
+            if (client.IsIPv4MappedToIPv6)
+            {
+                client = client.MapToIPv4();
+            }
+
+            if (!rule.Networks.Any(n => n.Contains(client)))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>A prefix covers itself and what is below it: "/admin" covers "/admin/x", not "/administrator".</summary>
+    private static bool IsUnder(string path, string prefix) =>
+        path.StartsWith(prefix, StringComparison.Ordinal)
+        && (prefix.EndsWith('/') || path.Length == prefix.Length || path[prefix.Length] == '/');
+
+    /// <summary>An address or CIDR; host bits set in a CIDR ("10.1.2.3/8") are cleared, as Kong's ip-restriction reads them.</summary>
+    private static IPNetwork ParseNetwork(string source)
+    {
+        var slash = source.IndexOf('/');
+        var address = IPAddress.Parse(slash < 0 ? source : source[..slash]);
+        var bytes = address.GetAddressBytes();
+        var length = slash < 0 ? bytes.Length * 8 : int.Parse(source[(slash + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+        for (var bit = length; bit < bytes.Length * 8; bit++)
+        {
+            bytes[bit / 8] &= (byte)~(0x80 >> (bit % 8));
+        }
+
+        return new IPNetwork(new IPAddress(bytes), length);
+    }
+}

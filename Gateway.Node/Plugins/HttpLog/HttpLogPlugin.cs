@@ -1,0 +1,159 @@
+using System.Collections.Concurrent;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Gateway.Plugins.Sdk;
+using Gateway.Storage.Schema;
+
+namespace Gateway.Node.Plugins.HttpLog;
+
+/// <summary>
+/// Kong's http-log (kong/plugins/http-log/handler.lua): sends each request's serialized log record
+/// (<see cref="PluginLog.Serialize"/>) to <c>http_endpoint</c>, batched by the row's queue
+/// (<see cref="LogQueue"/>): one JSON object per request when <c>max_batch_size</c> is 1, else a JSON
+/// array. User info in the endpoint becomes a Basic Authorization header. <c>custom_fields_by_lua</c>
+/// is Lua and is ignored.
+/// </summary>
+public sealed partial class HttpLogPlugin(PluginServices services) : GatewayPlugin<HttpLogConfig>
+{
+    /// <summary>One connection pool for every endpoint; Kong's http-log does not verify certificates either.</summary>
+    private static readonly HttpClient Client = new(new SocketsHttpHandler
+    {
+        PooledConnectionIdleTimeout = TimeSpan.FromSeconds(60),
+        SslOptions = { RemoteCertificateValidationCallback = (_, _, _, _) => true },
+        AllowAutoRedirect = false,
+        UseCookies = false,
+    })
+    {
+        Timeout = System.Threading.Timeout.InfiniteTimeSpan,
+    };
+
+    private readonly ConcurrentDictionary<string, (HttpLogConfig Config, LogQueue Queue)> _queues = new(StringComparer.Ordinal);
+    private readonly Lock _queuesLock = new();
+    private ILogger? _logger;
+
+    /// <inheritdoc />
+    public override PluginSchema Schema => HttpLogSchema.Schema;
+
+    /// <inheritdoc />
+    public override void Log(PluginLog log, HttpLogConfig config)
+    {
+        var entry = JsonSerializer.SerializeToUtf8Bytes(log.Serialize());
+        QueueFor(config).Enqueue(entry);
+    }
+
+    /// <summary>Kong's payload: the entry itself for batches of one, else the entries as a JSON array.</summary>
+    internal static byte[] Payload(IReadOnlyList<byte[]> entries, int maxBatchSize)
+    {
+        if (maxBatchSize == 1 && entries.Count == 1)
+        {
+            return entries[0];
+        }
+
+        var payload = new byte[entries.Sum(e => e.Length + 1) + 1];
+        var at = 0;
+        payload[at++] = (byte)'[';
+        for (var i = 0; i < entries.Count; i++)
+        {
+            if (i > 0)
+            {
+                payload[at++] = (byte)',';
+            }
+
+            entries[i].CopyTo(payload, at);
+            at += entries[i].Length;
+        }
+
+        payload[at++] = (byte)']';
+        return payload[..at];
+    }
+
+    /// <inheritdoc />
+    protected override HttpLogConfig CreateConfig(JsonObject config, PluginInstance instance) =>
+        base.CreateConfig(config, instance) with { InstanceId = instance.Id };
+
+    /// <summary>The row's queue; a new config version gets a new queue, and the previous one drains and stops.</summary>
+    private LogQueue QueueFor(HttpLogConfig config)
+    {
+        if (_queues.TryGetValue(config.InstanceId, out var current) && ReferenceEquals(current.Config, config))
+        {
+            return current.Queue;
+        }
+
+        lock (_queuesLock)
+        {
+            if (_queues.TryGetValue(config.InstanceId, out current))
+            {
+                if (ReferenceEquals(current.Config, config))
+                {
+                    return current.Queue;
+                }
+
+                current.Queue.Complete();
+            }
+
+            var queue = new LogQueue(config.Queue, (batch, token) => SendAsync(config, batch, token), Warn, TimeProvider.System);
+            _queues[config.InstanceId] = (config, queue);
+            return queue;
+        }
+    }
+
+    private async Task SendAsync(HttpLogConfig config, IReadOnlyList<byte[]> batch, CancellationToken token)
+    {
+        var endpoint = new Uri(config.HttpEndpoint);
+        var target = endpoint;
+        using var request = new HttpRequestMessage(new HttpMethod(config.Method), target);
+        if (endpoint.UserInfo.Length > 0)
+        {
+            target = new UriBuilder(endpoint) { UserName = "", Password = "" }.Uri;
+            request.RequestUri = target;
+            request.Headers.Authorization = new AuthenticationHeaderValue(
+                "Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(Uri.UnescapeDataString(endpoint.UserInfo))));
+        }
+
+        foreach (var (name, value) in config.Headers ?? [])
+        {
+            if (!(name.Equals("Authorization", StringComparison.OrdinalIgnoreCase) && request.Headers.Authorization is not null))
+            {
+                request.Headers.TryAddWithoutValidation(name, value);
+            }
+        }
+
+        request.Content = new ByteArrayContent(Payload(batch, config.Queue.MaxBatchSize));
+        request.Content.Headers.TryAddWithoutValidation("Content-Type", config.ContentType);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(token);
+        timeout.CancelAfter(TimeSpan.FromMilliseconds(config.Timeout));
+        HttpResponseMessage response;
+        try
+        {
+            response = await Client.SendAsync(request, timeout.Token);
+        }
+        catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
+        {
+            throw new HttpRequestException($"failed request to {endpoint.Host}:{endpoint.Port}: {(e is OperationCanceledException ? "timeout" : e.Message)}", e);
+        }
+
+        using (response)
+        {
+            // Read the body even on success, so the connection goes back to the pool.
+            var body = await response.Content.ReadAsStringAsync(timeout.Token);
+            if ((int)response.StatusCode >= 300)
+            {
+                throw new HttpRequestException($"request to {endpoint.Host}:{endpoint.Port} returned status code {(int)response.StatusCode} and body {body}");
+            }
+        }
+    }
+
+    private void Warn(string message)
+    {
+        _logger ??= services.Find<ILoggerFactory>()?.CreateLogger("http-log");
+        if (_logger is not null)
+        {
+            LogQueueProblem(_logger, message);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "http-log: {Message}")]
+    private static partial void LogQueueProblem(ILogger logger, string message);
+}

@@ -1,0 +1,110 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Gateway.Tests.Proxy;
+
+namespace Gateway.Tests.Plugins.HttpLog;
+
+/// <summary>http-log against a real backend and a real log collector (Kong's spec/03-plugins/03-http-log).</summary>
+public sealed class HttpLogTests : IAsyncLifetime
+{
+    private Backend _backend = null!;
+    private LogReceiver _receiver = null!;
+    private ProxyNode _node = null!;
+
+    public async Task InitializeAsync()
+    {
+        _backend = await Backend.StartAsync();
+        _receiver = await LogReceiver.StartAsync();
+        _node = await ProxyNode.StartAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _node.DisposeAsync();
+        await _receiver.DisposeAsync();
+        await _backend.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task EachRequest_IsPostedAsKongsLogRecord()
+    {
+        var route = await RouteWithLogAsync("one", $$$"""{"http_endpoint":"http://alice:s3cret@127.0.0.1:{{{_receiver.Port}}}/logs?x=1","headers":{"X-Tag":"t1"}}""");
+        using var response = await _node.Proxy.GetAsync("/one/path?a=b");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+
+        var received = await _receiver.NextAsync();
+        Assert.Equal("POST", received.Method);
+        Assert.Equal("/logs?x=1", received.Target);
+        Assert.Equal("application/json", received.Headers["content-type"]);
+        Assert.Equal("Basic " + Convert.ToBase64String("alice:s3cret"u8.ToArray()), received.Headers["authorization"]);
+        Assert.Equal("t1", received.Headers["x-tag"]);
+
+        var log = JsonNode.Parse(received.Body)!.AsObject();
+        Assert.Equal("GET", log["request"]!["method"]!.GetValue<string>());
+        Assert.Equal("/one/path?a=b", log["request"]!["uri"]!.GetValue<string>());
+        Assert.Equal("b", log["request"]!["querystring"]!["a"]!.GetValue<string>());
+        Assert.Equal(200, log["response"]!["status"]!.GetValue<int>());
+        Assert.Equal("/path?a=b", log["upstream_uri"]!.GetValue<string>());
+        Assert.Equal(route, log["route"]!["id"]!.GetValue<string>());
+        Assert.Equal("logged", log["service"]!["name"]!.GetValue<string>());
+        Assert.Equal("127.0.0.1", log["client_ip"]!.GetValue<string>());
+        Assert.Equal("upstream", log["source"]!.GetValue<string>());
+        Assert.True(log["latencies"]!["request"]!.GetValue<long>() >= 0);
+        Assert.InRange(log["started_at"]!.GetValue<long>(), DateTimeOffset.UtcNow.AddMinutes(-1).ToUnixTimeMilliseconds(), DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+    }
+
+    [Fact]
+    public async Task BatchOfThree_IsOneJsonArray()
+    {
+        await RouteWithLogAsync("batch", $$$"""{"http_endpoint":"http://127.0.0.1:{{{_receiver.Port}}}/","method":"PUT","content_type":"application/json; charset=utf-8","queue":{"max_batch_size":3,"max_coalescing_delay":5}}""");
+        for (var i = 0; i < 3; i++)
+        {
+            using var response = await _node.Proxy.GetAsync($"/batch/{i}");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        var received = await _receiver.NextAsync();
+        Assert.Equal("PUT", received.Method);
+        Assert.Equal("application/json; charset=utf-8", received.Headers["content-type"]);
+        var entries = JsonNode.Parse(received.Body)!.AsArray();
+        Assert.Equal(["/batch/0", "/batch/1", "/batch/2"], entries.Select(e => e!["request"]!["uri"]!.GetValue<string>()).Order());
+    }
+
+    [Fact]
+    public async Task FailedSend_IsRetriedWithBackoff()
+    {
+        _receiver.FailFirst = 2;
+        await RouteWithLogAsync("retry", $$$"""{"http_endpoint":"http://127.0.0.1:{{{_receiver.Port}}}/","queue":{"initial_retry_delay":0.05}}""");
+        using var response = await _node.Proxy.GetAsync("/retry");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+
+        var first = await _receiver.NextAsync();
+        var second = await _receiver.NextAsync();
+        var third = await _receiver.NextAsync();
+        Assert.True(first.Failed && second.Failed && !third.Failed);
+        Assert.Equal(first.Body, third.Body);
+        Assert.Equal("/retry", JsonNode.Parse(third.Body)!["request"]!["uri"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task SlowCollector_DoesNotDelayTheResponse()
+    {
+        // An endpoint that accepts the connection but never answers: the client's response must not wait for it.
+        using var silent = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        silent.Start();
+        var port = ((IPEndPoint)silent.LocalEndpoint).Port;
+        await RouteWithLogAsync("silent", $$$"""{"http_endpoint":"http://127.0.0.1:{{{port}}}/","timeout":5000}""");
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        using var response = await _node.Proxy.GetAsync("/silent");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.True(watch.ElapsedMilliseconds < 2000, $"took {watch.ElapsedMilliseconds} ms");
+    }
+
+    private async Task<string> RouteWithLogAsync(string name, string config)
+    {
+        var service = await _node.CreateAsync("/services", $$"""{"name":"{{(name == "one" ? "logged" : name)}}","host":"127.0.0.1","port":{{_backend.Port}}}""");
+        var route = await _node.CreateAsync($"/services/{service["id"]}/routes", $$"""{"paths":["/{{name}}"]}""");
+        await _node.CreateAsync("/plugins", $$"""{"name":"http-log","route":{"id":"{{route["id"]}}"},"config":{{config}}}""");
+        return route["id"]!.GetValue<string>();
+    }
+}
