@@ -53,41 +53,41 @@ public static class CqlResponseDecoder
             case 0x1002: return new CqlBootstrappingException(message);
             case 0x1003: return new CqlTruncateException(message);
             case 0x1100:
-            {
-                var cl = (CqlConsistency)reader.ReadShort();
-                var received = reader.ReadInt();
-                var blockFor = reader.ReadInt();
-                return new CqlWriteTimeoutException(message, cl, received, blockFor, reader.ReadString());
-            }
+                {
+                    var cl = (CqlConsistency)reader.ReadShort();
+                    var received = reader.ReadInt();
+                    var blockFor = reader.ReadInt();
+                    return new CqlWriteTimeoutException(message, cl, received, blockFor, reader.ReadString());
+                }
             case 0x1200:
-            {
-                var cl = (CqlConsistency)reader.ReadShort();
-                var received = reader.ReadInt();
-                var blockFor = reader.ReadInt();
-                return new CqlReadTimeoutException(message, cl, received, blockFor, reader.ReadByte() != 0);
-            }
+                {
+                    var cl = (CqlConsistency)reader.ReadShort();
+                    var received = reader.ReadInt();
+                    var blockFor = reader.ReadInt();
+                    return new CqlReadTimeoutException(message, cl, received, blockFor, reader.ReadByte() != 0);
+                }
             case 0x1300:
-            {
-                var cl = (CqlConsistency)reader.ReadShort();
-                var received = reader.ReadInt();
-                var blockFor = reader.ReadInt();
-                var failures = reader.ReadInt();
-                return new CqlReadFailureException(message, cl, received, blockFor, failures, reader.ReadByte() != 0);
-            }
+                {
+                    var cl = (CqlConsistency)reader.ReadShort();
+                    var received = reader.ReadInt();
+                    var blockFor = reader.ReadInt();
+                    var failures = reader.ReadInt();
+                    return new CqlReadFailureException(message, cl, received, blockFor, failures, reader.ReadByte() != 0);
+                }
             case 0x1400:
-            {
-                var keyspace = reader.ReadString();
-                var function = reader.ReadString();
-                return new CqlFunctionFailureException(message, keyspace, function, reader.ReadStringList());
-            }
+                {
+                    var keyspace = reader.ReadString();
+                    var function = reader.ReadString();
+                    return new CqlFunctionFailureException(message, keyspace, function, reader.ReadStringList());
+                }
             case 0x1500:
-            {
-                var cl = (CqlConsistency)reader.ReadShort();
-                var received = reader.ReadInt();
-                var blockFor = reader.ReadInt();
-                var failures = reader.ReadInt();
-                return new CqlWriteFailureException(message, cl, received, blockFor, failures, reader.ReadString());
-            }
+                {
+                    var cl = (CqlConsistency)reader.ReadShort();
+                    var received = reader.ReadInt();
+                    var blockFor = reader.ReadInt();
+                    var failures = reader.ReadInt();
+                    return new CqlWriteFailureException(message, cl, received, blockFor, failures, reader.ReadString());
+                }
             case 0x2000: return new CqlSyntaxException(message);
             case 0x2100: return new CqlUnauthorizedException(message);
             case 0x2200: return new CqlInvalidQueryException(message);
