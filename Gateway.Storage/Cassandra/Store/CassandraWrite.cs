@@ -59,42 +59,50 @@ internal sealed class CassandraWrite
         return rows.Rows.Count == 0 ? null : JsonNode.Parse((string)rows.Rows[0][0]!)!.AsObject();
     }
 
-    /// <summary>Stores the row after checking references and claiming its unique keys; replaces <paramref name="old"/>.</summary>
+    /// <summary>Claims the row's unique keys, checks its references, and stores it in place of <paramref name="old"/>.</summary>
     public async Task PutAsync(EntitySchema schema, string id, JsonObject row, JsonObject? old, CancellationToken cancellationToken)
     {
-        var references = EntityKeys.References(schema, row);
-        foreach (var reference in references)
-        {
-            if (await GetAsync(reference.RefEntity, reference.RefId, cancellationToken) is null)
-            {
-                throw new ForeignKeyViolationException(reference.Field, reference.RefId, reference.RefEntity);
-            }
-        }
-
+        // Unique keys first, then references: the order the SQLite and PostgreSQL stores report violations in.
         var uniqueKeys = EntityKeys.UniqueKeys(schema, row);
         var claimed = new List<UniqueKey>();
-        foreach (var key in uniqueKeys)
+        var references = EntityKeys.References(schema, row);
+        try
         {
-            var (applied, rows) = await _session.ConditionalAsync(
-                $"INSERT INTO {Ks}.unique_keys (entity, key, value, id) VALUES (?, ?, ?, ?) IF NOT EXISTS",
-                [schema.Name, key.Key, key.Value, id],
-                cancellationToken);
-            if (applied)
+            foreach (var key in uniqueKeys)
             {
-                claimed.Add(key);
-                continue;
-            }
-            if (rows.Rows[0][rows.IndexOf("id")] as string != id)
-            {
-                // Give back what this write claimed before failing.
-                foreach (var mine in claimed)
+                var (applied, rows) = await _session.ConditionalAsync(
+                    $"INSERT INTO {Ks}.unique_keys (entity, key, value, id) VALUES (?, ?, ?, ?) IF NOT EXISTS",
+                    [schema.Name, key.Key, key.Value, id],
+                    cancellationToken);
+                if (applied)
                 {
-                    await ReleaseKeyAsync(schema.Name, mine, id, cancellationToken);
+                    claimed.Add(key);
                 }
-                throw new UniqueViolationException(schema.Name, key.Violation);
+                else if (rows.Rows[0][rows.IndexOf("id")] as string != id)
+                {
+                    throw new UniqueViolationException(schema.Name, key.Violation);
+                }
+            }
+            foreach (var reference in references)
+            {
+                if (await GetAsync(reference.RefEntity, reference.RefId, cancellationToken) is null)
+                {
+                    throw new ForeignKeyViolationException(reference.Field, reference.RefId, reference.RefEntity);
+                }
             }
         }
+        catch
+        {
+            // Cassandra cannot roll back: give back the keys this write claimed.
+            foreach (var mine in claimed)
+            {
+                await ReleaseKeyAsync(schema.Name, mine, id, CancellationToken.None);
+            }
+            throw;
+        }
 
+        var newRefs = references.Select(r => (r.Field, r.RefEntity, r.RefId)).ToHashSet();
+        var newTags = EntityKeys.Tags(row).ToHashSet(StringComparer.Ordinal);
         if (old is not null)
         {
             var kept = uniqueKeys.Select(k => (k.Key, k.Value)).ToHashSet();
@@ -102,7 +110,13 @@ internal sealed class CassandraWrite
             {
                 await ReleaseKeyAsync(schema.Name, key, id, cancellationToken);
             }
-            await RemoveIndexesAsync(schema, id, old, cancellationToken);
+            // Only rows that go away are deleted: a delete and re-insert of one row could tie on timestamp, and the tombstone would win.
+            await RemoveIndexesAsync(
+                schema,
+                id,
+                EntityKeys.References(schema, old).Where(r => !newRefs.Contains((r.Field, r.RefEntity, r.RefId))),
+                EntityKeys.Tags(old).Where(t => !newTags.Contains(t)),
+                cancellationToken);
         }
 
         await _session.RunAsync(
@@ -116,33 +130,57 @@ internal sealed class CassandraWrite
                 [reference.RefEntity, reference.RefId, schema.Name, reference.Field, id],
                 cancellationToken);
         }
-        foreach (var tag in EntityKeys.Tags(row))
+        foreach (var tag in newTags)
         {
             await _session.RunAsync($"INSERT INTO {Ks}.tags (bucket, tag, entity, id) VALUES (0, ?, ?, ?)", [tag, schema.Name, id], cancellationToken);
         }
         _changes.Add((schema.Name, id, ChangeKind.Upsert));
     }
 
-    /// <summary>Deletes the entity, cascading first, then failing on a restricting reference.</summary>
-    /// <exception cref="ReferencedByOthersException">A restricting reference remains.</exception>
+    /// <summary>Deletes the entity and, depth first, the entities that cascade from it.</summary>
+    /// <exception cref="ReferencedByOthersException">A restricting reference exists anywhere in the cascade; nothing was deleted.</exception>
     public async Task DeleteAsync(string entity, string id, CancellationToken cancellationToken)
     {
-        var referencing = _registry.ReferencesTo(entity).ToList();
-        // Restrictions are checked before anything is removed: Cassandra cannot roll a cascade back.
-        foreach (var (schema, field) in referencing.Where(r => r.Field.OnDelete == OnDelete.Restrict))
+        // Cassandra cannot roll a half-done cascade back, so the whole cascade is checked before anything is removed.
+        await CheckDeletableAsync(entity, id, [], cancellationToken);
+        await DeleteTreeAsync(entity, id, cancellationToken);
+    }
+
+    private async Task CheckDeletableAsync(string entity, string id, HashSet<(string, string)> visited, CancellationToken cancellationToken)
+    {
+        if (!visited.Add((entity, id)))
         {
-            if ((await ChildrenAsync(schema.Name, field.Name, entity, id, cancellationToken)).Count > 0)
-            {
-                throw new ReferencedByOthersException(entity, schema.Name);
-            }
+            return;
         }
+        var referencing = _registry.ReferencesTo(entity).ToList();
         foreach (var (schema, field) in referencing.Where(r => r.Field.OnDelete == OnDelete.Cascade))
         {
             foreach (var childId in await ChildrenAsync(schema.Name, field.Name, entity, id, cancellationToken))
             {
+                await CheckDeletableAsync(schema.Name, childId, visited, cancellationToken);
+            }
+        }
+        foreach (var (schema, field) in referencing.Where(r => r.Field.OnDelete == OnDelete.Restrict))
+        {
+            // A restricting child that the cascade removes anyway does not block the delete.
+            var blocking = (await ChildrenAsync(schema.Name, field.Name, entity, id, cancellationToken)).Where(c => !visited.Contains((schema.Name, c)));
+            if (blocking.Any())
+            {
+                throw new ReferencedByOthersException(entity, schema.Name);
+            }
+        }
+    }
+
+    private async Task DeleteTreeAsync(string entity, string id, CancellationToken cancellationToken)
+    {
+        foreach (var (schema, field) in _registry.ReferencesTo(entity).Where(r => r.Field.OnDelete == OnDelete.Cascade).ToList())
+        {
+            foreach (var childId in await ChildrenAsync(schema.Name, field.Name, entity, id, cancellationToken))
+            {
+                // An earlier branch of this cascade may have removed it already.
                 if (await GetAsync(schema.Name, childId, cancellationToken) is not null)
                 {
-                    await DeleteAsync(schema.Name, childId, cancellationToken);
+                    await DeleteTreeAsync(schema.Name, childId, cancellationToken);
                 }
             }
         }
@@ -154,7 +192,7 @@ internal sealed class CassandraWrite
             {
                 await ReleaseKeyAsync(entity, key, id, cancellationToken);
             }
-            await RemoveIndexesAsync(schemaOfEntity, id, old, cancellationToken);
+            await RemoveIndexesAsync(schemaOfEntity, id, EntityKeys.References(schemaOfEntity, old), EntityKeys.Tags(old), cancellationToken);
         }
         await _session.RunAsync($"DELETE FROM {Ks}.entities WHERE entity = ? AND id = ?", [entity, id], cancellationToken);
         _changes.Add((entity, id, ChangeKind.Delete));
@@ -209,16 +247,16 @@ internal sealed class CassandraWrite
     private Task ReleaseKeyAsync(string entity, UniqueKey key, string id, CancellationToken cancellationToken) =>
         _session.ConditionalAsync($"DELETE FROM {Ks}.unique_keys WHERE entity = ? AND key = ? AND value = ? IF id = ?", [entity, key.Key, key.Value, id], cancellationToken);
 
-    private async Task RemoveIndexesAsync(EntitySchema schema, string id, JsonObject old, CancellationToken cancellationToken)
+    private async Task RemoveIndexesAsync(EntitySchema schema, string id, IEnumerable<ForeignRef> references, IEnumerable<string> tags, CancellationToken cancellationToken)
     {
-        foreach (var reference in EntityKeys.References(schema, old))
+        foreach (var reference in references)
         {
             await _session.RunAsync(
                 $"DELETE FROM {Ks}.refs_by_target WHERE ref_entity = ? AND ref_id = ? AND entity = ? AND field = ? AND id = ?",
                 [reference.RefEntity, reference.RefId, schema.Name, reference.Field, id],
                 cancellationToken);
         }
-        foreach (var tag in EntityKeys.Tags(old))
+        foreach (var tag in tags)
         {
             await _session.RunAsync($"DELETE FROM {Ks}.tags WHERE bucket = 0 AND tag = ? AND entity = ? AND id = ?", [tag, schema.Name, id], cancellationToken);
         }
