@@ -38,6 +38,18 @@ public sealed class CassandraConfigStore : IConfigStore
         await _session.ConditionalAsync($"INSERT INTO {_session.Keyspace}.config_version (singleton, version) VALUES (1, 0) IF NOT EXISTS", [], cancellationToken);
     }
 
+    /// <summary>
+    /// Whether <c>migrations bootstrap</c> has run: the keyspace holds the store's tables. A node refuses to start
+    /// on a keyspace that has not been bootstrapped, as it does on an empty PostgreSQL database.
+    /// </summary>
+    public async Task<bool> IsBootstrappedAsync(CancellationToken cancellationToken = default)
+    {
+        var rows = await _session.RowsAsync(
+            "SELECT table_name FROM system_schema.tables WHERE keyspace_name = ?", [_session.Settings.Keyspace], cancellationToken);
+        var tables = rows.Rows.Select(r => (string)r[0]!).ToHashSet(StringComparer.Ordinal);
+        return CassandraTables.Names.All(tables.Contains);
+    }
+
     /// <inheritdoc/>
     public async Task<JsonObject?> GetAsync(string entity, string id, CancellationToken cancellationToken = default)
     {

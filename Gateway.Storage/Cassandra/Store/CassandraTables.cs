@@ -8,6 +8,9 @@ namespace Gateway.Storage.Cassandra.Store;
 /// </summary>
 internal static class CassandraTables
 {
+    /// <summary>The table names, as system_schema.tables lists them.</summary>
+    public static IReadOnlyList<string> Names { get; } = ["entities", "unique_keys", "refs_by_target", "tags", "config_version", "change_log", "locks"];
+
     /// <summary>The CREATE TABLE statements, in the keyspace <paramref name="keyspace"/> (quoted).</summary>
     public static IReadOnlyList<string> Create(string keyspace) =>
     [
