@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Gateway.Node.Plugins.Acl;
 using Gateway.Plugins.Sdk;
 using Gateway.Storage.Schema;
 
@@ -9,32 +10,30 @@ namespace Gateway.Node.Plugins.AccessControl;
 /// Ours: the first rule whose every given condition holds decides (allow or deny); with none,
 /// <c>default_action</c> does. A denial answers <c>status</c> with <c>{"message": ..., "denied_by": ...}</c>,
 /// where <c>denied_by</c> is <c>rules[N]</c> (1-based) or <c>default_action</c>. Conditions: consumer
-/// (id or username), consumer group (the groups an earlier plugin put in
-/// <c>context.Shared["consumer_groups"]</c>), method, path (prefix by segment, or '~' regex), header values
+/// (id or username), consumer group (the consumer's acl groups, or those an auth plugin set: <see cref="ConsumerGroups"/>), method, path (prefix by segment, or '~' regex), header values
 /// (all must be equal) and client address (IP or CIDR). Compiled per config version, so changes apply on the next request.
 /// </summary>
 public sealed class AccessControlPlugin : GatewayPlugin<AccessControlConfig>
 {
-    /// <summary>The <see cref="PluginContext.Shared"/> key under which a plugin may leave the consumer's groups (strings).</summary>
-    public const string GroupsKey = "consumer_groups";
-
     /// <inheritdoc />
     public override PluginSchema Schema => AccessControlSchema.Schema;
 
     /// <inheritdoc />
-    public override ValueTask AccessAsync(PluginContext context, AccessControlConfig config)
+    public override async ValueTask AccessAsync(PluginContext context, AccessControlConfig config)
     {
+        // Groups cost a lookup: read them once, and only for a config that has a rule on them.
+        IReadOnlyList<string> groups = config.Rules.Any(r => r.ConsumerGroups is { Length: > 0 }) ? await GroupsAsync(context) : [];
         for (var i = 0; i < config.Rules.Length; i++)
         {
             var rule = config.Rules[i];
-            if (Matches(context, rule))
+            if (Matches(context, rule, groups))
             {
                 if (rule.Action == "deny")
                 {
                     Deny(context, config, $"rules[{i + 1}]");
                 }
 
-                return ValueTask.CompletedTask;
+                return;
             }
         }
 
@@ -42,8 +41,6 @@ public sealed class AccessControlPlugin : GatewayPlugin<AccessControlConfig>
         {
             Deny(context, config, "default_action");
         }
-
-        return ValueTask.CompletedTask;
     }
 
     /// <inheritdoc />
@@ -65,7 +62,11 @@ public sealed class AccessControlPlugin : GatewayPlugin<AccessControlConfig>
     private static void Deny(PluginContext context, AccessControlConfig config, string deniedBy) =>
         context.Exit(config.Status, new JsonObject { ["message"] = config.Message, ["denied_by"] = deniedBy });
 
-    private static bool Matches(PluginContext context, AccessRule rule)
+    private static async ValueTask<IReadOnlyList<string>> GroupsAsync(PluginContext context) =>
+        ConsumerGroups.Authenticated(context)
+        ?? (context.ConsumerId is { } consumerId ? await ConsumerGroups.OfConsumerAsync(context, consumerId) : []);
+
+    private static bool Matches(PluginContext context, AccessRule rule, IReadOnlyList<string> groups)
     {
         var request = context.Http.Request;
         if (rule.Consumers is { Length: > 0 } consumers)
@@ -78,13 +79,9 @@ public sealed class AccessControlPlugin : GatewayPlugin<AccessControlConfig>
             }
         }
 
-        if (rule.ConsumerGroups is { Length: > 0 } groups)
+        if (rule.ConsumerGroups is { Length: > 0 } wanted && !wanted.Any(groups.Contains))
         {
-            var have = context.Shared.TryGetValue(GroupsKey, out var value) && value is IEnumerable<string> list ? list : [];
-            if (!groups.Any(have.Contains))
-            {
-                return false;
-            }
+            return false;
         }
 
         if (rule.Methods is { Length: > 0 } methods && !methods.Contains(request.Method, StringComparer.OrdinalIgnoreCase))

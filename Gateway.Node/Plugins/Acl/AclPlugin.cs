@@ -5,7 +5,7 @@ namespace Gateway.Node.Plugins.Acl;
 
 /// <summary>
 /// Kong's acl (kong/plugins/acl/handler.lua): after the auth plugins, lets a request in only when its
-/// consumer's groups (the acls rows, or groups an auth plugin left in <see cref="AuthenticatedGroupsKey"/>)
+/// consumer's groups (<see cref="ConsumerGroups"/>)
 /// pass the allow or deny list; tells the upstream the groups in X-Consumer-Groups (or
 /// X-Authenticated-Groups). Refusals are 403 "You cannot consume this service"; a request with no
 /// consumer at all gets 401.
@@ -14,12 +14,6 @@ public sealed class AclPlugin : GatewayPlugin<AclConfig>
 {
     /// <summary>Kong's refusal.</summary>
     public const string RefusedMessage = "You cannot consume this service";
-
-    /// <summary>
-    /// Where an auth plugin that knows groups without consumers (LDAP, OAuth2 introspection) leaves them,
-    /// as Kong's <c>kong.ctx.shared.authenticated_groups</c>: a list of strings.
-    /// </summary>
-    public const string AuthenticatedGroupsKey = "authenticated_groups";
 
     /// <inheritdoc />
     public override PluginSchema Schema => AclSchema.Schema;
@@ -32,7 +26,7 @@ public sealed class AclPlugin : GatewayPlugin<AclConfig>
         var header = "X-Consumer-Groups";
         if (consumerId is null)
         {
-            groups = AuthenticatedGroups(context);
+            groups = ConsumerGroups.Authenticated(context);
             if (groups is null)
             {
                 if (context.Credential is not null)
@@ -52,15 +46,14 @@ public sealed class AclPlugin : GatewayPlugin<AclConfig>
         else
         {
             // Groups an auth plugin set override an anonymous consumer's, or anyone's when asked to.
-            groups = context.Credential is null || config.AlwaysUseAuthenticatedGroups ? AuthenticatedGroups(context) : null;
+            groups = context.Credential is null || config.AlwaysUseAuthenticatedGroups ? ConsumerGroups.Authenticated(context) : null;
             if (groups is not null)
             {
                 header = "X-Authenticated-Groups";
             }
             else
             {
-                var rows = await context.Consumers.ListAsync(AclCredentials.Schema.Name, "consumer", consumerId);
-                groups = [.. rows.Select(r => r["group"]?.GetValue<string>()).OfType<string>()];
+                groups = await ConsumerGroups.OfConsumerAsync(context, consumerId);
             }
         }
 
@@ -76,7 +69,4 @@ public sealed class AclPlugin : GatewayPlugin<AclConfig>
             context.Http.Request.Headers[header] = string.Join(", ", groups);
         }
     }
-
-    private static IReadOnlyList<string>? AuthenticatedGroups(PluginContext context) =>
-        context.Shared.TryGetValue(AuthenticatedGroupsKey, out var value) && value is IEnumerable<string> groups ? [.. groups] : null;
 }

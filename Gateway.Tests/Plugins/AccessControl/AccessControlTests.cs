@@ -5,7 +5,10 @@ using Gateway.Tests.Proxy;
 
 namespace Gateway.Tests.Plugins.AccessControl;
 
-/// <summary>access-control against a real backend; consumers come from the test header-consumer plugin.</summary>
+/// <summary>
+/// access-control against a real backend; consumers come from the test header-consumer plugin, their
+/// groups from their acls rows.
+/// </summary>
 public sealed class AccessControlTests : IAsyncLifetime
 {
     private const string Rules = """
@@ -15,6 +18,7 @@ public sealed class AccessControlTests : IAsyncLifetime
           {"action":"deny","methods":["DELETE"],"paths":["/ac/admin"]},
           {"action":"allow","headers":{"X-Team":"blue"}},
           {"action":"allow","methods":["GET"],"paths":["~^/ac/public/[a-z]+$"]},
+          {"action":"allow","consumer_groups":["staff","ops"]},
           {"action":"deny","sources":["127.0.0.0/8","::1"]}
         ]
         """;
@@ -30,6 +34,9 @@ public sealed class AccessControlTests : IAsyncLifetime
         await _node.CreateAsync("/plugins", $$"""{"name":"{{HeaderConsumerPlugin.PluginName}}"}""");
         await _node.CreateAsync("/consumers", """{"username":"alice"}""");
         await _node.CreateAsync("/consumers", """{"username":"bob"}""");
+        await _node.CreateAsync("/consumers", """{"username":"carol"}""");
+        await _node.CreateAsync("/consumers/carol/acls", """{"group":"ops"}""");
+        await _node.CreateAsync("/consumers/bob/acls", """{"group":"guests"}""");
         var route = await _node.RouteAsync($$"""{"name":"s","host":"127.0.0.1","port":{{_backend.Port}}}""", """{"paths":["/ac"],"strip_path":false}""");
         var plugin = await _node.CreateAsync("/plugins", new JsonObject
         {
@@ -50,6 +57,7 @@ public sealed class AccessControlTests : IAsyncLifetime
     [InlineData("DELETE", "/ac/admin", "alice", null)]
     [InlineData("GET", "/ac/x", "bob", "blue")]
     [InlineData("GET", "/ac/public/abc", null, null)]
+    [InlineData("GET", "/ac/x", "carol", null)]
     public async Task AllowedByARule_ReachesTheUpstream(string method, string path, string? consumer, string? team)
     {
         var (status, body) = await SendAsync(method, path, consumer, team);
@@ -59,9 +67,10 @@ public sealed class AccessControlTests : IAsyncLifetime
     [Theory]
     [InlineData("DELETE", "/ac/admin", "bob", "blue", "rules[3]")]
     [InlineData("DELETE", "/ac/admin/users", null, null, "rules[3]")]
-    [InlineData("GET", "/ac/x", "bob", "red", "rules[6]")]
-    [InlineData("GET", "/ac/public/ABC", null, null, "rules[6]")]
-    [InlineData("POST", "/ac/public/abc", null, null, "rules[6]")]
+    [InlineData("GET", "/ac/x", "bob", "red", "rules[7]")]
+    [InlineData("DELETE", "/ac/admin", "carol", null, "rules[3]")]
+    [InlineData("GET", "/ac/public/ABC", null, null, "rules[7]")]
+    [InlineData("POST", "/ac/public/abc", null, null, "rules[7]")]
     public async Task DeniedByARule_SaysWhichRule(string method, string path, string? consumer, string? team, string rule)
     {
         var (status, body) = await SendAsync(method, path, consumer, team);

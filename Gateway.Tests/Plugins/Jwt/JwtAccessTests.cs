@@ -91,7 +91,7 @@ public sealed class JwtAccessTests(AuthNode auth) : IClassFixture<AuthNode>
         var answer = await auth.GetAsync(path, ("Authorization", authorization));
 
         Assert.Equal(HttpStatusCode.Unauthorized, answer.Status);
-        Assert.Equal(new JsonObject { ["message"] = message }.ToJsonString(), answer.Body);
+        Assert.Equal($$"""{"message":"{{message}}"}""", answer.Body);
         Assert.Equal("Bearer error=\"invalid_token\"", answer.WwwAuthenticate);
     }
 
