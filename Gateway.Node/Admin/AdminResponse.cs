@@ -1,3 +1,5 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace Gateway.Node.Admin;
@@ -5,6 +7,9 @@ namespace Gateway.Node.Admin;
 /// <summary>Writes Admin API responses: JSON bodies, and the bare 204 of OPTIONS.</summary>
 public static class AdminResponse
 {
+    /// <summary>Escapes only what JSON requires, as Kong's cjson: regexes and names come back as they were written.</summary>
+    private static readonly JsonSerializerOptions KongJson = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     /// <summary>Writes <paramref name="body"/> as JSON with the status.</summary>
     public static Task WriteAsync(HttpContext context, int status, JsonNode body)
     {
@@ -12,7 +17,7 @@ public static class AdminResponse
         context.Response.ContentType = "application/json; charset=utf-8";
         return HttpMethods.IsHead(context.Request.Method)
             ? Task.CompletedTask
-            : context.Response.WriteAsync(body.ToJsonString(), context.RequestAborted);
+            : context.Response.WriteAsync(body.ToJsonString(KongJson), context.RequestAborted);
     }
 
     /// <summary>Answers OPTIONS: 204 with the methods the endpoint allows.</summary>

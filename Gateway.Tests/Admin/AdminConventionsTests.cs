@@ -134,6 +134,19 @@ public sealed class AdminConventionsTests(NodeFixture fixture) : IClassFixture<N
     }
 
     [Fact]
+    public async Task Bodies_EscapeOnlyWhatJsonRequires_AsKongsCjson()
+    {
+        await Node.CreateAsync("/routes", """{"name":"escaping-é","paths":["~/esc/(?<id>[0-9]+)$"],"tags":["a&b","it's"]}""");
+
+        using var response = await Node.Admin.GetAsync("/routes/escaping-é");
+        var body = await response.Content.ReadAsStringAsync();
+
+        Assert.Contains("\"name\":\"escaping-é\"", body);
+        Assert.Contains("\"paths\":[\"~/esc/(?<id>[0-9]+)$\"]", body);
+        Assert.Contains("\"tags\":[\"a&b\",\"it's\"]", body);
+    }
+
+    [Fact]
     public async Task Put_UpsertsByName_AndReplacesTheWholeEntity()
     {
         var (created, first) = await Node.CallAsync(HttpMethod.Put, "/services/put-upsert", """{"host":"one.test","retries":1}""");
