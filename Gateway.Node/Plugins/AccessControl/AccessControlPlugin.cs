@@ -54,7 +54,7 @@ public sealed class AccessControlPlugin : GatewayPlugin<AccessControlConfig>
                 PathPrefixes = [.. (rule.Paths ?? []).Where(p => !p.StartsWith('~'))],
                 PathRegexes = [.. (rule.Paths ?? []).Where(p => p.StartsWith('~'))
                     .Select(p => PluginFields.CompileRegex(p[1..]).Regex ?? throw new System.Text.Json.JsonException($"access-control: invalid regex '{p[1..]}'"))],
-                Networks = [.. (rule.Sources ?? []).Select(ParseNetwork)],
+                Networks = IpNetworks.Parse(rule.Sources),
             })],
         };
     }
@@ -103,22 +103,9 @@ public sealed class AccessControlPlugin : GatewayPlugin<AccessControlConfig>
             }
         }
 
-        if (rule.Networks.Length > 0)
+        if (rule.Networks.Length > 0 && (IpNetworks.ClientAddress(context) is not { } client || !IpNetworks.Contains(rule.Networks, client)))
         {
-            if (!IPAddress.TryParse(context.ClientIp, out var client))
-            {
-                return false;
-            }
-
-            if (client.IsIPv4MappedToIPv6)
-            {
-                client = client.MapToIPv4();
-            }
-
-            if (!rule.Networks.Any(n => n.Contains(client)))
-            {
-                return false;
-            }
+            return false;
         }
 
         return true;
@@ -128,19 +115,4 @@ public sealed class AccessControlPlugin : GatewayPlugin<AccessControlConfig>
     private static bool IsUnder(string path, string prefix) =>
         path.StartsWith(prefix, StringComparison.Ordinal)
         && (prefix.EndsWith('/') || path.Length == prefix.Length || path[prefix.Length] == '/');
-
-    /// <summary>An address or CIDR; host bits set in a CIDR ("10.1.2.3/8") are cleared, as Kong's ip-restriction reads them.</summary>
-    private static IPNetwork ParseNetwork(string source)
-    {
-        var slash = source.IndexOf('/');
-        var address = IPAddress.Parse(slash < 0 ? source : source[..slash]);
-        var bytes = address.GetAddressBytes();
-        var length = slash < 0 ? bytes.Length * 8 : int.Parse(source[(slash + 1)..], System.Globalization.CultureInfo.InvariantCulture);
-        for (var bit = length; bit < bytes.Length * 8; bit++)
-        {
-            bytes[bit / 8] &= (byte)~(0x80 >> (bit % 8));
-        }
-
-        return new IPNetwork(new IPAddress(bytes), length);
-    }
 }
