@@ -160,8 +160,9 @@ public static class CommandRunner
         }
         catch (CqlException e)
         {
-            // A statement Cassandra refused (unauthorized, invalid): the server's reason, not a stack trace.
-            return Fail($"{database} refused a migration statement: {OneLine(e.Message)}");
+            // A statement Cassandra refused (unauthorized, invalid) or schema agreement not reached in time: the
+            // reason, not a stack trace. Every statement is idempotent, so running the command again is safe.
+            return Fail($"migrations on {database} failed: {OneLine(e.Message)}");
         }
     }
 
