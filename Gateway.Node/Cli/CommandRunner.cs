@@ -6,12 +6,12 @@ using Gateway.Node.Hosting;
 using Gateway.Node.Pipeline;
 using Gateway.Node.Plugins;
 using Gateway.Node.Settings;
+using Gateway.Storage.Cassandra.Client;
+using Gateway.Storage.Cassandra.Protocol;
 using Gateway.Storage.Entities;
 using Gateway.Storage.Migrations;
-using Gateway.Storage.Postgres;
 using Gateway.Storage.Schema;
 using Gateway.Storage.Sqlite;
-using Npgsql;
 
 namespace Gateway.Node.Cli;
 
@@ -64,9 +64,9 @@ public static class CommandRunner
 
     /// <summary>
     /// <c>migrations bootstrap|up|list</c>. SQLite creates its schema in place, so every subcommand
-    /// brings it to the current version. PostgreSQL keeps a migration log: bootstrap fills an empty
-    /// database, up applies what is pending, list shows both and exits as Kong's does (0 up to date,
-    /// 3 needs bootstrap, 5 pending).
+    /// brings it to the current version. PostgreSQL and Cassandra keep a migration log: bootstrap fills an
+    /// empty database (on Cassandra, creates the keyspace from the replication settings first), up applies
+    /// what is pending, list shows both and exits as Kong's does (0 up to date, 3 needs bootstrap, 5 pending).
     /// </summary>
     private static async Task<int> MigrationsAsync(GatewaySettings settings, string? subcommand)
     {
@@ -85,18 +85,30 @@ public static class CommandRunner
 
                 return 0;
             case DatabaseKind.Postgres:
-                return await PostgresMigrationsAsync(StoreFactory.Postgres(settings), subcommand);
+                var postgres = StoreFactory.Postgres(settings);
+                await using (var dataSource = postgres.CreateDataSource())
+                {
+                    return await LoggedMigrationsAsync(new PostgresMigrationRunner(dataSource), StoreFactory.Describe(postgres), subcommand);
+                }
+
+            case DatabaseKind.Cassandra:
+                var cassandra = StoreFactory.Cassandra(settings);
+                await using (var cluster = new CqlCluster(cassandra.ClientOptions()))
+                {
+                    return await LoggedMigrationsAsync(new CassandraMigrationRunner(cluster, cassandra), StoreFactory.Describe(cassandra), subcommand);
+                }
+
             default:
                 return Fail($"migrations for database = {settings.Raw["database"]} are not available yet");
         }
     }
 
-    private static async Task<int> PostgresMigrationsAsync(PostgresSettings postgres, string? subcommand)
+    /// <summary>The subcommands on a database with a migration log, described in messages as <paramref name="database"/>.</summary>
+    private static async Task<int> LoggedMigrationsAsync(IMigrationRunner runner, string database, string? subcommand)
     {
-        await using var dataSource = postgres.CreateDataSource();
         try
         {
-            var state = await PostgresMigrations.GetStateAsync(dataSource);
+            var state = await runner.GetStateAsync();
             switch (subcommand)
             {
                 case "bootstrap":
@@ -106,7 +118,7 @@ public static class CommandRunner
                         return 0;
                     }
 
-                    var bootstrapped = await PostgresMigrations.UpAsync(dataSource);
+                    var bootstrapped = await runner.UpAsync();
                     Console.WriteLine($"database bootstrapped: {string.Join(", ", bootstrapped)}");
                     return 0;
                 case "up":
@@ -115,7 +127,7 @@ public static class CommandRunner
                         return Fail("database is empty: run 'gateway migrations bootstrap' first");
                     }
 
-                    var applied = await PostgresMigrations.UpAsync(dataSource);
+                    var applied = await runner.UpAsync();
                     Console.WriteLine(applied.Count == 0 ? "database is up to date" : $"migrations applied: {string.Join(", ", applied)}");
                     return 0;
                 default:
@@ -137,11 +149,25 @@ public static class CommandRunner
                     return 0;
             }
         }
-        catch (NpgsqlException e)
+        catch (Exception e) when (runner.IsUnreachable(e))
         {
-            return Fail($"cannot reach {StoreFactory.Describe(postgres)}: {e.Message}");
+            return Fail($"cannot reach {database}: {OneLine(e.Message)}");
+        }
+        catch (ArgumentException e)
+        {
+            // Replication settings that cannot make a keyspace (NetworkTopologyStrategy without data centres).
+            return Fail($"cannot create the keyspace of {database}: {OneLine(e.Message)}");
+        }
+        catch (CqlException e)
+        {
+            // A statement Cassandra refused (unauthorized, invalid) or schema agreement not reached in time: the
+            // reason, not a stack trace. Every statement is idempotent, so running the command again is safe.
+            return Fail($"migrations on {database} failed: {OneLine(e.Message)}");
         }
     }
+
+    /// <summary>Server messages may span lines; the CLI's failure is one.</summary>
+    private static string OneLine(string message) => string.Join(' ', message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 
     /// <summary>Asks the running node's status API whether it is up and its database reachable.</summary>
     private static async Task<int> HealthAsync(GatewaySettings settings)

@@ -12,6 +12,7 @@ using Gateway.Node.Settings;
 using Gateway.Node.Tls;
 using Gateway.Node.Upstreams;
 using Gateway.Plugins.Sdk;
+using Gateway.Storage.Cassandra.Store;
 using Gateway.Storage.Declarative;
 using Gateway.Storage.Entities;
 using Gateway.Storage.Migrations;
@@ -135,43 +136,56 @@ public sealed class GatewayNode : IAsyncDisposable
                 return sqlite;
             case DatabaseKind.Postgres:
                 var postgres = StoreFactory.Postgres(settings);
-                var store = new PostgresConfigStore(postgres, registry, TimeProvider.System);
-                try
-                {
-                    var state = await PostgresMigrations.GetStateAsync(store.DataSource, cancellationToken);
-                    if (state.IsEmpty)
-                    {
-                        throw new NodeStartException($"the database ({StoreFactory.Describe(postgres)}) is empty: run 'gateway migrations bootstrap'");
-                    }
-
-                    if (state.Pending.Count > 0)
-                    {
-                        throw new NodeStartException(
-                            $"the database ({StoreFactory.Describe(postgres)}) has pending migrations ({string.Join(", ", state.Pending)}): run 'gateway migrations up'");
-                    }
-                }
-                catch (Exception e) when (StoreFailures.IsUnavailable(e) && File.Exists(SnapshotFile.PathIn(settings.Prefix)))
-                {
-                    // Start anyway: the refresher serves the saved snapshot until the database is back.
-                }
-                catch (Exception e) when (StoreFailures.IsUnavailable(e))
-                {
-                    await store.DisposeAsync();
-                    throw new NodeStartException($"cannot reach {StoreFactory.Describe(postgres)} and there is no config snapshot in {settings.Prefix}: {e.Message}");
-                }
-                catch
-                {
-                    await store.DisposeAsync();
-                    throw;
-                }
-
-                return store;
+                var postgresStore = new PostgresConfigStore(postgres, registry, TimeProvider.System);
+                return await MigratedAsync(
+                    postgresStore, new PostgresMigrationRunner(postgresStore.DataSource), StoreFactory.Describe(postgres), StoreFailures.IsUnavailable);
+            case DatabaseKind.Cassandra:
+                var cassandra = StoreFactory.Cassandra(settings);
+                var cassandraStore = new CassandraConfigStore(cassandra, registry, TimeProvider.System);
+                var runner = new CassandraMigrationRunner(cassandraStore.Cluster, cassandra);
+                return await MigratedAsync(cassandraStore, runner, StoreFactory.Describe(cassandra), runner.IsUnreachable);
             case DatabaseKind.Off:
                 var declarative = DeclarativeStoreLoader.Open(settings, registry);
                 await declarative.InitializeAsync(cancellationToken);
                 return declarative;
             default:
-                throw new NodeStartException($"database = {settings.Raw["database"]} is not available yet; use database = sqlite, postgres or off");
+                throw new NodeStartException($"database = {settings.Raw["database"]} is not available yet; use database = sqlite, postgres, cassandra or off");
+        }
+
+        // A database with a migration log must be bootstrapped and current; one that does not answer is started
+        // from the saved snapshot when there is one, and is a one-line refusal otherwise.
+        async Task<IConfigStore> MigratedAsync(IConfigStore store, IMigrationRunner migrations, string database, Func<Exception, bool> isUnavailable)
+        {
+            try
+            {
+                var state = await migrations.GetStateAsync(cancellationToken);
+                if (state.IsEmpty)
+                {
+                    throw new NodeStartException($"the database ({database}) is empty: run 'gateway migrations bootstrap'");
+                }
+
+                if (state.Pending.Count > 0)
+                {
+                    throw new NodeStartException(
+                        $"the database ({database}) has pending migrations ({string.Join(", ", state.Pending)}): run 'gateway migrations up'");
+                }
+            }
+            catch (Exception e) when (isUnavailable(e) && File.Exists(SnapshotFile.PathIn(settings.Prefix)))
+            {
+                // Start anyway: the refresher serves the saved snapshot until the database is back.
+            }
+            catch (Exception e) when (isUnavailable(e))
+            {
+                await store.DisposeAsync();
+                throw new NodeStartException($"cannot reach {database} and there is no config snapshot in {settings.Prefix}: {e.Message}");
+            }
+            catch
+            {
+                await store.DisposeAsync();
+                throw;
+            }
+
+            return store;
         }
     }
 

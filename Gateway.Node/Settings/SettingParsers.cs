@@ -179,30 +179,68 @@ public static class SettingParsers
 
         foreach (var host in hosts)
         {
-            if (!IPAddress.TryParse(host, out _) && host.Contains(':', StringComparison.Ordinal))
+            if (IPAddress.TryParse(host, out _))
+            {
+                continue;
+            }
+
+            if (host.Contains(':', StringComparison.Ordinal))
             {
                 throw new FormatException($"'{host}' must not carry a port: set cassandra_port instead");
+            }
+
+            if (Uri.CheckHostName(host) != UriHostNameType.Dns)
+            {
+                throw new FormatException($"'{host}' is not a host name or IP address");
             }
         }
 
         return hosts;
     }
 
+    /// <summary>
+    /// <c>cassandra_keyspace</c>: Cassandra allows letters, digits and underscores, at most 48 of them; checked here so
+    /// that a bad name stops start-up instead of failing the first query.
+    /// </summary>
+    public static string Keyspace(string raw)
+    {
+        var value = NonEmpty(raw);
+        return value.Length <= 48 && value.All(c => char.IsAsciiLetterOrDigit(c) || c == '_')
+            ? value
+            : throw new FormatException($"'{value}' is not a keyspace name (letters, digits and _, at most 48)");
+    }
+
     /// <summary><c>cassandra_data_centers</c>: <c>name:factor</c> entries, such as <c>dc1:2,dc2:3</c>.</summary>
-    public static IReadOnlyList<CassandraDataCenter> DataCenters(string raw)
+    /// <remarks>
+    /// With <paramref name="strategy"/> NetworkTopologyStrategy the list is what the keyspace is created with, so it
+    /// must name at least one data center, each once.
+    /// </remarks>
+    public static IReadOnlyList<CassandraDataCenter> DataCenters(string raw, CassandraReplicationStrategy strategy = CassandraReplicationStrategy.SimpleStrategy)
     {
         var result = new List<CassandraDataCenter>();
         foreach (var item in List(raw))
         {
             var colon = item.LastIndexOf(':');
             if (colon <= 0
+                || item[..colon].Trim().Length == 0
                 || !int.TryParse(item[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var factor)
                 || factor < 1)
             {
                 throw new FormatException($"'{item}' is not of the form <dc_name>:<repl_factor>");
             }
 
-            result.Add(new CassandraDataCenter(item[..colon].Trim(), factor));
+            var name = item[..colon].Trim();
+            if (result.Any(dc => dc.Name == name))
+            {
+                throw new FormatException($"data center '{name}' is listed twice");
+            }
+
+            result.Add(new CassandraDataCenter(name, factor));
+        }
+
+        if (result.Count == 0 && strategy == CassandraReplicationStrategy.NetworkTopologyStrategy)
+        {
+            throw new FormatException("must name at least one <dc_name>:<repl_factor> when cassandra_repl_strategy is NetworkTopologyStrategy");
         }
 
         return result;

@@ -58,7 +58,7 @@ public static class SettingsCatalog
         new("cassandra_port", "9042", "Cassandra native protocol port",
             (s, v) => s with { CassandraPort = SettingParsers.Port(v) }),
         new("cassandra_keyspace", "gateway", "Cassandra keyspace",
-            (s, v) => s with { CassandraKeyspace = SettingParsers.NonEmpty(v) }),
+            (s, v) => s with { CassandraKeyspace = SettingParsers.Keyspace(v) }),
         new("cassandra_consistency", "LOCAL_QUORUM", "consistency of reads and writes: ALL, EACH_QUORUM, QUORUM, LOCAL_QUORUM, ONE, TWO, THREE, LOCAL_ONE",
             (s, v) => s with
             {
@@ -81,8 +81,9 @@ public static class SettingsCatalog
             }),
         new("cassandra_repl_factor", "1", "replicas with SimpleStrategy",
             (s, v) => s with { CassandraReplFactor = SettingParsers.Integer(v, min: 1) }),
+        // After cassandra_repl_strategy in this list: the check of an empty list reads the strategy already applied.
         new("cassandra_data_centers", "dc1:2,dc2:3", "replicas per data center with NetworkTopologyStrategy (<dc_name>:<repl_factor>,...)",
-            (s, v) => s with { CassandraDataCenters = SettingParsers.DataCenters(v) }),
+            (s, v) => s with { CassandraDataCenters = SettingParsers.DataCenters(v, s.CassandraReplStrategy) }),
         new("redis_host", "127.0.0.1", "default Redis host for rate limiting and membership",
             (s, v) => s with { RedisHost = SettingParsers.NonEmpty(v) }),
         new("redis_port", "6379", "default Redis port",

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Gateway.Storage.Cassandra.Client;
 using Gateway.Storage.Cassandra.Protocol;
+using Gateway.Storage.Migrations;
 using Gateway.Storage.Schema;
 using Gateway.Storage.Sqlite;
 using Gateway.Storage.Store;
@@ -27,16 +28,18 @@ public sealed class CassandraConfigStore : IConfigStore
         _time = time;
     }
 
-    /// <summary>Creates the keyspace (from the replication settings) and the tables when missing; waits for schema agreement.</summary>
-    public async Task InitializeAsync(CancellationToken cancellationToken = default)
-    {
-        await _session.Cluster.QueryAsync(CassandraKeyspace.CreateStatement(_session.Settings), cancellationToken: cancellationToken);
-        foreach (var statement in CassandraTables.Create(_session.Keyspace))
-        {
-            await _session.Cluster.QueryAsync(statement, cancellationToken: cancellationToken);
-        }
-        await _session.ConditionalAsync($"INSERT INTO {_session.Keyspace}.config_version (singleton, version) VALUES (1, 0) IF NOT EXISTS", [], cancellationToken);
-    }
+    /// <summary>The connection pool, for <see cref="CassandraMigrations"/> at node start.</summary>
+    public CqlCluster Cluster => _session.Cluster;
+
+    /// <summary>The settings the store was opened with.</summary>
+    public CassandraSettings Settings => _session.Settings;
+
+    /// <summary>
+    /// Creates the keyspace (from the replication settings) and the tables when missing, as <c>migrations bootstrap</c>
+    /// does; waits for schema agreement.
+    /// </summary>
+    public async Task InitializeAsync(CancellationToken cancellationToken = default) =>
+        await CassandraMigrations.UpAsync(_session.Cluster, _session.Settings, cancellationToken);
 
     /// <summary>
     /// Whether <c>migrations bootstrap</c> has run: the keyspace holds the store's tables. A node refuses to start
@@ -194,10 +197,10 @@ public sealed class CassandraConfigStore : IConfigStore
     /// <inheritdoc/>
     public async Task<IReadOnlyList<ConfigChange>> GetChangesSinceAsync(long version, CancellationToken cancellationToken = default)
     {
-        var rows = await _session.Cluster.ExecuteAllPagesAsync(
+        var rows = await _session.AllPagesAsync(
             $"SELECT version, entity, id, kind, at FROM {_session.Keyspace}.change_log WHERE bucket = 0 AND version > ?",
             [version],
-            new CqlStatementOptions { Consistency = _session.Settings.Consistency, PageSize = 1000 },
+            1000,
             cancellationToken);
         return rows.Select(r => new ConfigChange(
             (long)r[0]!, (string)r[1]!, (string)r[2]!, (string)r[3]! == "delete" ? ChangeKind.Delete : ChangeKind.Upsert, (long)r[4]!)).ToList();

@@ -3,7 +3,10 @@ using Gateway.Storage.Cassandra.Protocol;
 
 namespace Gateway.Storage.Cassandra.Store;
 
-/// <summary>The store's statements on a <see cref="CqlCluster"/>: keyspace-qualified names, rows and LWT outcomes.</summary>
+/// <summary>
+/// The store's statements on a <see cref="CqlCluster"/>: keyspace-qualified names, rows and LWT outcomes, at
+/// cassandra_consistency. Availability failures leave as <see cref="CassandraUnavailableException"/>.
+/// </summary>
 internal sealed class CassandraSession(CqlCluster cluster, CassandraSettings settings)
 {
     public CqlCluster Cluster { get; } = cluster;
@@ -15,7 +18,7 @@ internal sealed class CassandraSession(CqlCluster cluster, CassandraSettings set
 
     /// <summary>Runs a statement; the result, which may be a Void.</summary>
     public Task<CqlResponse> RunAsync(string cql, IReadOnlyList<object?> values, CancellationToken cancellationToken) =>
-        Cluster.ExecuteAsync(cql, values, new CqlStatementOptions { Consistency = Settings.Consistency }, cancellationToken);
+        GuardAsync(() => Cluster.ExecuteAsync(cql, values, new CqlStatementOptions { Consistency = Settings.Consistency }, cancellationToken));
 
     /// <summary>Every row of a SELECT, following pages.</summary>
     public async Task<CqlRowsResult> RowsAsync(string cql, IReadOnlyList<object?> values, CancellationToken cancellationToken)
@@ -24,15 +27,32 @@ internal sealed class CassandraSession(CqlCluster cluster, CassandraSettings set
         return response as CqlRowsResult ?? throw new CqlProtocolException($"expected rows from: {cql}");
     }
 
+    /// <summary>Every row of a SELECT, fetched <paramref name="pageSize"/> at a time.</summary>
+    public Task<IReadOnlyList<object?[]>> AllPagesAsync(string cql, IReadOnlyList<object?> values, int pageSize, CancellationToken cancellationToken) =>
+        GuardAsync(() => Cluster.ExecuteAllPagesAsync(
+            cql, values, new CqlStatementOptions { Consistency = Settings.Consistency, PageSize = pageSize }, cancellationToken));
+
     /// <summary>Runs a statement with IF; whether it applied, and the existing row's cells when it did not.</summary>
     public async Task<(bool Applied, CqlRowsResult Rows)> ConditionalAsync(string cql, IReadOnlyList<object?> values, CancellationToken cancellationToken)
     {
-        var response = await Cluster.ExecuteAsync(
+        var response = await GuardAsync(() => Cluster.ExecuteAsync(
             cql,
             values,
             new CqlStatementOptions { Consistency = Settings.Consistency, SerialConsistency = Settings.SerialConsistency },
-            cancellationToken);
+            cancellationToken));
         var rows = response as CqlRowsResult ?? throw new CqlProtocolException($"a conditional statement returned no [applied] row: {cql}");
         return (rows.Rows.Count > 0 && rows.Rows[0][rows.IndexOf("[applied]")] is true, rows);
+    }
+
+    private static async Task<T> GuardAsync<T>(Func<Task<T>> call)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (CqlException e) when (CassandraFailures.IsUnavailable(e))
+        {
+            throw new CassandraUnavailableException(e);
+        }
     }
 }
