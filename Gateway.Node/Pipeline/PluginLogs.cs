@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Gateway.Plugins.Sdk;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.WebUtilities;
 
 namespace Gateway.Node.Pipeline;
 
@@ -38,10 +39,10 @@ public static class PluginLogs
             Url = $"{context.Scheme}://{context.Host}:{http.Connection.LocalPort}{target}",
             QueryString = query,
             RequestHeaders = Copy(request.Headers),
-            RequestSize = request.ContentLength ?? 0,
+            RequestSize = RequestLength(request, target),
             Status = http.Response.StatusCode,
             ResponseHeaders = Copy(http.Response.Headers),
-            ResponseSize = responseSize,
+            ResponseSize = HeadLength(http.Response) + responseSize,
             UpstreamStatus = upstreamStatus == 0 ? null : upstreamStatus,
             UpstreamUri = upstreamCalled ? upstreamUri : null,
             KongLatency = upstreamCalled ? (long)Stopwatch.GetElapsedTime(started, sentAt).TotalMilliseconds : total,
@@ -54,6 +55,36 @@ public static class PluginLogs
             Credential = context.Credential,
             Extra = context.LogValuesIfAny,
         };
+    }
+
+    /// <summary>
+    /// nginx's <c>$request_length</c>, which Kong logs as request.size: the request line, the headers and
+    /// the body, as HTTP/1.1 puts them on the wire (a chunked body without Content-Length counts as empty).
+    /// </summary>
+    private static long RequestLength(HttpRequest request, string target) =>
+        request.Method.Length + 1 + target.Length + 1 + request.Protocol.Length + 2
+        + HeadersLength(request.Headers) + (request.ContentLength ?? 0);
+
+    /// <summary>
+    /// The status line ("HTTP/1.1 200 OK\r\n", as Kestrel writes it to HTTP/1.x clients) and headers of the
+    /// response: the part of nginx's <c>$bytes_sent</c> before the body.
+    /// </summary>
+    private static long HeadLength(HttpResponse response) =>
+        "HTTP/1.1 200 ".Length + ReasonPhrases.GetReasonPhrase(response.StatusCode).Length + 2 + HeadersLength(response.Headers);
+
+    /// <summary>"name: value\r\n" for every value, then the empty line.</summary>
+    private static long HeadersLength(IHeaderDictionary headers)
+    {
+        long length = 2;
+        foreach (var (name, values) in headers)
+        {
+            foreach (var value in values)
+            {
+                length += name.Length + 2 + (value?.Length ?? 0) + 2;
+            }
+        }
+
+        return length;
     }
 
     private static Dictionary<string, string> Copy(IHeaderDictionary headers)

@@ -18,7 +18,8 @@ namespace Gateway.Tests.Proxy;
 /// <summary>
 /// A real Kestrel upstream on 127.0.0.1 (a port chosen at run time). It echoes what it received as
 /// JSON: method, target, protocol, headers and body length. <c>/slow?ms=N</c> waits before answering;
-/// <c>/ws</c> is a WebSocket echo; <c>/status/N</c> answers with status N.
+/// <c>/ws</c> is a WebSocket echo; <c>/status/N</c> answers with status N; <c>?content_length</c> sends a
+/// Content-Length instead of a chunked body.
 /// </summary>
 public sealed class Backend : IAsyncDisposable
 {
@@ -121,7 +122,13 @@ public sealed class Backend : IAsyncDisposable
         context.Response.Headers["X-Backend"] = name;
         context.Response.Headers.Via = "1.1 backend";
         context.Response.ContentType = "application/json";
-        await context.Response.WriteAsync(body.ToJsonString());
+        var bytes = System.Text.Encoding.UTF8.GetBytes(body.ToJsonString());
+        if (request.Query.ContainsKey("content_length"))
+        {
+            context.Response.ContentLength = bytes.Length;
+        }
+
+        await context.Response.Body.WriteAsync(bytes, context.RequestAborted);
     }
 
     private static X509Certificate2 SelfSigned()

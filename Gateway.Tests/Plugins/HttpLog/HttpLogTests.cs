@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.Sockets;
+using System.Text;
 using System.Text.Json.Nodes;
 using Gateway.Tests.Proxy;
 
@@ -51,6 +53,27 @@ public sealed class HttpLogTests : IAsyncLifetime
         Assert.Equal("upstream", log["source"]!.GetValue<string>());
         Assert.True(log["latencies"]!["request"]!.GetValue<long>() >= 0);
         Assert.InRange(log["started_at"]!.GetValue<long>(), DateTimeOffset.UtcNow.AddMinutes(-1).ToUnixTimeMilliseconds(), DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+    }
+
+    [Fact]
+    public async Task Sizes_AreTheBytesOnTheWire_AsNginxCountsThem()
+    {
+        await RouteWithLogAsync("sized", $$$"""{"http_endpoint":"http://127.0.0.1:{{{_receiver.Port}}}/"}""");
+        var sent = Encoding.ASCII.GetBytes(
+            $"POST /sized/x?content_length HTTP/1.1\r\nHost: 127.0.0.1:{_node.ProxyPort}\r\nX-One: a\r\nX-One: bb\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello");
+
+        using var client = new TcpClient();
+        await client.ConnectAsync(IPAddress.Loopback, _node.ProxyPort);
+        var stream = client.GetStream();
+        await stream.WriteAsync(sent);
+        using var received = new MemoryStream();
+        await stream.CopyToAsync(received);
+
+        Assert.StartsWith("HTTP/1.1 200 OK\r\n", Encoding.ASCII.GetString(received.ToArray()));
+        var log = JsonNode.Parse((await _receiver.NextAsync()).Body)!.AsObject();
+        Assert.Equal(sent.Length, log["request"]!["size"]!.GetValue<long>());
+        var size = log["response"]!["size"]!.GetValue<long>();
+        Assert.True(received.Length == size, $"logged {size}, received {received.Length}:\n{Encoding.ASCII.GetString(received.ToArray())}");
     }
 
     [Fact]
