@@ -100,7 +100,6 @@ public sealed class CassandraMembershipClusterTests
             "--cassandra_contact_points", string.Join(',', hosts),
             "--cassandra_port", port.ToString(CultureInfo.InvariantCulture),
             "--cassandra_keyspace", settings.Keyspace,
-            "--cassandra_consistency", "ONE",
             "--cluster_id", clusterId,
             "--service_id", clusterId,
         ];

@@ -16,7 +16,7 @@ namespace Gateway.Cluster.Membership.Cassandra;
 /// heartbeats) is checked in the same lightweight transaction, so of two silos writing from the same read, exactly
 /// one wins and the other gets false, as Orleans' protocol requires.
 /// </summary>
-public sealed class CassandraMembershipTable : IMembershipTable, IAsyncDisposable
+public sealed class CassandraMembershipTable : IMembershipTable, IAsyncDisposable, IDisposable
 {
     private readonly CassandraSettings _settings;
     private readonly string _serviceId;
@@ -67,8 +67,10 @@ public sealed class CassandraMembershipTable : IMembershipTable, IAsyncDisposabl
                 await ConditionalAsync(_cql.InsertVersion, [_serviceId, _clusterId], cancellationToken);
             }
         }
-        catch (CqlException e)
+        catch (Exception e) when (e is CqlException or ArgumentException)
         {
+            // ArgumentException: replication settings CREATE KEYSPACE cannot express. Either way the node cannot join,
+            // and start-up reports one line rather than a stack trace.
             throw new CassandraMembershipException(
                 $"cluster_membership = cassandra: cannot set up the membership table {_settings.Keyspace}.{_tableName}: {e.Message}", e);
         }
@@ -204,6 +206,9 @@ public sealed class CassandraMembershipTable : IMembershipTable, IAsyncDisposabl
 
     /// <summary>Closes the connections.</summary>
     public ValueTask DisposeAsync() => _cluster.DisposeAsync();
+
+    /// <summary>Closes the connections, for a container disposed synchronously (which refuses async-only singletons).</summary>
+    public void Dispose() => _cluster.DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     /// <summary>The etag of table version <paramref name="version"/>: the number itself, which LWT compares.</summary>
     private static string VersionEtag(int version) => version.ToString(CultureInfo.InvariantCulture);
