@@ -198,34 +198,6 @@ public sealed class GatewayNode : IAsyncDisposable
         _ => null,
     };
 
-    /// <summary>
-    /// The cassandra_* settings for a membership table on Cassandra (in cassandra_keyspace). Lightweight transactions
-    /// run at SERIAL whatever cassandra_consistency is: LOCAL_SERIAL would let silos in two data centres both win.
-    /// </summary>
-    private static Gateway.Storage.Cassandra.Store.CassandraSettings MembershipCassandra(GatewaySettings settings) => new()
-    {
-        ContactPoints = settings.CassandraContactPoints,
-        Port = settings.CassandraPort,
-        Keyspace = settings.CassandraKeyspace,
-        Username = settings.CassandraPassword is null ? null : settings.CassandraUsername,
-        Password = settings.CassandraPassword,
-        Consistency = settings.CassandraConsistency switch
-        {
-            CassandraConsistency.All => Gateway.Storage.Cassandra.Protocol.CqlConsistency.All,
-            CassandraConsistency.EachQuorum => Gateway.Storage.Cassandra.Protocol.CqlConsistency.EachQuorum,
-            CassandraConsistency.Quorum => Gateway.Storage.Cassandra.Protocol.CqlConsistency.Quorum,
-            CassandraConsistency.LocalQuorum => Gateway.Storage.Cassandra.Protocol.CqlConsistency.LocalQuorum,
-            CassandraConsistency.Two => Gateway.Storage.Cassandra.Protocol.CqlConsistency.Two,
-            CassandraConsistency.Three => Gateway.Storage.Cassandra.Protocol.CqlConsistency.Three,
-            CassandraConsistency.LocalOne => Gateway.Storage.Cassandra.Protocol.CqlConsistency.LocalOne,
-            _ => Gateway.Storage.Cassandra.Protocol.CqlConsistency.One,
-        },
-        SerialConsistency = Gateway.Storage.Cassandra.Protocol.CqlConsistency.Serial,
-        ReplicationStrategy = settings.CassandraReplStrategy.ToString(),
-        ReplicationFactor = settings.CassandraReplFactor,
-        DataCenters = [.. settings.CassandraDataCenters.Select(dc => $"{dc.Name}:{dc.ReplicationFactor}")],
-    };
-
     private static Serilog.ILogger CreateLogger(GatewaySettings settings) =>
         new LoggerConfiguration()
             .MinimumLevel.Is(ToSerilog(settings.LogLevel))
@@ -256,7 +228,7 @@ public sealed class GatewayNode : IAsyncDisposable
         var cluster = settings.ClusterListen;
         builder.UseOrleans(silo => silo.UseGatewayCluster(new SiloOptions(
             ParseAddress(cluster.Host), cluster.Port, settings.ClusterId, settings.ServiceId, settings.ClusterMembership, MembershipConnection(settings),
-            settings.ClusterMembership == ClusterMembershipKind.Cassandra ? MembershipCassandra(settings) : null)));
+            settings.ClusterMembership == ClusterMembershipKind.Cassandra ? StoreFactory.Cassandra(settings) : null)));
 
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
