@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
+using Gateway.Cluster.Membership.Cassandra;
 using Gateway.Cluster.Propagation;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -35,6 +36,11 @@ public static class SiloBuilderExtensions
                 break;
             case ClusterMembershipKind.Redis:
                 silo.UseRedisClustering(redis => redis.ConfigurationOptions = ConfigurationOptions.Parse(options.MembershipConnection!));
+                break;
+            case ClusterMembershipKind.Cassandra:
+                var cassandra = options.Cassandra
+                    ?? throw new ArgumentException("cluster_membership = cassandra needs the cassandra_* settings", nameof(options));
+                silo.UseCassandraClustering(table => table.Settings = cassandra);
                 break;
             default:
                 throw new NotSupportedException($"cluster_membership {options.Membership} is not available yet");

@@ -1,4 +1,5 @@
 using System.Net;
+using Gateway.Storage.Cassandra.Store;
 
 namespace Gateway.Cluster.Membership;
 
@@ -12,5 +13,15 @@ namespace Gateway.Cluster.Membership;
 /// For postgres, an Npgsql connection string to the database that holds the membership tables
 /// (created by <c>gateway migrations</c>); for redis, a StackExchange.Redis configuration string.
 /// </param>
+/// <param name="Cassandra">
+/// For cassandra, the cassandra_* settings: the membership table goes in their keyspace, created from their
+/// replication settings when missing.
+/// </param>
 public sealed record SiloOptions(
-    IPAddress ListenAddress, int SiloPort, string ClusterId, string ServiceId, ClusterMembershipKind Membership, string? MembershipConnection = null);
+    IPAddress ListenAddress,
+    int SiloPort,
+    string ClusterId,
+    string ServiceId,
+    ClusterMembershipKind Membership,
+    string? MembershipConnection = null,
+    CassandraSettings? Cassandra = null);

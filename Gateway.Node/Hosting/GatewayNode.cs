@@ -227,7 +227,8 @@ public sealed class GatewayNode : IAsyncDisposable
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(4));
         var cluster = settings.ClusterListen;
         builder.UseOrleans(silo => silo.UseGatewayCluster(new SiloOptions(
-            ParseAddress(cluster.Host), cluster.Port, settings.ClusterId, settings.ServiceId, settings.ClusterMembership, MembershipConnection(settings))));
+            ParseAddress(cluster.Host), cluster.Port, settings.ClusterId, settings.ServiceId, settings.ClusterMembership, MembershipConnection(settings),
+            settings.ClusterMembership == ClusterMembershipKind.Cassandra ? StoreFactory.Cassandra(settings) : null)));
 
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
