@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole test suite. Installs (apt-get, as root) and starts on loopback what the tests need
 # when it is absent: PostgreSQL and Redis from Debian's packages. Stops what it started on exit.
+# TEST_FILTER=... runs only the tests a dotnet test --filter expression picks.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -64,7 +65,7 @@ if ! dotnet build Gateway.sln -c Release -nologo -v quiet >"$WORK/build.log" 2>&
 fi
 log "running the tests"
 set +e
-dotnet test Gateway.sln -c Release --no-build -nologo --logger "console;verbosity=normal" 2>&1 | tee "$WORK/test.log"
+dotnet test Gateway.sln -c Release --no-build -nologo ${TEST_FILTER:+--filter "$TEST_FILTER"} --logger "console;verbosity=normal" 2>&1 | tee "$WORK/test.log"
 status=${PIPESTATUS[0]}
 set -e
 # dotnet test's closing summary: "Total tests: N", then "Passed: N", "Failed: N", "Skipped: N" when non-zero.

@@ -67,15 +67,19 @@ public sealed class RateLimitingClusterTests(RateLimitingClusterTests.Fixture fi
             }
         }
 
-        /// <summary>Sends <paramref name="total"/> requests round-robin over the nodes; returns how many each admitted.</summary>
+        /// <summary>
+        /// Sends <paramref name="total"/> requests, an equal share to each node (so a slow node still gets its
+        /// share), <paramref name="concurrencyPerNode"/> at a time on each; returns how many each admitted.
+        /// </summary>
         public async Task<int[]> SpreadAsync(string path, int total, int concurrencyPerNode)
         {
             var admitted = new int[_nodes.Count];
-            var next = -1;
+            var sent = new int[_nodes.Count];
+            var share = total / _nodes.Count;
             var workers = Enumerable.Range(0, _nodes.Count * concurrencyPerNode).Select(async worker =>
             {
                 var index = worker % _nodes.Count;
-                while (Interlocked.Increment(ref next) < total)
+                while (Interlocked.Increment(ref sent[index]) <= share)
                 {
                     using var request = new HttpRequestMessage(HttpMethod.Get, path);
                     request.Headers.Add("X-Tenant", "load");
