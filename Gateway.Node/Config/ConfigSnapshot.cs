@@ -31,6 +31,9 @@ public sealed class ConfigSnapshot
     public long Version => Data.Version;
 
     /// <summary>Compiles a snapshot; throws when the config cannot be compiled, leaving the caller's current snapshot in place.</summary>
-    public static ConfigSnapshot Build(ConfigData data, PluginCatalog? plugins = null) =>
-        new(data, RouteTable.Build(data), PluginChains.Build(data, plugins ?? PluginCatalog.Bundled));
+    /// <param name="data">The rows.</param>
+    /// <param name="plugins">The plugin handlers; the bundled ones when null.</param>
+    /// <param name="honorPathHandlingV1">router_flavor = traditional: routes with path_handling v1 join paths as Kong 2.x did.</param>
+    public static ConfigSnapshot Build(ConfigData data, PluginCatalog? plugins = null, bool honorPathHandlingV1 = false) =>
+        new(data, RouteTable.Build(data, honorPathHandlingV1), PluginChains.Build(data, plugins ?? PluginCatalog.Bundled));
 }

@@ -9,10 +9,11 @@ namespace Gateway.Node.Config;
 /// compiled off to the side and published with one reference write.
 /// </summary>
 /// <param name="plugins">The plugin handlers snapshots compile plugin rows with; the bundled ones when null.</param>
-public sealed class ConfigSnapshotProvider(PluginCatalog? plugins = null)
+/// <param name="honorPathHandlingV1">router_flavor = traditional: routes' path_handling v1 applies.</param>
+public sealed class ConfigSnapshotProvider(PluginCatalog? plugins = null, bool honorPathHandlingV1 = false)
 {
     private readonly Lock _applyLock = new();
-    private ConfigSnapshot _current = ConfigSnapshot.Build(ConfigData.Empty, plugins);
+    private ConfigSnapshot _current = ConfigSnapshot.Build(ConfigData.Empty, plugins, honorPathHandlingV1);
 
     /// <summary>Raised after a new snapshot is published.</summary>
     public event Action<ConfigSnapshot>? Swapped;
@@ -35,7 +36,7 @@ public sealed class ConfigSnapshotProvider(PluginCatalog? plugins = null)
                 return false;
             }
 
-            next = ConfigSnapshot.Build(data, plugins);
+            next = ConfigSnapshot.Build(data, plugins, honorPathHandlingV1);
             Volatile.Write(ref _current, next);
         }
 

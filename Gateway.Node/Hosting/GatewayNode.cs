@@ -69,7 +69,7 @@ public sealed class GatewayNode : IAsyncDisposable
         var registry = catalog.CreateRegistry();
         var store = await OpenStoreAsync(settings, registry, cancellationToken);
         var logger = CreateLogger(settings);
-        var snapshots = new ConfigSnapshotProvider(catalog);
+        var snapshots = new ConfigSnapshotProvider(catalog, settings.RouterFlavor == RouterFlavor.Traditional);
         var loggers = new SerilogLoggerFactory(logger);
         var upstreams = new UpstreamRegistry(snapshots, TimeProvider.System, loggers.CreateLogger<UpstreamRegistry>());
         var certificates = new SniCertificateSelector(snapshots, DefaultCertificate.LoadOrCreate(settings.Prefix), loggers.CreateLogger<SniCertificateSelector>());
