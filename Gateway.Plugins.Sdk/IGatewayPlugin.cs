@@ -8,6 +8,9 @@ namespace Gateway.Plugins.Sdk;
 /// <see cref="GatewayPlugin{TConfig}"/>, which types the config and fills in <see cref="Phases"/>.
 /// One instance serves every request and every configured row of the plugin: keep no per-request
 /// state in fields (use <see cref="PluginContext.Shared"/> or the compiled config).
+/// The request phases run on the thread that read the request (the node runs socket continuations
+/// inline, as an nginx worker does): never block in them (no synchronous I/O, no <c>.Result</c>, no
+/// long-held locks); await instead, or hand slow work to the log phase, which runs on the thread pool.
 /// </summary>
 public interface IGatewayPlugin
 {

@@ -89,7 +89,8 @@ public sealed class PluginContext
     public JsonObject? Credential { get; private set; }
 
     /// <summary>The consumer's id, or null.</summary>
-    public string? ConsumerId => Consumer?["id"]?.GetValue<string>();
+    /// <remarks>Read once when the consumer is set: a parsed row's value makes a new string on every read.</remarks>
+    public string? ConsumerId { get; private set; }
 
     /// <summary>
     /// The path sent to the upstream, percent-escaped, without the query (the service path joined with
@@ -122,6 +123,7 @@ public sealed class PluginContext
     {
         Consumer = consumer;
         Credential = credential;
+        ConsumerId = consumer?["id"]?.GetValue<string>();
     }
 
     /// <summary>

@@ -16,6 +16,8 @@
 # Settings (environment): ROUNDS=3 DURATION=10s WARMUP=3s CONNECTIONS=32 THREADS=1
 #   TARGETS="direct nginx gateway"  BUILD=1 (dotnet build -c Release first; 0 to use the last build)
 #   GATEWAY_ARGS="..." (extra gateway settings, e.g. "--log_level error")
+#   A/B in one run: add "gateway2" to TARGETS, a second gateway started with GATEWAY2_ENV="VAR=value ..."
+#   in its environment and GATEWAY2_DLL (default: the same build; point it at a copy of another build)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$(pwd)
@@ -30,6 +32,8 @@ TARGETS=${TARGETS:-direct nginx gateway}
 BUILD=${BUILD:-1}
 GATEWAY_ARGS=${GATEWAY_ARGS:-}
 GATEWAY_DLL="$ROOT/Gateway.Node/bin/Release/net10.0/gateway.dll"
+GATEWAY2_DLL=${GATEWAY2_DLL:-$GATEWAY_DLL}
+GATEWAY2_ENV=${GATEWAY2_ENV:-}
 SCENARIOS=("$@")
 [ ${#SCENARIOS[@]} -gt 0 ] || SCENARIOS=(a b c d)
 BENCH_KEY=bench-key
@@ -37,7 +41,7 @@ BENCH_KEY=bench-key
 WORK=$(mktemp -d /tmp/gateway-bench.XXXXXX)
 chmod 755 "$WORK"
 mkdir -p "$WORK/logs"
-GATEWAY_PID=""
+declare -A GATEWAY_PIDS=() GW_PORT=() GW_TLS_PORT=()
 
 log() { echo "[bench] $*" >&2; }
 
@@ -51,11 +55,12 @@ stop_nginx() {
 }
 
 stop_gateway() {
-  if [ -n "$GATEWAY_PID" ]; then
-    kill -TERM "$GATEWAY_PID" 2>/dev/null || true
-    wait "$GATEWAY_PID" 2>/dev/null || true
-    GATEWAY_PID=""
-  fi
+  local name
+  for name in "${!GATEWAY_PIDS[@]}"; do
+    kill -TERM "${GATEWAY_PIDS[$name]}" 2>/dev/null || true
+    wait "${GATEWAY_PIDS[$name]}" 2>/dev/null || true
+    unset "GATEWAY_PIDS[$name]"
+  done
 }
 
 cleanup() {
@@ -79,11 +84,15 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 # --- ports: free now, and not handed out twice by this run -------------------------------------------
+# Below the kernel's ephemeral range: a port some outgoing connection holds (wrk's, the proxies') answers no
+# connect, yet cannot be bound.
 declare -A HANDED=()
+EPHEMERAL_LOW=$(awk '{ print $1 }' /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+[ "$EPHEMERAL_LOW" -gt 12000 ] || EPHEMERAL_LOW=60000
 next_port() {
   local port
   while :; do
-    port=$(( (RANDOM * 32768 + RANDOM) % 30000 + 20000 ))
+    port=$(( (RANDOM * 32768 + RANDOM) % (EPHEMERAL_LOW - 11000) + 10000 ))
     [ -z "${HANDED[$port]:-}" ] || continue
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
       HANDED[$port]=1
@@ -184,33 +193,41 @@ gateway_plugins_d() { # admin-url: a consumer with a key, key-auth and rate-limi
   done
 }
 
-start_gateway() { # scenario
-  [ -f "$GATEWAY_DLL" ] || { log "gateway: $GATEWAY_DLL is missing (BUILD=1 builds it)"; return 1; }
-  next_port GW_PORT; next_port GW_TLS_PORT; next_port GW_ADMIN; next_port GW_STATUS; next_port GW_GUI; next_port GW_CLUSTER
-  local prefix="$WORK/gateway-$1"
+start_gateway() { # scenario name (gateway or gateway2)
+  local name=${2:-gateway} dll=$GATEWAY_DLL env=()
+  if [ "$name" = gateway2 ]; then
+    dll=$GATEWAY2_DLL
+    # shellcheck disable=SC2206
+    env=($GATEWAY2_ENV)
+  fi
+  [ -f "$dll" ] || { log "$name: $dll is missing (BUILD=1 builds it)"; return 1; }
+  local gw_port gw_tls gw_admin gw_status gw_gui gw_cluster
+  next_port gw_port; next_port gw_tls; next_port gw_admin; next_port gw_status; next_port gw_gui; next_port gw_cluster
+  GW_PORT[$name]=$gw_port; GW_TLS_PORT[$name]=$gw_tls
+  local prefix="$WORK/$name-$1"
   mkdir -p "$prefix"
   # shellcheck disable=SC2086
-  dotnet "$GATEWAY_DLL" start --prefix "$prefix" \
-    --proxy_listen "127.0.0.1:$GW_PORT, 127.0.0.1:$GW_TLS_PORT http2 ssl" \
-    --admin_listen "127.0.0.1:$GW_ADMIN" --status_listen "127.0.0.1:$GW_STATUS" \
-    --admin_gui_listen "127.0.0.1:$GW_GUI" --cluster_listen "127.0.0.1:$GW_CLUSTER" \
-    --log_level warn $GATEWAY_ARGS > "$WORK/logs/gateway-$1.log" 2>&1 &
-  GATEWAY_PID=$!
+  env "${env[@]}" dotnet "$dll" start --prefix "$prefix" \
+    --proxy_listen "127.0.0.1:$gw_port, 127.0.0.1:$gw_tls http2 ssl" \
+    --admin_listen "127.0.0.1:$gw_admin" --status_listen "127.0.0.1:$gw_status" \
+    --admin_gui_listen "127.0.0.1:$gw_gui" --cluster_listen "127.0.0.1:$gw_cluster" \
+    --log_level warn $GATEWAY_ARGS > "$WORK/logs/$name-$1.log" 2>&1 &
+  GATEWAY_PIDS[$name]=$!
   for _ in $(seq 600); do
-    curl -sf -o /dev/null "http://127.0.0.1:$GW_ADMIN/status" && break
-    kill -0 "$GATEWAY_PID" 2>/dev/null || { log "gateway exited:"; tail -20 "$WORK/logs/gateway-$1.log" >&2; GATEWAY_PID=""; return 1; }
+    curl -sf -o /dev/null "http://127.0.0.1:$gw_admin/status" && break
+    kill -0 "${GATEWAY_PIDS[$name]}" 2>/dev/null || { log "$name exited:"; tail -20 "$WORK/logs/$name-$1.log" >&2; unset "GATEWAY_PIDS[$name]"; return 1; }
     sleep 0.1
   done
-  gateway_routes "$1" "$GW_ADMIN" || return 1
+  gateway_routes "$1" "$gw_admin" || return 1
   if [ "$1" = d ]; then
     # Without a key the gateway must refuse: otherwise key-auth does not run in this build.
     local code=000
     for _ in $(seq 50); do
-      code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$GW_PORT/") || code=000
+      code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$gw_port/") || code=000
       [ "$code" = 401 ] && break
       sleep 0.1
     done
-    [ "$code" = 401 ] || { log "gateway: a request without a key answered $code, not 401 (key-auth not running)"; return 1; }
+    [ "$code" = 401 ] || { log "$name: a request without a key answered $code, not 401 (key-auth not running)"; return 1; }
   fi
 }
 
@@ -227,7 +244,7 @@ url_of() { # target scenario -> URL
   case $1 in
     direct) port=$BACKEND_PORT; [ "$2" != c ] || port=$BACKEND_TLS_PORT ;;
     nginx) port=$NGINX_PORT; [ "$2" != c ] || port=$NGINX_TLS_PORT ;;
-    gateway) port=$GW_PORT; [ "$2" != c ] || port=$GW_TLS_PORT ;;
+    gateway|gateway2) port=${GW_PORT[$1]}; [ "$2" != c ] || port=${GW_TLS_PORT[$1]} ;;
   esac
   [ "$2" != c ] || scheme=https
   echo "$scheme://127.0.0.1:$port"
@@ -247,24 +264,47 @@ check_target() { # url scenario: every request the scenario sends must answer 20
   done < "$WORK/requests.txt"
 }
 
-run_wrk() { # url scenario duration -> "rps p50 p99 errors"
+run_wrk() { # url scenario duration -> "rps p50 p99 errors requests"
   local out="$WORK/wrk.out" script=()
   [ "$2" != b ] || script=(-s "$BENCH/requests.lua")
   [ "$2" != d ] || script=(-H "apikey: $BENCH_KEY")
   WRK_REQUESTS="$WORK/requests.txt" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$3" --latency "${script[@]}" "$1/" > "$out" 2>&1 || true
-  local rps p50 p99 non2xx sockerr
+  local rps p50 p99 non2xx sockerr requests
   rps=$(awk '/^Requests\/sec:/ { print $2 }' "$out")
   p50=$(awk '$1 == "50%" { print $2 }' "$out")
   p99=$(awk '$1 == "99%" { print $2 }' "$out")
   non2xx=$(awk '/Non-2xx or 3xx responses:/ { print $NF }' "$out")
   sockerr=$(awk '/Socket errors:/ { gsub(",", ""); print $4 + $6 + $8 + $10 }' "$out")
-  if [ -z "$rps" ] || [ -z "$p99" ]; then log "wrk failed:"; cat "$out" >&2; echo "0 0 0 -1"; return; fi
-  echo "$rps $(to_ms "$p50") $(to_ms "$p99") $(( ${non2xx:-0} + ${sockerr:-0} ))"
+  requests=$(awk '/requests in/ { print $1 }' "$out")
+  if [ -z "$rps" ] || [ -z "$p99" ]; then log "wrk failed:"; cat "$out" >&2; echo "0 0 0 -1 0"; return; fi
+  echo "$rps $(to_ms "$p50") $(to_ms "$p99") $(( ${non2xx:-0} + ${sockerr:-0} )) ${requests:-0}"
 }
 
 median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ a[NR] = $1 } END { if (NR == 0) print 0; else if (NR % 2) print a[(NR + 1) / 2]; else printf "%.3f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2fx", a / b; else print "n/a" }'; }
+
+# CPU a target's own processes spent (clock ticks, user + system): the backend's or proxy's nginx workers,
+# or the gateway. On a machine shared with wrk (and anything else), CPU per request is steadier than RPS.
+target_pids() { # target
+  case $1 in
+    direct) ps --ppid "$(cat "$WORK/backend.pid" 2>/dev/null || echo 1)" -o pid= 2>/dev/null ;;
+    nginx) ps --ppid "$(cat "$WORK/proxy.pid" 2>/dev/null || echo 1)" -o pid= 2>/dev/null ;;
+    gateway|gateway2) echo "${GATEWAY_PIDS[$1]:-}" ;;
+  esac
+}
+cpu_ticks() { # pid... -> utime + stime, summed
+  local total=0 pid stat
+  for pid in "$@"; do
+    stat=$(cat "/proc/$pid/stat" 2>/dev/null) || continue
+    stat=${stat##*) }
+    # shellcheck disable=SC2086
+    set -- $stat
+    total=$(( total + ${12} + ${13} ))
+  done
+  echo "$total"
+}
+CLK_TCK=$(getconf CLK_TCK)
 
 # --- run ------------------------------------------------------------------------------------------
 if [ "$BUILD" = 1 ] && [[ " $TARGETS " == *" gateway "* ]]; then
@@ -280,11 +320,13 @@ REPORT="$WORK/report.md"
 {
   echo "Proxy benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'), $MACHINE, $(uname -sr)"
   echo "wrk -t$THREADS -c$CONNECTIONS, $ROUNDS interleaved rounds of $DURATION (after a $WARMUP warm-up), medians; nginx $(nginx -v 2>&1 | sed 's#.*/##'), 1 worker"
+  [[ " $TARGETS " != *" gateway2 "* ]] || echo "gateway2: $GATEWAY2_DLL with ${GATEWAY2_ENV:-no extra environment}  "
   echo
 } > "$REPORT"
 
 declare -A TITLE=([a]="(a) one route, no plugins" [b]="(b) 1,000 routes: hosts, prefixes, regex" [c]="(c) HTTPS, one route"
   [d]="(d) one route, key-auth + rate-limiting (local)")
+[ -z "$GATEWAY2_ENV" ] || log "gateway2 environment: $GATEWAY2_ENV"
 for scenario in "${SCENARIOS[@]}"; do
   [ -n "${TITLE[$scenario]:-}" ] || { log "unknown scenario '$scenario' (a, b, c or d)"; exit 2; }
   log "scenario ${TITLE[$scenario]}"
@@ -294,8 +336,8 @@ for scenario in "${SCENARIOS[@]}"; do
 
   active=()
   for target in $TARGETS; do
-    if [ "$target" = gateway ] && ! start_gateway "$scenario"; then
-      log "gateway: not started, left out"
+    if [[ $target == gateway* ]] && ! start_gateway "$scenario" "$target"; then
+      log "$target: not started, left out"
       continue
     fi
     url=$(url_of "$target" "$scenario")
@@ -307,40 +349,49 @@ for scenario in "${SCENARIOS[@]}"; do
     active+=("$target")
   done
 
-  declare -A RPS=() P50=() P99=() ERR=()
+  declare -A RPS=() P50=() P99=() CPU=() ERR=()
   for round in $(seq "$ROUNDS"); do
     for target in "${active[@]}"; do
-      read -r rps p50 p99 errors < <(run_wrk "$(url_of "$target" "$scenario")" "$scenario" "$DURATION")
-      log "round $round $target: $rps req/s, p50 ${p50} ms, p99 ${p99} ms, errors $errors"
-      RPS[$target]+=" $rps"; P50[$target]+=" $p50"; P99[$target]+=" $p99"; ERR[$target]=$(( ${ERR[$target]:-0} + errors ))
+      pids=$(target_pids "$target" | tr '\n' ' ')
+      # shellcheck disable=SC2086
+      before=$(cpu_ticks $pids)
+      read -r rps p50 p99 errors requests < <(run_wrk "$(url_of "$target" "$scenario")" "$scenario" "$DURATION")
+      # shellcheck disable=SC2086
+      after=$(cpu_ticks $pids)
+      cpu=$(awk -v t=$((after - before)) -v n="$requests" -v hz="$CLK_TCK" 'BEGIN { if (n > 0) printf "%.1f", t / hz * 1e6 / n; else print 0 }')
+      log "round $round $target: $rps req/s, p50 ${p50} ms, p99 ${p99} ms, errors $errors, CPU ${cpu} us/request"
+      RPS[$target]+=" $rps"; P50[$target]+=" $p50"; P99[$target]+=" $p99"; CPU[$target]+=" $cpu"; ERR[$target]=$(( ${ERR[$target]:-0} + errors ))
     done
   done
 
-  rss=""
-  if [ -n "$GATEWAY_PID" ] && [ -r "/proc/$GATEWAY_PID/status" ]; then
-    rss=$(awk '/VmHWM/ { printf "%.0f MB", $2 / 1024 }' "/proc/$GATEWAY_PID/status")
-  fi
+  declare -A RSS=()
+  for target in "${!GATEWAY_PIDS[@]}"; do
+    [ -r "/proc/${GATEWAY_PIDS[$target]}/status" ] || continue
+    RSS[$target]=$(awk '/VmHWM/ { printf "%.0f MB", $2 / 1024 }' "/proc/${GATEWAY_PIDS[$target]}/status")
+  done
 
   {
     echo "### ${TITLE[$scenario]}"
     echo
-    echo "| target | requests/s | p50 ms | p99 ms | errors |"
-    echo "|---|---:|---:|---:|---:|"
+    echo "| target | requests/s | p50 ms | p99 ms | CPU us/request | errors |"
+    echo "|---|---:|---:|---:|---:|---:|"
     for target in "${active[@]}"; do
-      echo "| $target | $(echo "${RPS[$target]}" | median | awk '{ printf "%.0f", $1 }') | $(echo "${P50[$target]}" | median) | $(echo "${P99[$target]}" | median) | ${ERR[$target]} |"
+      echo "| $target | $(echo "${RPS[$target]}" | median | awk '{ printf "%.0f", $1 }') | $(echo "${P50[$target]}" | median) | $(echo "${P99[$target]}" | median) | $(echo "${CPU[$target]}" | median) | ${ERR[$target]} |"
     done
     echo
-    if [ -n "${RPS[gateway]:-}" ]; then
-      g=$(echo "${RPS[gateway]}" | median); g99=$(echo "${P99[gateway]}" | median)
-      [ -z "${RPS[nginx]:-}" ] || echo "gateway/nginx: RPS $(ratio "$g" "$(echo "${RPS[nginx]}" | median)"), p99 $(ratio "$g99" "$(echo "${P99[nginx]}" | median)")  "
-      [ -z "${RPS[direct]:-}" ] || echo "gateway/direct: RPS $(ratio "$g" "$(echo "${RPS[direct]}" | median)"), p99 $(ratio "$g99" "$(echo "${P99[direct]}" | median)")  "
-      [ -z "$rss" ] || echo "gateway peak RSS: $rss  "
-    else
-      echo "(the gateway was left out: see the log above)"
-    fi
+    shown=0
+    for target in gateway gateway2; do
+      [ -n "${RPS[$target]:-}" ] || continue
+      shown=1
+      g=$(echo "${RPS[$target]}" | median); g99=$(echo "${P99[$target]}" | median)
+      [ -z "${RPS[nginx]:-}" ] || echo "$target/nginx: RPS $(ratio "$g" "$(echo "${RPS[nginx]}" | median)"), p99 $(ratio "$g99" "$(echo "${P99[nginx]}" | median)"), CPU/request $(ratio "$(echo "${CPU[$target]}" | median)" "$(echo "${CPU[nginx]}" | median)")  "
+      [ -z "${RPS[direct]:-}" ] || echo "$target/direct: RPS $(ratio "$g" "$(echo "${RPS[direct]}" | median)"), p99 $(ratio "$g99" "$(echo "${P99[direct]}" | median)")  "
+      [ -z "${RSS[$target]:-}" ] || echo "$target peak RSS: ${RSS[$target]}  "
+    done
+    [ "$shown" = 1 ] || echo "(the gateway was left out: see the log above)"
     echo
   } >> "$REPORT"
-  unset RPS P50 P99 ERR
+  unset RPS P50 P99 CPU ERR RSS
 
   stop_gateway
   stop_nginx "$WORK/proxy.pid"
