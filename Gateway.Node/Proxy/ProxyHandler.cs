@@ -151,15 +151,17 @@ public sealed class ProxyHandler(
 
             exchange.Destination = destination;
             ForwarderError error;
-            if (buffer is null)
+            // A body filter needs the whole body: the upstream writes into a buffer, sent after the filters. A log
+            // phase needs the size of a streamed body: it goes through a counter.
+            Stream? body = buffer is not null ? buffer : run is { Logs: true } ? new CountingStream(originalBody) : null;
+            if (body is null)
             {
                 error = await forwarder.SendAsync(context, destination!.Prefix, servicePlan.Invoker, config, exchange);
             }
             else
             {
-                // A body filter needs the whole body: the upstream writes into a buffer, sent after the filters.
-                buffer.SetLength(0);
-                context.Response.Body = buffer;
+                buffer?.SetLength(0);
+                context.Response.Body = body;
                 try
                 {
                     error = await forwarder.SendAsync(context, destination!.Prefix, servicePlan.Invoker, config, exchange);
@@ -176,7 +178,7 @@ public sealed class ProxyHandler(
             {
                 if (run is not null)
                 {
-                    await FinishProxiedAsync(context, run, exchange, buffer);
+                    await FinishProxiedAsync(context, run, exchange, buffer, (body as CountingStream)?.Written ?? 0);
                 }
 
                 return;
@@ -213,7 +215,8 @@ public sealed class ProxyHandler(
     }
 
     /// <summary>After a proxied response: the body filters' output (when buffered) and the log phase.</summary>
-    private static async Task FinishProxiedAsync(HttpContext context, PluginRun run, ProxyExchange exchange, MemoryStream? buffer)
+    /// <param name="streamed">The body bytes counted on their way out, when not buffered.</param>
+    private static async Task FinishProxiedAsync(HttpContext context, PluginRun run, ProxyExchange exchange, MemoryStream? buffer, long streamed)
     {
         var response = context.Response;
         long size;
@@ -230,7 +233,7 @@ public sealed class ProxyHandler(
         }
         else
         {
-            size = response.ContentLength ?? 0;
+            size = streamed;
         }
 
         if (run.Logs)
