@@ -22,6 +22,7 @@ public static class CassandraMigrations
         new("000_base", keyspace =>
         [
             .. CassandraTables.Create(keyspace),
+            CassandraMembershipSchema.CreateTable($"{keyspace}.{CassandraMembershipSchema.DefaultTable}"),
             $"INSERT INTO {keyspace}.config_version (singleton, version) VALUES (1, 0) IF NOT EXISTS",
         ]),
     ];

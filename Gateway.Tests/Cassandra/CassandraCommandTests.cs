@@ -73,7 +73,7 @@ public sealed class CassandraCommandTests : IDisposable
         Assert.Equal("SELECT schema_version FROM system.local WHERE key='local'", queries[1]);
         Assert.Equal("SELECT peer, schema_version FROM system.peers", queries[2]);
         Assert.StartsWith("""CREATE TABLE IF NOT EXISTS "gateway".schema_migrations (""", queries[3]);
-        Assert.Equal(["change_log", "config_version", "entities", "locks", "refs_by_target", "schema_migrations", "tags", "unique_keys"], cassandra.Tables);
+        Assert.Equal(["change_log", "config_version", "entities", "locks", "orleans_membership", "refs_by_target", "schema_migrations", "tags", "unique_keys"], cassandra.Tables);
         Assert.Equal(["000_base"], cassandra.Recorded);
 
         var again = await RunAsync(cassandra.Port, "migrations", "bootstrap");

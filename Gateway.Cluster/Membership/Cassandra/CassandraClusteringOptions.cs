@@ -9,5 +9,5 @@ public sealed class CassandraClusteringOptions
     public CassandraSettings Settings { get; set; } = new();
 
     /// <summary>The table in <see cref="CassandraSettings.Keyspace"/>; one table serves any number of clusters.</summary>
-    public string TableName { get; set; } = "orleans_membership";
+    public string TableName { get; set; } = CassandraMembershipSchema.DefaultTable;
 }

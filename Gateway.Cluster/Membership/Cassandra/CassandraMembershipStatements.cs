@@ -17,12 +17,7 @@ internal sealed class CassandraMembershipStatements
         var rowKey = "service_id = ? AND cluster_id = ? AND " + string.Join(" AND ", keys.Select(c => $"{c.Name} = ?"));
         var set = string.Join(", ", fields.Select(c => $"{c.Name} = ?"));
 
-        CreateTable =
-            $"CREATE TABLE IF NOT EXISTS {name} (service_id text, cluster_id text, version int static, "
-            + string.Join(", ", keys.Select(c => $"{c.Name} {c.Type}"))
-            + ", etag text, "
-            + string.Join(", ", fields.Select(c => $"{c.Name} {c.Type}"))
-            + $", PRIMARY KEY ((service_id, cluster_id), {string.Join(", ", keys.Select(c => c.Name))}))";
+        CreateTable = CassandraMembershipSchema.CreateTable(name);
         InsertVersion = $"INSERT INTO {name} (service_id, cluster_id, version) VALUES (?, ?, 0) IF NOT EXISTS";
         ReadAll = $"SELECT version, etag, {string.Join(", ", keys.Concat(fields).Select(c => c.Name))} FROM {name} WHERE service_id = ? AND cluster_id = ?";
 
@@ -36,7 +31,7 @@ internal sealed class CassandraMembershipStatements
         DeletePartition = $"DELETE FROM {name} WHERE service_id = ? AND cluster_id = ?";
     }
 
-    /// <summary>The table, created when missing.</summary>
+    /// <summary>The table, created when missing (migrations bootstrap creates it first, in the config keyspace).</summary>
     public string CreateTable { get; }
 
     /// <summary>Version 0 for a new cluster (LWT).</summary>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using Gateway.Storage.Cassandra.Protocol;
+using Gateway.Storage.Cassandra.Store;
 using Orleans;
 using Orleans.Runtime;
 
@@ -18,27 +19,10 @@ public static class MembershipRowCodec
     private const string DateFormat = "yyyy-MM-dd HH:mm:ss.fff 'GMT'";
 
     /// <summary>The clustering key: one row per silo incarnation.</summary>
-    public static IReadOnlyList<(string Name, CqlType Type)> KeyColumns { get; } =
-    [
-        ("address", CqlType.Text),
-        ("port", CqlType.Int),
-        ("generation", CqlType.Int),
-    ];
+    public static IReadOnlyList<(string Name, CqlType Type)> KeyColumns => CassandraMembershipSchema.KeyColumns;
 
     /// <summary>The entry's other fields, in the order <see cref="EntryValues"/> gives them.</summary>
-    public static IReadOnlyList<(string Name, CqlType Type)> EntryColumns { get; } =
-    [
-        ("silo_name", CqlType.Text),
-        ("host_name", CqlType.Text),
-        ("status", CqlType.Int),
-        ("proxy_port", CqlType.Int),
-        ("role_name", CqlType.Text),
-        ("update_zone", CqlType.Int),
-        ("fault_zone", CqlType.Int),
-        ("suspect_times", CqlType.Text),
-        ("start_time", CqlType.Timestamp),
-        ("i_am_alive_time", CqlType.Timestamp),
-    ];
+    public static IReadOnlyList<(string Name, CqlType Type)> EntryColumns => CassandraMembershipSchema.EntryColumns;
 
     /// <summary>The clustering key values of <paramref name="silo"/>, in <see cref="KeyColumns"/> order.</summary>
     public static object?[] KeyValues(SiloAddress silo) =>
