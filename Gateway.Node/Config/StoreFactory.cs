@@ -1,13 +1,45 @@
+using Gateway.Cluster.Propagation;
 using Gateway.Node.Settings;
 using Gateway.Storage.Cassandra.Protocol;
 using Gateway.Storage.Cassandra.Store;
+using Gateway.Storage.Migrations;
 using Gateway.Storage.Postgres;
+using Gateway.Storage.Schema;
+using Gateway.Storage.Sqlite;
 
 namespace Gateway.Node.Config;
 
-/// <summary>Turns the database settings into the store's connection settings.</summary>
+/// <summary>Turns the database settings into the store's connection settings, and opens the store.</summary>
 public static class StoreFactory
 {
+    /// <summary>
+    /// Opens the store <c>database</c> names (sqlite, postgres or cassandra; not off, whose store is the declarative
+    /// file). Opening reaches no server: the caller checks <see cref="DatabaseStore.Migrations"/> first.
+    /// </summary>
+    public static async Task<DatabaseStore> OpenAsync(GatewaySettings settings, SchemaRegistry registry, CancellationToken cancellationToken = default)
+    {
+        switch (settings.Database)
+        {
+            case DatabaseKind.Sqlite:
+                Directory.CreateDirectory(settings.Prefix);
+                var path = Path.Combine(settings.Prefix, "gateway.db");
+                var sqlite = new SqliteConfigStore(path, registry, TimeProvider.System);
+                await sqlite.InitializeAsync(cancellationToken);
+                return new DatabaseStore(sqlite, null, $"SQLite at {path}", StoreFailures.IsUnavailable);
+            case DatabaseKind.Postgres:
+                var postgres = Postgres(settings);
+                var postgresStore = new PostgresConfigStore(postgres, registry, TimeProvider.System);
+                return new DatabaseStore(postgresStore, new PostgresMigrationRunner(postgresStore.DataSource), Describe(postgres), StoreFailures.IsUnavailable);
+            case DatabaseKind.Cassandra:
+                var cassandra = Cassandra(settings);
+                var cassandraStore = new CassandraConfigStore(cassandra, registry, TimeProvider.System);
+                var runner = new CassandraMigrationRunner(cassandraStore.Cluster, cassandra);
+                return new DatabaseStore(cassandraStore, runner, Describe(cassandra), runner.IsUnreachable);
+            default:
+                throw new ArgumentException($"database = {settings.Raw["database"]} has no database store", nameof(settings));
+        }
+    }
+
     /// <summary>The pg_* settings as the PostgreSQL store takes them.</summary>
     public static PostgresSettings Postgres(GatewaySettings settings) =>
         new(settings.PgHost, settings.PgPort, settings.PgUser, settings.PgPassword, settings.PgDatabase);

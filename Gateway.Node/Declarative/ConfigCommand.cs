@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Gateway.Node.Config;
 using Gateway.Node.Pipeline;
 using Gateway.Node.Settings;
 using Gateway.Storage.Declarative;
@@ -78,24 +79,43 @@ public static class ConfigCommand
             await error.WriteLineAsync($"gateway: importing {file} failed: {e.Message}");
             return 1;
         }
-        catch (DatabaseOffException e)
+        catch (DatabaseNotReadyException e)
         {
             await error.WriteLineAsync($"gateway: {e.Message}");
             return 1;
         }
     }
 
+    /// <summary>The database store, bootstrapped and current, as Kong's db_import and db_export require.</summary>
     private static async Task<IConfigStore> OpenDatabaseAsync(GatewaySettings settings, SchemaRegistry registry)
     {
-        if (settings.Database != DatabaseKind.Sqlite)
+        if (settings.Database == DatabaseKind.Off)
         {
-            throw new DatabaseOffException($"'config db_import' and 'config db_export' need a database; database = {settings.Raw["database"]} has none here");
+            throw new DatabaseNotReadyException($"'config db_import' and 'config db_export' need a database; database = {settings.Raw["database"]} has none here");
         }
 
-        Directory.CreateDirectory(settings.Prefix);
-        var store = new SqliteConfigStore(Path.Combine(settings.Prefix, "gateway.db"), registry, TimeProvider.System);
-        await store.InitializeAsync();
-        return store;
+        var (store, migrations, database, isUnavailable) = await StoreFactory.OpenAsync(settings, registry);
+        try
+        {
+            var state = migrations is null ? null : await migrations.GetStateAsync();
+            if (state is { IsEmpty: true } or { Pending.Count: > 0 })
+            {
+                throw new DatabaseNotReadyException(
+                    $"the database ({database}) is {(state.IsEmpty ? "empty" : "not current")}: run 'gateway migrations {(state.IsEmpty ? "bootstrap" : "up")}'");
+            }
+
+            return store;
+        }
+        catch (Exception e) when (isUnavailable(e))
+        {
+            await store.DisposeAsync();
+            throw new DatabaseNotReadyException($"cannot reach {database}: {e.Message}");
+        }
+        catch
+        {
+            await store.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>Writes next to the target and renames, so a failed export never leaves half a file.</summary>
@@ -107,5 +127,5 @@ public static class ConfigCommand
         File.Move(temporary, full, overwrite: true);
     }
 
-    private sealed class DatabaseOffException(string message) : Exception(message);
+    private sealed class DatabaseNotReadyException(string message) : Exception(message);
 }

@@ -128,65 +128,51 @@ public sealed class GatewayNode : IAsyncDisposable
 
     private static async Task<IConfigStore> OpenStoreAsync(GatewaySettings settings, SchemaRegistry registry, CancellationToken cancellationToken)
     {
-        switch (settings.Database)
+        if (settings.Database == DatabaseKind.Off)
         {
-            case DatabaseKind.Sqlite:
-                var sqlite = new SqliteConfigStore(Path.Combine(settings.Prefix, "gateway.db"), registry, TimeProvider.System);
-                await sqlite.InitializeAsync(cancellationToken);
-                return sqlite;
-            case DatabaseKind.Postgres:
-                var postgres = StoreFactory.Postgres(settings);
-                var postgresStore = new PostgresConfigStore(postgres, registry, TimeProvider.System);
-                return await MigratedAsync(
-                    postgresStore, new PostgresMigrationRunner(postgresStore.DataSource), StoreFactory.Describe(postgres), StoreFailures.IsUnavailable);
-            case DatabaseKind.Cassandra:
-                var cassandra = StoreFactory.Cassandra(settings);
-                var cassandraStore = new CassandraConfigStore(cassandra, registry, TimeProvider.System);
-                var runner = new CassandraMigrationRunner(cassandraStore.Cluster, cassandra);
-                return await MigratedAsync(cassandraStore, runner, StoreFactory.Describe(cassandra), runner.IsUnreachable);
-            case DatabaseKind.Off:
-                var declarative = DeclarativeStoreLoader.Open(settings, registry);
-                await declarative.InitializeAsync(cancellationToken);
-                return declarative;
-            default:
-                throw new NodeStartException($"database = {settings.Raw["database"]} is not available yet; use database = sqlite, postgres, cassandra or off");
+            var declarative = DeclarativeStoreLoader.Open(settings, registry);
+            await declarative.InitializeAsync(cancellationToken);
+            return declarative;
+        }
+
+        var (store, migrations, database, isUnavailable) = await StoreFactory.OpenAsync(settings, registry, cancellationToken);
+        if (migrations is null)
+        {
+            return store;
         }
 
         // A database with a migration log must be bootstrapped and current; one that does not answer is started
         // from the saved snapshot when there is one, and is a one-line refusal otherwise.
-        async Task<IConfigStore> MigratedAsync(IConfigStore store, IMigrationRunner migrations, string database, Func<Exception, bool> isUnavailable)
+        try
         {
-            try
+            var state = await migrations.GetStateAsync(cancellationToken);
+            if (state.IsEmpty)
             {
-                var state = await migrations.GetStateAsync(cancellationToken);
-                if (state.IsEmpty)
-                {
-                    throw new NodeStartException($"the database ({database}) is empty: run 'gateway migrations bootstrap'");
-                }
-
-                if (state.Pending.Count > 0)
-                {
-                    throw new NodeStartException(
-                        $"the database ({database}) has pending migrations ({string.Join(", ", state.Pending)}): run 'gateway migrations up'");
-                }
-            }
-            catch (Exception e) when (isUnavailable(e) && File.Exists(SnapshotFile.PathIn(settings.Prefix)))
-            {
-                // Start anyway: the refresher serves the saved snapshot until the database is back.
-            }
-            catch (Exception e) when (isUnavailable(e))
-            {
-                await store.DisposeAsync();
-                throw new NodeStartException($"cannot reach {database} and there is no config snapshot in {settings.Prefix}: {e.Message}");
-            }
-            catch
-            {
-                await store.DisposeAsync();
-                throw;
+                throw new NodeStartException($"the database ({database}) is empty: run 'gateway migrations bootstrap'");
             }
 
-            return store;
+            if (state.Pending.Count > 0)
+            {
+                throw new NodeStartException(
+                    $"the database ({database}) has pending migrations ({string.Join(", ", state.Pending)}): run 'gateway migrations up'");
+            }
         }
+        catch (Exception e) when (isUnavailable(e) && File.Exists(SnapshotFile.PathIn(settings.Prefix)))
+        {
+            // Start anyway: the refresher serves the saved snapshot until the database is back.
+        }
+        catch (Exception e) when (isUnavailable(e))
+        {
+            await store.DisposeAsync();
+            throw new NodeStartException($"cannot reach {database} and there is no config snapshot in {settings.Prefix}: {e.Message}");
+        }
+        catch
+        {
+            await store.DisposeAsync();
+            throw;
+        }
+
+        return store;
     }
 
     /// <summary>Where membership lives: the pg_* database, or the redis_* server.</summary>

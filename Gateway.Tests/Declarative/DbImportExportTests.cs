@@ -1,12 +1,15 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 using Gateway.Node.Declarative;
 using Gateway.Node.Settings;
 using Gateway.Storage.Declarative;
+using Gateway.Storage.Migrations;
 using Gateway.Tests.Entities;
+using Gateway.Tests.Storage;
 
 namespace Gateway.Tests.Declarative;
 
-/// <summary><c>gateway config db_import / db_export</c> against SQLite databases in temporary prefixes.</summary>
+/// <summary><c>gateway config db_import / db_export</c> against SQLite databases in temporary prefixes, and PostgreSQL.</summary>
 public sealed class DbImportExportTests : IDisposable
 {
     private readonly string _root = Directory.CreateTempSubdirectory("gateway-dbimport-").FullName;
@@ -120,6 +123,46 @@ public sealed class DbImportExportTests : IDisposable
         var hash = document["basicauth_credentials"]![0]!["password"]!.GetValue<string>();
         Assert.StartsWith("$2", hash);
         Assert.Contains(hash, await File.ReadAllTextAsync(again));
+    }
+
+    [Fact]
+    public async Task ImportExport_OnPostgres_GivesTheSameFileAsOnSqlite()
+    {
+        var source = Path.Combine(_root, "source.json");
+        await File.WriteAllTextAsync(source, EveryEntityType().ToJsonString());
+        var sqlite = Path.Combine(_root, "sqlite");
+        await RunOkAsync(sqlite, "config", "db_import", source);
+        var fromSqlite = Path.Combine(_root, "from-sqlite.yml");
+        await RunOkAsync(sqlite, "config", "db_export", fromSqlite);
+
+        var database = await PostgresTestDatabase.CreateDatabaseAsync();
+        try
+        {
+            string[] postgres =
+            [
+                "--database", "postgres", "--pg_host", database.Host, "--pg_port", database.Port.ToString(CultureInfo.InvariantCulture),
+                "--pg_user", database.User, "--pg_database", database.Database, .. database.Password is null ? [] : new[] { "--pg_password", database.Password },
+            ];
+            var prefix = Path.Combine(_root, "pg");
+            var (code, _, error) = await RunAsync(prefix, ["config", "db_import", fromSqlite, .. postgres]);
+            Assert.Equal(1, code);
+            Assert.Equal($"gateway: the database (PostgreSQL at {database.Host}:{database.Port}/{database.Database}) is empty: run 'gateway migrations bootstrap'\n", error);
+
+            await using (var dataSource = database.CreateDataSource())
+            {
+                await PostgresMigrations.UpAsync(dataSource);
+            }
+
+            await RunOkAsync(prefix, ["config", "db_import", fromSqlite, .. postgres]);
+            var fromPostgres = Path.Combine(_root, "from-postgres.yml");
+            await RunOkAsync(prefix, ["config", "db_export", fromPostgres, .. postgres]);
+
+            Assert.Equal(await File.ReadAllTextAsync(fromSqlite), await File.ReadAllTextAsync(fromPostgres));
+        }
+        finally
+        {
+            await PostgresTestDatabase.DropDatabaseAsync(database.Database);
+        }
     }
 
     [Fact]
