@@ -8,9 +8,10 @@ namespace Gateway.Tests.Plugins.RateLimiting;
 /// <summary>
 /// rate-limiting with the local policy through a real node and upstream (Kong's
 /// spec/03-plugins/23-rate-limiting/04-access_spec.lua): headers, the refusal, limit_by keys.
-/// Counting tests use hour windows so a minute boundary cannot reset them mid-test.
+/// Counting tests use hour windows so a minute boundary cannot reset them mid-test; each test makes its own
+/// route on the shared node, so its counters are its own.
 /// </summary>
-public sealed class RateLimitingLocalTests(RateLimitingLocalTests.Fixture fixture) : IClassFixture<RateLimitingLocalTests.Fixture>
+public sealed class RateLimitingLocalTests(ProxyNodeFixture fixture) : IClassFixture<ProxyNodeFixture>
 {
     private readonly ProxyNode _node = fixture.Node;
 
@@ -117,7 +118,7 @@ public sealed class RateLimitingLocalTests(RateLimitingLocalTests.Fixture fixtur
     [Fact]
     public async Task LimitByService_RoutesOfTheServiceShareTheCount()
     {
-        var service = await _node.CreateAsync("/services", $$"""{"host":"127.0.0.1","port":{{fixture.BackendPort}}}""");
+        var service = await _node.CreateAsync("/services", $$"""{"host":"127.0.0.1","port":{{fixture.Backend.Port}}}""");
         await _node.CreateAsync($"/services/{service["id"]}/routes", """{"paths":["/svc-a"]}""");
         await _node.CreateAsync($"/services/{service["id"]}/routes", """{"paths":["/svc-b"]}""");
         await _node.CreateAsync($"/services/{service["id"]}/plugins", """{"name":"rate-limiting","config":{"hour":2,"limit_by":"service"}}""");
@@ -157,7 +158,7 @@ public sealed class RateLimitingLocalTests(RateLimitingLocalTests.Fixture fixtur
 
     private async Task RouteWithPluginAsync(string path, string config)
     {
-        var route = await _node.RouteAsync($$"""{"host":"127.0.0.1","port":{{fixture.BackendPort}}}""", $$"""{"paths":["{{path}}"]}""");
+        var route = await _node.RouteAsync($$"""{"host":"127.0.0.1","port":{{fixture.Backend.Port}}}""", $$"""{"paths":["{{path}}"]}""");
         await _node.CreateAsync($"/routes/{route}/plugins", $$"""{"name":"rate-limiting","config":{{config}}}""");
     }
 
@@ -175,26 +176,4 @@ public sealed class RateLimitingLocalTests(RateLimitingLocalTests.Fixture fixtur
 
     private static string? Header(HttpResponseMessage response, string name) =>
         response.Headers.TryGetValues(name, out var values) ? string.Join(",", values) : null;
-
-    /// <summary>One node and one upstream for the class; each test makes its own route, so its counters are its own.</summary>
-    public sealed class Fixture : IAsyncLifetime
-    {
-        private Backend _backend = null!;
-
-        public ProxyNode Node { get; private set; } = null!;
-
-        public int BackendPort => _backend.Port;
-
-        public async Task InitializeAsync()
-        {
-            _backend = await Backend.StartAsync();
-            Node = await ProxyNode.StartAsync();
-        }
-
-        public async Task DisposeAsync()
-        {
-            await Node.DisposeAsync();
-            await _backend.DisposeAsync();
-        }
-    }
 }

@@ -11,8 +11,9 @@ namespace Gateway.Tests.Plugins.RateLimiting;
 /// <summary>
 /// rate-limiting with the redis policy against a real Redis (TEST_REDIS_HOST/PORT, as infra/test.sh
 /// starts it): one atomic script per check, Kong's keys, and fault_tolerant when Redis is unreachable.
+/// Each test makes its own route on the shared node, so its Redis keys are its own.
 /// </summary>
-public sealed class RateLimitingRedisTests(RateLimitingRedisTests.Fixture fixture) : IClassFixture<RateLimitingRedisTests.Fixture>
+public sealed class RateLimitingRedisTests(ProxyNodeFixture fixture) : IClassFixture<ProxyNodeFixture>
 {
     private static readonly string RedisHost = Environment.GetEnvironmentVariable("TEST_REDIS_HOST") ?? "127.0.0.1";
     private static readonly int RedisPort = int.Parse(Environment.GetEnvironmentVariable("TEST_REDIS_PORT") ?? "6379", CultureInfo.InvariantCulture);
@@ -77,7 +78,7 @@ public sealed class RateLimitingRedisTests(RateLimitingRedisTests.Fixture fixtur
 
     private async Task<string> RouteWithPluginAsync(string path, string config)
     {
-        var route = await _node.RouteAsync($$"""{"host":"127.0.0.1","port":{{fixture.BackendPort}}}""", $$"""{"paths":["{{path}}"]}""");
+        var route = await _node.RouteAsync($$"""{"host":"127.0.0.1","port":{{fixture.Backend.Port}}}""", $$"""{"paths":["{{path}}"]}""");
         await _node.CreateAsync($"/routes/{route}/plugins", $$"""{"name":"rate-limiting","config":{{config}}}""");
         return route;
     }
@@ -86,27 +87,5 @@ public sealed class RateLimitingRedisTests(RateLimitingRedisTests.Fixture fixtur
     {
         using var response = await _node.Proxy.GetAsync(path);
         return response.StatusCode;
-    }
-
-    /// <summary>One node and one upstream for the class; each test makes its own route (its own Redis keys).</summary>
-    public sealed class Fixture : IAsyncLifetime
-    {
-        private Backend _backend = null!;
-
-        public ProxyNode Node { get; private set; } = null!;
-
-        public int BackendPort => _backend.Port;
-
-        public async Task InitializeAsync()
-        {
-            _backend = await Backend.StartAsync();
-            Node = await ProxyNode.StartAsync();
-        }
-
-        public async Task DisposeAsync()
-        {
-            await Node.DisposeAsync();
-            await _backend.DisposeAsync();
-        }
     }
 }
