@@ -16,69 +16,22 @@ WRITES=${1:-200}
 PROBE=${PROBE:-admin}
 WORK=$(mktemp -d /tmp/gateway-bench.XXXXXX)
 chmod 755 "$WORK"
-PIDS=()
-STARTED_PG=0
-
 log() { echo "[propagation] $*" >&2; }
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+# shellcheck source=cluster.sh
+. infra/bench/cluster.sh
 
 cleanup() {
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-  if [ "$STARTED_PG" = 1 ]; then runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$WORK/pg" -m fast -w stop >/dev/null 2>&1 || true; fi
+  cluster_cleanup
   rm -rf "$WORK"
 }
 trap cleanup EXIT
 
-PG_BIN=$(dirname "$(ls /usr/lib/postgresql/*/bin/initdb | sort -V | tail -n 1)")
-if [ -n "${BENCH_PG_PORT:-}" ]; then
-  PG_PORT=$BENCH_PG_PORT
-else
-  PG_PORT=$(free_port)
-  log "starting PostgreSQL on 127.0.0.1:$PG_PORT"
-  mkdir -p "$WORK/pg" && chown postgres:postgres "$WORK/pg"
-  runuser -u postgres -- "$PG_BIN/initdb" -D "$WORK/pg" --auth=trust -U postgres >/dev/null
-  runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$WORK/pg" -w -l "$WORK/pg/server.log" \
-    -o "-c listen_addresses=127.0.0.1 -c port=$PG_PORT -c unix_socket_directories=$WORK/pg -c fsync=off" start >/dev/null
-  STARTED_PG=1
-  psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -qc "CREATE ROLE gateway LOGIN SUPERUSER" >/dev/null
-fi
-DB="bench_$(date +%s)_$$"
-psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -qc "CREATE DATABASE $DB OWNER gateway" >/dev/null
-
-log "building (Release)"
-dotnet build Gateway.Node -c Release -nologo -v quiet -o "$WORK/bin" >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log"; exit 1; }
-GATEWAY=(dotnet "$WORK/bin/gateway.dll")
-
-export GATEWAY_DATABASE=postgres GATEWAY_PG_HOST=127.0.0.1 GATEWAY_PG_PORT=$PG_PORT GATEWAY_PG_USER=gateway GATEWAY_PG_DATABASE=$DB
-export GATEWAY_CLUSTER_MEMBERSHIP=postgres GATEWAY_CLUSTER_ID=$DB GATEWAY_SERVICE_ID=$DB
+start_postgres bench
+build_gateway
 # The fallback poll is pushed out of the way: what arrives within the run was pushed.
-export GATEWAY_DB_UPDATE_FREQUENCY=300 GATEWAY_LOG_LEVEL=warn
-"${GATEWAY[@]}" migrations bootstrap >/dev/null
-
-declare -A ADMIN PROXY STATUS
-for node in A B C; do
-  ADMIN[$node]=$(free_port); PROXY[$node]=$(free_port); STATUS[$node]=$(free_port)
-  mkdir -p "$WORK/$node"
-  "${GATEWAY[@]}" start --prefix "$WORK/$node" \
-    --admin_listen "127.0.0.1:${ADMIN[$node]}" --proxy_listen "127.0.0.1:${PROXY[$node]}" \
-    --status_listen "127.0.0.1:${STATUS[$node]}" --admin_gui_listen "127.0.0.1:$(free_port)" \
-    --cluster_listen "127.0.0.1:$(free_port)" >"$WORK/$node.log" 2>&1 &
-  PIDS+=($!)
-done
-
-log "waiting for three active silos"
-for _ in $(seq 600); do
-  active=0
-  for node in A B C; do
-    n=$(curl -s "127.0.0.1:${STATUS[$node]}/status" | python3 -c 'import json,sys; print(json.load(sys.stdin)["cluster"]["active"])' 2>/dev/null || echo 0)
-    [ "$n" = 3 ] && active=$((active + 1))
-  done
-  [ "$active" = 3 ] && break
-  sleep 0.1
-done
-[ "$active" = 3 ] || { log "the cluster did not form"; tail -n 20 "$WORK"/*.log; exit 1; }
+export GATEWAY_DB_UPDATE_FREQUENCY=300
+start_three_nodes
 
 log "$WRITES route writes on A, probe: $PROBE"
 python3 - "$WRITES" "$PROBE" "${ADMIN[A]}" "${ADMIN[B]}" "${ADMIN[C]}" "${PROXY[B]}" "${PROXY[C]}" <<'PY'
