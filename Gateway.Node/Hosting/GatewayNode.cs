@@ -70,7 +70,7 @@ public sealed class GatewayNode : IAsyncDisposable
         var store = await OpenStoreAsync(settings, registry, cancellationToken);
         var logger = CreateLogger(settings);
         var snapshots = new ConfigSnapshotProvider(catalog, settings.RouterFlavor == RouterFlavor.Traditional);
-        var loggers = new SerilogLoggerFactory(logger);
+        var loggers = new SerilogLoggerFactory(logger, dispose: true);
         var upstreams = new UpstreamRegistry(snapshots, TimeProvider.System, loggers.CreateLogger<UpstreamRegistry>());
         var certificates = new SniCertificateSelector(snapshots, DefaultCertificate.LoadOrCreate(settings.Prefix), loggers.CreateLogger<SniCertificateSelector>());
         var control = BuildControlHost(settings, registry, store, snapshots, upstreams, logger, catalog);
@@ -184,13 +184,17 @@ public sealed class GatewayNode : IAsyncDisposable
         _ => null,
     };
 
-    private static Serilog.ILogger CreateLogger(GatewaySettings settings) =>
+    /// <summary>
+    /// The node's log, written to the console by a background writer: requests run on the socket threads (inline
+    /// completions), which must never wait on a slow stdout. Disposing it (with the logger factory) flushes it.
+    /// </summary>
+    private static Serilog.Core.Logger CreateLogger(GatewaySettings settings) =>
         new LoggerConfiguration()
             .MinimumLevel.Is(ToSerilog(settings.LogLevel))
             .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
             .MinimumLevel.Override("Orleans", LogEventLevel.Warning)
             .MinimumLevel.Override("Polly", LogEventLevel.Warning)
-            .WriteTo.Console(outputTemplate: "{Timestamp:yyyy/MM/dd HH:mm:ss} [{Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}")
+            .WriteTo.Async(sink => sink.Console(outputTemplate: "{Timestamp:yyyy/MM/dd HH:mm:ss} [{Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}"))
             .CreateLogger();
 
     /// <summary>nginx severities onto Serilog's: notice (Kong's default) is Information.</summary>
