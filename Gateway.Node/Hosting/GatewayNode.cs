@@ -283,11 +283,13 @@ public sealed class GatewayNode : IAsyncDisposable
         // hosting diagnostics can be switched off entirely: while that category is enabled even at
         // Critical, ASP.NET Core starts an Activity and a log scope for every request. YARP logs
         // every forwarded request at Information: warnings only.
+        // The rules name Serilog's provider: AddSerilog adds a provider rule (everything, from Trace), and a provider
+        // rule outranks any rule without one, whatever its category.
         builder.Logging.ClearProviders();
         builder.Logging.AddSerilog(logger, dispose: false);
-        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
-        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
-        builder.Logging.AddFilter("Yarp", LogLevel.Warning);
+        builder.Logging.AddFilter<SerilogLoggerProvider>("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
+        builder.Logging.AddFilter<SerilogLoggerProvider>("Microsoft", LogLevel.Warning);
+        builder.Logging.AddFilter<SerilogLoggerProvider>("Yarp", LogLevel.Warning);
         // With inline socket completions, Kestrel runs each request on the thread its bytes arrived on
         // (without them this alone is a loss: dotnet/aspnetcore#24638).
         builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = InlineSocketCompletions.Enabled);

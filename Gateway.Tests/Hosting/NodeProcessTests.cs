@@ -45,6 +45,51 @@ public sealed class NodeProcessTests
         }
     }
 
+    [Fact]
+    public async Task DefaultLogLevel_ProxiedRequestsWriteNoLogLines()
+    {
+        var prefix = Directory.CreateTempSubdirectory("gateway-process-").FullName;
+        int admin = FreePorts.Next(), proxy = FreePorts.Next(), status = FreePorts.Next(), gui = FreePorts.Next();
+        using var node = NodeProcess.Start([.. TestNode.Arguments(prefix, admin, proxy, status, gui, FreePorts.Next(), FreePorts.Next()), "--log_level", "notice"]);
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        try
+        {
+            await WaitForStatusAsync(client, status, node);
+            using (var service = await client.PostAsync($"http://127.0.0.1:{admin}/services", Form(("name", "own-status"), ("url", $"http://127.0.0.1:{status}/status"))))
+            {
+                Assert.Equal(201, (int)service.StatusCode);
+            }
+
+            using (var route = await client.PostAsync($"http://127.0.0.1:{admin}/services/own-status/routes", Form(("paths[]", "/own"))))
+            {
+                Assert.Equal(201, (int)route.StatusCode);
+            }
+
+            for (var i = 0; i < 5; i++)
+            {
+                using var proxied = await client.GetAsync($"http://127.0.0.1:{proxy}/own");
+                Assert.Equal(200, (int)proxied.StatusCode);
+            }
+
+            node.Signal(SigTerm);
+            Assert.True(node.WaitForExit(TimeSpan.FromSeconds(5)));
+
+            // The log is there (the silo's services say they start) but says nothing per request: neither YARP's
+            // "Proxying to" / "Received response" lines nor ASP.NET Core's "Request starting" at notice (Information).
+            var log = node.Stdout;
+            Assert.Contains(log, line => line.Contains("ConfigPushService", StringComparison.Ordinal));
+            Assert.DoesNotContain(log, line => line.Contains("Yarp", StringComparison.Ordinal) || line.Contains("Request starting", StringComparison.Ordinal));
+        }
+        finally
+        {
+            node.Dispose();
+            Directory.Delete(prefix, recursive: true);
+        }
+    }
+
+    private static FormUrlEncodedContent Form(params (string Name, string Value)[] fields) =>
+        new(fields.Select(f => KeyValuePair.Create(f.Name, f.Value)));
+
     [Theory]
     [InlineData(new[] { "--no_such_setting", "1" }, "no_such_setting")]
     [InlineData(new[] { "--admin_listen", "not-an-address" }, "admin_listen")]

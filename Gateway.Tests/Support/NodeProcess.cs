@@ -9,36 +9,22 @@ public sealed partial class NodeProcess : IDisposable
     private readonly Process _process;
     private bool _disposed;
     private readonly List<string> _stderr = [];
+    private readonly List<string> _stdout = [];
 
     private NodeProcess(Process process)
     {
         _process = process;
-        _process.ErrorDataReceived += (_, e) =>
-        {
-            if (e.Data is not null)
-            {
-                lock (_stderr)
-                {
-                    _stderr.Add(e.Data);
-                }
-            }
-        };
-        _process.OutputDataReceived += (_, _) => { };
+        _process.ErrorDataReceived += (_, e) => Collect(_stderr, e.Data);
+        _process.OutputDataReceived += (_, e) => Collect(_stdout, e.Data);
         _process.BeginErrorReadLine();
         _process.BeginOutputReadLine();
     }
 
     /// <summary>What the process wrote to stderr, line by line.</summary>
-    public IReadOnlyList<string> Stderr
-    {
-        get
-        {
-            lock (_stderr)
-            {
-                return [.. _stderr];
-            }
-        }
-    }
+    public IReadOnlyList<string> Stderr => Snapshot(_stderr);
+
+    /// <summary>What the process wrote to stdout (its log), line by line.</summary>
+    public IReadOnlyList<string> Stdout => Snapshot(_stdout);
 
     /// <summary>The process, for its exit code.</summary>
     public Process Process => _process;
@@ -102,4 +88,23 @@ public sealed partial class NodeProcess : IDisposable
 
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static partial int Kill(int pid, int signal);
+
+    private static void Collect(List<string> lines, string? line)
+    {
+        if (line is not null)
+        {
+            lock (lines)
+            {
+                lines.Add(line);
+            }
+        }
+    }
+
+    private static IReadOnlyList<string> Snapshot(List<string> lines)
+    {
+        lock (lines)
+        {
+            return [.. lines];
+        }
+    }
 }
