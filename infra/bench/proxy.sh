@@ -15,7 +15,7 @@
 #
 # Settings (environment): ROUNDS=3 DURATION=10s WARMUP=3s CONNECTIONS=32 THREADS=1
 #   TARGETS="direct nginx gateway"  BUILD=1 (dotnet build -c Release first; 0 to use the last build)
-#   GATEWAY_ARGS="..." (extra gateway settings, e.g. "--log_level error")
+#   NODE_ARGS="..." (extra gateway settings, e.g. "--log_level notice"; not GATEWAY_*, which the gateway reads as settings)
 #   A/B in one run: add "gateway2" to TARGETS, a second gateway started with GATEWAY2_ENV="VAR=value ..."
 #   in its environment and GATEWAY2_DLL (default: the same build; point it at a copy of another build)
 set -euo pipefail
@@ -30,7 +30,7 @@ CONNECTIONS=${CONNECTIONS:-32}
 THREADS=${THREADS:-1}
 TARGETS=${TARGETS:-direct nginx gateway}
 BUILD=${BUILD:-1}
-GATEWAY_ARGS=${GATEWAY_ARGS:-}
+NODE_ARGS=${NODE_ARGS:-}
 GATEWAY_DLL="$ROOT/Gateway.Node/bin/Release/net10.0/gateway.dll"
 GATEWAY2_DLL=${GATEWAY2_DLL:-$GATEWAY_DLL}
 GATEWAY2_ENV=${GATEWAY2_ENV:-}
@@ -211,7 +211,7 @@ start_gateway() { # scenario name (gateway or gateway2)
     --proxy_listen "127.0.0.1:$gw_port, 127.0.0.1:$gw_tls http2 ssl" \
     --admin_listen "127.0.0.1:$gw_admin" --status_listen "127.0.0.1:$gw_status" \
     --admin_gui_listen "127.0.0.1:$gw_gui" --cluster_listen "127.0.0.1:$gw_cluster" \
-    --log_level warn $GATEWAY_ARGS > "$WORK/logs/$name-$1.log" 2>&1 &
+    --log_level warn $NODE_ARGS > "$WORK/logs/$name-$1.log" 2>&1 &
   GATEWAY_PIDS[$name]=$!
   for _ in $(seq 600); do
     curl -sf -o /dev/null "http://127.0.0.1:$gw_admin/status" && break
