@@ -5,7 +5,10 @@ using Gateway.Storage.Cassandra.Protocol;
 
 namespace Gateway.Tests.Cassandra;
 
-/// <summary>Loads shared/reference/cql/cql-v4-vectors.json (DataStax Python driver output) and converts its JSON values.</summary>
+/// <summary>
+/// Loads Vectors/cql-v4-vectors.json (DataStax Python driver output; a copy of shared/reference/cql, whose README
+/// is beside it) and converts its JSON values.
+/// </summary>
 internal static class CqlVectors
 {
     private static readonly Lazy<JsonObject> Document = new(Load);
@@ -74,16 +77,7 @@ internal static class CqlVectors
 
     private static JsonObject Load()
     {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Gateway.sln")))
-        {
-            directory = directory.Parent;
-        }
-        if (directory?.Parent is null)
-        {
-            throw new InvalidOperationException($"Gateway.sln not found above {AppContext.BaseDirectory}");
-        }
-        var path = Path.Combine(directory.Parent.FullName, "shared", "reference", "cql", "cql-v4-vectors.json");
+        var path = Path.Combine(AppContext.BaseDirectory, "Cassandra", "Vectors", "cql-v4-vectors.json");
         return JsonNode.Parse(File.ReadAllText(path), documentOptions: new JsonDocumentOptions())!.AsObject();
     }
 }
