@@ -15,8 +15,8 @@ public sealed class ConfigSnapshotProvider(PluginCatalog? plugins = null, bool h
     private readonly Lock _applyLock = new();
     private ConfigSnapshot _current = ConfigSnapshot.Build(ConfigData.Empty, plugins, honorPathHandlingV1);
 
-    /// <summary>Raised after a new snapshot is published.</summary>
-    public event Action<ConfigSnapshot>? Swapped;
+    /// <summary>Raised after a new snapshot is published; followers subscribe through <see cref="Follow"/>.</summary>
+    private event Action<ConfigSnapshot>? Swapped;
 
     /// <summary>The snapshot to serve the next request with.</summary>
     public ConfigSnapshot Current => Volatile.Read(ref _current);
@@ -42,5 +42,34 @@ public sealed class ConfigSnapshotProvider(PluginCatalog? plugins = null, bool h
 
         Swapped?.Invoke(next);
         return true;
+    }
+
+    /// <summary>
+    /// Calls <paramref name="apply"/> with the current config now and with every published one after, on the
+    /// publishing thread. A failure goes to <paramref name="failed"/> (with that config's version) and never fails
+    /// the publication: the follower keeps what it built last. Dispose the result to stop following.
+    /// </summary>
+    public IDisposable Follow(Action<ConfigData> apply, Action<long, Exception> failed)
+    {
+        apply(Current.Data);
+        Swapped += OnSwapped;
+        return new Unfollow(() => Swapped -= OnSwapped);
+
+        void OnSwapped(ConfigSnapshot snapshot)
+        {
+            try
+            {
+                apply(snapshot.Data);
+            }
+            catch (Exception e)
+            {
+                failed(snapshot.Version, e);
+            }
+        }
+    }
+
+    private sealed class Unfollow(Action stop) : IDisposable
+    {
+        public void Dispose() => stop();
     }
 }

@@ -30,7 +30,7 @@ public sealed partial class SniCertificateSelector : IDisposable
     private static readonly List<SslApplicationProtocol> Http1Only = [SslApplicationProtocol.Http11];
     private static readonly List<SslApplicationProtocol> Http2First = [SslApplicationProtocol.Http2, SslApplicationProtocol.Http11];
 
-    private readonly ConfigSnapshotProvider? _snapshots;
+    private readonly IDisposable? _following;
     private readonly ILogger? _logger;
     private readonly Lock _buildLock = new();
     private Dictionary<string, (string Pem, SslStreamCertificateContext Context)> _parsed = [];
@@ -40,10 +40,8 @@ public sealed partial class SniCertificateSelector : IDisposable
     public SniCertificateSelector(ConfigSnapshotProvider snapshots, X509Certificate2 defaultCertificate, ILogger<SniCertificateSelector>? logger = null)
         : this(defaultCertificate)
     {
-        _snapshots = snapshots;
         _logger = logger;
-        snapshots.Swapped += OnSwapped;
-        Apply(snapshots.Current.Data);
+        _following = snapshots.Follow(Apply, LogRebuildFailure);
     }
 
     /// <summary>A selector fed only through <see cref="Apply"/>.</summary>
@@ -132,13 +130,7 @@ public sealed partial class SniCertificateSelector : IDisposable
     }
 
     /// <summary>Stops following the snapshot provider.</summary>
-    public void Dispose()
-    {
-        if (_snapshots is not null)
-        {
-            _snapshots.Swapped -= OnSwapped;
-        }
-    }
+    public void Dispose() => _following?.Dispose();
 
     /// <summary>Loads a PEM chain (leaf first, then intermediates) and its key.</summary>
     private static SslStreamCertificateContext Load(string certPem, string keyPem)
@@ -166,19 +158,11 @@ public sealed partial class SniCertificateSelector : IDisposable
         return SslStreamCertificateContext.Create(leaf, intermediates, offline: true);
     }
 
-    /// <summary>Runs on the thread that published the snapshot: a failure here must not fail that publication.</summary>
-    private void OnSwapped(ConfigSnapshot snapshot)
+    private void LogRebuildFailure(long version, Exception exception)
     {
-        try
+        if (_logger is not null)
         {
-            Apply(snapshot.Data);
-        }
-        catch (Exception e)
-        {
-            if (_logger is not null)
-            {
-                LogRebuildFailure(_logger, snapshot.Version, e);
-            }
+            LogRebuildFailure(_logger, version, exception);
         }
     }
 

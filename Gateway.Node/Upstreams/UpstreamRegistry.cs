@@ -15,7 +15,7 @@ namespace Gateway.Node.Upstreams;
 /// </summary>
 public sealed partial class UpstreamRegistry : IDisposable
 {
-    private readonly ConfigSnapshotProvider? _snapshots;
+    private readonly IDisposable? _following;
     private readonly TimeProvider _time;
     private readonly ILogger? _logger;
     private readonly Lock _buildLock = new();
@@ -25,11 +25,9 @@ public sealed partial class UpstreamRegistry : IDisposable
     /// <summary>Builds from the provider's current snapshot and rebuilds on every swap.</summary>
     public UpstreamRegistry(ConfigSnapshotProvider snapshots, TimeProvider time, ILogger<UpstreamRegistry>? logger = null)
     {
-        _snapshots = snapshots;
         _time = time;
         _logger = logger;
-        snapshots.Swapped += OnSwapped;
-        Apply(snapshots.Current.Data);
+        _following = snapshots.Follow(Apply, LogRebuildFailure);
     }
 
     /// <summary>A registry fed only through <see cref="Apply"/> (tests, tools).</summary>
@@ -128,27 +126,13 @@ public sealed partial class UpstreamRegistry : IDisposable
     }
 
     /// <summary>Stops following the snapshot provider.</summary>
-    public void Dispose()
-    {
-        if (_snapshots is not null)
-        {
-            _snapshots.Swapped -= OnSwapped;
-        }
-    }
+    public void Dispose() => _following?.Dispose();
 
-    /// <summary>Runs on the thread that published the snapshot: a failure here must not fail that publication.</summary>
-    private void OnSwapped(ConfigSnapshot snapshot)
+    private void LogRebuildFailure(long version, Exception exception)
     {
-        try
+        if (_logger is not null)
         {
-            Apply(snapshot.Data);
-        }
-        catch (Exception e)
-        {
-            if (_logger is not null)
-            {
-                LogRebuildFailure(_logger, snapshot.Version, e);
-            }
+            LogRebuildFailure(_logger, version, exception);
         }
     }
 
