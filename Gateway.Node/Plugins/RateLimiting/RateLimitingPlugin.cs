@@ -15,7 +15,6 @@ namespace Gateway.Node.Plugins.RateLimiting;
 /// </summary>
 public sealed partial class RateLimitingPlugin(PluginServices services) : GatewayPlugin<RateLimitingConfig>
 {
-    private const string NullUuid = "00000000-0000-0000-0000-000000000000";
     private const string SharedKey = "rate-limiting:headers";
 
     private readonly LocalRateLimitCounters _local = new();
@@ -43,14 +42,14 @@ public sealed partial class RateLimitingPlugin(PluginServices services) : Gatewa
             }
         }
 
-        return read with { Windows = [.. windows], Scope = $"{instance.RouteId ?? NullUuid}:{instance.ServiceId ?? NullUuid}" };
+        return read with { Windows = [.. windows], Scope = RateLimitKeys.Scope(instance) };
     }
 
     /// <inheritdoc />
     public override async ValueTask AccessAsync(PluginContext context, RateLimitingConfig config)
     {
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        var key = $"{config.Scope}:{Identifier(context, config)}";
+        var key = $"{config.Scope}:{RateLimitKeys.Identifier(context, config.LimitBy, config.HeaderName, config.Path)}";
         RateLimitDecision decision;
         try
         {
@@ -112,21 +111,6 @@ public sealed partial class RateLimitingPlugin(PluginServices services) : Gatewa
                 response[name] = text;
             }
         }
-    }
-
-    /// <summary>Kong's get_identifier: the key the limit_by names, or the client's address when there is none.</summary>
-    public static string Identifier(PluginContext context, RateLimitingConfig config)
-    {
-        var identifier = config.LimitBy switch
-        {
-            "consumer" => context.ConsumerId ?? context.Credential?["id"]?.GetValue<string>(),
-            "credential" => context.Credential?["id"]?.GetValue<string>(),
-            "service" => context.ServiceId,
-            "header" => config.HeaderName is { } name && context.Http.Request.Headers.TryGetValue(name, out var values) && values.Count > 0 ? values[0] : null,
-            "path" => context.Path == config.Path ? config.Path : null,
-            _ => null,
-        };
-        return string.IsNullOrEmpty(identifier) ? context.ClientIp : identifier;
     }
 
     private IRateLimitCounters CountersFor(RateLimitingConfig config) => config.Policy switch

@@ -17,7 +17,6 @@ namespace Gateway.Node.Plugins.ResponseRateLimiting;
 /// </summary>
 public sealed partial class ResponseRateLimitingPlugin(PluginServices services) : GatewayPlugin<ResponseRateLimitingConfig>
 {
-    private const string NullUuid = "00000000-0000-0000-0000-000000000000";
     private const string SharedKey = "response-ratelimiting:usage";
 
     private readonly UsageCounters.Local _local = new(new LocalRateLimitCounters());
@@ -36,7 +35,7 @@ public sealed partial class ResponseRateLimitingPlugin(PluginServices services) 
             .Select((period, index) => (period, index))
             .Where(p => limit.Value.TryGetValue(p.period, out var value) && value is not null)
             .Select(p => new WindowLimit(p.index, (long)Math.Floor(limit.Value[p.period]!.Value)))])).ToList();
-        return read with { Compiled = compiled, Scope = $"{instance.RouteId ?? NullUuid}:{instance.ServiceId ?? NullUuid}" };
+        return read with { Compiled = compiled, Scope = RateLimitKeys.Scope(instance) };
     }
 
     /// <inheritdoc />
@@ -48,13 +47,7 @@ public sealed partial class ResponseRateLimitingPlugin(PluginServices services) 
         }
 
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        var identifier = config.LimitBy switch
-        {
-            "consumer" => context.ConsumerId ?? context.Credential?["id"]?.GetValue<string>(),
-            "credential" => context.Credential?["id"]?.GetValue<string>(),
-            _ => null,
-        };
-        var prefix = $"response-ratelimit:{config.Scope}:{(string.IsNullOrEmpty(identifier) ? context.ClientIp : identifier)}";
+        var prefix = $"response-ratelimit:{config.Scope}:{RateLimitKeys.Identifier(context, config.LimitBy)}";
         var counters = CountersFor(config);
         var usage = new Usage(prefix, now, new long[config.Compiled.Count][]);
         try
