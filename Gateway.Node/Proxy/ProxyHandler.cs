@@ -47,11 +47,12 @@ public sealed class ProxyHandler(
         var rawTarget = context.Features.Get<IHttpRequestFeature>()?.RawTarget;
         var rawPath = RawPath(rawTarget, request);
         var host = request.Headers.Host.ToString();
+        var path = UriNormalizer.Normalize(rawPath);
         PluginRun? run = null;
         if (chains.Rewrite.Count > 0)
         {
             // Kong runs the rewrite phase before routing, for global plugins only.
-            run = NewRun(context, requestId, Forward(context, rawPath, host, null), UriNormalizer.Normalize(rawPath));
+            run = NewRun(context, requestId, Forward(context, rawPath, host, null), path);
             await run.RewriteAsync(chains.Rewrite);
             if (run.Context.Exited is { } early)
             {
@@ -63,7 +64,7 @@ public sealed class ProxyHandler(
 
         var routeRequest = new RouteRequest(
             request.Method,
-            UriNormalizer.Normalize(rawPath),
+            path,
             host,
             context.Connection.LocalPort,
             request.IsHttps,
@@ -86,10 +87,10 @@ public sealed class ProxyHandler(
             return;
         }
 
-        if ((route.Protocols & (RouteProtocols.Grpc | RouteProtocols.Grpcs)) != 0
-            && RejectGrpcMismatch(context, route, forwarded, requestId, started, EarlyRun(run, context, chains, requestId, rawPath, host, routeRequest.Path)) is { } rejected)
+        if ((route.Protocols & (RouteProtocols.Grpc | RouteProtocols.Grpcs)) != 0 && FindGrpcMismatch(context, route, forwarded) is { } mismatch)
         {
-            await rejected;
+            run = EarlyRun(run, context, chains, requestId, rawPath, host, routeRequest.Path);
+            await RejectGrpcMismatchAsync(context, mismatch, requestId, started, run);
             return;
         }
 
@@ -384,31 +385,39 @@ public sealed class ProxyHandler(
     }
 
     /// <summary>Kong's runloop checks for gRPC routes; null when the request may go on.</summary>
-    private Task? RejectGrpcMismatch(HttpContext context, RouteModel route, ForwardedValues forwarded, string requestId, long started, PluginRun? run)
+    /// <summary>What makes a request unfit for the gRPC route it matched (Kong's access phase checks); null when nothing.</summary>
+    private static GrpcMismatch? FindGrpcMismatch(HttpContext context, RouteModel route, ForwardedValues forwarded)
     {
         var contentType = context.Request.ContentType;
         var isGrpc = contentType is not null && contentType.StartsWith("application/grpc", StringComparison.Ordinal);
         if (isGrpc && !HttpProtocol.IsHttp2(context.Request.Protocol))
         {
-            context.Response.Headers.Connection = "Upgrade";
-            context.Response.Headers.Upgrade = "HTTP/2";
-            return WriteKongBodyAsync(context, 426, ErrorTemplates.Json, """{"message":"Please use HTTP2 protocol"}""", requestId, started, run);
+            return GrpcMismatch.NeedsHttp2;
         }
 
         if (!isGrpc)
         {
-            return WriteKongBodyAsync(context, 415, ErrorTemplates.Json, """{"message":"Non-gRPC request matched gRPC route"}""", requestId, started, run);
+            return GrpcMismatch.NotGrpc;
         }
 
-        if ((route.Protocols & RouteProtocols.Grpc) == 0 && forwarded.Proto != "https")
+        return (route.Protocols & RouteProtocols.Grpc) == 0 && forwarded.Proto != "https" ? GrpcMismatch.NeedsTls : null;
+    }
+
+    private Task RejectGrpcMismatchAsync(HttpContext context, GrpcMismatch mismatch, string requestId, long started, PluginRun? run)
+    {
+        switch (mismatch)
         {
-            var response = context.Response;
-            response.Headers["grpc-status"] = "1";
-            response.Headers["grpc-message"] = "gRPC request matched gRPCs route";
-            return WriteKongBodyAsync(context, 200, null, null, requestId, started, run);
+            case GrpcMismatch.NeedsHttp2:
+                context.Response.Headers.Connection = "Upgrade";
+                context.Response.Headers.Upgrade = "HTTP/2";
+                return WriteKongBodyAsync(context, 426, ErrorTemplates.Json, """{"message":"Please use HTTP2 protocol"}""", requestId, started, run);
+            case GrpcMismatch.NotGrpc:
+                return WriteKongBodyAsync(context, 415, ErrorTemplates.Json, """{"message":"Non-gRPC request matched gRPC route"}""", requestId, started, run);
+            default:
+                context.Response.Headers["grpc-status"] = "1";
+                context.Response.Headers["grpc-message"] = "gRPC request matched gRPCs route";
+                return WriteKongBodyAsync(context, 200, null, null, requestId, started, run);
         }
-
-        return null;
     }
 
     private Task WriteProxyErrorAsync(HttpContext context, ForwarderError error, string requestId, long started, PluginRun? run)
@@ -557,4 +566,17 @@ public sealed class ProxyHandler(
     }
 
     private sealed record PortText(int Port, string Text);
+
+    /// <summary>Why a request cannot go to the gRPC route it matched.</summary>
+    private enum GrpcMismatch
+    {
+        /// <summary>gRPC over HTTP/1.x: 426.</summary>
+        NeedsHttp2,
+
+        /// <summary>Not gRPC at all: 415.</summary>
+        NotGrpc,
+
+        /// <summary>Plain gRPC on a grpcs-only route: grpc-status 1.</summary>
+        NeedsTls,
+    }
 }
