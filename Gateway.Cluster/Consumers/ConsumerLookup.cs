@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Gateway.Storage.Store;
 
@@ -5,65 +7,36 @@ namespace Gateway.Cluster.Consumers;
 
 /// <summary>
 /// How a node finds consumers and credentials (which are not in its config snapshot): a bounded,
-/// node-local LRU cache in front of the consumer grains. The config push invalidates it: every
+/// node-local cache in front of the consumer grains. The config push invalidates it: every
 /// change-log row of a cached entity drops that entity's entries with the changed id, and every
 /// "not found" entry of that entity (the change may have created the missing row).
 /// </summary>
+/// <remarks>
+/// Auth plugins look up on every request, so a hit takes no lock and allocates nothing: the entry keeps
+/// its completed task, and its row's strings are decoded once when it is cached. Past capacity, the
+/// least recently used tenth is dropped in one pass, so a stream of misses costs no scan per request.
+/// </remarks>
 public sealed class ConsumerLookup(IGrainFactory grains, int capacity = 10_000)
 {
     private readonly Lock _lock = new();
-    private readonly Dictionary<string, LinkedListNode<Entry>> _entries = new(StringComparer.Ordinal);
-    private readonly LinkedList<Entry> _recent = new();
+    private readonly ConcurrentDictionary<LookupKey, Entry> _entries = new();
     private long _version;
 
     /// <summary>How many lookups the cache holds now.</summary>
-    public int Count
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _entries.Count;
-            }
-        }
-    }
+    public int Count => _entries.Count;
 
     /// <summary>The row whose <paramref name="field"/> is <paramref name="value"/> (field "id" for the primary key), or null.</summary>
     /// <remarks>Rows are shared between callers: never modify them.</remarks>
-    public async Task<JsonObject?> FindAsync(string entity, string field, string value)
+    public Task<JsonObject?> FindAsync(string entity, string field, string value)
     {
-        var key = ConsumerKey.Format(entity, field, value);
-        long version;
-        lock (_lock)
+        var key = new LookupKey(entity, field, value);
+        if (_entries.TryGetValue(key, out var hit))
         {
-            if (_entries.TryGetValue(key, out var hit))
-            {
-                _recent.Remove(hit);
-                _recent.AddFirst(hit);
-                return hit.Value.Row;
-            }
-
-            version = _version;
+            hit.LastUsed = Stopwatch.GetTimestamp();
+            return hit.Found;
         }
 
-        var json = await grains.GetGrain<IConsumerGrain>(key).GetAsync(version);
-        var row = json is null ? null : JsonNode.Parse(json)!.AsObject();
-        lock (_lock)
-        {
-            // An invalidation that arrived during the call wins: do not cache what may be older.
-            if (_version == version && !_entries.ContainsKey(key))
-            {
-                _entries[key] = _recent.AddFirst(new Entry(key, entity, row?["id"]?.GetValue<string>(), row));
-                if (_entries.Count > capacity)
-                {
-                    var oldest = _recent.Last!;
-                    _recent.RemoveLast();
-                    _entries.Remove(oldest.Value.Key);
-                }
-            }
-        }
-
-        return row;
+        return LoadAsync(key);
     }
 
     /// <summary>
@@ -79,26 +52,107 @@ public sealed class ConsumerLookup(IGrainFactory grains, int capacity = 10_000)
             if (changes is null)
             {
                 _entries.Clear();
-                _recent.Clear();
                 return;
             }
 
             var changed = changes.Select(c => (c.Entity, c.Id)).ToHashSet();
             var entities = changes.Select(c => c.Entity).ToHashSet(StringComparer.Ordinal);
-            for (var node = _recent.First; node is not null;)
+            foreach (var (key, entry) in _entries)
             {
-                var next = node.Next;
-                var entry = node.Value;
-                if (entities.Contains(entry.Entity) && (entry.Id is null || changed.Contains((entry.Entity, entry.Id))))
+                if (entities.Contains(key.Entity) && (entry.Id is null || changed.Contains((key.Entity, entry.Id))))
                 {
-                    _recent.Remove(node);
-                    _entries.Remove(entry.Key);
+                    _entries.TryRemove(key, out _);
                 }
-
-                node = next;
             }
         }
     }
 
-    private sealed record Entry(string Key, string Entity, string? Id, JsonObject? Row);
+    private async Task<JsonObject?> LoadAsync(LookupKey key)
+    {
+        var version = Volatile.Read(ref _version);
+        var json = await grains.GetGrain<IConsumerGrain>(ConsumerKey.Format(key.Entity, key.Field, key.Value)).GetAsync(version);
+        var row = json is null ? null : DecodedRow(json);
+        lock (_lock)
+        {
+            // An invalidation that arrived during the call wins: do not cache what may be older.
+            if (_version == version && _entries.TryAdd(key, new Entry(row?["id"]?.GetValue<string>(), Task.FromResult(row))) && _entries.Count > capacity)
+            {
+                DropLeastRecentlyUsed();
+            }
+        }
+
+        return row;
+    }
+
+    /// <summary>Drops the least recently used tenth of the entries (at least one). Called under the lock.</summary>
+    private void DropLeastRecentlyUsed()
+    {
+        var entries = _entries.ToArray();
+        Array.Sort(entries, static (a, b) => a.Value.LastUsed.CompareTo(b.Value.LastUsed));
+        var drop = Math.Max(1, entries.Length - capacity + (capacity / 10));
+        for (var i = 0; i < drop && i < entries.Length; i++)
+        {
+            _entries.TryRemove(entries[i].Key, out _);
+        }
+    }
+
+    /// <summary>
+    /// The grain's JSON as a row whose string values are .NET strings: a parsed row's string values would
+    /// decode a new string on every read, and the consumer headers read them on every request.
+    /// </summary>
+    private static JsonObject DecodedRow(string json)
+    {
+        var row = JsonNode.Parse(json)!.AsObject();
+        Decode(row);
+        return row;
+
+        static void Decode(JsonNode node)
+        {
+            switch (node)
+            {
+                case JsonObject obj:
+                    foreach (var (name, child) in obj.ToArray())
+                    {
+                        if (child is JsonValue value && value.GetValueKind() == System.Text.Json.JsonValueKind.String)
+                        {
+                            obj[name] = JsonValue.Create(value.GetValue<string>());
+                        }
+                        else if (child is not null)
+                        {
+                            Decode(child);
+                        }
+                    }
+
+                    break;
+                case JsonArray array:
+                    for (var i = 0; i < array.Count; i++)
+                    {
+                        if (array[i] is JsonValue value && value.GetValueKind() == System.Text.Json.JsonValueKind.String)
+                        {
+                            array[i] = JsonValue.Create(value.GetValue<string>());
+                        }
+                        else if (array[i] is { } child)
+                        {
+                            Decode(child);
+                        }
+                    }
+
+                    break;
+            }
+        }
+    }
+
+    private readonly record struct LookupKey(string Entity, string Field, string Value);
+
+    private sealed class Entry(string? id, Task<JsonObject?> found)
+    {
+        /// <summary>The row's id; null for a "not found" entry.</summary>
+        public string? Id { get; } = id;
+
+        /// <summary>The completed look-up, handed to every hit.</summary>
+        public Task<JsonObject?> Found { get; } = found;
+
+        /// <summary>When a look-up last hit this entry (Stopwatch ticks).</summary>
+        public long LastUsed { get; set; } = Stopwatch.GetTimestamp();
+    }
 }

@@ -88,6 +88,45 @@ public sealed class ConsumerLookupTests : IAsyncLifetime
         Assert.Equal(b!.ToJsonString(), again!.ToJsonString());
     }
 
+    [Fact]
+    public async Task Find_CachedRow_ReadsItsStringsWithoutDecodingThemAgain()
+    {
+        var lookup = new ConsumerLookup(_silo.Services.GetRequiredService<IGrainFactory>());
+        await _store.InsertAsync("consumers", Consumer("c-7", "grace", "g"));
+
+        var row = (await lookup.FindAsync("consumers", "username", "grace"))!;
+
+        // Auth plugins read these on every request: the same string each time, not a new one per read.
+        Assert.Equal("grace", row["username"]!.GetValue<string>());
+        Assert.Same(row["username"]!.GetValue<string>(), row["username"]!.GetValue<string>());
+        Assert.Same(row["id"]!.GetValue<string>(), (await lookup.FindAsync("consumers", "username", "grace"))!["id"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Find_PastCapacity_DropsTheLeastRecentlyUsedTenthAtOnce()
+    {
+        var lookup = new ConsumerLookup(_silo.Services.GetRequiredService<IGrainFactory>(), capacity: 20);
+        for (var i = 0; i < 20; i++)
+        {
+            await lookup.FindAsync("consumers", "username", $"u{i}");
+        }
+
+        // u0 and u1 are used again: the oldest are now u2, u3 and u4.
+        await lookup.FindAsync("consumers", "username", "u0");
+        await lookup.FindAsync("consumers", "username", "u1");
+        await _store.InsertAsync("consumers", Consumer("c-late", "late", null));
+        var late = await lookup.FindAsync("consumers", "username", "late");
+        Assert.Equal("late", late!["username"]!.GetValue<string>());
+        Assert.Equal(18, lookup.Count);
+
+        // Still cached: no new entry. Dropped: looked up again and cached again.
+        await lookup.FindAsync("consumers", "username", "u0");
+        await lookup.FindAsync("consumers", "username", "u5");
+        Assert.Equal(18, lookup.Count);
+        await lookup.FindAsync("consumers", "username", "u2");
+        Assert.Equal(19, lookup.Count);
+    }
+
     private static JsonObject Consumer(string id, string username, string? customId) => new()
     {
         ["id"] = id,
