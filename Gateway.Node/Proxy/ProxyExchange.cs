@@ -14,7 +14,9 @@ namespace Gateway.Node.Proxy;
 /// </summary>
 internal sealed class ProxyExchange : HttpTransformer
 {
-    private static readonly UriCreationOptions Verbatim = new() { DangerousDisablePathAndQueryCanonicalization = true };
+    /// <summary>The upstream headers Kong sets itself; a client's own values never reach the upstream unmodified.</summary>
+    private static readonly string[] KongRequestHeaders =
+        ["X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host", "X-Forwarded-Port", "X-Forwarded-Path", "X-Forwarded-Prefix", "X-Real-IP", "X-Kong-Request-Id", HeaderNames.Via];
 
     private readonly ProxyOptions _options;
 
@@ -57,21 +59,22 @@ internal sealed class ProxyExchange : HttpTransformer
     public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
     {
         await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
-        proxyRequest.RequestUri = new Uri(destinationPrefix + UpstreamPathAndQuery, in Verbatim);
+        proxyRequest.RequestUri = Destination!.UriFor(UpstreamPathAndQuery);
 
         var headers = proxyRequest.Headers;
         headers.Host = Plugins?.Context.UpstreamHost
-            ?? (Match.Route.PreserveHost && Forwarded.RawHost.Length > 0 ? Forwarded.RawHost : Destination!.HostHeader);
+            ?? (Match.Route.PreserveHost && Forwarded.RawHost.Length > 0 ? Forwarded.RawHost : Destination.HostHeader);
 
-        // Kong sets these itself; a client's own values never reach the upstream unmodified.
-        headers.Remove("X-Forwarded-For");
-        headers.Remove("X-Forwarded-Proto");
-        headers.Remove("X-Forwarded-Host");
-        headers.Remove("X-Forwarded-Port");
-        headers.Remove("X-Forwarded-Path");
-        headers.Remove("X-Forwarded-Prefix");
-        headers.Remove("X-Real-IP");
-        headers.Remove("X-Kong-Request-Id");
+        // Only what the client (or a plugin) sent was copied: looking there first is cheaper than removing.
+        var incoming = httpContext.Request.Headers;
+        foreach (var name in KongRequestHeaders)
+        {
+            if (incoming.ContainsKey(name))
+            {
+                headers.Remove(name);
+            }
+        }
+
         headers.TryAddWithoutValidation("X-Forwarded-For", Forwarded.For);
         headers.TryAddWithoutValidation("X-Forwarded-Proto", Forwarded.Proto);
         headers.TryAddWithoutValidation("X-Forwarded-Host", Forwarded.Host);
@@ -84,8 +87,7 @@ internal sealed class ProxyExchange : HttpTransformer
 
         headers.TryAddWithoutValidation("X-Real-IP", Forwarded.RealIp);
         headers.TryAddWithoutValidation("X-Kong-Request-Id", RequestId);
-        var via = httpContext.Request.Headers.Via;
-        headers.Remove(HeaderNames.Via);
+        var via = incoming.Via;
         headers.TryAddWithoutValidation(HeaderNames.Via, via.Count == 0 ? _options.UpstreamVia : $"{via}, {_options.UpstreamVia}");
         SentAt = Stopwatch.GetTimestamp();
     }

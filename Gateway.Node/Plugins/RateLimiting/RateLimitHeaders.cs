@@ -19,7 +19,8 @@ public static class RateLimitHeaders
     public static List<KeyValuePair<string, string>> Build(WindowLimit[] windows, RateLimitDecision decision, long nowMs, out long reset)
     {
         var headers = new List<KeyValuePair<string, string>>((windows.Length * 2) + 4);
-        long limit = 0, remaining = 0, window = 0;
+        var limit = "0";
+        long remaining = 0, window = 0;
         reset = 0;
         var chosen = false;
         for (var i = 0; i < windows.Length; i++)
@@ -36,17 +37,17 @@ public static class RateLimitHeaders
             if (!chosen || left < remaining || (left == remaining && length > window))
             {
                 chosen = true;
-                limit = windows[i].Limit;
+                limit = windows[i].LimitText;
                 remaining = left;
                 window = length;
                 reset = RateLimitPeriods.ResetSeconds(period, nowMs);
             }
 
-            headers.Add(new(LimitNames[period], Text(windows[i].Limit)));
+            headers.Add(new(LimitNames[period], windows[i].LimitText));
             headers.Add(new(RemainingNames[period], Text(left)));
         }
 
-        headers.Add(new("RateLimit-Limit", Text(limit)));
+        headers.Add(new("RateLimit-Limit", limit));
         headers.Add(new("RateLimit-Remaining", Text(remaining)));
         headers.Add(new("RateLimit-Reset", Text(reset)));
         return headers;

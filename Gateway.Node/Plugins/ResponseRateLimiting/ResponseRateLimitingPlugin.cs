@@ -111,7 +111,7 @@ public sealed partial class ResponseRateLimitingPlugin(PluginServices services) 
                 if (!config.HideClientHeaders)
                 {
                     var period = RateLimitingSchema.Periods[windows[j].Period];
-                    response.Headers[$"X-RateLimit-Limit-{name}-{period}"] = RateLimitHeaders.Text(windows[j].Limit);
+                    response.Headers[$"X-RateLimit-Limit-{name}-{period}"] = windows[j].LimitText;
                     response.Headers[$"X-RateLimit-Remaining-{name}-{period}"] = RateLimitHeaders.Text(Math.Max(0, remaining - increment));
                 }
 
