@@ -8,13 +8,14 @@
 # (d) one route with key-auth and rate-limiting (local policy, a limit never reached), every request
 # carrying the consumer's key (nginx and direct get the header too and ignore it).
 # For each scenario it starts a backend (nginx, fixed small body, keep-alive), nginx as a reverse
-# proxy (one worker, upstream keep-alive) and the gateway (Release build, temporary prefix, free
-# ports, routes made through the Admin API with curl), then runs wrk against the three, interleaved,
+# proxy (one worker, upstream keep-alive), the stack's floor (yarp-floor/: Kestrel and YARP's forwarder with
+# the node's runtime settings and no features; plain HTTP only, so not in (c)) and the gateway (Release build,
+# temporary prefix, free ports, routes made through the Admin API with curl), then runs wrk against them, interleaved,
 # for ROUNDS rounds, and prints the medians of RPS, p50 and p99 with the gateway/nginx and
 # gateway/direct ratios, and the gateway's peak RSS. Everything it starts is stopped on exit.
 #
-# Settings (environment): ROUNDS=3 DURATION=10s WARMUP=3s CONNECTIONS=32 THREADS=1
-#   TARGETS="direct nginx gateway"  BUILD=1 (dotnet build -c Release first; 0 to use the last build)
+# Settings (environment): ROUNDS=3 DURATION=10s WARMUP=10s (the JIT tiers hot code up in the first seconds) CONNECTIONS=32 THREADS=1
+#   TARGETS="direct nginx yarp gateway"  BUILD=1 (dotnet build -c Release first; 0 to use the last build)
 #   NODE_ARGS="..." (extra gateway settings, e.g. "--log_level notice"; not GATEWAY_*, which the gateway reads as settings)
 #   A/B in one run: add "gateway2" to TARGETS, a second gateway started with GATEWAY2_ENV="VAR=value ..."
 #   in its environment and GATEWAY2_DLL (default: the same build; point it at a copy of another build)
@@ -25,15 +26,16 @@ BENCH="$ROOT/infra/bench"
 
 ROUNDS=${ROUNDS:-3}
 DURATION=${DURATION:-10s}
-WARMUP=${WARMUP:-3s}
+WARMUP=${WARMUP:-10s}
 CONNECTIONS=${CONNECTIONS:-32}
 THREADS=${THREADS:-1}
-TARGETS=${TARGETS:-direct nginx gateway}
+TARGETS=${TARGETS:-direct nginx yarp gateway}
 BUILD=${BUILD:-1}
 NODE_ARGS=${NODE_ARGS:-}
 GATEWAY_DLL="$ROOT/Gateway.Node/bin/Release/net10.0/gateway.dll"
 GATEWAY2_DLL=${GATEWAY2_DLL:-$GATEWAY_DLL}
 GATEWAY2_ENV=${GATEWAY2_ENV:-}
+FLOOR_DLL="$ROOT/infra/bench/yarp-floor/bin/Release/net10.0/yarp-floor.dll"
 SCENARIOS=("$@")
 [ ${#SCENARIOS[@]} -gt 0 ] || SCENARIOS=(a b c d)
 BENCH_KEY=bench-key
@@ -42,6 +44,7 @@ WORK=$(mktemp -d /tmp/gateway-bench.XXXXXX)
 chmod 755 "$WORK"
 mkdir -p "$WORK/logs"
 declare -A GATEWAY_PIDS=() GW_PORT=() GW_TLS_PORT=()
+FLOOR_PID=""
 
 log() { echo "[bench] $*" >&2; }
 
@@ -63,7 +66,15 @@ stop_gateway() {
   done
 }
 
+stop_floor() {
+  [ -n "$FLOOR_PID" ] || return 0
+  kill -TERM "$FLOOR_PID" 2>/dev/null || true
+  wait "$FLOOR_PID" 2>/dev/null || true
+  FLOOR_PID=""
+}
+
 cleanup() {
+  stop_floor
   stop_gateway
   stop_nginx "$WORK/proxy.pid"
   stop_nginx "$WORK/backend.pid"
@@ -101,7 +112,7 @@ next_port() {
     fi
   done
 }
-next_port BACKEND_PORT; next_port BACKEND_TLS_PORT; next_port NGINX_PORT; next_port NGINX_TLS_PORT
+next_port BACKEND_PORT; next_port BACKEND_TLS_PORT; next_port NGINX_PORT; next_port NGINX_TLS_PORT; next_port FLOOR_PORT
 
 # One ECDSA P-256 certificate for the backend and nginx, the same key type as the gateway's default one.
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj "/CN=localhost" \
@@ -231,6 +242,19 @@ start_gateway() { # scenario name (gateway or gateway2)
   fi
 }
 
+start_floor() { # scenario: the stack's floor, forwarding every request to the backend
+  [ "$1" != c ] || { log "yarp: plain HTTP only, not in (c)"; return 1; }
+  [ -f "$FLOOR_DLL" ] || { log "yarp: $FLOOR_DLL is missing (BUILD=1 builds it)"; return 1; }
+  DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 dotnet "$FLOOR_DLL" "$FLOOR_PORT" "http://127.0.0.1:$BACKEND_PORT" > "$WORK/logs/yarp-$1.log" 2>&1 &
+  FLOOR_PID=$!
+  for _ in $(seq 100); do
+    curl -s -o /dev/null "http://127.0.0.1:$FLOOR_PORT/" && return 0
+    kill -0 "$FLOOR_PID" 2>/dev/null || break
+    sleep 0.1
+  done
+  log "yarp did not start:"; tail -5 "$WORK/logs/yarp-$1.log" >&2; FLOOR_PID=""; return 1
+}
+
 # --- wrk ------------------------------------------------------------------------------------------
 to_ms() { # 1.23ms | 456.00us | 1.02s -> milliseconds
   awk -v v="$1" 'BEGIN {
@@ -245,6 +269,7 @@ url_of() { # target scenario -> URL
     direct) port=$BACKEND_PORT; [ "$2" != c ] || port=$BACKEND_TLS_PORT ;;
     nginx) port=$NGINX_PORT; [ "$2" != c ] || port=$NGINX_TLS_PORT ;;
     gateway|gateway2) port=${GW_PORT[$1]}; [ "$2" != c ] || port=${GW_TLS_PORT[$1]} ;;
+    yarp) port=$FLOOR_PORT ;;
   esac
   [ "$2" != c ] || scheme=https
   echo "$scheme://127.0.0.1:$port"
@@ -291,6 +316,7 @@ target_pids() { # target
     direct) ps --ppid "$(cat "$WORK/backend.pid" 2>/dev/null || echo 1)" -o pid= 2>/dev/null ;;
     nginx) ps --ppid "$(cat "$WORK/proxy.pid" 2>/dev/null || echo 1)" -o pid= 2>/dev/null ;;
     gateway|gateway2) echo "${GATEWAY_PIDS[$1]:-}" ;;
+    yarp) echo "$FLOOR_PID" ;;
   esac
 }
 cpu_ticks() { # pid... -> utime + stime, summed
@@ -310,6 +336,10 @@ CLK_TCK=$(getconf CLK_TCK)
 if [ "$BUILD" = 1 ] && [[ " $TARGETS " == *" gateway "* ]]; then
   log "building the gateway (Release)"
   dotnet build "$ROOT/Gateway.Node" -c Release 2>&1 | grep -E " error |Build succeeded" >&2 || true
+fi
+if [ "$BUILD" = 1 ] && [[ " $TARGETS " == *" yarp "* ]]; then
+  log "building yarp-floor (Release)"
+  dotnet build "$BENCH/yarp-floor" -c Release 2>&1 | grep -E " error |Build succeeded" >&2 || true
 fi
 
 render "$BENCH/nginx/backend.conf.in" "$WORK/backend.conf"
@@ -338,6 +368,10 @@ for scenario in "${SCENARIOS[@]}"; do
   for target in $TARGETS; do
     if [[ $target == gateway* ]] && ! start_gateway "$scenario" "$target"; then
       log "$target: not started, left out"
+      continue
+    fi
+    if [ "$target" = yarp ] && ! start_floor "$scenario"; then
+      log "yarp: not started, left out"
       continue
     fi
     url=$(url_of "$target" "$scenario")
@@ -380,20 +414,22 @@ for scenario in "${SCENARIOS[@]}"; do
     done
     echo
     shown=0
-    for target in gateway gateway2; do
+    for target in yarp gateway gateway2; do
       [ -n "${RPS[$target]:-}" ] || continue
       shown=1
       g=$(echo "${RPS[$target]}" | median); g99=$(echo "${P99[$target]}" | median)
       [ -z "${RPS[nginx]:-}" ] || echo "$target/nginx: RPS $(ratio "$g" "$(echo "${RPS[nginx]}" | median)"), p99 $(ratio "$g99" "$(echo "${P99[nginx]}" | median)"), CPU/request $(ratio "$(echo "${CPU[$target]}" | median)" "$(echo "${CPU[nginx]}" | median)")  "
+      [ "$target" = yarp ] || [ -z "${RPS[yarp]:-}" ] || echo "$target/yarp: RPS $(ratio "$g" "$(echo "${RPS[yarp]}" | median)"), CPU/request $(ratio "$(echo "${CPU[$target]}" | median)" "$(echo "${CPU[yarp]}" | median)")  "
       [ -z "${RPS[direct]:-}" ] || echo "$target/direct: RPS $(ratio "$g" "$(echo "${RPS[direct]}" | median)"), p99 $(ratio "$g99" "$(echo "${P99[direct]}" | median)")  "
       [ -z "${RSS[$target]:-}" ] || echo "$target peak RSS: ${RSS[$target]}  "
     done
-    [ "$shown" = 1 ] || echo "(the gateway was left out: see the log above)"
+    [ "$shown" = 1 ] || echo "(the proxies were left out: see the log above)"
     echo
   } >> "$REPORT"
   unset RPS P50 P99 CPU ERR RSS
 
   stop_gateway
+  stop_floor
   stop_nginx "$WORK/proxy.pid"
 done
 
