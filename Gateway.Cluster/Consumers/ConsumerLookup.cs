@@ -87,8 +87,9 @@ public sealed class ConsumerLookup(IGrainFactory grains, int capacity = 10_000)
     /// <summary>Drops the least recently used tenth of the entries (at least one). Called under the lock.</summary>
     private void DropLeastRecentlyUsed()
     {
-        var entries = _entries.ToArray();
-        Array.Sort(entries, static (a, b) => a.Value.LastUsed.CompareTo(b.Value.LastUsed));
+        // Hits keep updating LastUsed: sort a copy of the times, so that the order cannot change under the sort.
+        var entries = _entries.Select(e => (e.Value.LastUsed, e.Key)).ToArray();
+        Array.Sort(entries, static (a, b) => a.LastUsed.CompareTo(b.LastUsed));
         var drop = Math.Max(1, entries.Length - capacity + (capacity / 10));
         for (var i = 0; i < drop && i < entries.Length; i++)
         {
