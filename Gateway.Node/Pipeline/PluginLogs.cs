@@ -67,8 +67,7 @@ public static class PluginLogs
 
     /// <summary>
     /// The status line ("HTTP/1.1 200 OK\r\n", as Kestrel writes it to HTTP/1.x clients) and headers of the
-    /// response: the part of nginx's <c>$bytes_sent</c> before the body (whose chunk framing, when chunked, is
-    /// not counted).
+    /// response: the part of nginx's <c>$bytes_sent</c> before the body.
     /// </summary>
     private static long HeadLength(HttpResponse response) =>
         "HTTP/1.1 200 ".Length + ReasonPhrases.GetReasonPhrase(response.StatusCode).Length + 2 + HeadersLength(response.Headers);

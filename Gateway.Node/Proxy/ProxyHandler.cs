@@ -179,7 +179,7 @@ public sealed class ProxyHandler(
             {
                 if (run is not null)
                 {
-                    await FinishProxiedAsync(context, run, exchange, buffer, (body as CountingStream)?.Written ?? 0);
+                    await FinishProxiedAsync(context, run, exchange, buffer, body as CountingStream);
                 }
 
                 return;
@@ -216,15 +216,15 @@ public sealed class ProxyHandler(
     }
 
     /// <summary>After a proxied response: the body filters' output (when buffered) and the log phase.</summary>
-    /// <param name="streamed">The body bytes counted on their way out, when not buffered.</param>
-    private static async Task FinishProxiedAsync(HttpContext context, PluginRun run, ProxyExchange exchange, MemoryStream? buffer, long streamed)
+    /// <param name="streamed">The body's counter on its way out, when not buffered.</param>
+    private static async Task FinishProxiedAsync(HttpContext context, PluginRun run, ProxyExchange exchange, MemoryStream? buffer, CountingStream? streamed)
     {
         var response = context.Response;
-        long size;
+        long? buffered = null;
         if (buffer is not null)
         {
             var body = run.BodyFilter(buffer.GetBuffer().AsMemory(0, (int)buffer.Length));
-            size = body.Length;
+            buffered = body.Length;
             if (!response.HasStarted)
             {
                 response.ContentLength = body.Length;
@@ -232,14 +232,14 @@ public sealed class ProxyHandler(
 
             await response.Body.WriteAsync(body, context.RequestAborted);
         }
-        else
-        {
-            size = streamed;
-        }
 
         if (run.Logs)
         {
             await response.CompleteAsync();
+
+            // Kestrel names the framing it chose (HTTP/1.1 without Content-Length) in the response's headers.
+            var chunked = response.Headers.TransferEncoding.ToString().Contains("chunked", StringComparison.OrdinalIgnoreCase);
+            var size = buffered ?? streamed?.OnTheWire(chunked) ?? 0;
             run.QueueLog(PluginLogs.Build(run.Context, exchange.Started, exchange.SentAt, exchange.ReceivedAt, exchange.UpstreamStatus, exchange.UpstreamPathAndQuery, size));
         }
     }

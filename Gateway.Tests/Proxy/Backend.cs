@@ -19,7 +19,7 @@ namespace Gateway.Tests.Proxy;
 /// A real Kestrel upstream on 127.0.0.1 (a port chosen at run time). It echoes what it received as
 /// JSON: method, target, protocol, headers and body length. <c>/slow?ms=N</c> waits before answering;
 /// <c>/ws</c> is a WebSocket echo; <c>/status/N</c> answers with status N; <c>?content_length</c> sends a
-/// Content-Length instead of a chunked body.
+/// Content-Length instead of a chunked body; <c>?chunks=N</c> sends the body in N flushes, 20 ms apart.
 /// </summary>
 public sealed class Backend : IAsyncDisposable
 {
@@ -126,6 +126,21 @@ public sealed class Backend : IAsyncDisposable
         if (request.Query.ContainsKey("content_length"))
         {
             context.Response.ContentLength = bytes.Length;
+        }
+
+        if (int.TryParse(request.Query["chunks"], out var chunks) && chunks > 1)
+        {
+            // Separate flushes, apart in time: the proxy reads, and writes, each on its own.
+            var part = bytes.Length / chunks;
+            for (var i = 0; i < chunks; i++)
+            {
+                var slice = i == chunks - 1 ? bytes.AsMemory(i * part) : bytes.AsMemory(i * part, part);
+                await context.Response.Body.WriteAsync(slice, context.RequestAborted);
+                await context.Response.Body.FlushAsync(context.RequestAborted);
+                await Task.Delay(20, context.RequestAborted);
+            }
+
+            return;
         }
 
         await context.Response.Body.WriteAsync(bytes, context.RequestAborted);
