@@ -1,3 +1,5 @@
+using Gateway.Node.Plugins.KeyAuth;
+
 namespace Gateway.Node.Plugins.Jwt;
 
 /// <summary>The jwt config (see <see cref="JwtSchema"/>).</summary>
@@ -28,4 +30,7 @@ public sealed record JwtConfig(
 
     /// <summary>Kong's challenge for a bad token: the plain one with <c>error="invalid_token"</c>.</summary>
     public string InvalidTokenChallenge { get; } = (Realm is null ? "Bearer" : $"Bearer realm=\"{Realm}\"") + " error=\"invalid_token\"";
+
+    /// <summary>Per header name, the hyphenated name Kong also reads it from (see <see cref="HeaderAliases"/>); computed once.</summary>
+    public string?[] HeaderNameAliases { get; } = HeaderAliases.For(HeaderNames ?? []);
 }

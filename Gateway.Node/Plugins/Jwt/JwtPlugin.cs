@@ -178,9 +178,10 @@ public sealed partial class JwtPlugin : GatewayPlugin<JwtConfig>
             }
         }
 
-        foreach (var name in config.HeaderNames)
+        for (var i = 0; i < config.HeaderNames.Length; i++)
         {
-            if (request.Headers.TryGetValue(name, out var values) && values.Count > 0 && values[0] is { } header
+            if (HeaderAliases.TryGet(request.Headers, config.HeaderNames[i], config.HeaderNameAliases[i], out var values, out _)
+                && values.Count > 0 && values[0] is { } header
                 && BearerPattern().Match(header) is { Success: true } bearer && bearer.Groups[1].Value.Length > 0)
             {
                 tokens.Add(bearer.Groups[1].Value);

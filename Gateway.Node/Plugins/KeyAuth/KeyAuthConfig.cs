@@ -21,4 +21,7 @@ public sealed record KeyAuthConfig(
 {
     /// <summary>Kong's WWW-Authenticate value: <c>Key realm="..."</c>, or <c>Key</c> without a realm.</summary>
     public string WwwAuthenticate { get; } = Realm is null ? "Key" : $"Key realm=\"{Realm}\"";
+
+    /// <summary>Per key name, the hyphenated header name Kong also reads it from (see <see cref="HeaderAliases"/>); computed once.</summary>
+    public string?[] KeyNameAliases { get; } = HeaderAliases.For(KeyNames ?? []);
 }

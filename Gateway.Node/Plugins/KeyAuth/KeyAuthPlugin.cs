@@ -61,15 +61,20 @@ public sealed class KeyAuthPlugin : GatewayPlugin<KeyAuthConfig>
         string? key = null;
         FormBody? body = null;
         var bodyRead = false;
-        foreach (var name in config.KeyNames)
+        for (var i = 0; i < config.KeyNames.Length; i++)
         {
+            var name = config.KeyNames[i];
             var kind = FormBody.Kind.None;
             string? value = null;
-            if (config.KeyInHeader && request.Headers.TryGetValue(name, out var header) && header.Count > 0)
+            var headerName = name;
+            if (config.KeyInHeader && HeaderAliases.TryGet(request.Headers, name, config.KeyNameAliases[i], out var header, out headerName)
+                && header.Count > 0)
             {
                 (kind, value) = header.Count > 1 ? (FormBody.Kind.Table, null) : (FormBody.Kind.String, header[0]);
             }
 
+            // A bare "?apikey" is Lua's true: found but not a string, so Kong neither looks in the body nor takes it.
+            var bare = false;
             if (kind == FormBody.Kind.None && config.KeyInQuery)
             {
                 var values = QueryArgs.Get(context.UpstreamQuery, name);
@@ -79,9 +84,10 @@ public sealed class KeyAuthPlugin : GatewayPlugin<KeyAuthConfig>
                     1 => values[0] is { } v ? (FormBody.Kind.String, v) : (FormBody.Kind.None, null),
                     _ => (FormBody.Kind.Table, null),
                 };
+                bare = values.Count == 1 && values[0] is null;
             }
 
-            if (kind == FormBody.Kind.None && config.KeyInBody)
+            if (kind == FormBody.Kind.None && !bare && config.KeyInBody)
             {
                 if (!bodyRead)
                 {
@@ -104,6 +110,11 @@ public sealed class KeyAuthPlugin : GatewayPlugin<KeyAuthConfig>
                 {
                     context.UpstreamQuery = QueryArgs.Remove(context.UpstreamQuery, name);
                     request.Headers.Remove(name);
+                    if (!ReferenceEquals(headerName, name))
+                    {
+                        // Found under its hyphenated alias: that header is the credential to hide.
+                        request.Headers.Remove(headerName);
+                    }
                     if (config.KeyInBody)
                     {
                         if (!bodyRead)

@@ -163,6 +163,19 @@ public sealed class JwtAccessTests(AuthNode auth) : IClassFixture<AuthNode>
     }
 
     [Fact]
+    public async Task UnderscoreHeaderName_IsAlsoReadFromTheHyphenatedHeader()
+    {
+        // Kong reads header_names through get_headers(), whose lookup retries a missing name with '_' as '-'.
+        var path = await auth.RouteAsync("""{"name":"jwt","config":{"header_names":["x_token"]}}""");
+        var signer = Signer.Create("HS256");
+        var (_, key) = await SecretAsync("jwt-underscore", signer);
+        var token = signer.Sign(new JsonObject { ["iss"] = key });
+
+        Assert.Equal("jwt-underscore", (await auth.GetAsync(path, ("X-Token", "Bearer " + token))).Upstream("x-consumer-username"));
+        Assert.Equal("jwt-underscore", (await auth.GetAsync(path, ("x_token", "Bearer " + token))).Upstream("x-consumer-username"));
+    }
+
+    [Fact]
     public async Task SameTokenTwice_IsOneToken_TwoTokensAreRefused()
     {
         var path = await auth.RouteAsync("""{"name":"jwt"}""");

@@ -110,6 +110,39 @@ public sealed class KeyAuthAccessTests(AuthNode auth) : IClassFixture<AuthNode>
     }
 
     [Fact]
+    public async Task UnderscoreKeyName_IsAlsoReadFromTheHyphenatedHeader()
+    {
+        // Kong's get_headers() retries a missing name with '_' as '-' (spec "underscores or hyphens in key headers"), not the reverse.
+        var path = await auth.RouteAsync("""{"name":"key-auth","config":{"key_names":["api_key"]}}""");
+        var hidden = await auth.RouteAsync("""{"name":"key-auth","config":{"key_names":["api_key"],"hide_credentials":true}}""");
+        var hyphen = await auth.RouteAsync("""{"name":"key-auth","config":{"key_names":["api-key"]}}""");
+        var consumer = await auth.ConsumerAsync("ka-underscore");
+        await auth.Node.CreateAsync($"/consumers/{consumer["id"]}/key-auth", """{"key":"ka-underscore-key"}""");
+
+        Assert.Equal("ka-underscore", (await auth.GetAsync(path, ("api_key", "ka-underscore-key"))).Upstream("x-consumer-username"));
+        Assert.Equal("ka-underscore", (await auth.GetAsync(path, ("api-key", "ka-underscore-key"))).Upstream("x-consumer-username"));
+        Assert.Equal("Unauthorized", (await auth.GetAsync(path, ("api-key", "wrong"))).Message);
+        var stripped = await auth.GetAsync(hidden, ("api-key", "ka-underscore-key"));
+        Assert.Equal("ka-underscore", stripped.Upstream("x-consumer-username"));
+        Assert.Null(stripped.Upstream("api-key"));
+        Assert.Equal("No API key found in request", (await auth.GetAsync(hyphen, ("api_key", "ka-underscore-key"))).Message);
+    }
+
+    [Fact]
+    public async Task BareQueryArgument_IsNoKey_AndKeepsTheBodyUnread()
+    {
+        // "?apikey" is Lua's true: found, so the body is not searched, but not a string, so no key.
+        var path = await auth.RouteAsync("""{"name":"key-auth","config":{"key_in_body":true}}""");
+        var consumer = await auth.ConsumerAsync("ka-bare");
+        await auth.Node.CreateAsync($"/consumers/{consumer["id"]}/key-auth", """{"key":"ka-bare-key"}""");
+
+        var bare = await auth.PostAsync(path + "?apikey", "apikey=ka-bare-key", "application/x-www-form-urlencoded");
+        Assert.Equal(HttpStatusCode.Unauthorized, bare.Status);
+        Assert.Equal("No API key found in request", bare.Message);
+        Assert.Equal("ka-bare", (await auth.PostAsync(path, "apikey=ka-bare-key", "application/x-www-form-urlencoded")).Upstream("x-consumer-username"));
+    }
+
+    [Fact]
     public async Task DuplicateKey_Answers401()
     {
         var path = await auth.RouteAsync("""{"name":"key-auth"}""");
