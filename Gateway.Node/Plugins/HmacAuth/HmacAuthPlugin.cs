@@ -151,10 +151,11 @@ public sealed partial class HmacAuthPlugin : GatewayPlugin<HmacAuthConfig>
         return Math.Abs(DateTimeOffset.UtcNow.ToUnixTimeSeconds() - seconds) <= skew;
     }
 
-    /// <summary>Kong's <c>create_hash</c> and <c>validate_signature</c> over the signed headers, the request line as sent.</summary>
+    /// <summary>Kong's <c>create_hash</c> and <c>validate_signature</c> over the signed headers, the request line (or @request-target) as sent.</summary>
     private static bool SignatureMatches(PluginContext context, Params parameters, string secret)
     {
         var request = context.Http.Request;
+        var target = context.Http.Features.Get<IHttpRequestFeature>()?.RawTarget ?? request.Path + request.QueryString;
         var signing = new StringBuilder();
         for (var i = 0; i < parameters.Headers.Length; i++)
         {
@@ -164,9 +165,13 @@ public sealed partial class HmacAuthPlugin : GatewayPlugin<HmacAuthConfig>
             {
                 signing.Append(name).Append(": ").Append(value);
             }
+            else if (name == "@request-target")
+            {
+                // The HTTP Signatures pseudo-header: lower-case method and the target as sent.
+                signing.Append(name).Append(": ").Append(request.Method.ToLowerInvariant()).Append(' ').Append(target);
+            }
             else if (name == "request-line")
             {
-                var target = context.Http.Features.Get<IHttpRequestFeature>()?.RawTarget ?? request.Path + request.QueryString;
                 signing.Append(request.Method).Append(' ').Append(target).Append(' ').Append(HttpVersion(request.Protocol));
             }
             else

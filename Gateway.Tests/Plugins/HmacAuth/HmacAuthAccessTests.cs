@@ -80,6 +80,24 @@ public sealed class HmacAuthAccessTests(AuthNode auth) : IClassFixture<AuthNode>
     }
 
     [Fact]
+    public async Task RequestTargetPseudoHeader_SignsLowerCaseMethodAndTarget()
+    {
+        // spec "should pass with GET with @request-target": "@request-target: get /request".
+        var path = await auth.RouteAsync("""{"name":"hmac-auth"}""");
+        await CredentialAsync("hm-target", "secret");
+        var date = Date();
+        var target = path + "/items?a=1";
+        var authorization = Sign("hm-target-user", "secret", "hmac-sha256", ["date", "@request-target"], ("date", date), ("@request-target", $"get {target}"));
+
+        Assert.Equal("hm-target", (await auth.GetAsync(target, ("Date", date), ("Authorization", authorization))).Upstream("x-consumer-username"));
+
+        var post = AuthNode.Request(HttpMethod.Post, target, ("Date", date), ("Authorization", authorization));
+        Assert.Equal(NotSame, (await auth.SendAsync(post)).Message);
+        var upper = Sign("hm-target-user", "secret", "hmac-sha256", ["date", "@request-target"], ("date", date), ("@request-target", $"GET {target}"));
+        Assert.Equal(NotSame, (await auth.GetAsync(target, ("Date", date), ("Authorization", upper))).Message);
+    }
+
+    [Fact]
     public async Task WrongSecretOrUnknownUser_AreRefused()
     {
         var path = await auth.RouteAsync("""{"name":"hmac-auth"}""");
