@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Gateway.Node.Plugins.KeyAuth;
 using Gateway.Plugins.Sdk;
 using Gateway.Storage.Schema;
 
@@ -80,18 +81,8 @@ public sealed partial class BasicAuthPlugin : GatewayPlugin<BasicAuthConfig>
         return (username, password);
     }
 
-    /// <summary>nginx's <c>decode_base64</c>: the standard alphabet, padding optional; null when invalid.</summary>
-    private static string? Base64(string text)
-    {
-        var padded = (text.Length % 4) switch
-        {
-            2 => text + "==",
-            3 => text + "=",
-            _ => text,
-        };
-        var bytes = new byte[padded.Length];
-        return Convert.TryFromBase64String(padded, bytes, out var length) ? Encoding.UTF8.GetString(bytes, 0, length) : null;
-    }
+    /// <summary>nginx's <c>decode_base64</c> of the credentials, as text; null when invalid.</summary>
+    private static string? Base64(string text) => NginxBase64.Decode(text) is { } bytes ? Encoding.UTF8.GetString(bytes) : null;
 
     /// <summary>Kong's <c>do_authentication</c>.</summary>
     private async ValueTask<bool> AuthenticateAsync(PluginContext context, BasicAuthConfig config)

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -27,10 +26,6 @@ public sealed partial class HmacAuthPlugin : GatewayPlugin<HmacAuthConfig>
 
     /// <summary>Kong's answer when no usable Date or X-Date header was sent.</summary>
     public const string DateMessage = "HMAC signature cannot be verified, a valid date or x-date header is required for HMAC Authentication";
-
-    /// <summary>The formats nginx's <c>parse_http_time</c> reads: RFC 1123, RFC 850 and asctime.</summary>
-    private static readonly string[] DateFormats =
-        ["ddd, dd MMM yyyy HH:mm:ss 'GMT'", "dddd, dd-MMM-yy HH:mm:ss 'GMT'", "ddd MMM d HH:mm:ss yyyy", "ddd MMM dd HH:mm:ss yyyy"];
 
     /// <inheritdoc />
     public override PluginSchema Schema => HmacAuthSchema.Schema;
@@ -138,18 +133,10 @@ public sealed partial class HmacAuthPlugin : GatewayPlugin<HmacAuthConfig>
         && config.EnforceHeaders.All(parameters.Headers.Contains)
         && config.Algorithms.Contains(parameters.Algorithm);
 
-    /// <summary>Kong's <c>validate_clock_skew</c>: an HTTP date no further than the skew from now.</summary>
-    private static bool WithinClockSkew(string? date, double skew)
-    {
-        if (date is null || !DateTime.TryParseExact(date.Trim(), DateFormats, CultureInfo.InvariantCulture,
-                DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal | DateTimeStyles.AllowInnerWhite, out var time))
-        {
-            return false;
-        }
-
-        var seconds = new DateTimeOffset(time, TimeSpan.Zero).ToUnixTimeSeconds();
-        return Math.Abs(DateTimeOffset.UtcNow.ToUnixTimeSeconds() - seconds) <= skew;
-    }
+    /// <summary>Kong's <c>validate_clock_skew</c>: an HTTP date (read as nginx reads it) no further than the skew from now.</summary>
+    private static bool WithinClockSkew(string? date, double skew) =>
+        date is not null && NginxHttpTime.Parse(date) is { } seconds
+        && Math.Abs(DateTimeOffset.UtcNow.ToUnixTimeSeconds() - seconds) <= skew;
 
     /// <summary>Kong's <c>create_hash</c> and <c>validate_signature</c> over the signed headers, the request line (or @request-target) as sent.</summary>
     private static bool SignatureMatches(PluginContext context, Params parameters, string secret)
@@ -194,9 +181,8 @@ public sealed partial class HmacAuthPlugin : GatewayPlugin<HmacAuthConfig>
             "hmac-sha384" => HMACSHA384.HashData(key, data),
             _ => HMACSHA512.HashData(key, data),
         };
-        var given = new byte[parameters.Signature.Length];
-        return Convert.TryFromBase64String(parameters.Signature, given, out var length)
-            && CryptographicOperations.FixedTimeEquals(expected, given.AsSpan(0, length));
+        // Decoded as nginx does: padding optional, so an unpadded signature verifies as in Kong.
+        return NginxBase64.Decode(parameters.Signature) is { } given && CryptographicOperations.FixedTimeEquals(expected, given);
     }
 
     /// <summary>nginx's <c>HTTP/%.01f</c> of the request's version: HTTP/1.0, HTTP/1.1, HTTP/2.0.</summary>

@@ -55,6 +55,23 @@ public sealed class BasicAuthAccessTests(AuthNode auth) : IClassFixture<AuthNode
     }
 
     [Fact]
+    public async Task Credentials_AreDecodedAsNginxDoes()
+    {
+        // ngx.decode_base64: padding optional, text after the first '=' ignored, whitespace inside an error.
+        var path = await auth.RouteAsync("""{"name":"basic-auth"}""");
+        var consumer = await auth.ConsumerAsync("ba-nginx");
+        await auth.Node.CreateAsync($"/consumers/{consumer["id"]}/basic-auth", """{"username":"ba-nginx-user","password":"pw1"}""");
+        var encoded = Convert.ToBase64String(Encoding.UTF8.GetBytes("ba-nginx-user:pw1"));
+
+        Assert.EndsWith("=", encoded);
+        Assert.Equal(HttpStatusCode.OK, (await auth.GetAsync(path, ("Authorization", "Basic " + encoded.TrimEnd('=')))).Status);
+        Assert.Equal(HttpStatusCode.OK, (await auth.GetAsync(path, ("Authorization", "Basic " + encoded + "ignored"))).Status);
+        var spaced = await auth.GetAsync(path, ("Authorization", $"Basic {encoded[..8]} {encoded[8..]}"));
+        Assert.Equal(HttpStatusCode.Unauthorized, spaced.Status);
+        Assert.Equal("Unauthorized", spaced.Message);
+    }
+
+    [Fact]
     public async Task ValidCredentials_ReachTheBackendWithConsumerHeaders()
     {
         var path = await auth.RouteAsync("""{"name":"basic-auth"}""");

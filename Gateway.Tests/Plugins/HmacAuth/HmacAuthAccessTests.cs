@@ -98,6 +98,20 @@ public sealed class HmacAuthAccessTests(AuthNode auth) : IClassFixture<AuthNode>
     }
 
     [Fact]
+    public async Task UnpaddedSignature_Verifies()
+    {
+        // Kong decodes the signature with ngx.decode_base64, for which the '=' padding is optional.
+        var path = await auth.RouteAsync("""{"name":"hmac-auth"}""");
+        await CredentialAsync("hm-unpadded", "secret");
+        var date = Date();
+        var authorization = Sign("hm-unpadded-user", "secret", "hmac-sha256", ["date"], ("date", date));
+
+        Assert.EndsWith("=\"", authorization);
+        var unpadded = authorization[..^2] + "\"";
+        Assert.Equal("hm-unpadded", (await auth.GetAsync(path, ("Date", date), ("Authorization", unpadded))).Upstream("x-consumer-username"));
+    }
+
+    [Fact]
     public async Task WrongSecretOrUnknownUser_AreRefused()
     {
         var path = await auth.RouteAsync("""{"name":"hmac-auth"}""");
@@ -130,6 +144,32 @@ public sealed class HmacAuthAccessTests(AuthNode auth) : IClassFixture<AuthNode>
         var fresh = Date();
         var withXDate = Sign("hm-skew-user", "secret", "hmac-sha256", ["x-date"], ("x-date", fresh));
         Assert.Equal("hm-skew", (await auth.GetAsync(strict, ("Date", old), ("X-Date", fresh), ("Authorization", withXDate))).Upstream("x-consumer-username"));
+    }
+
+    [Fact]
+    public async Task Date_IsReadAsNginxReadsIt()
+    {
+        // ngx.parse_http_time reads by position: the zone after the seconds and the weekday name are not checked.
+        var path = await auth.RouteAsync("""{"name":"hmac-auth"}""");
+        await CredentialAsync("hm-date", "secret");
+        var now = DateTimeOffset.UtcNow;
+        var invariant = CultureInfo.InvariantCulture;
+        string[] dates =
+        [
+            now.ToString("ddd, dd MMM yyyy HH:mm:ss 'UTC'", invariant),
+            now.AddDays(1).ToString("ddd", invariant) + now.ToString(", dd MMM yyyy HH:mm:ss 'GMT'", invariant),
+            now.ToString("dddd, dd-MMM-yy HH:mm:ss 'GMT'", invariant),
+            now.ToString("ddd MMM ", invariant) + now.Day.ToString(invariant).PadLeft(2) + now.ToString(" HH:mm:ss yyyy", invariant),
+        ];
+
+        foreach (var date in dates)
+        {
+            var authorization = Sign("hm-date-user", "secret", "hmac-sha256", ["date"], ("date", date));
+            Assert.Equal("hm-date", (await auth.GetAsync(path, ("Date", date), ("Authorization", authorization))).Upstream("x-consumer-username"));
+        }
+
+        var notADate = Sign("hm-date-user", "secret", "hmac-sha256", ["date"], ("date", "yesterday"));
+        Assert.Equal(NoDate, (await auth.GetAsync(path, ("Date", "yesterday"), ("Authorization", notADate))).Message);
     }
 
     [Fact]
