@@ -1,4 +1,3 @@
-using Gateway.Node.Plugins.KeyAuth;
 
 namespace Gateway.Node.Plugins.Jwt;
 
