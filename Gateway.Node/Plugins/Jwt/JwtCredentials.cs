@@ -7,8 +7,6 @@ namespace Gateway.Node.Plugins.Jwt;
 /// <summary>The jwt_secrets entity (Kong 3.9 kong/plugins/jwt/daos.lua).</summary>
 public static class JwtCredentials
 {
-    private static readonly byte[] Ed25519Prefix = [0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00];
-
     /// <summary>The algorithms Kong accepts, in Kong's order.</summary>
     public static readonly string[] Algorithms =
         ["HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "ES256", "ES384", "ES512", "PS256", "PS384", "PS512", "EdDSA"];
@@ -80,12 +78,8 @@ public static class JwtCredentials
         }
         catch (Exception e) when (e is ArgumentException or CryptographicException)
         {
-            // .NET has no Ed25519 import: accept a well-formed SubjectPublicKeyInfo of that algorithm.
-            return IsEd25519(Convert.FromBase64String(pem[fields.Base64Data]));
+            // Not EC either: .NET has no Ed25519, which EdDSA credentials hold.
+            return Ed25519Keys.Parse(pem) is not null;
         }
     }
-
-    /// <summary>Ed25519 SubjectPublicKeyInfo: 12-byte header (OID 1.3.101.112) and a 32-byte key.</summary>
-    private static bool IsEd25519(byte[] der) =>
-        der.Length == 44 && der.AsSpan(0, 12).SequenceEqual(Ed25519Prefix);
 }

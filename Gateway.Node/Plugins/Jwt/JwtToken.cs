@@ -10,7 +10,8 @@ namespace Gateway.Node.Plugins.Jwt;
 /// <summary>
 /// A decoded JWT as Kong's jwt_parser.lua sees it: the three base64url parts, the header and claims
 /// objects and the raw signature; verification of the signature (HMAC here, RSA and ECDSA through
-/// Microsoft.IdentityModel's signature providers) and of the registered claims exp and nbf.
+/// Microsoft.IdentityModel's signature providers, Ed25519 through <see cref="Ed25519Keys"/>) and of the
+/// registered claims exp and nbf.
 /// </summary>
 public sealed class JwtToken
 {
@@ -124,6 +125,11 @@ public sealed class JwtToken
             return CryptographicOperations.FixedTimeEquals(expected, Signature);
         }
 
+        if (algorithm == "EdDSA")
+        {
+            return Ed25519Keys.Verify(Encoding.UTF8.GetString(key), input, Signature);
+        }
+
         if (PublicKey(Encoding.UTF8.GetString(key), algorithm) is not { } securityKey)
         {
             return false;
@@ -202,16 +208,11 @@ public sealed class JwtToken
                 ec.ImportFromPem(pem);
                 key = new ECDsaSecurityKey(ec);
             }
-            else if (algorithm[0] is 'R' or 'P')
+            else
             {
                 var rsa = RSA.Create();
                 rsa.ImportFromPem(pem);
                 key = new RsaSecurityKey(rsa);
-            }
-            else
-            {
-                // EdDSA: .NET has no Ed25519, and neither has IdentityModel.
-                return null;
             }
         }
         catch (Exception e) when (e is ArgumentException or CryptographicException)

@@ -22,6 +22,7 @@ public sealed class JwtAccessTests(AuthNode auth) : IClassFixture<AuthNode>
     [InlineData("ES384")]
     [InlineData("ES512")]
     [InlineData("PS256")]
+    [InlineData("EdDSA")]
     public async Task SignedToken_ReachesTheBackendWithConsumerHeaders(string algorithm)
     {
         var path = await auth.RouteAsync("""{"name":"jwt"}""");
@@ -43,6 +44,7 @@ public sealed class JwtAccessTests(AuthNode auth) : IClassFixture<AuthNode>
     [InlineData("RS256")]
     [InlineData("ES256")]
     [InlineData("ES512")]
+    [InlineData("EdDSA")]
     public async Task TokenSignedWithAnotherKey_IsRefused(string algorithm)
     {
         var path = await auth.RouteAsync("""{"name":"jwt"}""");

@@ -1,24 +1,31 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
+using Org.BouncyCastle.Crypto.Parameters;
+using Org.BouncyCastle.Crypto.Signers;
+using Org.BouncyCastle.Security;
+using Org.BouncyCastle.X509;
 
 namespace Gateway.Tests.Plugins.Jwt;
 
 /// <summary>
 /// Makes JWTs for tests with .NET's own cryptography (not the library the plugin verifies with):
-/// HMAC with a random secret, RSA (PKCS#1 v1.5 or PSS) and ECDSA with fresh keys.
+/// HMAC with a random secret, RSA (PKCS#1 v1.5 or PSS) and ECDSA with fresh keys; Ed25519, which .NET
+/// lacks, with BouncyCastle (the plugin's verifier too: JwtEd25519Tests checks that one against RFC 8037).
 /// </summary>
 public sealed class Signer
 {
     private readonly RSA? _rsa;
     private readonly ECDsa? _ec;
+    private readonly Ed25519PrivateKeyParameters? _ed;
 
-    private Signer(string algorithm, byte[] secret, RSA? rsa, ECDsa? ec)
+    private Signer(string algorithm, byte[] secret, RSA? rsa = null, ECDsa? ec = null, Ed25519PrivateKeyParameters? ed = null)
     {
         Algorithm = algorithm;
         Secret = secret;
         _rsa = rsa;
         _ec = ec;
+        _ed = ed;
     }
 
     /// <summary>The JWS algorithm.</summary>
@@ -28,14 +35,16 @@ public sealed class Signer
     public byte[] Secret { get; }
 
     /// <summary>The public key in PEM for asymmetric algorithms, else null.</summary>
-    public string? PublicKeyPem => _rsa?.ExportSubjectPublicKeyInfoPem() ?? _ec?.ExportSubjectPublicKeyInfoPem();
+    public string? PublicKeyPem => _rsa?.ExportSubjectPublicKeyInfoPem() ?? _ec?.ExportSubjectPublicKeyInfoPem()
+        ?? (_ed is null ? null : new string(PemEncoding.Write("PUBLIC KEY", SubjectPublicKeyInfoFactory.CreateSubjectPublicKeyInfo(_ed.GeneratePublicKey()).GetEncoded())));
 
     /// <summary>A signer with a fresh key (or the given HMAC secret).</summary>
     public static Signer Create(string algorithm, byte[]? secret = null) => algorithm[..2] switch
     {
-        "HS" => new Signer(algorithm, secret ?? Encoding.ASCII.GetBytes(Convert.ToHexString(RandomNumberGenerator.GetBytes(16))), null, null),
-        "RS" or "PS" => new Signer(algorithm, [], RSA.Create(2048), null),
-        _ => new Signer(algorithm, [], null, ECDsa.Create(algorithm switch
+        "HS" => new Signer(algorithm, secret ?? Encoding.ASCII.GetBytes(Convert.ToHexString(RandomNumberGenerator.GetBytes(16)))),
+        "RS" or "PS" => new Signer(algorithm, [], rsa: RSA.Create(2048)),
+        "Ed" => new Signer(algorithm, [], ed: new Ed25519PrivateKeyParameters(new SecureRandom())),
+        _ => new Signer(algorithm, [], ec: ECDsa.Create(algorithm switch
         {
             "ES256" => ECCurve.NamedCurves.nistP256,
             "ES384" => ECCurve.NamedCurves.nistP384,
@@ -70,11 +79,20 @@ public sealed class Signer
             },
             "RS" => _rsa!.SignData(data, hash, RSASignaturePadding.Pkcs1),
             "PS" => _rsa!.SignData(data, hash, RSASignaturePadding.Pss),
+            "Ed" => SignEd25519(data),
 
             // .NET signs ECDSA as r||s (IEEE P1363), the JWS format.
             _ => _ec!.SignData(data, hash),
         };
         return $"{input}.{Encode(signature)}";
+    }
+
+    private byte[] SignEd25519(byte[] data)
+    {
+        var signer = new Ed25519Signer();
+        signer.Init(forSigning: true, _ed);
+        signer.BlockUpdate(data, 0, data.Length);
+        return signer.GenerateSignature();
     }
 
     private static string Encode(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
