@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
@@ -20,6 +21,8 @@ public sealed partial class BasicAuthPlugin : GatewayPlugin<BasicAuthConfig>
 
     /// <summary>How many verified passwords are remembered before the memory is cleared.</summary>
     private const int VerifiedCapacity = 10_000;
+
+    private static readonly SearchValues<char> HexDigits = SearchValues.Create("0123456789abcdefABCDEF");
 
     /// <summary>
     /// Passwords already verified against a hash (keyed by a SHA-256 of both): BCrypt is slow on
@@ -81,6 +84,20 @@ public sealed partial class BasicAuthPlugin : GatewayPlugin<BasicAuthConfig>
     }
 
     /// <summary>nginx's <c>decode_base64</c> of the credentials, as text; null when invalid.</summary>
+    /// <summary>
+    /// A password as Kong stores it (kong/plugins/basic-auth/crypto.lua): 40 hex digits of SHA-1. Credentials
+    /// made here are BCrypt hashes ("$2..."); Kong's come in unchanged from a <c>kong config db_export</c> file
+    /// (<c>_transform: false</c>), and their consumers keep their passwords.
+    /// </summary>
+    private static bool IsKongDigest(string hash) => hash.Length == 40 && !hash.AsSpan().ContainsAnyExcept(HexDigits);
+
+    /// <summary>Kong's check: the hex SHA-1 of the password followed by the consumer's id.</summary>
+    private static bool MatchesKongDigest(string digest, string password, string consumerId)
+    {
+        var expected = Convert.ToHexStringLower(SHA1.HashData(Encoding.UTF8.GetBytes(password + consumerId)));
+        return CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(expected), Encoding.ASCII.GetBytes(digest.ToLowerInvariant()));
+    }
+
     private static string? Base64(string text) => NginxBase64.Decode(text) is { } bytes ? Encoding.UTF8.GetString(bytes) : null;
 
     /// <summary>Kong's <c>do_authentication</c>.</summary>
@@ -128,6 +145,11 @@ public sealed partial class BasicAuthPlugin : GatewayPlugin<BasicAuthConfig>
         if (credential["password"]?.GetValue<string>() is not { } hash)
         {
             return false;
+        }
+
+        if (IsKongDigest(hash))
+        {
+            return MatchesKongDigest(hash, password, credential["consumer"]?["id"]?.GetValue<string>() ?? "");
         }
 
         var key = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(hash + "\0" + password)));
