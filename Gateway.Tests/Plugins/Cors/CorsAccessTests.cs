@@ -96,6 +96,43 @@ public sealed class CorsAccessTests(PluginNode node)
         Assert.Null(Header(response, "Access-Control-Allow-Origin"));
     }
 
+    [Fact]
+    public async Task WildcardAmongOrigins_WinsOverAnEarlierMatchingEntry()
+    {
+        // Kong's "responds with * when origin has multiple entries and have * included": the "*" is found
+        // while the list is prepared, before any entry is matched.
+        var path = await node.RouteWithPluginsAsync(("cors", """{"origins":["http://example.com","*"]}"""));
+        using var response = await node.SendAsync(HttpMethod.Get, path, ("Origin", "http://example.com"));
+        Assert.Equal("*", Header(response, "Access-Control-Allow-Origin"));
+        Assert.Equal("Origin", Header(response, "Vary"));
+
+        using var preflight = await node.SendAsync(HttpMethod.Options, path, ("Origin", "http://example.com"), ("Access-Control-Request-Method", "GET"));
+        Assert.Equal("*", Header(preflight, "Access-Control-Allow-Origin"));
+    }
+
+    [Fact]
+    public async Task Preflight_FromAnOriginNotAllowed_Is200WithoutAllowOrigin()
+    {
+        var path = await node.RouteWithPluginsAsync(("cors", """{"origins":["http://a.test","http://b.test"]}"""));
+        using var response = await node.SendAsync(HttpMethod.Options, path, ("Origin", "http://a.test.evil.test"), ("Access-Control-Request-Method", "GET"));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Null(Header(response, "Access-Control-Allow-Origin"));
+        Assert.Equal("Origin", Header(response, "Vary"));
+        Assert.Equal("GET,HEAD,PUT,PATCH,POST,DELETE,OPTIONS,TRACE,CONNECT", Header(response, "Access-Control-Allow-Methods"));
+    }
+
+    [Fact]
+    public async Task ResponseOfAnotherPluginsExit_GetsTheHeaders()
+    {
+        // Kong's "works with 40x responses returned by another plugin".
+        var path = await node.RouteWithPluginsAsync(("cors", "{}"), ("key-auth", "{}"));
+        using var response = await node.SendAsync(HttpMethod.Get, path, ("Origin", "http://example.com"));
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("*", Header(response, "Access-Control-Allow-Origin"));
+        Assert.Null(Header(response, "Access-Control-Allow-Methods"));
+        Assert.Null(Header(response, "Vary"));
+    }
+
     private static string? Header(HttpResponseMessage response, string name) =>
         response.Headers.TryGetValues(name, out var values) || response.Content.Headers.TryGetValues(name, out values) ? string.Join(", ", values) : null;
 }
