@@ -133,6 +133,21 @@ public sealed class CorsAccessTests(PluginNode node)
         Assert.Null(Header(response, "Vary"));
     }
 
+    [Fact]
+    public async Task GatewayError_StillGetsTheHeaders()
+    {
+        // Kong's "works even when upstream timeouts": the 502 the gateway makes itself carries them too.
+        var closed = Gateway.Tests.Support.FreePorts.Next();
+        var routeId = await node.Node.RouteAsync($$"""{"host":"127.0.0.1","port":{{closed}}}""", """{"paths":["/cors-upstream-down"]}""");
+        await node.Node.CreateAsync($"/routes/{routeId}/plugins", """{"name":"cors","config":{"origins":["example.test"],"exposed_headers":["x-auth-token"]}}""");
+        using var response = await node.SendAsync(HttpMethod.Get, "/cors-upstream-down", ("Origin", "http://evil.test"));
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        Assert.Equal("example.test", Header(response, "Access-Control-Allow-Origin"));
+        Assert.Equal("x-auth-token", Header(response, "Access-Control-Expose-Headers"));
+        Assert.Equal("Origin", Header(response, "Vary"));
+        Assert.Null(Header(response, "Access-Control-Allow-Credentials"));
+    }
+
     private static string? Header(HttpResponseMessage response, string name) =>
         response.Headers.TryGetValues(name, out var values) || response.Content.Headers.TryGetValues(name, out values) ? string.Join(", ", values) : null;
 }

@@ -29,6 +29,16 @@ public sealed class RequestTerminationAccessTests(PluginNode node)
     }
 
     [Fact]
+    public async Task Status204_HasNoBodyAndNoContentLength()
+    {
+        var path = await node.RouteWithPluginsAsync(("request-termination", """{"status_code":204}"""));
+        using var response = await node.SendAsync(HttpMethod.Get, path);
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        Assert.False(response.Content.Headers.Contains("Content-Length"));
+        Assert.Equal("", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task Message_IsSentAsJson()
     {
         var path = await node.RouteWithPluginsAsync(("request-termination", """{"status_code":404,"message":"Gone fishing"}"""));
