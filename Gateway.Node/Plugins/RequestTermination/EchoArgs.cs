@@ -54,5 +54,26 @@ public static class EchoArgs
         return args;
     }
 
+    /// <summary>Whether <paramref name="text"/> has an argument named exactly <paramref name="name"/>, without parsing it all.</summary>
+    public static bool Contains(string? text, string name)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return false;
+        }
+
+        foreach (var part in text.TrimStart('?').Split('&'))
+        {
+            var equals = part.IndexOf('=');
+            var raw = equals < 0 ? part : part[..equals];
+            if (raw.Length > 0 && (raw.AsSpan().IndexOfAny('%', '+') < 0 ? raw : Unescape(raw)) == name)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private static string Unescape(string text) => Uri.UnescapeDataString(text.Replace('+', ' '));
 }

@@ -19,21 +19,19 @@ public sealed class RequestTerminationPlugin : GatewayPlugin<RequestTerminationC
     public override async ValueTask AccessAsync(PluginContext context, RequestTerminationConfig config)
     {
         var request = context.Http.Request;
-        JsonObject? query = null;
-        if (config.Trigger is { } trigger)
+        if (config.Trigger is { } trigger
+            && !request.Headers.ContainsKey(trigger)
+            && !request.Headers.ContainsKey(trigger.Replace('_', '-'))
+            && !EchoArgs.Contains(request.QueryString.Value, trigger))
         {
             // Kong's header table finds "x_stop" as X-Stop; its query table is exact and case-sensitive.
-            query = EchoArgs.Parse(request.QueryString.Value);
-            if (!request.Headers.ContainsKey(trigger) && !request.Headers.ContainsKey(trigger.Replace('_', '-')) && !query.ContainsKey(trigger))
-            {
-                return;
-            }
+            return;
         }
 
         var message = config.Message ?? DefaultMessage(config.StatusCode);
         if (config.Echo)
         {
-            context.Exit(config.StatusCode, await EchoAsync(context, message, query ?? EchoArgs.Parse(request.QueryString.Value)));
+            context.Exit(config.StatusCode, await EchoAsync(context, message, EchoArgs.Parse(request.QueryString.Value)));
         }
         else if (config.Body is { } body)
         {
