@@ -14,4 +14,7 @@ public sealed record CorsConfig(
 {
     /// <summary>The origins as matchers, in order.</summary>
     public CorsOrigin[] Matchers { get; init; } = [];
+
+    /// <summary>Whether any entry is "*": with a request Origin, Kong then allows every origin, whatever the order.</summary>
+    public bool AnyWildcard { get; init; }
 }

@@ -94,7 +94,8 @@ public sealed class CorsPlugin : GatewayPlugin<CorsConfig>
     protected override CorsConfig CreateConfig(JsonObject config, PluginInstance instance)
     {
         var read = base.CreateConfig(config, instance);
-        return read with { Matchers = [.. (read.Origins ?? []).Select(CorsOrigin.From)] };
+        CorsOrigin[] matchers = [.. (read.Origins ?? []).Select(CorsOrigin.From)];
+        return read with { Matchers = matchers, AnyWildcard = matchers.Any(m => m.IsWildcard) };
     }
 
     /// <summary>Kong's configure_origin; returns whether every origin is allowed ("*").</summary>
@@ -117,15 +118,17 @@ public sealed class CorsPlugin : GatewayPlugin<CorsConfig>
 
         if (origin is not null)
         {
+            // Kong meets a "*" entry while preparing the list, before matching any entry: it wins even
+            // over an earlier entry that matches.
+            if (config.AnyWildcard)
+            {
+                headers[AllowOrigin] = "*";
+                return true;
+            }
+
             var (domain, host) = CorsOrigin.Normalize(origin);
             foreach (var matcher in config.Matchers)
             {
-                if (matcher.IsWildcard)
-                {
-                    headers[AllowOrigin] = "*";
-                    return true;
-                }
-
                 var found = matcher.Regex is { } regex ? SafeMatch(regex, matcher.ByHost ? host : domain) : matcher.Domain == domain;
                 if (found)
                 {

@@ -19,7 +19,8 @@ public static class IpRestrictionSchema
         Checks = [ConfigChecks.AtLeastOneOf("config.", "allow", "deny")],
     })
     {
-        // Kong's default protocols for this plugin include the stream ones.
-        Protocols = ["grpc", "grpcs", "http", "https", "tcp", "tls"],
+        // Kong's default protocols for this plugin include the stream ones, in its order (the Admin API
+        // shows a new plugin's protocols as this list).
+        Protocols = ["http", "https", "tcp", "tls", "grpc", "grpcs"],
     };
 }

@@ -6,8 +6,9 @@ namespace Gateway.Node.Plugins.RequestSizeLimiting;
 /// <summary>
 /// Kong's request-size-limiting (kong/plugins/request-size-limiting/handler.lua): a body over the limit
 /// gets 413 "Request size limit exceeded" (417 when the client sent <c>Expect: 100-continue</c>); with
-/// <c>require_content_length</c>, a request without Content-Length gets 411 "A valid Content-Length header
-/// is required". A body without Content-Length (chunked) is read up to the limit and sent on from memory.
+/// <c>require_content_length</c>, a request with neither Content-Length nor <c>Transfer-Encoding: chunked</c>
+/// gets 411 "A valid Content-Length header is required". A body without Content-Length (chunked) is read
+/// up to the limit and sent on from memory.
 /// </summary>
 public sealed class RequestSizeLimitingPlugin : GatewayPlugin<RequestSizeLimitingConfig>
 {
@@ -19,7 +20,9 @@ public sealed class RequestSizeLimitingPlugin : GatewayPlugin<RequestSizeLimitin
     {
         var request = context.Http.Request;
         var length = request.ContentLength;
-        if (config.RequireContentLength && length is null)
+        // Kong lets a chunked body through without Content-Length (it is measured below): only a request
+        // with neither is refused.
+        if (config.RequireContentLength && length is null && !IsChunked(request.Headers))
         {
             context.Error(411, "A valid Content-Length header is required");
             return;
@@ -37,6 +40,10 @@ public sealed class RequestSizeLimitingPlugin : GatewayPlugin<RequestSizeLimitin
             context.Error(expect.Equals("100-continue", StringComparison.OrdinalIgnoreCase) ? 417 : 413, "Request size limit exceeded");
         }
     }
+
+    /// <summary>Kong's test: a single Transfer-Encoding header whose value is exactly "chunked".</summary>
+    private static bool IsChunked(IHeaderDictionary headers) =>
+        headers.TransferEncoding is { Count: 1 } encoding && encoding[0] == "chunked";
 
     /// <summary>Reads the body up to <paramref name="max"/> bytes into memory, puts it back as the body, and returns its length.</summary>
     private static async Task<long> BufferAsync(HttpRequest request, long max, CancellationToken cancellationToken)

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Gateway.Node.Admin;
 using Gateway.Plugins.Sdk;
 using Gateway.Storage.Schema;
 
@@ -15,18 +16,22 @@ public sealed class RequestTerminationPlugin : GatewayPlugin<RequestTerminationC
     public override PluginSchema Schema => RequestTerminationSchema.Schema;
 
     /// <inheritdoc />
-    public override ValueTask AccessAsync(PluginContext context, RequestTerminationConfig config)
+    public override async ValueTask AccessAsync(PluginContext context, RequestTerminationConfig config)
     {
         var request = context.Http.Request;
-        if (config.Trigger is { } trigger && !request.Headers.ContainsKey(trigger) && !request.Query.ContainsKey(trigger))
+        if (config.Trigger is { } trigger
+            && !request.Headers.ContainsKey(trigger)
+            && !request.Headers.ContainsKey(trigger.Replace('_', '-'))
+            && !EchoArgs.Contains(request.QueryString.Value, trigger))
         {
-            return ValueTask.CompletedTask;
+            // Kong's header table finds "x_stop" as X-Stop; its query table is exact and case-sensitive.
+            return;
         }
 
         var message = config.Message ?? DefaultMessage(config.StatusCode);
         if (config.Echo)
         {
-            context.Exit(config.StatusCode, Echo(context, message));
+            context.Exit(config.StatusCode, await EchoAsync(context, message, EchoArgs.Parse(request.QueryString.Value)));
         }
         else if (config.Body is { } body)
         {
@@ -36,8 +41,6 @@ public sealed class RequestTerminationPlugin : GatewayPlugin<RequestTerminationC
         {
             context.Exit(config.StatusCode, message is null ? null : PluginContext.Message(message));
         }
-
-        return ValueTask.CompletedTask;
     }
 
     /// <summary>Kong's DEFAULT_RESPONSE texts.</summary>
@@ -52,33 +55,44 @@ public sealed class RequestTerminationPlugin : GatewayPlugin<RequestTerminationC
         _ => null,
     };
 
-    private static JsonObject Echo(PluginContext context, string? message)
+    /// <summary>Kong's echo: the request as the PDK sees it, the matched route and service, and this node.</summary>
+    private static async Task<JsonObject> EchoAsync(PluginContext context, string? message, JsonObject query)
     {
         var request = context.Http.Request;
         var headers = new JsonObject();
-        foreach (var (name, value) in request.Headers)
+        foreach (var (name, values) in request.Headers)
         {
-            headers[name.ToLowerInvariant()] = value.ToString();
+            // Kong's get_headers: a repeated header is an array of its values.
+            headers[name.ToLowerInvariant()] = values.Count == 1
+                ? values[0]
+                : new JsonArray([.. values.Select(v => (JsonNode?)JsonValue.Create(v))]);
         }
 
-        var query = new JsonObject();
-        foreach (var (name, value) in request.Query)
+        var echoed = new JsonObject
         {
-            query[name] = value.ToString();
+            ["scheme"] = request.Scheme,
+            ["host"] = request.Host.HasValue ? request.Host.Host.ToLowerInvariant() : context.Host,
+            ["port"] = context.Http.Connection.LocalPort,
+            ["headers"] = headers,
+            ["query"] = query,
+        };
+        var raw = await EchoBody.ReadAsync(request, context.Http.RequestAborted);
+        if (raw is not null)
+        {
+            if (EchoBody.Parse(request.ContentType, raw) is { } parsed)
+            {
+                echoed["body"] = parsed;
+            }
+
+            echoed["raw_body"] = raw;
         }
 
+        echoed["method"] = request.Method;
+        echoed["path"] = context.Path;
         var echo = new JsonObject
         {
-            ["request"] = new JsonObject
-            {
-                ["scheme"] = context.Scheme,
-                ["host"] = context.Host,
-                ["port"] = context.Http.Connection.LocalPort,
-                ["headers"] = headers,
-                ["query"] = query,
-                ["method"] = request.Method,
-                ["path"] = context.Path,
-            },
+            ["kong"] = NodeInfo(context.Http),
+            ["request"] = echoed,
             ["matched_route"] = context.Route?.DeepClone(),
             ["matched_service"] = context.Service?.DeepClone(),
         };
@@ -88,5 +102,19 @@ public sealed class RequestTerminationPlugin : GatewayPlugin<RequestTerminationC
         }
 
         return echo;
+    }
+
+    /// <summary>Kong's <c>kong</c> member: node id (when the node has registered its identity), process id and host name.</summary>
+    private static JsonObject NodeInfo(HttpContext http)
+    {
+        var info = new JsonObject();
+        if (http.RequestServices?.GetService(typeof(NodeIdentity)) is NodeIdentity identity)
+        {
+            info["node_id"] = identity.NodeId;
+        }
+
+        info["worker_pid"] = Environment.ProcessId;
+        info["hostname"] = Environment.MachineName;
+        return info;
     }
 }

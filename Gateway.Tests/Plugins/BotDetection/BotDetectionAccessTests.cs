@@ -49,6 +49,14 @@ public sealed class BotDetectionAccessTests(PluginNode node)
     }
 
     [Fact]
+    public async Task Allow_IsCheckedBeforeDeny()
+    {
+        var path = await node.RouteWithPluginsAsync(("bot-detection", """{"allow":["Chrome"],"deny":["Chrome","Safari"]}"""));
+        using var response = await node.SendAsync(HttpMethod.Get, path, ("User-Agent", Chrome));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
     public async Task TwoUserAgents_Get400()
     {
         var path = await node.RouteWithPluginsAsync(("bot-detection", "{}"));

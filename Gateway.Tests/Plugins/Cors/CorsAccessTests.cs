@@ -96,6 +96,58 @@ public sealed class CorsAccessTests(PluginNode node)
         Assert.Null(Header(response, "Access-Control-Allow-Origin"));
     }
 
+    [Fact]
+    public async Task WildcardAmongOrigins_WinsOverAnEarlierMatchingEntry()
+    {
+        // Kong's "responds with * when origin has multiple entries and have * included": the "*" is found
+        // while the list is prepared, before any entry is matched.
+        var path = await node.RouteWithPluginsAsync(("cors", """{"origins":["http://example.com","*"]}"""));
+        using var response = await node.SendAsync(HttpMethod.Get, path, ("Origin", "http://example.com"));
+        Assert.Equal("*", Header(response, "Access-Control-Allow-Origin"));
+        Assert.Equal("Origin", Header(response, "Vary"));
+
+        using var preflight = await node.SendAsync(HttpMethod.Options, path, ("Origin", "http://example.com"), ("Access-Control-Request-Method", "GET"));
+        Assert.Equal("*", Header(preflight, "Access-Control-Allow-Origin"));
+    }
+
+    [Fact]
+    public async Task Preflight_FromAnOriginNotAllowed_Is200WithoutAllowOrigin()
+    {
+        var path = await node.RouteWithPluginsAsync(("cors", """{"origins":["http://a.test","http://b.test"]}"""));
+        using var response = await node.SendAsync(HttpMethod.Options, path, ("Origin", "http://a.test.evil.test"), ("Access-Control-Request-Method", "GET"));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Null(Header(response, "Access-Control-Allow-Origin"));
+        Assert.Equal("Origin", Header(response, "Vary"));
+        Assert.Equal("GET,HEAD,PUT,PATCH,POST,DELETE,OPTIONS,TRACE,CONNECT", Header(response, "Access-Control-Allow-Methods"));
+    }
+
+    [Fact]
+    public async Task ResponseOfAnotherPluginsExit_GetsTheHeaders()
+    {
+        // Kong's "works with 40x responses returned by another plugin".
+        var path = await node.RouteWithPluginsAsync(("cors", "{}"), ("key-auth", "{}"));
+        using var response = await node.SendAsync(HttpMethod.Get, path, ("Origin", "http://example.com"));
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("*", Header(response, "Access-Control-Allow-Origin"));
+        Assert.Null(Header(response, "Access-Control-Allow-Methods"));
+        Assert.Null(Header(response, "Vary"));
+    }
+
+    [Fact]
+    public async Task GatewayError_StillGetsTheHeaders()
+    {
+        // Kong's "works even when upstream timeouts": the 502 the gateway makes itself carries them too.
+        var closed = Gateway.Tests.Support.FreePorts.Next();
+        var routeId = await node.Node.RouteAsync($$"""{"host":"127.0.0.1","port":{{closed}}}""", """{"paths":["/cors-upstream-down"]}""");
+        await node.Node.CreateAsync($"/routes/{routeId}/plugins", """{"name":"cors","config":{"origins":["example.test"],"exposed_headers":["x-auth-token"]}}""");
+        using var response = await node.SendAsync(HttpMethod.Get, "/cors-upstream-down", ("Origin", "http://evil.test"));
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        Assert.Equal("example.test", Header(response, "Access-Control-Allow-Origin"));
+        Assert.Equal("x-auth-token", Header(response, "Access-Control-Expose-Headers"));
+        Assert.Equal("Origin", Header(response, "Vary"));
+        Assert.Null(Header(response, "Access-Control-Allow-Credentials"));
+    }
+
     private static string? Header(HttpResponseMessage response, string name) =>
         response.Headers.TryGetValues(name, out var values) || response.Content.Headers.TryGetValues(name, out values) ? string.Join(", ", values) : null;
 }

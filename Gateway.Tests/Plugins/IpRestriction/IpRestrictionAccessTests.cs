@@ -48,4 +48,20 @@ public sealed class IpRestrictionAccessTests(PluginNode node)
         using var response = await node.SendAsync(HttpMethod.Get, path);
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
     }
+
+    [Fact]
+    public async Task DenyWins_OverAnAllowedRange()
+    {
+        var path = await node.RouteWithPluginsAsync(("ip-restriction", """{"allow":["127.0.0.0/24"],"deny":["127.0.0.1"]}"""));
+        using var response = await node.SendAsync(HttpMethod.Get, path);
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task NewPlugin_GetsKongsDefaultProtocols_InKongsOrder()
+    {
+        var route = await node.Node.CreateAsync("/routes", """{"paths":["/ip-restriction-protocols"]}""");
+        var plugin = await node.Node.CreateAsync($"/routes/{route["id"]}/plugins", """{"name":"ip-restriction","config":{"deny":["10.0.0.1"]}}""");
+        Assert.Equal("""["http","https","tcp","tls","grpc","grpcs"]""", plugin["protocols"]!.ToJsonString());
+    }
 }

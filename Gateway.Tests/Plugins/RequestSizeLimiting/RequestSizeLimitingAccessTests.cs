@@ -48,13 +48,29 @@ public sealed class RequestSizeLimitingAccessTests(PluginNode node)
     }
 
     [Fact]
-    public async Task RequireContentLength_RefusesChunked()
+    public async Task RequireContentLength_RefusesARequestWithNeitherLengthNorChunked()
     {
         var path = await node.RouteWithPluginsAsync(("request-size-limiting", """{"require_content_length":true}"""));
-        using var response = await node.Proxy.PostAsync(path, new ChunkedContent(10));
+        using var response = await node.SendAsync(HttpMethod.Get, path);
         Assert.Equal(HttpStatusCode.LengthRequired, response.StatusCode);
         var body = System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
         Assert.Equal("A valid Content-Length header is required", body["message"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task RequireContentLength_LetsAChunkedBodyThrough_AndMeasuresIt()
+    {
+        // Kong's handler: require_content_length and Transfer-Encoding ~= "chunked" -> 411; chunked is read.
+        var path = await node.RouteWithPluginsAsync(("request-size-limiting", """{"require_content_length":true,"allowed_payload_size":16,"size_unit":"bytes"}"""));
+        using (var small = await node.Proxy.PostAsync(path, new ChunkedContent(10)))
+        {
+            Assert.Equal(HttpStatusCode.OK, small.StatusCode);
+            var echo = System.Text.Json.Nodes.JsonNode.Parse(await small.Content.ReadAsStringAsync())!;
+            Assert.Equal(10, echo["body_length"]!.GetValue<long>());
+        }
+
+        using var big = await node.Proxy.PostAsync(path, new ChunkedContent(17));
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, big.StatusCode);
     }
 
     /// <summary>A body of <c>size</c> bytes sent chunked (no Content-Length).</summary>

@@ -29,6 +29,16 @@ public sealed class RequestTerminationAccessTests(PluginNode node)
     }
 
     [Fact]
+    public async Task Status204_HasNoBodyAndNoContentLength()
+    {
+        var path = await node.RouteWithPluginsAsync(("request-termination", """{"status_code":204}"""));
+        using var response = await node.SendAsync(HttpMethod.Get, path);
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        Assert.False(response.Content.Headers.Contains("Content-Length"));
+        Assert.Equal("", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task Message_IsSentAsJson()
     {
         var path = await node.RouteWithPluginsAsync(("request-termination", """{"status_code":404,"message":"Gone fishing"}"""));
@@ -78,6 +88,61 @@ public sealed class RequestTerminationAccessTests(PluginNode node)
         Assert.Equal("world", body["request"]!["headers"]!["x-hello"]!.GetValue<string>());
         Assert.Equal("1", body["request"]!["query"]!["a"]!.GetValue<string>());
         Assert.NotNull(body["matched_route"]!["id"]);
+    }
+
+    [Fact]
+    public async Task Echo_HasKongsRequestFields_RawBodyAndNode()
+    {
+        // Kong's "echos a request if no echo_trigger is set", plus its kong member and get_uri_args' shapes.
+        var path = await node.RouteWithPluginsAsync(("request-termination", """{"status_code":404,"echo":true}"""));
+        using var request = new HttpRequestMessage(HttpMethod.Post, path + "?hello=there&flag&x=1&x=2&a+b=c%20d")
+        {
+            Content = new StringContent("cool body", System.Text.Encoding.UTF8, "text/plain"),
+        };
+        using var response = await node.Proxy.SendAsync(request);
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        var body = System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        var echoed = body["request"]!;
+        Assert.Equal("cool body", echoed["raw_body"]!.GetValue<string>());
+        Assert.Null(echoed["body"]);
+        Assert.Equal("""{"hello":"there","flag":true,"x":["1","2"],"a b":"c d"}""", echoed["query"]!.ToJsonString());
+        Assert.Equal("http", echoed["scheme"]!.GetValue<string>());
+        Assert.Equal("127.0.0.1", echoed["host"]!.GetValue<string>());
+        Assert.Equal(node.Node.ProxyPort, echoed["port"]!.GetValue<int>());
+        Assert.Equal("9", echoed["headers"]!["content-length"]!.GetValue<string>());
+        Assert.Equal("Not found", body["message"]!.GetValue<string>());
+        Assert.Equal(Environment.ProcessId, body["kong"]!["worker_pid"]!.GetValue<int>());
+        Assert.Equal(Environment.MachineName, body["kong"]!["hostname"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Echo_ParsesJsonAndFormBodies()
+    {
+        var path = await node.RouteWithPluginsAsync(("request-termination", """{"status_code":200,"echo":true}"""));
+        using (var json = await node.Proxy.PostAsync(path, new StringContent("""{"a":[1,2]}""", System.Text.Encoding.UTF8, "application/json")))
+        {
+            var body = System.Text.Json.Nodes.JsonNode.Parse(await json.Content.ReadAsStringAsync())!;
+            Assert.Equal("""{"a":[1,2]}""", body["request"]!["body"]!.ToJsonString());
+            Assert.Equal("""{"a":[1,2]}""", body["request"]!["raw_body"]!.GetValue<string>());
+        }
+
+        using var form = await node.Proxy.PostAsync(path, new FormUrlEncodedContent([new("k", "v 1"), new("k", "v2")]));
+        var formBody = System.Text.Json.Nodes.JsonNode.Parse(await form.Content.ReadAsStringAsync())!;
+        Assert.Equal("""{"k":["v 1","v2"]}""", formBody["request"]!["body"]!.ToJsonString());
+    }
+
+    [Fact]
+    public async Task Trigger_HeaderIsCaseInsensitive_QueryArgumentIsNot()
+    {
+        var path = await node.RouteWithPluginsAsync(("request-termination", """{"message":"triggered","trigger":"X-Stop"}"""));
+        using (var header = await node.SendAsync(HttpMethod.Get, path, ("x-stop", "1")))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, header.StatusCode);
+        }
+
+        using var query = await node.SendAsync(HttpMethod.Get, path + "?x-stop=1");
+        Assert.Equal(HttpStatusCode.OK, query.StatusCode);
+        Assert.True(query.Headers.Contains("X-Backend"));
     }
 
     [Fact]
