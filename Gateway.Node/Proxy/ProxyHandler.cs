@@ -323,9 +323,13 @@ public sealed class ProxyHandler(
             remote = remote.MapToIPv4();
         }
 
-        var realIp = remote?.ToString() ?? "";
+        // Kong: X-Forwarded-For adds the peer to the client's list, or is the client's address (realip's) alone;
+        // X-Real-IP and the plugins' client address are realip's.
+        var peer = remote?.ToString() ?? "";
+        var client = options.ClientAddress(remote, headers[options.RealIpHeader]);
+        var realIp = ReferenceEquals(client, remote) ? peer : client?.ToString() ?? "";
         var clientFor = headers["X-Forwarded-For"];
-        var forwardedFor = clientFor.Count == 0 ? realIp : $"{clientFor}, {realIp}";
+        var forwardedFor = clientFor.Count == 0 ? realIp : $"{clientFor}, {peer}";
         var scheme = request.IsHttps ? "https" : "http";
         var hostName = HostName(host);
         var localPort = context.Connection.LocalPort;

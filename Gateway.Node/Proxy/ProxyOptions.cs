@@ -1,5 +1,6 @@
 using System.Net;
 using Gateway.Node.Admin;
+using Microsoft.Extensions.Primitives;
 using Gateway.Node.Settings;
 
 namespace Gateway.Node.Proxy;
@@ -9,15 +10,17 @@ public sealed class ProxyOptions
 {
     /// <summary>Reads the proxy's part of the node settings.</summary>
     public ProxyOptions(GatewaySettings settings)
-        : this(new ProxyHeaders(settings.Headers), settings.TrustedIps)
+        : this(new ProxyHeaders(settings.Headers), settings.TrustedIps, settings.RealIpHeader, settings.RealIpRecursive)
     {
     }
 
     /// <summary>Builds options from their parts (tests).</summary>
-    public ProxyOptions(ProxyHeaders headers, IReadOnlyList<IPNetwork> trustedIps)
+    public ProxyOptions(ProxyHeaders headers, IReadOnlyList<IPNetwork> trustedIps, string realIpHeader = "X-Real-IP", bool realIpRecursive = false)
     {
         Headers = headers;
         TrustedIps = trustedIps;
+        RealIpHeader = realIpHeader;
+        RealIpRecursive = realIpRecursive;
         ServerToken = $"kong/{NodeIdentity.KongVersion}";
         UpstreamVia = $"1.1 {ServerToken}";
         Via10 = $"1 {ServerToken}";
@@ -30,6 +33,12 @@ public sealed class ProxyOptions
 
     /// <summary>trusted_ips: peers whose X-Forwarded-* headers are believed.</summary>
     public IReadOnlyList<IPNetwork> TrustedIps { get; }
+
+    /// <summary>real_ip_header: where a trusted peer names the client's address.</summary>
+    public string RealIpHeader { get; }
+
+    /// <summary>real_ip_recursive: skip trusted addresses from the right of the header's list.</summary>
+    public bool RealIpRecursive { get; }
 
     /// <summary>The Server header value: <c>kong/3.9.1</c>.</summary>
     public string ServerToken { get; }
@@ -45,6 +54,37 @@ public sealed class ProxyOptions
 
     /// <summary>The Via entry for HTTP/3 clients.</summary>
     public string Via3 { get; }
+
+    /// <summary>
+    /// The client's address as nginx's realip module finds it (Kong's <c>$remote_addr</c>): the peer's, unless
+    /// the peer is in trusted_ips and names another in real_ip_header. That header's value is a list read from
+    /// the right: its last address, or with real_ip_recursive the last one not in trusted_ips (the first when
+    /// all are). An address that does not parse leaves the peer's.
+    /// </summary>
+    public IPAddress? ClientAddress(IPAddress? peer, StringValues header)
+    {
+        if (header.Count == 0 || !IsTrusted(peer))
+        {
+            return peer;
+        }
+
+        var entries = string.Join(',', header.ToArray()).Split(',', StringSplitOptions.TrimEntries);
+        for (var i = entries.Length - 1; i >= 0; i--)
+        {
+            if (!IPEndPoint.TryParse(entries[i], out var endpoint))
+            {
+                return peer;
+            }
+
+            var address = endpoint.Address.IsIPv4MappedToIPv6 ? endpoint.Address.MapToIPv4() : endpoint.Address;
+            if (!RealIpRecursive || i == 0 || !IsTrusted(address))
+            {
+                return address;
+            }
+        }
+
+        return peer;
+    }
 
     /// <summary>Whether a peer is in trusted_ips.</summary>
     public bool IsTrusted(IPAddress? address)

@@ -125,6 +125,12 @@ public sealed record GatewaySettings
     /// <summary>trusted_ips: peers whose X-Forwarded-* headers are believed.</summary>
     public IReadOnlyList<IPNetwork> TrustedIps { get; init; } = [];
 
+    /// <summary>real_ip_header: where a trusted peer names the client's address.</summary>
+    public string RealIpHeader { get; init; } = "X-Real-IP";
+
+    /// <summary>real_ip_recursive: skip trusted addresses from the right of real_ip_header's list.</summary>
+    public bool RealIpRecursive { get; init; }
+
     /// <summary>admin_gui_url: public URLs of the admin GUI (CORS origins for the Admin API); empty when unset.</summary>
     public IReadOnlyList<string> AdminGuiUrl { get; init; } = [];
 

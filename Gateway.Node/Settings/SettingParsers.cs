@@ -25,6 +25,20 @@ public static class SettingParsers
         return value.Length == 0 ? throw new FormatException("must not be empty") : value;
     }
 
+    /// <summary>real_ip_header: a request header's name (Kong's <c>proxy_protocol</c> needs PROXY protocol listeners, which there are none of).</summary>
+    public static string RealIpHeader(string raw)
+    {
+        var value = NonEmpty(raw);
+        if (value.Equals("proxy_protocol", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new FormatException("proxy_protocol is not supported: no listener speaks the PROXY protocol");
+        }
+
+        return value.All(c => c > ' ' && c < 127 && !"()<>@,;:\\\"/[]?={}".Contains(c))
+            ? value
+            : throw new FormatException($"'{value}' is not a header name");
+    }
+
     /// <summary>A value that may be unset: empty or Kong's <c>NONE</c> give null.</summary>
     public static string? Optional(string raw)
     {

@@ -89,6 +89,9 @@ public class GatewaySettingsDefaultsTests
             "cassandra_data_centers", "redis_host", "redis_port", "redis_password", "redis_database",
             "declarative_config", "db_update_frequency", "plugins", "headers", "trusted_ips", "admin_gui_url",
             "nginx_admin_client_max_body_size", "cluster_id", "service_id", "log_level", "router_flavor",
+
+            // Beyond the contract table: Kong's realip settings, which trusted_ips works with.
+            "real_ip_header", "real_ip_recursive",
         ];
         Assert.Equal(contract.Order(), SettingsCatalog.All.Select(d => d.Name).Order());
     }
