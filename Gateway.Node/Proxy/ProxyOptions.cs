@@ -1,7 +1,7 @@
 using System.Net;
 using Gateway.Node.Admin;
-using Microsoft.Extensions.Primitives;
 using Gateway.Node.Settings;
+using Microsoft.Extensions.Primitives;
 
 namespace Gateway.Node.Proxy;
 
