@@ -83,6 +83,12 @@ public sealed class RequestTransformerPlugin : GatewayPlugin<RequestTransformerC
 
     private static void TransformHeaders(PluginContext context, RequestTransformerPlan plan)
     {
+        if (plan.HeaderTemplatesUseHeaders)
+        {
+            // Kong renders every header template before any header change reaches the request.
+            TemplateHeaders.Snapshot(context);
+        }
+
         var headers = context.Http.Request.Headers;
         foreach (var name in plan.RemoveHeaders)
         {

@@ -54,6 +54,9 @@ public sealed partial class TransformerTemplate
         return new TransformerTemplate([.. parts]);
     }
 
+    /// <summary>Whether an expression reads the request headers (<c>$(headers...)</c>).</summary>
+    public bool UsesHeaders => _parts.Any(p => p is Expression { Source: "headers" });
+
     /// <summary>The value for this request.</summary>
     public string Render(PluginContext context)
     {
@@ -82,7 +85,7 @@ public sealed partial class TransformerTemplate
             string? value = Source switch
             {
                 // Kong's headers table: lower case, '_' and '-' alike.
-                "headers" => request.Headers.TryGetValue(Key.Replace('_', '-'), out var h) || request.Headers.TryGetValue(Key, out h) ? h.ToString() : null,
+                "headers" => TemplateHeaders.Get(context) is var headers && (headers.TryGetValue(Key.Replace('_', '-'), out var h) || headers.TryGetValue(Key, out h)) ? h.ToString() : null,
                 "query_params" => request.Query.TryGetValue(Key, out var q) ? q.ToString() : null,
                 "uri_captures" => int.TryParse(Key, out var n)
                     ? (n < context.UriCaptures.Count ? context.UriCaptures[n] : null)

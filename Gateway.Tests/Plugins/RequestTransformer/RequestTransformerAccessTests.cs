@@ -138,4 +138,22 @@ public sealed class RequestTransformerAccessTests(PluginNode node)
         Assert.Equal("GET", echo["method"]!.GetValue<string>());
         Assert.Equal("/?z=1&a=2", echo["target"]!.GetValue<string>());
     }
+
+    [Fact]
+    public async Task RemovedOrReplacedHeader_StillRendersWithTheClientsValue()
+    {
+        // Kong's "validate that removed header can be used as template" and "... old value of replaced header".
+        var path = await node.RouteWithPluginsAsync(("request-transformer", """
+            {"remove":{"headers":["x-remove-header"]},"replace":{"headers":["x-replace-header:the new value"],"querystring":["q2:$(headers['x-remove-header'])"]},
+             "add":{"headers":["x-test-header:$(headers['x-remove-header'])","x-old:$(headers['x-replace-header'])"]}}
+            """));
+        using var response = await node.SendAsync(HttpMethod.Get, path + "?q2=20", ("X-Remove-Header", "its a test"), ("X-Replace-Header", "the old value"));
+        var echo = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        var headers = echo["headers"]!;
+        Assert.Null(headers["x-remove-header"]);
+        Assert.Equal("its a test", headers["x-test-header"]!.GetValue<string>());
+        Assert.Equal("the new value", headers["x-replace-header"]!.GetValue<string>());
+        Assert.Equal("the old value", headers["x-old"]!.GetValue<string>());
+        Assert.Equal("/?q2=its%20a%20test", echo["target"]!.GetValue<string>());
+    }
 }
