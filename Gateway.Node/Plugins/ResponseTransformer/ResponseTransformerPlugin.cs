@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Gateway.Node.Plugins.RequestTransformer;
 using Gateway.Plugins.Sdk;
 using Gateway.Storage.Schema;
+using Microsoft.Extensions.Primitives;
 
 namespace Gateway.Node.Plugins.ResponseTransformer;
 
@@ -23,15 +24,22 @@ public sealed class ResponseTransformerPlugin : GatewayPlugin<ResponseTransforme
     /// <inheritdoc />
     public override void HeaderFilter(PluginContext context, ResponseTransformerConfig config)
     {
+        // Kong tests presence (and takes rename values) on kong.response.get_headers(), a copy made
+        // before any change: a header removed here still blocks an add, and a header renamed or added
+        // here is not "present" for replace and add.
         var headers = context.Http.Response.Headers;
+        var entries = config.Entries;
+        var before = entries.RenameHeaders.Length + entries.ReplaceHeaders.Length + entries.AddHeaders.Length > 0
+            ? new Dictionary<string, StringValues>(headers, StringComparer.OrdinalIgnoreCase)
+            : null;
         foreach (var name in config.Remove.Headers)
         {
             headers.Remove(name);
         }
 
-        foreach (var (old, @new) in config.Entries.RenameHeaders)
+        foreach (var (old, @new) in entries.RenameHeaders)
         {
-            if (headers.TryGetValue(old, out var value) && @new.Length > 0)
+            if (before!.TryGetValue(old, out var value) && @new.Length > 0)
             {
                 headers.Remove(old);
                 headers[@new] = value;
@@ -40,17 +48,17 @@ public sealed class ResponseTransformerPlugin : GatewayPlugin<ResponseTransforme
 
         // Kong's iter turns an empty value ("name:", which the schema accepts) into nil, and
         // header_transformer skips nil values.
-        foreach (var (name, value) in config.Entries.ReplaceHeaders)
+        foreach (var (name, value) in entries.ReplaceHeaders)
         {
-            if (value.Length > 0 && headers.ContainsKey(name))
+            if (value.Length > 0 && before!.ContainsKey(name))
             {
                 headers[name] = value;
             }
         }
 
-        foreach (var (name, value) in config.Entries.AddHeaders)
+        foreach (var (name, value) in entries.AddHeaders)
         {
-            if (value.Length > 0 && !headers.ContainsKey(name))
+            if (value.Length > 0 && !before!.ContainsKey(name))
             {
                 headers[name] = value;
             }

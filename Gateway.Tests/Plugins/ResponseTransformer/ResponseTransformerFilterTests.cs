@@ -100,4 +100,18 @@ public sealed class ResponseTransformerFilterTests(PluginNode node)
         Assert.False(response.Headers.Contains("X-Empty"));
         Assert.Equal("backend", response.Headers.GetValues("X-Backend").Single());
     }
+
+    [Fact]
+    public async Task PresenceIsTestedOnTheHeadersAsTheyCame()
+    {
+        // Kong's header_transformer checks kong.response.get_headers(), a copy taken before any change.
+        var path = await node.RouteWithPluginsAsync(("response-transformer", """
+            {"remove":{"headers":["x-backend"]},"rename":{"headers":["via:x-via"]},
+             "replace":{"headers":["x-via:never"]},"add":{"headers":["x-backend:never","x-via:added","x-twice:1","x-twice:2"]}}
+            """));
+        using var response = await node.SendAsync(HttpMethod.Get, path);
+        Assert.False(response.Headers.Contains("X-Backend"));
+        Assert.Equal("added", response.Headers.GetValues("X-Via").Single());
+        Assert.Equal("2", response.Headers.GetValues("X-Twice").Single());
+    }
 }
