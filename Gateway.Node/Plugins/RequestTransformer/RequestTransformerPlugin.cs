@@ -26,7 +26,6 @@ public sealed class RequestTransformerPlugin : GatewayPlugin<RequestTransformerC
     {
         var plan = config.Plan!;
         var request = context.Http.Request;
-        QueryArgs? query = null;
         if (plan.Uri is { } uri && uri.Render(context) is { Length: > 0 } path)
         {
             // kong.service.request.set_path escapes what the template rendered.
@@ -43,7 +42,7 @@ public sealed class RequestTransformerPlugin : GatewayPlugin<RequestTransformerC
                 var form = QueryArgs.Parse(Encoding.UTF8.GetString((await ReadBodyAsync(request)).Span));
                 if (form.Names.Any())
                 {
-                    query ??= QueryArgs.Parse(context.UpstreamQuery);
+                    var query = QueryArgs.Parse(context.UpstreamQuery);
                     foreach (var name in form.Names)
                     {
                         foreach (var value in form.Get(name)!)
@@ -51,6 +50,8 @@ public sealed class RequestTransformerPlugin : GatewayPlugin<RequestTransformerC
                             query.Append(name, value);
                         }
                     }
+
+                    SetQuery(context, query);
                 }
             }
         }
@@ -63,15 +64,17 @@ public sealed class RequestTransformerPlugin : GatewayPlugin<RequestTransformerC
 
         if (plan.ChangesQuery)
         {
-            query ??= QueryArgs.Parse(context.UpstreamQuery);
+            var query = QueryArgs.Parse(context.UpstreamQuery);
             TransformQuery(context, plan, query);
+            SetQuery(context, query);
         }
+    }
 
-        if (query is not null)
-        {
-            var encoded = query.Encode();
-            context.UpstreamQuery = encoded.Length == 0 ? "" : "?" + encoded;
-        }
+    /// <summary>kong.service.request.set_query: the arguments, encoded and sorted, as the upstream query.</summary>
+    private static void SetQuery(PluginContext context, QueryArgs query)
+    {
+        var encoded = query.Encode();
+        context.UpstreamQuery = encoded.Length == 0 ? "" : "?" + encoded;
     }
 
     /// <inheritdoc />

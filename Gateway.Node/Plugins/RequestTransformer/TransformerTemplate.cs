@@ -81,12 +81,11 @@ public sealed partial class TransformerTemplate
     {
         public string Evaluate(PluginContext context)
         {
-            var request = context.Http.Request;
             string? value = Source switch
             {
                 // Kong's headers table: lower case, '_' and '-' alike.
                 "headers" => TemplateHeaders.Get(context) is var headers && (headers.TryGetValue(Key.Replace('_', '-'), out var h) || headers.TryGetValue(Key, out h)) ? h.ToString() : null,
-                "query_params" => request.Query.TryGetValue(Key, out var q) ? q.ToString() : null,
+                "query_params" => TemplateQuery.Get(context, Key),
                 "uri_captures" => int.TryParse(Key, out var n)
                     ? (n < context.UriCaptures.Count ? context.UriCaptures[n] : null)
                     : context.NamedUriCaptures.GetValueOrDefault(Key),

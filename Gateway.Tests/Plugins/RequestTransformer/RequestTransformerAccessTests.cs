@@ -156,4 +156,17 @@ public sealed class RequestTransformerAccessTests(PluginNode node)
         Assert.Equal("the old value", headers["x-old"]!.GetValue<string>());
         Assert.Equal("/?q2=its%20a%20test", echo["target"]!.GetValue<string>());
     }
+
+    [Fact]
+    public async Task QueryParamsTemplate_SeesFormArgumentsMovedByHttpMethod_AndFlagsAsTrue()
+    {
+        var path = await node.RouteWithPluginsAsync(("request-transformer", """
+            {"http_method":"GET","add":{"headers":["x-from-form:$(query_params.name)","x-flag:$(query_params.flag)"]}}
+            """));
+        using var response = await node.Proxy.PostAsync(path + "?flag", new StringContent("name=marco", Encoding.UTF8, "application/x-www-form-urlencoded"));
+        var echo = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.Equal("/?flag&name=marco", echo["target"]!.GetValue<string>());
+        Assert.Equal("marco", echo["headers"]!["x-from-form"]!.GetValue<string>());
+        Assert.Equal("true", echo["headers"]!["x-flag"]!.GetValue<string>());
+    }
 }
