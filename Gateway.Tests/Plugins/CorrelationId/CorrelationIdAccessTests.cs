@@ -89,4 +89,21 @@ public sealed class CorrelationIdAccessTests(PluginNode node)
         using var response = await node.SendAsync(HttpMethod.Get, path, ("Kong-Request-ID", ""));
         Assert.Equal("", (await PluginNode.UpstreamHeadersAsync(response))["kong-request-id"]!.GetValue<string>());
     }
+
+    [Fact]
+    public async Task UpstreamDown_StillGetsTheEchoedHeader()
+    {
+        // Kong's "echo_downstream sends uuid back to client even when upstream timeouts".
+        var closed = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        closed.Start();
+        var port = ((System.Net.IPEndPoint)closed.LocalEndpoint).Port;
+        closed.Stop();
+        var service = await node.Node.CreateAsync("/services", $$"""{"host":"127.0.0.1","port":{{port}},"retries":0}""");
+        var path = "/cid-down-" + Guid.NewGuid().ToString("N");
+        var route = await node.Node.CreateAsync($"/services/{service["id"]}/routes", $$"""{"paths":["{{path}}"]}""");
+        await node.Node.CreateAsync($"/routes/{route["id"]}/plugins", """{"name":"correlation-id","config":{"generator":"uuid","echo_downstream":true}}""");
+        using var response = await node.SendAsync(HttpMethod.Get, path);
+        Assert.Equal(502, (int)response.StatusCode);
+        Assert.Matches($"^{Uuid}$", response.Headers.GetValues("Kong-Request-ID").Single());
+    }
 }
