@@ -26,6 +26,8 @@ public sealed class RequestTransformerPlugin : GatewayPlugin<RequestTransformerC
     {
         var plan = config.Plan!;
         var request = context.Http.Request;
+        TemplateHeaders.Reset(context);
+        TemplateQuery.Reset(context);
         if (plan.Uri is { } uri && uri.Render(context) is { Length: > 0 } path)
         {
             // kong.service.request.set_path escapes what the template rendered.

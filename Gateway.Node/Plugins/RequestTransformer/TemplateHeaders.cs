@@ -14,6 +14,9 @@ public static class TemplateHeaders
 {
     private static readonly object Key = new();
 
+    /// <summary>Forgets the copy: each run of the plugin has its own template environment, as in Kong.</summary>
+    public static void Reset(PluginContext context) => context.Http.Items.Remove(Key);
+
     /// <summary>Takes the copy now, unless it was taken already.</summary>
     public static void Snapshot(PluginContext context) => Get(context);
 

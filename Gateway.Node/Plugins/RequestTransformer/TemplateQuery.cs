@@ -11,6 +11,9 @@ public static class TemplateQuery
 {
     private static readonly object Key = new();
 
+    /// <summary>Forgets the parsed query: each run of the plugin has its own template environment, as in Kong.</summary>
+    public static void Reset(PluginContext context) => context.Http.Items.Remove(Key);
+
     /// <summary>The value of an argument as a template renders it, or null when absent.</summary>
     public static string? Get(PluginContext context, string name)
     {
