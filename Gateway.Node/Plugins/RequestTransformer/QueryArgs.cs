@@ -60,13 +60,19 @@ public sealed class QueryArgs
     /// <summary>Removes a name.</summary>
     public bool Remove(string name) => _args.Remove(name);
 
-    /// <summary>Encodes as ngx.encode_args: sorted names, "name=value" pairs, bare names for flags.</summary>
+    /// <summary>
+    /// Encodes as kong.service.request.set_query does (make_ordered_args): each name's
+    /// "name=value" pairs (bare names for flags) encoded as ngx.encode_args does, and those pieces
+    /// sorted as strings, so "a-" comes before "a" because '-' sorts before '='.
+    /// </summary>
     public string Encode()
     {
+        var pieces = new List<string>(_args.Count);
         var text = new StringBuilder();
-        foreach (var name in _args.Keys.Order(StringComparer.Ordinal))
+        foreach (var (name, values) in _args)
         {
-            foreach (var value in _args[name])
+            text.Clear();
+            foreach (var value in values)
             {
                 if (text.Length > 0)
                 {
@@ -79,9 +85,28 @@ public sealed class QueryArgs
                     text.Append('=').Append(Uri.EscapeDataString(value));
                 }
             }
+
+            pieces.Add(text.ToString());
         }
 
-        return text.ToString();
+        pieces.Sort(StringComparer.Ordinal);
+        return string.Join('&', pieces);
+    }
+
+    /// <summary>
+    /// Kong's append_value: a name that is only a flag (Lua's <c>true</c>) is replaced by the value;
+    /// otherwise the value goes after the others.
+    /// </summary>
+    public void AppendValue(string name, string value)
+    {
+        if (_args.TryGetValue(name, out var values) && values is [null])
+        {
+            values[0] = value;
+        }
+        else
+        {
+            Append(name, value);
+        }
     }
 
     private static string Unescape(string text) => Uri.UnescapeDataString(text.Replace('+', ' '));

@@ -25,6 +25,9 @@ public sealed record RequestTransformerPlan(
     /// <summary>Whether any body change is configured.</summary>
     public bool ChangesBody => RemoveBody.Length + RenameBody.Length + ReplaceBody.Length + AddBody.Length + AppendBody.Length > 0;
 
+    /// <summary>Whether a header entry's template reads the request headers.</summary>
+    public bool HeaderTemplatesUseHeaders { get; } = ReplaceHeaders.Concat(AddHeaders).Concat(AppendHeaders).Any(e => e.Value.UsesHeaders);
+
     /// <summary>Builds the plan of a config.</summary>
     public static RequestTransformerPlan From(RequestTransformerConfig config) => new(
         config.Remove.Headers,

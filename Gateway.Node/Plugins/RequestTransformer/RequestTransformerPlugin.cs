@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Gateway.Node.Routing;
 using Gateway.Plugins.Sdk;
 using Gateway.Storage.Schema;
 
@@ -10,7 +11,8 @@ namespace Gateway.Node.Plugins.RequestTransformer;
 /// <summary>
 /// Kong's request-transformer (kong/plugins/request-transformer/access.lua): rewrites the upstream
 /// request in Kong's order (uri, method, headers, body, query string), each part in the order remove,
-/// rename, replace, add, append. Bodies are changed when JSON or form-encoded (not multipart here).
+/// rename, replace, add, append. Bodies are changed when JSON, form-encoded or multipart (multipart
+/// has no append, as in Kong).
 /// </summary>
 public sealed class RequestTransformerPlugin : GatewayPlugin<RequestTransformerConfig>
 {
@@ -24,10 +26,12 @@ public sealed class RequestTransformerPlugin : GatewayPlugin<RequestTransformerC
     {
         var plan = config.Plan!;
         var request = context.Http.Request;
-        QueryArgs? query = null;
-        if (plan.Uri is { } uri)
+        TemplateHeaders.Reset(context);
+        TemplateQuery.Reset(context);
+        if (plan.Uri is { } uri && uri.Render(context) is { Length: > 0 } path)
         {
-            context.UpstreamPath = uri.Render(context);
+            // kong.service.request.set_path escapes what the template rendered.
+            context.UpstreamPath = UriNormalizer.Escape(path);
         }
 
         if (config.HttpMethod is { } method)
@@ -35,15 +39,21 @@ public sealed class RequestTransformerPlugin : GatewayPlugin<RequestTransformerC
             request.Method = method.ToUpperInvariant();
             if (method is "GET" or "HEAD" or "TRACE" && BodyKind(request.ContentType) == Kind.Form)
             {
-                // Kong moves a form body into the query string of a bodiless method.
-                var form = QueryArgs.Parse(await ReadBodyAsync(request));
-                query ??= QueryArgs.Parse(context.UpstreamQuery);
-                foreach (var name in form.Names)
+                // Kong moves a form body's arguments into the query string of a bodiless method
+                // (the body itself still goes on).
+                var form = QueryArgs.Parse(Encoding.UTF8.GetString((await ReadBodyAsync(request)).Span));
+                if (form.Names.Any())
                 {
-                    foreach (var value in form.Get(name)!)
+                    var query = QueryArgs.Parse(context.UpstreamQuery);
+                    foreach (var name in form.Names)
                     {
-                        query.Append(name, value);
+                        foreach (var value in form.Get(name)!)
+                        {
+                            query.Append(name, value);
+                        }
                     }
+
+                    SetQuery(context, query);
                 }
             }
         }
@@ -56,15 +66,17 @@ public sealed class RequestTransformerPlugin : GatewayPlugin<RequestTransformerC
 
         if (plan.ChangesQuery)
         {
-            query ??= QueryArgs.Parse(context.UpstreamQuery);
+            var query = QueryArgs.Parse(context.UpstreamQuery);
             TransformQuery(context, plan, query);
+            SetQuery(context, query);
         }
+    }
 
-        if (query is not null)
-        {
-            var encoded = query.Encode();
-            context.UpstreamQuery = encoded.Length == 0 ? "" : "?" + encoded;
-        }
+    /// <summary>kong.service.request.set_query: the arguments, encoded and sorted, as the upstream query.</summary>
+    private static void SetQuery(PluginContext context, QueryArgs query)
+    {
+        var encoded = query.Encode();
+        context.UpstreamQuery = encoded.Length == 0 ? "" : "?" + encoded;
     }
 
     /// <inheritdoc />
@@ -76,6 +88,12 @@ public sealed class RequestTransformerPlugin : GatewayPlugin<RequestTransformerC
 
     private static void TransformHeaders(PluginContext context, RequestTransformerPlan plan)
     {
+        if (plan.HeaderTemplatesUseHeaders)
+        {
+            // Kong renders every header template before any header change reaches the request.
+            TemplateHeaders.Snapshot(context);
+        }
+
         var headers = context.Http.Request.Headers;
         foreach (var name in plan.RemoveHeaders)
         {
@@ -154,7 +172,7 @@ public sealed class RequestTransformerPlugin : GatewayPlugin<RequestTransformerC
 
         foreach (var (name, value) in plan.AppendQuery)
         {
-            query.Append(name, value.Render(context));
+            query.AppendValue(name, value.Render(context));
         }
     }
 
@@ -168,36 +186,45 @@ public sealed class RequestTransformerPlugin : GatewayPlugin<RequestTransformerC
         }
 
         var body = await ReadBodyAsync(request);
-        var changed = kind == Kind.Json ? TransformJson(context, plan, body) : TransformForm(context, plan, body);
-        if (changed is null)
+        var changed = kind switch
         {
-            // Nothing changed (or unparsable JSON): the body goes on as it came.
-            SetBody(request, body);
-            return;
-        }
+            Kind.Json => TransformJson(context, plan, body),
+            Kind.Form => TransformForm(context, plan, Encoding.UTF8.GetString(body.Span)),
+            _ => TransformMultipart(context, plan, body, request.ContentType!),
+        };
 
-        SetBody(request, changed);
+        // Kong's set_raw_body (and its Content-Length) only when something changed; otherwise the
+        // body goes on byte for byte as it came.
+        if (changed is not null)
+        {
+            SetBody(request, changed);
+        }
     }
 
-    private static string? TransformJson(PluginContext context, RequestTransformerPlan plan, string body)
+    private static byte[]? TransformJson(PluginContext context, RequestTransformerPlan plan, ReadOnlyMemory<byte> body)
     {
         JsonObject parameters;
         try
         {
-            var parsed = body.Length == 0 ? new JsonObject() : JsonNode.Parse(body);
+            var parsed = body.IsEmpty ? new JsonObject() : JsonNode.Parse(body.Span);
             if (parsed is not JsonObject obj)
             {
                 return null;
             }
 
+            // Materializes the properties here, where a duplicate name is caught.
+            _ = obj.Count;
             parameters = obj;
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or ArgumentException)
         {
+            // Kong leaves a body it cannot decode as it is.
             return null;
         }
 
-        var hasBody = body.Length > 0;
+        // Kong's conditions are Lua truthiness on the decoded table: false counts as absent and
+        // null (cjson.null) as present.
+        var hasBody = !body.IsEmpty;
         var changed = false;
         if (hasBody)
         {
@@ -209,18 +236,18 @@ public sealed class RequestTransformerPlugin : GatewayPlugin<RequestTransformerC
 
             foreach (var (old, @new) in plan.RenameBody)
             {
-                if (parameters.TryGetPropertyValue(old, out var value))
+                if (old != @new && LuaJson.IsTruthy(parameters, old))
                 {
+                    var value = parameters[old];
                     parameters.Remove(old);
                     parameters[@new] = value;
+                    changed = true;
                 }
-
-                changed = true;
             }
 
             foreach (var (name, value) in plan.ReplaceBody)
             {
-                if (parameters[name] is not null)
+                if (LuaJson.IsTruthy(parameters, name))
                 {
                     parameters[name] = value.Render(context);
                     changed = true;
@@ -230,7 +257,7 @@ public sealed class RequestTransformerPlugin : GatewayPlugin<RequestTransformerC
 
         foreach (var (name, value) in plan.AddBody)
         {
-            if (parameters[name] is null)
+            if (!LuaJson.IsTruthy(parameters, name))
             {
                 parameters[name] = value.Render(context);
                 changed = true;
@@ -239,27 +266,14 @@ public sealed class RequestTransformerPlugin : GatewayPlugin<RequestTransformerC
 
         foreach (var (name, value) in plan.AppendBody)
         {
-            var rendered = value.Render(context);
-            parameters[name] = parameters[name] switch
-            {
-                JsonArray array => Append(array, rendered),
-                null => new JsonArray(rendered),
-                var current => new JsonArray(current.DeepClone(), rendered),
-            };
+            LuaJson.Append(parameters, name, JsonValue.Create(value.Render(context)));
             changed = true;
         }
 
-        return changed ? parameters.ToJsonString(Compact) : null;
-
-        static JsonArray Append(JsonArray array, string value)
-        {
-            var copy = (JsonArray)array.DeepClone();
-            copy.Add(value);
-            return copy;
-        }
+        return changed ? JsonSerializer.SerializeToUtf8Bytes(parameters, Compact) : null;
     }
 
-    private static string? TransformForm(PluginContext context, RequestTransformerPlan plan, string body)
+    private static byte[]? TransformForm(PluginContext context, RequestTransformerPlan plan, string body)
     {
         var parameters = QueryArgs.Parse(body);
         var hasBody = body.Length > 0;
@@ -274,13 +288,12 @@ public sealed class RequestTransformerPlugin : GatewayPlugin<RequestTransformerC
 
             foreach (var (old, @new) in plan.RenameBody)
             {
-                if (parameters.Get(old) is { } values)
+                if (old != @new && parameters.Get(old) is { } values)
                 {
                     parameters.Remove(old);
                     parameters.Set(@new, values);
+                    changed = true;
                 }
-
-                changed = true;
             }
 
             foreach (var (name, value) in plan.ReplaceBody)
@@ -304,35 +317,101 @@ public sealed class RequestTransformerPlugin : GatewayPlugin<RequestTransformerC
 
         foreach (var (name, value) in plan.AppendBody)
         {
-            parameters.Append(name, value.Render(context));
+            parameters.AppendValue(name, value.Render(context));
             changed = true;
         }
 
-        return changed ? parameters.Encode() : null;
+        return changed ? Encoding.UTF8.GetBytes(parameters.Encode()) : null;
     }
 
-    private static async Task<string> ReadBodyAsync(HttpRequest request)
+    /// <summary>Kong's transform_multipart_body: rename, remove, replace, add (in that order; no append).</summary>
+    private static byte[]? TransformMultipart(PluginContext context, RequestTransformerPlan plan, ReadOnlyMemory<byte> body, string contentType)
     {
-        using var reader = new StreamReader(request.Body, Encoding.UTF8, leaveOpen: true);
-        var body = await reader.ReadToEndAsync(request.HttpContext.RequestAborted);
-        SetBody(request, body);
-        return body;
+        if (MultipartBody.Boundary(contentType) is not { } boundary)
+        {
+            return null;
+        }
+
+        var parts = MultipartBody.Parse(body, boundary);
+        var changed = false;
+        if (!body.IsEmpty)
+        {
+            foreach (var (old, @new) in plan.RenameBody)
+            {
+                if (old != @new && parts.Get(old) is { } value)
+                {
+                    parts.SetSimple(@new, value);
+                    parts.Delete(old);
+                    changed = true;
+                }
+            }
+
+            foreach (var name in plan.RemoveBody)
+            {
+                parts.Delete(name);
+                changed = true;
+            }
+
+            foreach (var (name, value) in plan.ReplaceBody)
+            {
+                if (parts.Get(name) is not null)
+                {
+                    parts.Delete(name);
+                    parts.SetSimple(name, Encoding.UTF8.GetBytes(value.Render(context)));
+                    changed = true;
+                }
+            }
+        }
+
+        foreach (var (name, value) in plan.AddBody)
+        {
+            if (parts.Get(name) is null)
+            {
+                parts.SetSimple(name, Encoding.UTF8.GetBytes(value.Render(context)));
+                changed = true;
+            }
+        }
+
+        return changed ? parts.ToBytes() : null;
     }
 
-    /// <summary>Puts a body back as the request's, with its length (Kong's set_raw_body sets Content-Length).</summary>
-    private static void SetBody(HttpRequest request, string body)
+    /// <summary>Reads the whole body (kong.request.get_raw_body) and puts it back so it can still be sent.</summary>
+    private static async Task<ReadOnlyMemory<byte>> ReadBodyAsync(HttpRequest request)
     {
-        var bytes = Encoding.UTF8.GetBytes(body);
-        request.Body = new MemoryStream(bytes, writable: false);
+        if (request.Body is MemoryStream { Position: 0 } buffered && buffered.TryGetBuffer(out var segment))
+        {
+            // Read already (http_method's form move, or another plugin that set it).
+            return segment.AsMemory(0, (int)buffered.Length);
+        }
+
+        using var copy = new MemoryStream();
+        await request.Body.CopyToAsync(copy, request.HttpContext.RequestAborted);
+        var bytes = copy.ToArray();
+        request.Body = new MemoryStream(bytes, 0, bytes.Length, writable: false, publiclyVisible: true);
+        if (request.ContentLength is null)
+        {
+            request.Headers.Remove("Transfer-Encoding");
+            request.ContentLength = bytes.Length;
+        }
+
+        return bytes;
+    }
+
+    /// <summary>Puts a new body in as the request's, with its length (Kong's set_raw_body sets Content-Length).</summary>
+    private static void SetBody(HttpRequest request, byte[] body)
+    {
+        request.Body = new MemoryStream(body, 0, body.Length, writable: false, publiclyVisible: true);
         request.Headers.Remove("Transfer-Encoding");
-        request.ContentLength = bytes.Length;
+        request.ContentLength = body.Length;
     }
 
     private static bool IsHost(string name) => name.Equals("host", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>Kong's get_content_type: a substring test, JSON first, then multipart, then form.</summary>
     private static Kind BodyKind(string? contentType) =>
         contentType is null ? Kind.Other
         : contentType.Contains("application/json", StringComparison.OrdinalIgnoreCase) ? Kind.Json
+        : contentType.Contains("multipart/form-data", StringComparison.OrdinalIgnoreCase) ? Kind.Multipart
         : contentType.Contains("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase) ? Kind.Form
         : Kind.Other;
 
@@ -341,5 +420,6 @@ public sealed class RequestTransformerPlugin : GatewayPlugin<RequestTransformerC
         Other,
         Json,
         Form,
+        Multipart,
     }
 }

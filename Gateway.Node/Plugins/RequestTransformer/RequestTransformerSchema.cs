@@ -19,7 +19,7 @@ public static class RequestTransformerSchema
             Names("querystring", "Query string parameter names to remove.")),
         Record("rename", "Parts to rename, as \"old:new\".",
             Pairs("body", "Body parameters to rename."),
-            HeaderPairs("headers", "Headers to rename."),
+            RenameHeaders("headers", "Headers to rename."),
             Pairs("querystring", "Query string parameters to rename.")),
         Record("replace", "Parts to replace when present, as \"name:value\".",
             Pairs("body", "Body parameters to replace."),
@@ -34,4 +34,23 @@ public static class RequestTransformerSchema
             Pairs("body", "Body parameters to append."),
             HeaderPairs("headers", "Headers to append."),
             Pairs("querystring", "Query string parameters to append."))));
+
+    /// <summary>
+    /// Kong's colon_headers_array (rename.headers): "old:new" where both sides are valid header names
+    /// (validate_colon_headers checks the new name too).
+    /// </summary>
+    public static Field RenameHeaders(string name, string description) =>
+        Array(name, new Field(name, FieldType.String) { Custom = v => ValidateRename(v.GetValue<string>()) }, description, []) with { Required = true };
+
+    /// <summary>The rename.headers element check: the pair's shape and old name first, then the new name.</summary>
+    public static string? ValidateRename(string entry)
+    {
+        if (ValidateHeader(entry, true) is { } error)
+        {
+            return error;
+        }
+
+        var newName = NameValue.Parse(entry).Value;
+        return newName.Length > 0 && ValidateHeaderName(newName) is null ? null : $"'{newName}' is not a valid header";
+    }
 }

@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Gateway.Node.Plugins.RequestTransformer;
 using Gateway.Plugins.Sdk;
 using Gateway.Storage.Schema;
+using Microsoft.Extensions.Primitives;
 
 namespace Gateway.Node.Plugins.ResponseTransformer;
 
@@ -23,32 +24,41 @@ public sealed class ResponseTransformerPlugin : GatewayPlugin<ResponseTransforme
     /// <inheritdoc />
     public override void HeaderFilter(PluginContext context, ResponseTransformerConfig config)
     {
+        // Kong tests presence (and takes rename values) on kong.response.get_headers(), a copy made
+        // before any change: a header removed here still blocks an add, and a header renamed or added
+        // here is not "present" for replace and add.
         var headers = context.Http.Response.Headers;
+        var entries = config.Entries;
+        var before = entries.RenameHeaders.Length + entries.ReplaceHeaders.Length + entries.AddHeaders.Length > 0
+            ? new Dictionary<string, StringValues>(headers, StringComparer.OrdinalIgnoreCase)
+            : null;
         foreach (var name in config.Remove.Headers)
         {
             headers.Remove(name);
         }
 
-        foreach (var (old, @new) in config.Entries.RenameHeaders)
+        foreach (var (old, @new) in entries.RenameHeaders)
         {
-            if (headers.TryGetValue(old, out var value) && @new.Length > 0)
+            if (before!.TryGetValue(old, out var value) && @new.Length > 0)
             {
                 headers.Remove(old);
                 headers[@new] = value;
             }
         }
 
-        foreach (var (name, value) in config.Entries.ReplaceHeaders)
+        // Kong's iter turns an empty value ("name:", which the schema accepts) into nil, and
+        // header_transformer skips nil values.
+        foreach (var (name, value) in entries.ReplaceHeaders)
         {
-            if (headers.ContainsKey(name))
+            if (value.Length > 0 && before!.ContainsKey(name))
             {
                 headers[name] = value;
             }
         }
 
-        foreach (var (name, value) in config.Entries.AddHeaders)
+        foreach (var (name, value) in entries.AddHeaders)
         {
-            if (!headers.ContainsKey(name))
+            if (value.Length > 0 && !before!.ContainsKey(name))
             {
                 headers[name] = value;
             }
@@ -56,10 +66,13 @@ public sealed class ResponseTransformerPlugin : GatewayPlugin<ResponseTransforme
 
         foreach (var (name, value) in config.Entries.AppendHeaders)
         {
-            headers.Append(name, value);
+            if (value.Length > 0)
+            {
+                headers.Append(name, value);
+            }
         }
 
-        if (config.ChangesBody && IsJson(headers.ContentType))
+        if (config.ChangesBody && JsonContentType.IsJson(headers.ContentType))
         {
             // The body is going to change.
             headers.ContentLength = null;
@@ -90,7 +103,7 @@ public sealed class ResponseTransformerPlugin : GatewayPlugin<ResponseTransforme
     /// <inheritdoc />
     public override ReadOnlyMemory<byte> BodyFilter(PluginContext context, ResponseTransformerConfig config, ReadOnlyMemory<byte> body)
     {
-        if (!IsJson(context.Http.Response.Headers.ContentType))
+        if (!JsonContentType.IsJson(context.Http.Response.Headers.ContentType))
         {
             return body;
         }
@@ -103,9 +116,11 @@ public sealed class ResponseTransformerPlugin : GatewayPlugin<ResponseTransforme
                 return body;
             }
 
+            // Materializes the properties here, where a duplicate name is caught.
+            _ = parsed.Count;
             json = parsed;
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or ArgumentException)
         {
             // Kong logs "body transform failed" and sends the body unchanged.
             return body;
@@ -118,7 +133,8 @@ public sealed class ResponseTransformerPlugin : GatewayPlugin<ResponseTransforme
 
         foreach (var (old, @new) in config.Entries.RenameJson)
         {
-            if (json.TryGetPropertyValue(old, out var value) && value is not null && @new.Length > 0)
+            // Kong renames any present value, JSON null included (cjson.null is not nil).
+            if (@new.Length > 0 && json.TryGetPropertyValue(old, out var value))
             {
                 json.Remove(old);
                 json[@new] = value;
@@ -128,7 +144,7 @@ public sealed class ResponseTransformerPlugin : GatewayPlugin<ResponseTransforme
         var replace = config.Entries.ReplaceJson;
         for (var i = 0; i < replace.Length; i++)
         {
-            if (json[replace[i].Name] is not null && Cast(replace[i].Value, config.Replace.JsonTypes, i) is { } value)
+            if (LuaJson.IsTruthy(json, replace[i].Name) && Cast(replace[i].Value, config.Replace.JsonTypes, i) is { } value)
             {
                 json[replace[i].Name] = value;
             }
@@ -137,7 +153,7 @@ public sealed class ResponseTransformerPlugin : GatewayPlugin<ResponseTransforme
         var add = config.Entries.AddJson;
         for (var i = 0; i < add.Length; i++)
         {
-            if (json[add[i].Name] is null && Cast(add[i].Value, config.Add.JsonTypes, i) is { } value)
+            if (!LuaJson.IsTruthy(json, add[i].Name) && Cast(add[i].Value, config.Add.JsonTypes, i) is { } value)
             {
                 json[add[i].Name] = value;
             }
@@ -148,36 +164,48 @@ public sealed class ResponseTransformerPlugin : GatewayPlugin<ResponseTransforme
         {
             if (Cast(append[i].Value, config.Append.JsonTypes, i) is { } value)
             {
-                var name = append[i].Name;
-                json[name] = json[name] switch
-                {
-                    JsonArray array => Appended(array, value),
-                    null => new JsonArray(value),
-                    var current => new JsonArray(current.DeepClone(), value),
-                };
+                LuaJson.Append(json, append[i].Name, value);
             }
         }
 
         return JsonSerializer.SerializeToUtf8Bytes(json, Compact);
     }
 
-    /// <summary>Kong's cast_value: "number" and "boolean" json_types convert the text; a bad number is left out.</summary>
-    private static JsonNode? Cast(string value, string[] types, int index) => (index < types.Length ? types[index] : "string") switch
+    /// <summary>
+    /// Kong's json_value and cast_value: an empty value is what cjson.encode(nil) gives ("null", as a
+    /// string); "number" is Lua's tonumber (decimal or 0x hex; anything else, or a non-finite number,
+    /// leaves the entry out); "boolean" is true only for "true".
+    /// </summary>
+    private static JsonNode? Cast(string value, string[] types, int index)
     {
-        "number" => double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number)
-            ? JsonNode.Parse(number.ToString("R", CultureInfo.InvariantCulture))
-            : null,
-        "boolean" => JsonValue.Create(value == "true"),
-        _ => JsonValue.Create(value),
-    };
+        if (value.Length == 0)
+        {
+            value = "null";
+        }
 
-    private static JsonArray Appended(JsonArray array, JsonNode value)
-    {
-        var copy = (JsonArray)array.DeepClone();
-        copy.Add(value);
-        return copy;
+        return (index < types.Length ? types[index] : "string") switch
+        {
+            "number" => ToNumber(value.Trim()) is { } number ? JsonNode.Parse(number.ToString("R", CultureInfo.InvariantCulture)) : null,
+            "boolean" => JsonValue.Create(value == "true"),
+            _ => JsonValue.Create(value),
+        };
     }
 
-    private static bool IsJson(string? contentType) =>
-        contentType is not null && contentType.Contains("application/json", StringComparison.OrdinalIgnoreCase);
+    private static double? ToNumber(string text)
+    {
+        var negative = text.StartsWith('-');
+        var digits = negative || text.StartsWith('+') ? text[1..] : text;
+        if (digits.StartsWith("0x", StringComparison.OrdinalIgnoreCase))
+        {
+            return long.TryParse(digits[2..], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var hex) ? (negative ? -hex : hex) : null;
+        }
+
+        // Only digits, a point and an exponent: .NET would also take "Infinity" and "NaN".
+        if (text.Length == 0 || text.Any(c => !(char.IsAsciiDigit(c) || c is '.' or 'e' or 'E' or '+' or '-')))
+        {
+            return null;
+        }
+
+        return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && double.IsFinite(number) ? number : null;
+    }
 }

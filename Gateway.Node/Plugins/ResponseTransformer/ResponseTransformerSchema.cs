@@ -1,3 +1,4 @@
+using Gateway.Node.Plugins.RequestTransformer;
 using Gateway.Storage.Schema;
 using static Gateway.Node.Plugins.PluginFields;
 using static Gateway.Node.Plugins.TransformerFields;
@@ -16,16 +17,23 @@ public static class ResponseTransformerSchema
             Names("json", "JSON body properties to remove."),
             Names("headers", "Header names to remove.")),
         Record("rename", "Parts to rename, as \"old:new\".",
-            Pairs("json", "JSON body properties to rename."),
-            Pairs("headers", "Headers to rename.")),
+            Colon("json", "JSON body properties to rename."),
+            RequestTransformerSchema.RenameHeaders("headers", "Headers to rename.")),
         Typed("replace", "Parts to replace when present, as \"name:value\"."),
         Typed("add", "Parts to add when absent, as \"name:value\"."),
         Typed("append", "Values to append, as \"name:value\".")));
 
     private static Field Typed(string name, string description) => Record(name, description,
-        Pairs("json", "JSON body properties, as \"name:value\"."),
+        Colon("json", "JSON body properties, as \"name:value\"."),
         Array("json_types", Typedefs.String("json_type", null, "boolean", "number", "string"),
             "The JSON type of each json value, in order.", []) with
         { Required = true },
-        Pairs("headers", "Headers, as \"name:value\"."));
+        Colon("headers", "Headers, as \"name:value\"."));
+
+    /// <summary>
+    /// Kong's colon_string_array: only <c>match = "^[^:]+:.*$"</c>, so "name:" (an empty value) is
+    /// accepted, unlike the request-transformer's check_for_value.
+    /// </summary>
+    private static Field Colon(string name, string description) =>
+        Array(name, new Field(name, FieldType.String) { Custom = v => v.GetValue<string>() is var entry && entry.IndexOf(':') > 0 ? null : "invalid value: " + entry }, description, []) with { Required = true };
 }

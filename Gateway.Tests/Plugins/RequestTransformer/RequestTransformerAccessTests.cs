@@ -101,4 +101,72 @@ public sealed class RequestTransformerAccessTests(PluginNode node)
         Assert.Equal("GET", echo["method"]!.GetValue<string>());
         Assert.Equal("/?a=1&z=0", echo["target"]!.GetValue<string>());
     }
+
+    [Fact]
+    public async Task ReplaceUri_IsEscapedAsSetPathDoes()
+    {
+        var path = await node.RouteWithPluginsAsync(("request-transformer", """{"replace":{"uri":"/a b/é/$(query_params.q)"}}"""));
+        using var response = await node.SendAsync(HttpMethod.Get, path + "?q=x%20y");
+        var target = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["target"]!.GetValue<string>();
+        Assert.Equal("/a%20b/%C3%A9/x%20y?q=x%20y", target);
+    }
+
+    [Fact]
+    public async Task QuotedTemplate_SendsDollarParenAsIs()
+    {
+        var path = await node.RouteWithPluginsAsync(("request-transformer", """{"add":{"headers":["x-lit:a $('$(headers.x)') b"]}}"""));
+        using var response = await node.SendAsync(HttpMethod.Get, path, ("X", "not used"));
+        Assert.Equal("a $(headers.x) b", (await PluginNode.UpstreamHeadersAsync(response))["x-lit"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task QueryString_SortedAsEncodedPieces_AndAppendReplacesAFlag()
+    {
+        // make_ordered_args sorts "name=value" pieces: "a-=1" before "a=2" ('-' < '=').
+        var path = await node.RouteWithPluginsAsync(("request-transformer", """{"add":{"querystring":["b:3"]},"append":{"querystring":["f:v"]}}"""));
+        using var response = await node.SendAsync(HttpMethod.Get, path + "?f&a=2&a-=1");
+        var target = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["target"]!.GetValue<string>();
+        Assert.Equal("/?a-=1&a=2&b=3&f=v", target);
+    }
+
+    [Fact]
+    public async Task GetWithEmptyFormBody_LeavesTheQueryAsSent()
+    {
+        var path = await node.RouteWithPluginsAsync(("request-transformer", """{"http_method":"GET"}"""));
+        using var response = await node.Proxy.PostAsync(path + "?z=1&a=2", new StringContent("", Encoding.UTF8, "application/x-www-form-urlencoded"));
+        var echo = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.Equal("GET", echo["method"]!.GetValue<string>());
+        Assert.Equal("/?z=1&a=2", echo["target"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task RemovedOrReplacedHeader_StillRendersWithTheClientsValue()
+    {
+        // Kong's "validate that removed header can be used as template" and "... old value of replaced header".
+        var path = await node.RouteWithPluginsAsync(("request-transformer", """
+            {"remove":{"headers":["x-remove-header"]},"replace":{"headers":["x-replace-header:the new value"],"querystring":["q2:$(headers['x-remove-header'])"]},
+             "add":{"headers":["x-test-header:$(headers['x-remove-header'])","x-old:$(headers['x-replace-header'])"]}}
+            """));
+        using var response = await node.SendAsync(HttpMethod.Get, path + "?q2=20", ("X-Remove-Header", "its a test"), ("X-Replace-Header", "the old value"));
+        var echo = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        var headers = echo["headers"]!;
+        Assert.Null(headers["x-remove-header"]);
+        Assert.Equal("its a test", headers["x-test-header"]!.GetValue<string>());
+        Assert.Equal("the new value", headers["x-replace-header"]!.GetValue<string>());
+        Assert.Equal("the old value", headers["x-old"]!.GetValue<string>());
+        Assert.Equal("/?q2=its%20a%20test", echo["target"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task QueryParamsTemplate_SeesFormArgumentsMovedByHttpMethod_AndFlagsAsTrue()
+    {
+        var path = await node.RouteWithPluginsAsync(("request-transformer", """
+            {"http_method":"GET","add":{"headers":["x-from-form:$(query_params.name)","x-flag:$(query_params.flag)"]}}
+            """));
+        using var response = await node.Proxy.PostAsync(path + "?flag", new StringContent("name=marco", Encoding.UTF8, "application/x-www-form-urlencoded"));
+        var echo = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.Equal("/?flag&name=marco", echo["target"]!.GetValue<string>());
+        Assert.Equal("marco", echo["headers"]!["x-from-form"]!.GetValue<string>());
+        Assert.Equal("true", echo["headers"]!["x-flag"]!.GetValue<string>());
+    }
 }

@@ -63,4 +63,55 @@ public sealed class ResponseTransformerFilterTests(PluginNode node)
         using var response = await node.SendAsync(HttpMethod.Get, path);
         Assert.Equal("""{"message":"no","x":"1"}""", await response.Content.ReadAsStringAsync());
     }
+
+    [Fact]
+    public async Task ProblemJson_IsTransformed_AsApplicationStarPlusJson()
+    {
+        var path = await node.RouteWithPluginsAsync(
+            ("response-transformer", """{"add":{"json":["x:1"]}}"""),
+            ("request-termination", """{"status_code":400,"body":"{\"title\":\"t\"}","content_type":"application/problem+json"}"""));
+        using var response = await node.SendAsync(HttpMethod.Get, path);
+        Assert.Equal("""{"title":"t","x":"1"}""", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task JsonBody_LuaTruthiness_NumberCasts_AndEmptyValues()
+    {
+        // false counts as absent and null as present (cjson.null); "0x10" is Lua's 16; "NaN" is no
+        // number, so the entry is left out; an empty value is cjson.encode(nil), the text "null".
+        var path = await node.RouteWithPluginsAsync(
+            ("response-transformer", """
+                {"rename":{"json":["gone:moved"]},"replace":{"json":["n:r","f:never"]},
+                 "add":{"json":["f:yes","h:0x10","bad:NaN","e:"],"json_types":["string","number","number","string"]},
+                 "append":{"json":["num:2"]}}
+                """),
+            ("request-termination", """{"status_code":200,"body":"{\"f\":false,\"n\":null,\"num\":1,\"gone\":null}","content_type":"application/json"}"""));
+        using var response = await node.SendAsync(HttpMethod.Get, path);
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync());
+        var expected = JsonNode.Parse("""{"f":"yes","n":"r","num":["2"],"moved":null,"h":16,"e":"null"}""");
+        Assert.True(JsonNode.DeepEquals(expected, body), body!.ToJsonString());
+    }
+
+    [Fact]
+    public async Task EmptyHeaderValues_AreSkipped()
+    {
+        var path = await node.RouteWithPluginsAsync(("response-transformer", """{"add":{"headers":["x-empty:"]},"replace":{"headers":["x-backend:"]}}"""));
+        using var response = await node.SendAsync(HttpMethod.Get, path);
+        Assert.False(response.Headers.Contains("X-Empty"));
+        Assert.Equal("backend", response.Headers.GetValues("X-Backend").Single());
+    }
+
+    [Fact]
+    public async Task PresenceIsTestedOnTheHeadersAsTheyCame()
+    {
+        // Kong's header_transformer checks kong.response.get_headers(), a copy taken before any change.
+        var path = await node.RouteWithPluginsAsync(("response-transformer", """
+            {"remove":{"headers":["x-backend"]},"rename":{"headers":["via:x-via"]},
+             "replace":{"headers":["x-via:never"]},"add":{"headers":["x-backend:never","x-via:added","x-twice:1","x-twice:2"]}}
+            """));
+        using var response = await node.SendAsync(HttpMethod.Get, path);
+        Assert.False(response.Headers.Contains("X-Backend"));
+        Assert.Equal("added", response.Headers.GetValues("X-Via").Single());
+        Assert.Equal("2", response.Headers.GetValues("X-Twice").Single());
+    }
 }
