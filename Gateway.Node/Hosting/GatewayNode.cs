@@ -233,6 +233,7 @@ public sealed class GatewayNode : IAsyncDisposable
         var identity = NodeIdentity.Load(settings.Prefix);
         var enabledPlugins = BundledPlugins.Enabled(settings.Plugins, catalog.Custom);
         var options = new AdminOptions(identity, KongConfiguration.From(settings, enabledPlugins), enabledPlugins, settings.NginxAdminClientMaxBodySize);
+        builder.Services.AddSingleton(identity);
         builder.Services.AddSingleton(registry);
         builder.Services.AddSingleton(settings);
         if (store is DeclarativeConfigStore declarative)

@@ -67,7 +67,7 @@ public static class BundledPlugins
         _ => new IpRestrictionPlugin(),
         _ => new BotDetectionPlugin(),
         _ => new RequestSizeLimitingPlugin(),
-        _ => new RequestTerminationPlugin(),
+        services => new RequestTerminationPlugin(services),
         _ => new RequestTransformerPlugin(),
         _ => new ResponseTransformerPlugin(),
         _ => new KeyAuthPlugin(),

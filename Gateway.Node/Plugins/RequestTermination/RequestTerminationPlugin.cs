@@ -10,7 +10,7 @@ namespace Gateway.Node.Plugins.RequestTermination;
 /// (or those carrying the <c>trigger</c> header or query argument) with a fixed status and body, or
 /// echoes the request back.
 /// </summary>
-public sealed class RequestTerminationPlugin : GatewayPlugin<RequestTerminationConfig>
+public sealed class RequestTerminationPlugin(PluginServices services) : GatewayPlugin<RequestTerminationConfig>
 {
     /// <inheritdoc />
     public override PluginSchema Schema => RequestTerminationSchema.Schema;
@@ -56,7 +56,7 @@ public sealed class RequestTerminationPlugin : GatewayPlugin<RequestTerminationC
     };
 
     /// <summary>Kong's echo: the request as the PDK sees it, the matched route and service, and this node.</summary>
-    private static async Task<JsonObject> EchoAsync(PluginContext context, string? message, JsonObject query)
+    private async Task<JsonObject> EchoAsync(PluginContext context, string? message, JsonObject query)
     {
         var request = context.Http.Request;
         var headers = new JsonObject();
@@ -91,7 +91,7 @@ public sealed class RequestTerminationPlugin : GatewayPlugin<RequestTerminationC
         echoed["path"] = context.Path;
         var echo = new JsonObject
         {
-            ["kong"] = NodeInfo(context.Http),
+            ["kong"] = NodeInfo(),
             ["request"] = echoed,
             ["matched_route"] = context.Route?.DeepClone(),
             ["matched_service"] = context.Service?.DeepClone(),
@@ -104,11 +104,11 @@ public sealed class RequestTerminationPlugin : GatewayPlugin<RequestTerminationC
         return echo;
     }
 
-    /// <summary>Kong's <c>kong</c> member: node id (when the node has registered its identity), process id and host name.</summary>
-    private static JsonObject NodeInfo(HttpContext http)
+    /// <summary>Kong's <c>kong</c> member: node id, process id and host name.</summary>
+    private JsonObject NodeInfo()
     {
         var info = new JsonObject();
-        if (http.RequestServices?.GetService(typeof(NodeIdentity)) is NodeIdentity identity)
+        if (services.Find<NodeIdentity>() is { } identity)
         {
             info["node_id"] = identity.NodeId;
         }

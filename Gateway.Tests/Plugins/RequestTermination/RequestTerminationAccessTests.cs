@@ -113,6 +113,8 @@ public sealed class RequestTerminationAccessTests(PluginNode node)
         Assert.Equal("Not found", body["message"]!.GetValue<string>());
         Assert.Equal(Environment.ProcessId, body["kong"]!["worker_pid"]!.GetValue<int>());
         Assert.Equal(Environment.MachineName, body["kong"]!["hostname"]!.GetValue<string>());
+        var root = System.Text.Json.Nodes.JsonNode.Parse(await node.Node.Admin.GetStringAsync("/"))!;
+        Assert.Equal(root["node_id"]!.GetValue<string>(), body["kong"]!["node_id"]!.GetValue<string>());
     }
 
     [Fact]
