@@ -170,17 +170,16 @@ public sealed class SchemaValidator(SchemaRegistry registry, TimeProvider time)
 
             if (field.Type == FieldType.Record && outcome is JsonObject record)
             {
-                var nested = new ValidationErrors();
-                var processed = ProcessRecord(field.Fields ?? [], record, null, nested, topLevel: false);
-                if (nested.IsEmpty)
+                switch (CheckRecord(field, record, out var processed))
                 {
-                    foreach (var check in field.Checks ?? [])
-                    {
-                        check(processed, nested);
-                    }
+                    case string message:
+                        errors.Field(field.Name, message);
+                        break;
+                    case ValidationErrors nested:
+                        errors.Nested(field.Name, nested);
+                        break;
                 }
 
-                errors.Nested(field.Name, nested);
                 result[field.Name] = processed;
                 continue;
             }
@@ -268,6 +267,25 @@ public sealed class SchemaValidator(SchemaRegistry registry, TimeProvider time)
             default:
                 return value.DeepClone();
         }
+    }
+
+    /// <summary>
+    /// A record's fields, then its checks (Kong's entity_checks, errors under "@entity"), then its custom validator
+    /// (Kong's custom_validator, whose message is the record's whole error): null, a message, or the nested errors.
+    /// </summary>
+    private object? CheckRecord(Field field, JsonObject record, out JsonObject processed)
+    {
+        var nested = new ValidationErrors();
+        processed = ProcessRecord(field.Fields ?? [], record, null, nested, topLevel: false);
+        if (nested.IsEmpty)
+        {
+            foreach (var check in field.Checks ?? [])
+            {
+                check(processed, nested);
+            }
+        }
+
+        return nested.IsEmpty ? field.Custom?.Invoke(processed) : nested;
     }
 
     /// <summary>Checks one non-null value; returns null, a message, element messages, or nested errors.</summary>
@@ -377,17 +395,7 @@ public sealed class SchemaValidator(SchemaRegistry registry, TimeProvider time)
                     return "expected a record";
                 }
 
-                var nested = new ValidationErrors();
-                var processed = ProcessRecord(field.Fields ?? [], record, null, nested, topLevel: false);
-                if (nested.IsEmpty)
-                {
-                    foreach (var check in field.Checks ?? [])
-                    {
-                        check(processed, nested);
-                    }
-                }
-
-                return nested.IsEmpty ? null : nested;
+                return CheckRecord(field, record, out _);
 
             case FieldType.Foreign:
                 if (value is not JsonObject foreign)

@@ -20,8 +20,8 @@ internal static class PluginConfigValidator
     /// <summary>JSON text with quotes left readable, for comparing with Kong's messages.</summary>
     public static string Json(this JsonNode node) => node.ToJsonString(Relaxed);
 
-    /// <summary>The processed config, or the errors under "config".</summary>
-    public static (JsonObject? Config, JsonObject? Errors) Validate(string plugin, string configJson)
+    /// <summary>The processed config, or the errors under "config" (a record of them, or one message: Kong's custom_validator).</summary>
+    public static (JsonObject? Config, JsonNode? Errors) Validate(string plugin, string configJson)
     {
         var schema = Registry.FindPlugin(plugin) ?? throw new ArgumentException($"no plugin {plugin}");
         var wrapper = new EntitySchema("plugin_config", [schema.Config with { Name = "config", Required = true }]);
@@ -29,7 +29,7 @@ internal static class PluginConfigValidator
         var input = new JsonObject { ["config"] = JsonNode.Parse(configJson) };
         var result = Validator.Validate(wrapper, input, null, errors);
         return result is null
-            ? (null, (JsonObject?)errors.ToJson()["config"] ?? errors.ToJson())
+            ? (null, errors.ToJson()["config"] ?? errors.ToJson())
             : ((JsonObject)result["config"]!, null);
     }
 
@@ -42,7 +42,7 @@ internal static class PluginConfigValidator
     }
 
     /// <summary>The errors under config; fails the test when valid.</summary>
-    public static JsonObject Invalid(string plugin, string configJson)
+    public static JsonNode Invalid(string plugin, string configJson)
     {
         var (config, errors) = Validate(plugin, configJson);
         Assert.True(errors is not null, $"expected errors, got {config?.ToJsonString()}");

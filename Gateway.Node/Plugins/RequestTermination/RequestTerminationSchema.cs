@@ -19,27 +19,19 @@ public static class RequestTerminationSchema
         Bool("echo", false, "Whether to echo a copy of the request back to the client (debugging)."),
         HeaderName("trigger", description: "A header or query parameter that must be present for the plugin to terminate the request.")) with
     {
-        Checks = [CheckCombinations],
+        Custom = CheckCombinations,
     });
 
-    /// <summary>Kong's custom validator: message, body/content_type and echo do not combine.</summary>
-    private static void CheckCombinations(JsonObject config, ValidationErrors errors)
+    /// <summary>Kong's custom validator: message, body/content_type and echo do not combine. Its message is config's whole error.</summary>
+    private static string? CheckCombinations(JsonNode config)
     {
         var message = ConfigChecks.IsNonEmpty(config["message"]);
         var contentType = ConfigChecks.IsNonEmpty(config["content_type"]);
         var body = ConfigChecks.IsNonEmpty(config["body"]);
         var echo = config["echo"] is JsonValue e && e.GetValue<bool>();
-        if (message && (contentType || body))
-        {
-            errors.Entity("message cannot be used with content_type or body");
-        }
-        else if (contentType && !body)
-        {
-            errors.Entity("content_type requires a body");
-        }
-        else if (echo && (contentType || body))
-        {
-            errors.Entity("echo cannot be used with content_type and body");
-        }
+        return message && (contentType || body) ? "message cannot be used with content_type or body"
+            : contentType && !body ? "content_type requires a body"
+            : echo && (contentType || body) ? "echo cannot be used with content_type and body"
+            : null;
     }
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using Gateway.Tests.Pipeline;
+using Gateway.Tests.Support;
 
 namespace Gateway.Tests.Plugins.RequestTermination;
 
@@ -7,6 +8,18 @@ namespace Gateway.Tests.Plugins.RequestTermination;
 [Collection(PluginNodeCollection.Name)]
 public sealed class RequestTerminationAccessTests(PluginNode node)
 {
+    [Fact]
+    public async Task ConflictingConfig_IsKongsSchemaViolation_WithConfigAsOneMessage()
+    {
+        using var response = await node.Node.Admin.PostAsync(
+            "/plugins", new StringContent("""{"name":"request-termination","config":{"message":"x","body":"y"}}""", System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        JsonAssert.Equal(
+            """{"code":2,"name":"schema violation","message":"schema violation (config: message cannot be used with content_type or body)","fields":{"config":"message cannot be used with content_type or body"}}""",
+            System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync()));
+    }
+
     [Fact]
     public async Task Defaults_Answer503WithKongsMessage()
     {
