@@ -8,7 +8,7 @@ namespace Gateway.Node.Plugins.Acl;
 /// consumer's groups (<see cref="ConsumerGroups"/>)
 /// pass the allow or deny list; tells the upstream the groups in X-Consumer-Groups (or
 /// X-Authenticated-Groups). Refusals are 403 "You cannot consume this service"; a request with no
-/// consumer at all gets 401.
+/// consumer at all, or an anonymous consumer in no group meeting an allow list, gets 401.
 /// </summary>
 public sealed class AclPlugin : GatewayPlugin<AclConfig>
 {
@@ -29,15 +29,7 @@ public sealed class AclPlugin : GatewayPlugin<AclConfig>
             groups = ConsumerGroups.Authenticated(context);
             if (groups is null)
             {
-                if (context.Credential is not null)
-                {
-                    context.Error(403, RefusedMessage);
-                }
-                else
-                {
-                    context.Error(401);
-                }
-
+                Refuse(context);
                 return;
             }
 
@@ -54,6 +46,13 @@ public sealed class AclPlugin : GatewayPlugin<AclConfig>
             else
             {
                 groups = await ConsumerGroups.OfConsumerAsync(context, consumerId);
+                if (groups.Count == 0 && !config.IsDeny)
+                {
+                    // Kong (PR #5452): a consumer in no group at all fails an allow list as unauthenticated
+                    // when it has no credential (an anonymous consumer), else as forbidden.
+                    Refuse(context);
+                    return;
+                }
             }
         }
 
@@ -67,6 +66,19 @@ public sealed class AclPlugin : GatewayPlugin<AclConfig>
         if (!config.HideGroupsHeader)
         {
             context.Http.Request.Headers[header] = string.Join(", ", groups);
+        }
+    }
+
+    /// <summary>Kong's refusal of a request it cannot judge by groups: 403 with a credential, 401 without.</summary>
+    private static void Refuse(PluginContext context)
+    {
+        if (context.Credential is not null)
+        {
+            context.Error(403, RefusedMessage);
+        }
+        else
+        {
+            context.Error(401);
         }
     }
 }

@@ -95,6 +95,36 @@ public sealed class AclAccessTests(AuthNode auth) : IClassFixture<AuthNode>
         Assert.Equal("staff", (await auth.GetAsync(staffOnly, ("apikey", "acl-staff-key"))).Upstream("x-consumer-groups"));
     }
 
+    [Fact]
+    public async Task AnonymousConsumerWithoutGroups_FailsAnAllowListAs401_AndPassesADenyListWithEmptyGroups()
+    {
+        // Kong's 02-access_spec "with authentication without groups": 401 for allow, 200 and an empty X-Consumer-Groups for deny.
+        var anonymous = await MemberAsync("acl-groupless-anonymous");
+        var allow = await auth.RouteAsync($$$"""{"name":"key-auth","config":{"anonymous":"{{{anonymous}}}"}}""", """{"name":"acl","config":{"allow":["everyone"]}}""");
+        var deny = await auth.RouteAsync($$$"""{"name":"key-auth","config":{"anonymous":"{{{anonymous}}}"}}""", """{"name":"acl","config":{"deny":["everyone"]}}""");
+
+        var refused = await auth.GetAsync(allow);
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.Status);
+        Assert.Equal("Unauthorized", refused.Message);
+
+        var passed = await auth.GetAsync(deny);
+        Assert.Equal(HttpStatusCode.OK, passed.Status);
+        Assert.Equal("acl-groupless-anonymous", passed.Upstream("x-consumer-username"));
+        Assert.Equal("", passed.Upstream("x-consumer-groups"));
+    }
+
+    [Fact]
+    public async Task ConsumerWithCredentialButNoGroups_IsForbiddenNotUnauthorized()
+    {
+        var path = await auth.RouteAsync("""{"name":"key-auth"}""", """{"name":"acl","config":{"allow":["admin"]}}""");
+        await MemberAsync("acl-groupless");
+
+        var answer = await auth.GetAsync(path, ("apikey", "acl-groupless-key"));
+
+        Assert.Equal(HttpStatusCode.Forbidden, answer.Status);
+        Assert.Equal("You cannot consume this service", answer.Message);
+    }
+
     /// <summary>Creates a consumer with key "{username}-key" in the given groups; returns its id.</summary>
     private async Task<string> MemberAsync(string username, params string[] groups)
     {
