@@ -46,8 +46,20 @@ public static class RateLimitingSchema
         ],
     });
 
-    /// <summary>Kong's validate_periods_order: a longer window never has a lower limit. Shared with response-ratelimiting.</summary>
+    /// <summary>Kong's validate_periods_order: a longer window never has a lower limit.</summary>
     public static void CheckPeriodsOrder(JsonObject limits, ValidationErrors errors)
+    {
+        if (PeriodsOrderError(limits, "The") is { } message)
+        {
+            errors.Entity(message);
+        }
+    }
+
+    /// <summary>
+    /// The message of Kong's validate_periods_order for the first longer window with a lower limit, or null.
+    /// <paramref name="lead"/> is its first word: rate-limiting says "The", response-ratelimiting "the".
+    /// </summary>
+    public static string? PeriodsOrderError(JsonObject limits, string lead)
     {
         for (var i = 0; i < Periods.Length; i++)
         {
@@ -60,13 +72,14 @@ public static class RateLimitingSchema
             {
                 if (limits[Periods[j]] is JsonValue upper && JsonNumbers.ToDouble(upper) < JsonNumbers.ToDouble(lower))
                 {
-                    errors.Entity(string.Format(CultureInfo.InvariantCulture,
-                        "The limit for {0}({1:F1}) cannot be lower than the limit for {2}({3:F1})",
-                        Periods[j], JsonNumbers.ToDouble(upper), Periods[i], JsonNumbers.ToDouble(lower)));
-                    return;
+                    return string.Format(CultureInfo.InvariantCulture,
+                        "{0} limit for {1}({2:F1}) cannot be lower than the limit for {3}({4:F1})",
+                        lead, Periods[j], JsonNumbers.ToDouble(upper), Periods[i], JsonNumbers.ToDouble(lower));
                 }
             }
         }
+
+        return null;
     }
 
     private static void CheckSyncRate(JsonObject config, ValidationErrors errors)

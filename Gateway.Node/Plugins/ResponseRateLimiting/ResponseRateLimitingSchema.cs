@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Gateway.Node.Plugins.RateLimiting;
 using Gateway.Storage.Schema;
 using static Gateway.Node.Plugins.PluginFields;
@@ -29,7 +30,10 @@ public static class ResponseRateLimitingSchema
             Values = new Field("limit", FieldType.Record)
             {
                 Fields = [.. RateLimitingSchema.Periods.Select(p => Num(p, $"The number of units per {p}.") with { Gt = 0 })],
-                Checks = [ConfigChecks.AtLeastOneOf("", RateLimitingSchema.Periods), RateLimitingSchema.CheckPeriodsOrder],
+                Checks = [ConfigChecks.AtLeastOneOf("", RateLimitingSchema.Periods)],
+
+                // Kong's custom_validator on the limit record: its lower-case message becomes limits' whole error.
+                Custom = limit => limit is JsonObject windows ? RateLimitingSchema.PeriodsOrderError(windows, "the") : null,
             },
             Description = "The limits per named usage counter, each with at least one window.",
         }) with
