@@ -103,7 +103,8 @@ public sealed partial class RateLimitingPlugin(PluginServices services) : Gatewa
     /// <inheritdoc />
     public override void HeaderFilter(PluginContext context, RateLimitingConfig config)
     {
-        if (context.Exited is null && context.Shared.TryGetValue(SharedKey, out var value) && value is List<KeyValuePair<string, string>> headers)
+        // Kong sets these in access (kong.response.set_headers), so an answer a later plugin gives carries them too.
+        if (context.Shared.TryGetValue(SharedKey, out var value) && value is List<KeyValuePair<string, string>> headers)
         {
             var response = context.Http.Response.Headers;
             foreach (var (name, text) in headers)

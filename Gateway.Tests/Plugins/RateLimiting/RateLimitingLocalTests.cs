@@ -156,6 +156,28 @@ public sealed class RateLimitingLocalTests(ProxyNodeFixture fixture) : IClassFix
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }
 
+    [Fact]
+    public async Task AnswerOfALaterPlugin_CarriesTheRateLimitHeaders()
+    {
+        // Kong sets the headers in access (kong.response.set_headers): request-termination (priority 2) answers with them.
+        var route = await _node.RouteAsync($$"""{"host":"127.0.0.1","port":{{fixture.Backend.Port}}}""", """{"paths":["/terminated"]}""");
+        await _node.CreateAsync($"/routes/{route}/plugins", """{"name":"rate-limiting","config":{"hour":2}}""");
+        await _node.CreateAsync($"/routes/{route}/plugins", """{"name":"request-termination","config":{"status_code":418,"message":"teapot"}}""");
+
+        using (var first = await _node.Proxy.GetAsync("/terminated"))
+        {
+            Assert.Equal((HttpStatusCode)418, first.StatusCode);
+            Assert.Equal("2", Header(first, "X-RateLimit-Limit-Hour"));
+            Assert.Equal("1", Header(first, "X-RateLimit-Remaining-Hour"));
+            Assert.Equal("1", Header(first, "RateLimit-Remaining"));
+        }
+
+        (await _node.Proxy.GetAsync("/terminated")).Dispose();
+        using var refused = await _node.Proxy.GetAsync("/terminated");
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.Equal("0", Header(refused, "X-RateLimit-Remaining-Hour"));
+    }
+
     private async Task RouteWithPluginAsync(string path, string config)
     {
         var route = await _node.RouteAsync($$"""{"host":"127.0.0.1","port":{{fixture.Backend.Port}}}""", $$"""{"paths":["{{path}}"]}""");
