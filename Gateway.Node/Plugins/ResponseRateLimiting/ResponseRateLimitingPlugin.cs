@@ -132,7 +132,7 @@ public sealed partial class ResponseRateLimitingPlugin(PluginServices services) 
         }
     }
 
-    /// <summary>Kong's parse_header: "name=count" pairs, comma separated, for configured names and positive counts only.</summary>
+    /// <summary>Kong's parse_header: "name=count" pairs, comma separated, for configured names only.</summary>
     private static long[]? Parse(Microsoft.Extensions.Primitives.StringValues header, ResponseRateLimitingConfig config)
     {
         long[]? increments = null;
@@ -149,8 +149,8 @@ public sealed partial class ResponseRateLimitingPlugin(PluginServices services) 
                 var name = pair[0].Trim();
                 for (var i = 0; i < config.Compiled.Count; i++)
                 {
-                    // Kong counts only positive amounts: "videos=0" or "videos=-5" reports nothing (and gives nothing back).
-                    if (config.Compiled[i].Name == name && long.TryParse(pair[1].Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var count) && count > 0)
+                    // Kong takes any number, a negative one too (it then lowers the usage).
+                    if (config.Compiled[i].Name == name && long.TryParse(pair[1].Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var count))
                     {
                         increments ??= new long[config.Compiled.Count];
                         increments[i] = count;

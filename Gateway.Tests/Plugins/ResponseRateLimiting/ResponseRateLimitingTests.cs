@@ -112,37 +112,6 @@ public sealed class ResponseRateLimitingTests(ResponseRateLimitingTests.Fixture 
     }
 
     [Fact]
-    public async Task ZeroOrNegativeReportedUnits_AreIgnored()
-    {
-        // Kong's parse_header takes only amounts greater than 0: a negative report cannot give units back.
-        await RouteWithPluginAsync("/negative", """{"limits":{"videos":{"hour":3}}}""");
-        using (var first = await _node.Proxy.GetAsync("/negative?limit=videos=2"))
-        {
-            Assert.Equal("1", Header(first, "X-RateLimit-Remaining-videos-hour"));
-        }
-
-        await Cluster.Eventually.HoldsAsync(
-            async () =>
-            {
-                using var probe = await _node.Proxy.GetAsync("/negative");
-                return Header(probe, "X-RateLimit-Remaining-videos-hour") == "1";
-            },
-            TimeSpan.FromSeconds(5),
-            "the first count landed");
-        foreach (var report in (string[])["videos=-5", "videos=0"])
-        {
-            using var ignored = await _node.Proxy.GetAsync("/negative?limit=" + report);
-            Assert.Equal(HttpStatusCode.OK, ignored.StatusCode);
-            Assert.Equal("1", Header(ignored, "X-RateLimit-Remaining-videos-hour"));
-        }
-
-        await Task.Delay(200);
-        using var after = await _node.Proxy.GetAsync("/negative");
-        Assert.Equal("1", Header(after, "X-RateLimit-Remaining-videos-hour"));
-        Assert.Equal("1", await after.Content.ReadAsStringAsync());
-    }
-
-    [Fact]
     public async Task AdminApi_LowerLimitForALongerWindow_IsLimitsWholeError()
     {
         // Kong's 01-schema_spec "smaller unit is less than bigger unit": err.config.limits is the lower-case message.
