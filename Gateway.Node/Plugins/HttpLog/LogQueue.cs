@@ -138,8 +138,8 @@ public sealed class LogQueue
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
-                var elapsed = _time.GetElapsedTime(started).TotalSeconds;
-                if (elapsed + delay > _settings.MaxRetryTime)
+                // As Kong's queue: give up once max_retry_time has passed, else wait and try again.
+                if (_time.GetElapsedTime(started).TotalSeconds > _settings.MaxRetryTime)
                 {
                     _warn($"could not send entries due to max_retry_time exceeded. {batch.Count} queue entries were lost: {e.Message}");
                     return;
