@@ -212,6 +212,24 @@ public sealed class HttpLogTests : IAsyncLifetime
         Assert.Equal(["/legacy/0", "/legacy/1"], entries.Select(e => e!["request"]!["uri"]!.GetValue<string>()).Order());
     }
 
+    [Fact]
+    public async Task UnlimitedConcurrency_SendsEachEntryAlone()
+    {
+        // Kong's queue with concurrency_limit -1 hands each entry over alone; max_batch_size > 1 still makes it an array.
+        await RouteWithLogAsync("each", $$$"""{"http_endpoint":"http://127.0.0.1:{{{_receiver.Port}}}/","queue":{"concurrency_limit":-1,"max_batch_size":3,"max_coalescing_delay":30}}""");
+        for (var i = 0; i < 2; i++)
+        {
+            using var response = await _node.Proxy.GetAsync($"/each/{i}");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        var first = JsonNode.Parse((await _receiver.NextAsync()).Body)!.AsArray();
+        var second = JsonNode.Parse((await _receiver.NextAsync()).Body)!.AsArray();
+        Assert.Equal(["/each/0", "/each/1"], first.Concat(second).Select(e => e!["request"]!["uri"]!.GetValue<string>()).Order());
+        Assert.Single(first);
+        Assert.Single(second);
+    }
+
     private async Task<string> RouteWithLogAsync(string name, string config)
     {
         var service = await _node.CreateAsync("/services", $$"""{"name":"{{(name == "one" ? "logged" : name)}}","host":"127.0.0.1","port":{{_backend.Port}}}""");
