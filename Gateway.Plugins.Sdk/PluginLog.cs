@@ -27,11 +27,23 @@ public sealed class PluginLog
     /// <summary>The full request URL: scheme, host, port and target.</summary>
     public required string Url { get; init; }
 
-    /// <summary>The request's query arguments (first value of each name; Kong gives a list for repeats, kept as an array here).</summary>
+    /// <summary>
+    /// The request's query arguments as Kong's <c>kong.request.get_query</c> gives them: a string per name,
+    /// <c>true</c> for a name without '=', an array for a repeated name.
+    /// </summary>
     public required JsonObject QueryString { get; init; }
 
-    /// <summary>Request headers, lower-case names, as received.</summary>
+    /// <summary>Request headers, lower-case names, as received (a repeated header's values joined with ",").</summary>
     public required IReadOnlyDictionary<string, string> RequestHeaders { get; init; }
+
+    /// <summary>The request headers sent more than once, each value apart (Kong logs them as an array); null when none was.</summary>
+    public IReadOnlyDictionary<string, string[]>? RepeatedRequestHeaders { get; init; }
+
+    /// <summary>The TLS version as nginx names it ("TLSv1.3"); null for a plain-text request.</summary>
+    public string? TlsVersion { get; init; }
+
+    /// <summary>The negotiated cipher suite; null for a plain-text request.</summary>
+    public string? TlsCipher { get; init; }
 
     /// <summary>Request size in bytes (headers are not counted; the body's length when known).</summary>
     public required long RequestSize { get; init; }
@@ -39,8 +51,11 @@ public sealed class PluginLog
     /// <summary>The status sent to the client.</summary>
     public required int Status { get; init; }
 
-    /// <summary>Response headers, lower-case names, as sent.</summary>
+    /// <summary>Response headers, lower-case names, as sent (a repeated header's values joined with ",").</summary>
     public required IReadOnlyDictionary<string, string> ResponseHeaders { get; init; }
+
+    /// <summary>The response headers sent more than once, each value apart; null when none was.</summary>
+    public IReadOnlyDictionary<string, string[]>? RepeatedResponseHeaders { get; init; }
 
     /// <summary>Response body size in bytes when known.</summary>
     public required long ResponseSize { get; init; }
@@ -59,6 +74,9 @@ public sealed class PluginLog
 
     /// <summary>Milliseconds from the request's arrival to the end of the response.</summary>
     public required long RequestLatency { get; init; }
+
+    /// <summary>Milliseconds spent receiving the upstream's response after its headers (Kong's latencies.receive); 0 when it was not called.</summary>
+    public long ReceiveLatency { get; init; }
 
     /// <summary>"upstream" when the upstream answered, "kong" when a plugin or the gateway did.</summary>
     public required string Source { get; init; }
@@ -81,22 +99,33 @@ public sealed class PluginLog
     /// <summary>Kong's basic serializer record for this request (what http-log and file-log send).</summary>
     public JsonObject Serialize()
     {
+        var request = new JsonObject
+        {
+            ["id"] = RequestId,
+            ["uri"] = Uri,
+            ["url"] = Url,
+            ["querystring"] = QueryString.DeepClone(),
+            ["method"] = Method,
+            ["headers"] = Headers(RequestHeaders, RepeatedRequestHeaders, redact: true),
+            ["size"] = RequestSize,
+        };
+        if (TlsVersion is not null)
+        {
+            // nginx's $ssl_client_verify: no client certificate is asked for, so "NONE".
+            request["tls"] = new JsonObject { ["version"] = TlsVersion, ["cipher"] = TlsCipher, ["client_verify"] = "NONE" };
+        }
+
         var record = new JsonObject
         {
-            ["request"] = new JsonObject
-            {
-                ["uri"] = Uri,
-                ["url"] = Url,
-                ["querystring"] = QueryString.DeepClone(),
-                ["method"] = Method,
-                ["headers"] = Headers(RequestHeaders),
-                ["size"] = RequestSize,
-            },
+            ["request"] = request,
             ["upstream_uri"] = UpstreamUri ?? "",
+
+            // nginx's $upstream_status is a string, empty when no upstream answered.
+            ["upstream_status"] = UpstreamStatus is { } upstreamStatus ? upstreamStatus.ToString(System.Globalization.CultureInfo.InvariantCulture) : "",
             ["response"] = new JsonObject
             {
                 ["status"] = Status,
-                ["headers"] = Headers(ResponseHeaders),
+                ["headers"] = Headers(ResponseHeaders, RepeatedResponseHeaders, redact: false),
                 ["size"] = ResponseSize,
             },
             ["latencies"] = new JsonObject
@@ -104,16 +133,15 @@ public sealed class PluginLog
                 ["kong"] = KongLatency,
                 ["proxy"] = ProxyLatency,
                 ["request"] = RequestLatency,
+                ["receive"] = ReceiveLatency,
             },
             ["client_ip"] = ClientIp,
             ["started_at"] = StartedAt,
             ["source"] = Source,
-        };
-        if (UpstreamStatus is { } upstreamStatus)
-        {
-            record["upstream_status"] = upstreamStatus.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        }
 
+            // Kong's workspace_name; this gateway has only the workspace Kong calls "default".
+            ["workspace_name"] = "default",
+        };
         if (Route is not null)
         {
             record["route"] = Route.DeepClone();
@@ -140,18 +168,68 @@ public sealed class PluginLog
 
         foreach (var (key, value) in Extra ?? new Dictionary<string, JsonNode?>())
         {
-            record[key] = value?.DeepClone();
+            SetValue(record, key, value?.DeepClone());
         }
 
         return record;
     }
 
-    private static JsonObject Headers(IReadOnlyDictionary<string, string> headers)
+    /// <summary>
+    /// Kong's <c>kong.log.set_serialize_value</c> in "set" mode: a dotted key names a nested field, and
+    /// missing objects on the way are created; a key whose path runs into a non-object is skipped
+    /// (Kong raises an error there).
+    /// </summary>
+    private static void SetValue(JsonObject root, string key, JsonNode? value)
+    {
+        var node = root;
+        var start = 0;
+        for (var i = 1; i < key.Length; i++)
+        {
+            if (key[i] != '.')
+            {
+                continue;
+            }
+
+            var name = key[start..i];
+            start = i + 1;
+            if (!node.TryGetPropertyValue(name, out var child) || child is null)
+            {
+                child = new JsonObject();
+                node[name] = child;
+            }
+
+            if (child is not JsonObject next)
+            {
+                return;
+            }
+
+            node = next;
+        }
+
+        node[key[start..]] = value;
+    }
+
+    /// <summary>
+    /// Headers as Kong's <c>ngx.req.get_headers</c> gives them: a string, or an array of strings for a
+    /// repeated header. Request credentials are written as "REDACTED", as Kong's serializer does.
+    /// </summary>
+    private static JsonObject Headers(IReadOnlyDictionary<string, string> headers, IReadOnlyDictionary<string, string[]>? repeated, bool redact)
     {
         var json = new JsonObject();
         foreach (var (name, value) in headers)
         {
-            json[name] = value;
+            if (redact && (name is "authorization" or "proxy-authorization"))
+            {
+                json[name] = "REDACTED";
+            }
+            else if (repeated is not null && repeated.TryGetValue(name, out var values))
+            {
+                json[name] = new JsonArray([.. values.Select(v => (JsonNode?)v)]);
+            }
+            else
+            {
+                json[name] = value;
+            }
         }
 
         return json;

@@ -1,6 +1,8 @@
 using System.Diagnostics;
+using System.Security.Authentication;
 using System.Text.Json.Nodes;
 using Gateway.Plugins.Sdk;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
 
@@ -17,18 +19,8 @@ public static class PluginLogs
         var now = Stopwatch.GetTimestamp();
         var total = (long)Stopwatch.GetElapsedTime(started, now).TotalMilliseconds;
         var target = http.Features.Get<IHttpRequestFeature>()?.RawTarget ?? request.Path + request.QueryString;
-        var query = new JsonObject();
-        foreach (var (name, values) in request.Query)
-        {
-            query[name] = values.Count switch
-            {
-                0 => true,
-                1 => values[0] is { Length: > 0 } v ? v : true,
-                _ => new JsonArray([.. values.Select(v => (JsonNode?)v)]),
-            };
-        }
-
         var upstreamCalled = sentAt != 0;
+        var tls = request.IsHttps ? http.Features.Get<ITlsHandshakeFeature>() : null;
         return new PluginLog
         {
             RequestId = context.RequestId,
@@ -37,17 +29,22 @@ public static class PluginLogs
             Method = request.Method,
             Uri = target,
             Url = $"{context.Scheme}://{context.Host}:{http.Connection.LocalPort}{target}",
-            QueryString = query,
+            QueryString = Query(target),
             RequestHeaders = Copy(request.Headers),
+            RepeatedRequestHeaders = Repeated(request.Headers),
             RequestSize = RequestLength(request, target),
+            TlsVersion = tls is null ? null : TlsVersion(tls.Protocol),
+            TlsCipher = tls?.NegotiatedCipherSuite?.ToString(),
             Status = http.Response.StatusCode,
             ResponseHeaders = Copy(http.Response.Headers),
+            RepeatedResponseHeaders = Repeated(http.Response.Headers),
             ResponseSize = HeadLength(http.Response) + responseSize,
             UpstreamStatus = upstreamStatus == 0 ? null : upstreamStatus,
             UpstreamUri = upstreamCalled ? upstreamUri : null,
             KongLatency = upstreamCalled ? (long)Stopwatch.GetElapsedTime(started, sentAt).TotalMilliseconds : total,
             ProxyLatency = upstreamCalled && receivedAt != 0 ? (long)Stopwatch.GetElapsedTime(sentAt, receivedAt).TotalMilliseconds : -1,
             RequestLatency = total,
+            ReceiveLatency = upstreamCalled && receivedAt != 0 ? (long)Stopwatch.GetElapsedTime(receivedAt, now).TotalMilliseconds : 0,
             Source = upstreamCalled && upstreamStatus != 0 ? "upstream" : "kong",
             Route = context.Route,
             Service = context.Service,
@@ -56,6 +53,61 @@ public static class PluginLogs
             Extra = context.LogValuesIfAny,
         };
     }
+
+    /// <summary>
+    /// Kong's <c>kong.request.get_query</c> from the raw target: '+' and percent escapes decoded, a name
+    /// without '=' is <c>true</c>, "name=" is the empty string, a repeated name an array in order.
+    /// </summary>
+    private static JsonObject Query(string target)
+    {
+        var query = new JsonObject();
+        var at = target.IndexOf('?', StringComparison.Ordinal);
+        if (at < 0)
+        {
+            return query;
+        }
+
+        foreach (var part in target[(at + 1)..].Split('&'))
+        {
+            var equals = part.IndexOf('=', StringComparison.Ordinal);
+            var name = Decode(equals < 0 ? part : part[..equals]);
+            if (name.Length == 0)
+            {
+                continue;
+            }
+
+            JsonNode value = equals < 0 ? JsonValue.Create(true) : JsonValue.Create(Decode(part[(equals + 1)..]));
+            if (!query.TryGetPropertyValue(name, out var existing))
+            {
+                query[name] = value;
+            }
+            else if (existing is JsonArray list)
+            {
+                list.Add(value);
+            }
+            else
+            {
+                query.Remove(name);
+                query[name] = new JsonArray(existing, value);
+            }
+        }
+
+        return query;
+    }
+
+    private static string Decode(string component) => Uri.UnescapeDataString(component.Replace('+', ' '));
+
+    /// <summary>nginx's <c>$ssl_protocol</c> names.</summary>
+    private static string TlsVersion(SslProtocols protocol) => protocol switch
+    {
+        SslProtocols.Tls13 => "TLSv1.3",
+        SslProtocols.Tls12 => "TLSv1.2",
+#pragma warning disable SYSLIB0039 // only named here, never enabled
+        SslProtocols.Tls11 => "TLSv1.1",
+        SslProtocols.Tls => "TLSv1",
+#pragma warning restore SYSLIB0039
+        _ => protocol.ToString(),
+    };
 
     /// <summary>
     /// nginx's <c>$request_length</c>, which Kong logs as request.size: the request line, the headers and
@@ -96,5 +148,21 @@ public static class PluginLogs
         }
 
         return copy;
+    }
+
+    /// <summary>Headers that came more than once, each value apart; null (no allocation) in the usual case of none.</summary>
+    private static Dictionary<string, string[]>? Repeated(IHeaderDictionary headers)
+    {
+        Dictionary<string, string[]>? repeated = null;
+        foreach (var (name, value) in headers)
+        {
+            if (value.Count > 1)
+            {
+                repeated ??= new Dictionary<string, string[]>(StringComparer.Ordinal);
+                repeated[name.ToLowerInvariant()] = [.. value.Select(v => v ?? "")];
+            }
+        }
+
+        return repeated;
     }
 }

@@ -31,6 +31,20 @@ public sealed partial class FileLogPlugin(PluginServices services) : GatewayPlug
         _writers.GetOrAdd(config.Path, StartWriter).Writer.TryWrite((line, config.Reopen));
     }
 
+    /// <inheritdoc />
+    protected override FileLogConfig CreateConfig(System.Text.Json.Nodes.JsonObject config, PluginInstance instance)
+    {
+        var compiled = base.CreateConfig(config, instance);
+        if (compiled.CustomFieldsByLua is { Count: > 0 } fields && Logger() is { } logger)
+        {
+            LogLuaIgnored(logger, string.Join(", ", fields.Keys));
+        }
+
+        return compiled;
+    }
+
+    private ILogger? Logger() => _logger ??= services.Find<ILoggerFactory>()?.CreateLogger("file-log");
+
     private Channel<(byte[] Line, bool Reopen)> StartWriter(string path)
     {
         var channel = Channel.CreateUnbounded<(byte[] Line, bool Reopen)>(new UnboundedChannelOptions { SingleReader = true });
@@ -62,10 +76,9 @@ public sealed partial class FileLogPlugin(PluginServices services) : GatewayPlug
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                _logger ??= services.Find<ILoggerFactory>()?.CreateLogger("file-log");
-                if (_logger is not null)
+                if (Logger() is { } logger)
                 {
-                    LogWriteFailed(_logger, path, e.Message);
+                    LogWriteFailed(logger, path, e.Message);
                 }
 
                 if (file is not null)
@@ -92,6 +105,9 @@ public sealed partial class FileLogPlugin(PluginServices services) : GatewayPlug
 
         return new FileStream(path, options);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "file-log: custom_fields_by_lua is not supported (Lua is not evaluated); these fields are not logged: {Fields}")]
+    private static partial void LogLuaIgnored(ILogger logger, string fields);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "file-log: failed to write to {Path}: {Reason}")]
     private static partial void LogWriteFailed(ILogger logger, string path, string reason);

@@ -70,8 +70,36 @@ public sealed partial class HttpLogPlugin(PluginServices services) : GatewayPlug
     }
 
     /// <inheritdoc />
-    protected override HttpLogConfig CreateConfig(JsonObject config, PluginInstance instance) =>
-        base.CreateConfig(config, instance) with { InstanceId = instance.Id };
+    protected override HttpLogConfig CreateConfig(JsonObject config, PluginInstance instance)
+    {
+        var compiled = base.CreateConfig(config, instance) with { InstanceId = instance.Id };
+
+        // Kong's Queue.get_plugin_params: the legacy settings win over the queue record when set to a non-default value.
+        var queue = compiled.Queue;
+        if (compiled.RetryCount is { } retries && retries != 10)
+        {
+            Warn("the retry_count parameter no longer works, please update your configuration to use initial_retry_delay and max_retry_time instead");
+        }
+
+        if (compiled.QueueSize is { } size && size != 1)
+        {
+            queue = queue with { MaxBatchSize = size };
+            Warn("the queue_size parameter is deprecated, please update your configuration to use queue.max_batch_size instead");
+        }
+
+        if (compiled.FlushTimeout is { } flush && flush != 2)
+        {
+            queue = queue with { MaxCoalescingDelay = flush };
+            Warn("the flush_timeout parameter is deprecated, please update your configuration to use queue.max_coalescing_delay instead");
+        }
+
+        if (compiled.CustomFieldsByLua is { Count: > 0 } fields)
+        {
+            Warn($"custom_fields_by_lua is not supported (Lua is not evaluated); these fields are not logged: {string.Join(", ", fields.Keys)}");
+        }
+
+        return compiled with { Queue = queue };
+    }
 
     /// <summary>The row's queue; a new config version gets a new queue, and the previous one drains and stops.</summary>
     private LogQueue QueueFor(HttpLogConfig config)

@@ -18,6 +18,11 @@ public static class HttpLogSchema
             "application/json", "application/json; charset=utf-8"),
         Num("timeout", "Timeout in milliseconds of a log request.", 10000),
         Num("keepalive", "Milliseconds an idle connection to the endpoint is kept open.", 60000),
+
+        // Kong 3.x keeps its pre-3.3 queue settings, deprecated until 4.0, so older configs still load.
+        Int("retry_count", "Deprecated, has no effect: use queue.max_retry_time."),
+        Int("queue_size", "Deprecated: use queue.max_batch_size; a value other than 1 replaces it."),
+        Num("flush_timeout", "Deprecated: use queue.max_coalescing_delay; a value other than 2 replaces it."),
         new Field("headers", FieldType.Map)
         {
             Keys = new Field("header", FieldType.String) { Custom = v => ValidateHeaderKey(v.GetValue<string>()) },

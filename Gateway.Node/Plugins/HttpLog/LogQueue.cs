@@ -8,6 +8,7 @@ namespace Gateway.Node.Plugins.HttpLog;
 /// gathers up to <c>max_batch_size</c> of them, waiting at most <c>max_coalescing_delay</c> after the
 /// first, and hands the batch to the sender; a failed batch is retried with exponential backoff from
 /// <c>initial_retry_delay</c> up to <c>max_retry_delay</c> until <c>max_retry_time</c> has passed, then dropped.
+/// With <c>concurrency_limit</c> -1 every entry is its own batch, sent at once and alongside the others.
 /// Nothing here runs on a request's path: the log phase only writes to the channel.
 /// </summary>
 public sealed class LogQueue
@@ -73,11 +74,14 @@ public sealed class LogQueue
     {
         var reader = _channel.Reader;
         var inFlight = new List<Task>();
+
+        // Kong's queue with concurrency_limit -1 does not batch: each entry is handed over alone, at once.
+        var batchSize = _settings.ConcurrencyLimit == -1 ? 1 : _settings.MaxBatchSize;
         while (await reader.WaitToReadAsync())
         {
-            var batch = new List<byte[]>(Math.Min(_settings.MaxBatchSize, 64));
+            var batch = new List<byte[]>(Math.Min(batchSize, 64));
             var deadline = _time.GetTimestamp() + (long)(_settings.MaxCoalescingDelay * _time.TimestampFrequency);
-            while (batch.Count < _settings.MaxBatchSize)
+            while (batch.Count < batchSize)
             {
                 if (reader.TryRead(out var entry))
                 {
@@ -138,8 +142,8 @@ public sealed class LogQueue
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
-                var elapsed = _time.GetElapsedTime(started).TotalSeconds;
-                if (elapsed + delay > _settings.MaxRetryTime)
+                // As Kong's queue: give up once max_retry_time has passed, else wait and try again.
+                if (_time.GetElapsedTime(started).TotalSeconds > _settings.MaxRetryTime)
                 {
                     _warn($"could not send entries due to max_retry_time exceeded. {batch.Count} queue entries were lost: {e.Message}");
                     return;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using Gateway.Plugins.Sdk;
 using Prometheus;
 
@@ -52,8 +53,11 @@ public sealed class PrometheusMetrics
         _nodeInfo = factory.CreateGauge("kong_node_info", "Kong Node metadata information", ["node_id", "version"]);
         _targetHealth = factory.CreateGauge("kong_upstream_target_health",
             "Health status of targets of upstream. States = healthchecks_off|healthy|unhealthy|dns_error, value is 1 when state is populated.",
-            ["upstream", "target", "address", "state", "subsystem", "workspace"]);
+            ["upstream", "target", "address", "state", "subsystem"]);
         _requestsSeen = factory.CreateGauge("kong_nginx_requests_total", "Number of requests total", ["node_id", "subsystem"]);
+
+        // Kong's Lua library counts the metric updates it failed; dashboards and Kong's own specs expect it, and here it stays 0.
+        factory.CreateCounter("kong_nginx_metric_errors_total", "Number of nginx-lua-prometheus errors");
     }
 
     /// <summary>Requests recorded since start (Kong's <c>kong_nginx_requests_total</c> counts every request; this counts those the plugin saw).</summary>
@@ -63,9 +67,18 @@ public sealed class PrometheusMetrics
     public void Record(PluginLog log, PrometheusConfig config)
     {
         Interlocked.Increment(ref _seen);
-        var service = log.Service is { } s ? (s["name"]?.GetValue<string>() ?? s["host"]?.GetValue<string>() ?? "") : "";
-        var route = log.Route is { } r ? (r["name"]?.GetValue<string>() ?? r["id"]?.GetValue<string>() ?? "") : "";
-        var consumer = config.PerConsumer && log.Consumer is { } c ? (c["username"]?.GetValue<string>() ?? c["custom_id"]?.GetValue<string>() ?? "") : "";
+
+        // Kong records nothing for a request without a service (no route matched, or a serviceless route).
+        if (log.Service is not { } s)
+        {
+            return;
+        }
+
+        var service = Text(s["name"]) ?? Text(s["host"]) ?? "";
+        var route = log.Route is { } r ? (Text(r["name"]) ?? Text(r["id"]) ?? "") : "";
+
+        // Kong labels by the consumer's username only: a consumer with just a custom_id is "".
+        var consumer = config.PerConsumer && log.Consumer is { } c ? (Text(c["username"]) ?? "") : "";
         if (config.StatusCodeMetrics)
         {
             _requests.WithLabels(service, route, log.Status.ToString(CultureInfo.InvariantCulture), Source(log), Workspace, consumer).Inc();
@@ -126,15 +139,49 @@ public sealed class PrometheusMetrics
             {
                 foreach (var candidate in (ReadOnlySpan<string>)["healthchecks_off", "healthy", "unhealthy", "dns_error"])
                 {
-                    _targetHealth.WithLabels(upstream, target, address, candidate, "http", Workspace).Set(candidate == state ? 1 : 0);
+                    _targetHealth.WithLabels(upstream, target, address, candidate, "http").Set(candidate == state ? 1 : 0);
                 }
             }
         }
 
-        await _registry.CollectAndExportAsTextAsync(output, cancellationToken);
+        using var buffer = new MemoryStream();
+        await _registry.CollectAndExportAsTextAsync(buffer, cancellationToken);
+        var families = Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+        await output.WriteAsync(Encoding.UTF8.GetBytes(WithoutEmptyFamilies(families)), cancellationToken);
     }
 
-    /// <summary>Kong's <c>kong.response.get_source</c>: "service" for an upstream answer, "error" for a gateway 5xx, else "exit".</summary>
-    private static string Source(PluginLog log) =>
-        log.Source == "upstream" ? "service" : log.Status >= 500 ? "error" : "exit";
+    /// <summary>
+    /// Kong's exporter writes a family's HELP and TYPE lines only with its first sample, so a family no
+    /// request fed yet (or a switch left off) is absent from the scrape; prometheus-net writes them always.
+    /// </summary>
+    internal static string WithoutEmptyFamilies(string text)
+    {
+        var kept = new StringBuilder(text.Length);
+        var pending = new StringBuilder();
+        foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (line.StartsWith("# HELP ", StringComparison.Ordinal))
+            {
+                pending.Clear();
+            }
+
+            if (line.StartsWith('#'))
+            {
+                pending.Append(line).Append('\n');
+                continue;
+            }
+
+            kept.Append(pending).Append(line).Append('\n');
+            pending.Clear();
+        }
+
+        return kept.ToString();
+    }
+
+    /// <summary>Kong's exporter: "service" when the upstream answered, "kong" for anything the gateway or a plugin answered.</summary>
+    private static string Source(PluginLog log) => log.Source == "upstream" ? "service" : "kong";
+
+    /// <summary>A row's string field; null when missing or JSON null.</summary>
+    private static string? Text(System.Text.Json.Nodes.JsonNode? node) =>
+        node is System.Text.Json.Nodes.JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
 }

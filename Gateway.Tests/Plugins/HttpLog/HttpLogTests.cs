@@ -136,6 +136,100 @@ public sealed class HttpLogTests : IAsyncLifetime
         Assert.True(pendingLog.Connected);
     }
 
+    [Fact]
+    public async Task Record_RedactsCredentials_KeepsRepeatedHeadersAndQueryAsKong()
+    {
+        // Kong's kong.log.serialize (3.x): request.id, credentials "REDACTED", a repeated header as an array,
+        // get_query's types, upstream_status as a string, latencies.receive and workspace_name.
+        await RouteWithLogAsync("rec", $$$"""{"http_endpoint":"http://127.0.0.1:{{{_receiver.Port}}}/"}""");
+        var sent = Encoding.ASCII.GetBytes(
+            $"GET /rec/x?a=1&a=2&flag&empty=&sp=a+b%21 HTTP/1.1\r\nHost: 127.0.0.1:{_node.ProxyPort}\r\nAuthorization: Basic c2VjcmV0\r\n" +
+            "Proxy-Authorization: Basic cHJveHk=\r\nX-Multi: one\r\nX-Multi: two\r\nConnection: close\r\n\r\n");
+        using var client = new TcpClient();
+        await client.ConnectAsync(IPAddress.Loopback, _node.ProxyPort);
+        var stream = client.GetStream();
+        await stream.WriteAsync(sent);
+        using var received = new MemoryStream();
+        await stream.CopyToAsync(received);
+        var text = Encoding.ASCII.GetString(received.ToArray());
+        Assert.StartsWith("HTTP/1.1 200 OK\r\n", text);
+        var requestId = System.Text.RegularExpressions.Regex.Match(text, "X-Kong-Request-Id: ([^\r]+)\r\n", System.Text.RegularExpressions.RegexOptions.IgnoreCase).Groups[1].Value;
+
+        var log = JsonNode.Parse((await _receiver.NextAsync()).Body)!.AsObject();
+        var request = log["request"]!.AsObject();
+        Assert.Equal(requestId, request["id"]!.GetValue<string>());
+        Assert.Equal("REDACTED", request["headers"]!["authorization"]!.GetValue<string>());
+        Assert.Equal("REDACTED", request["headers"]!["proxy-authorization"]!.GetValue<string>());
+        Assert.Equal("""["one","two"]""", request["headers"]!["x-multi"]!.ToJsonString());
+        Assert.Equal("""{"a":["1","2"],"flag":true,"empty":"","sp":"a b!"}""", request["querystring"]!.ToJsonString());
+        Assert.False(request.ContainsKey("tls"));
+        Assert.Equal("200", log["upstream_status"]!.GetValue<string>());
+        Assert.True(log["latencies"]!["receive"]!.GetValue<long>() >= 0);
+        Assert.Equal("default", log["workspace_name"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task GatewayAnswer_HasEmptyUpstreamStatusAndSourceKong()
+    {
+        var route = await RouteWithLogAsync("ended", $$$"""{"http_endpoint":"http://127.0.0.1:{{{_receiver.Port}}}/"}""");
+        await _node.CreateAsync("/plugins", $$$"""{"name":"request-termination","route":{"id":"{{{route}}}"},"config":{"status_code":403,"message":"no"}}""");
+        using var response = await _node.Proxy.GetAsync("/ended");
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+
+        var log = JsonNode.Parse((await _receiver.NextAsync()).Body)!.AsObject();
+        Assert.Equal("", log["upstream_status"]!.GetValue<string>());
+        Assert.Equal("kong", log["source"]!.GetValue<string>());
+        Assert.Equal(-1, log["latencies"]!["proxy"]!.GetValue<long>());
+        Assert.Equal(0, log["latencies"]!["receive"]!.GetValue<long>());
+    }
+
+    [Fact]
+    public async Task TlsRequest_LogsRequestTls()
+    {
+        await RouteWithLogAsync("secure", $$$"""{"http_endpoint":"http://127.0.0.1:{{{_receiver.Port}}}/"}""");
+        using var response = await _node.ProxyTls.GetAsync("/secure");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+
+        var tls = JsonNode.Parse((await _receiver.NextAsync()).Body)!["request"]!["tls"]!;
+        Assert.Matches("^TLSv1\\.[23]$", tls["version"]!.GetValue<string>());
+        Assert.StartsWith("TLS_", tls["cipher"]!.GetValue<string>());
+        Assert.Equal("NONE", tls["client_verify"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task LegacyQueueSettings_AreAcceptedAndReplaceTheQueueRecord()
+    {
+        // Kong 3.x still takes retry_count, queue_size and flush_timeout (deprecated until 4.0): queue_size
+        // becomes queue.max_batch_size, so two requests arrive as one JSON array.
+        await RouteWithLogAsync("legacy", $$$"""{"http_endpoint":"http://127.0.0.1:{{{_receiver.Port}}}/","retry_count":3,"queue_size":2,"flush_timeout":30}""");
+        for (var i = 0; i < 2; i++)
+        {
+            using var response = await _node.Proxy.GetAsync($"/legacy/{i}");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        var entries = JsonNode.Parse((await _receiver.NextAsync()).Body)!.AsArray();
+        Assert.Equal(["/legacy/0", "/legacy/1"], entries.Select(e => e!["request"]!["uri"]!.GetValue<string>()).Order());
+    }
+
+    [Fact]
+    public async Task UnlimitedConcurrency_SendsEachEntryAlone()
+    {
+        // Kong's queue with concurrency_limit -1 hands each entry over alone; max_batch_size > 1 still makes it an array.
+        await RouteWithLogAsync("each", $$$"""{"http_endpoint":"http://127.0.0.1:{{{_receiver.Port}}}/","queue":{"concurrency_limit":-1,"max_batch_size":3,"max_coalescing_delay":30}}""");
+        for (var i = 0; i < 2; i++)
+        {
+            using var response = await _node.Proxy.GetAsync($"/each/{i}");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        var first = JsonNode.Parse((await _receiver.NextAsync()).Body)!.AsArray();
+        var second = JsonNode.Parse((await _receiver.NextAsync()).Body)!.AsArray();
+        Assert.Equal(["/each/0", "/each/1"], first.Concat(second).Select(e => e!["request"]!["uri"]!.GetValue<string>()).Order());
+        Assert.Single(first);
+        Assert.Single(second);
+    }
+
     private async Task<string> RouteWithLogAsync(string name, string config)
     {
         var service = await _node.CreateAsync("/services", $$"""{"name":"{{(name == "one" ? "logged" : name)}}","host":"127.0.0.1","port":{{_backend.Port}}}""");

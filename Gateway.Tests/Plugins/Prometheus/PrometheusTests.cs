@@ -72,8 +72,8 @@ public sealed partial class PrometheusTests : IAsyncLifetime
         await _node.CreateAsync("/plugins", $$$"""{"name":"prometheus","route":{"id":"{{{route}}}"},"config":{"upstream_health_metrics":true}}""");
 
         var metrics = await ScrapeUntilAsync(
-            $"kong_upstream_target_health{{upstream=\"up1\",target=\"127.0.0.1:{_backend.Port}\",address=\"127.0.0.1:{_backend.Port}\",state=\"healthchecks_off\",subsystem=\"http\",workspace=\"default\"}} 1");
-        Assert.Contains($"kong_upstream_target_health{{upstream=\"up1\",target=\"127.0.0.1:{_backend.Port}\",address=\"127.0.0.1:{_backend.Port}\",state=\"healthy\",subsystem=\"http\",workspace=\"default\"}} 0\n", metrics);
+            $"kong_upstream_target_health{{upstream=\"up1\",target=\"127.0.0.1:{_backend.Port}\",address=\"127.0.0.1:{_backend.Port}\",state=\"healthchecks_off\",subsystem=\"http\"}} 1");
+        Assert.Contains($"kong_upstream_target_health{{upstream=\"up1\",target=\"127.0.0.1:{_backend.Port}\",address=\"127.0.0.1:{_backend.Port}\",state=\"healthy\",subsystem=\"http\"}} 0\n", metrics);
     }
 
     [Fact]
@@ -82,7 +82,33 @@ public sealed partial class PrometheusTests : IAsyncLifetime
         using var response = await _status.GetAsync("/metrics");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/plain; version=0.0.4; charset=utf-8", response.Content.Headers.ContentType!.ToString());
-        Assert.Contains("# TYPE kong_http_requests_total counter", await response.Content.ReadAsStringAsync());
+        var metrics = await response.Content.ReadAsStringAsync();
+        Assert.Contains("# TYPE kong_datastore_reachable gauge\nkong_datastore_reachable 1\n", metrics);
+        Assert.Contains("kong_nginx_metric_errors_total 0\n", metrics);
+
+        // As Kong's exporter: a family is written with its first sample, so none of the request families shows yet.
+        Assert.DoesNotContain("kong_http_requests_total", metrics);
+        Assert.DoesNotContain("kong_latency_ms", metrics);
+        Assert.DoesNotContain("bandwidth_bytes", metrics);
+        Assert.DoesNotContain("upstream_target_health", metrics);
+        Assert.All(metrics.Split('\n', StringSplitOptions.RemoveEmptyEntries), line => Assert.Matches("^(#|kong)", line));
+    }
+
+    [Fact]
+    public async Task GatewayAnswers_AreSourceKong_AndRequestsWithoutServiceAreNotCounted()
+    {
+        // Kong's exporter: any answer but the upstream's is source="kong"; a request with no service records nothing.
+        var serviceless = await _node.CreateAsync("/routes", """{"name":"bare-route","paths":["/bare"]}""");
+        await _node.CreateAsync("/plugins", $$$"""{"name":"request-termination","route":{"id":"{{{serviceless["id"]}}}"},"config":{"status_code":403}}""");
+        await _node.CreateAsync("/plugins", $$$"""{"name":"prometheus","route":{"id":"{{{serviceless["id"]}}}"},"config":{"status_code_metrics":true}}""");
+        var route = await _node.RouteAsync($$"""{"name":"ended","host":"127.0.0.1","port":{{_backend.Port}}}""", """{"name":"ended-route","paths":["/ended"]}""");
+        await _node.CreateAsync("/plugins", $$$"""{"name":"request-termination","route":{"id":"{{{route}}}"},"config":{"status_code":403}}""");
+        await _node.CreateAsync("/plugins", $$$"""{"name":"prometheus","route":{"id":"{{{route}}}"},"config":{"status_code_metrics":true}}""");
+        await GetAsync("/bare", null, HttpStatusCode.Forbidden);
+        await GetAsync("/ended", null, HttpStatusCode.Forbidden);
+
+        var metrics = await ScrapeUntilAsync("kong_http_requests_total{service=\"ended\",route=\"ended-route\",code=\"403\",source=\"kong\",workspace=\"default\",consumer=\"\"} 1");
+        Assert.DoesNotContain("bare-route", metrics);
     }
 
     [GeneratedRegex("kong_node_info\\{node_id=\"[0-9a-f-]{36}\",version=\"3\\.9\\.1\"\\} 1\n")]
