@@ -1,3 +1,5 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace Gateway.Storage.Schema;
@@ -11,6 +13,8 @@ public sealed class ValidationErrors
 {
     /// <summary>The key Kong uses for errors that belong to the whole entity.</summary>
     public const string EntityKey = "@entity";
+
+    private static readonly JsonSerializerOptions Readable = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private readonly SortedDictionary<string, object> _fields = new(StringComparer.Ordinal);
     private readonly List<string> _entity = [];
@@ -101,6 +105,7 @@ public sealed class ValidationErrors
             : $"{parts.Count} {plural} ({string.Join("; ", parts)})";
     }
 
+    /// <summary>A nested error as text: Kong pretty-prints the table; quotes and apostrophes stay readable here too.</summary>
     private static string Render(JsonNode? node) =>
-        node is JsonValue value && value.TryGetValue<string>(out var text) ? text : node?.ToJsonString() ?? "null";
+        node is JsonValue value && value.TryGetValue<string>(out var text) ? text : node?.ToJsonString(Readable) ?? "null";
 }

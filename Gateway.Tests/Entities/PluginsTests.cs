@@ -1,3 +1,4 @@
+using Gateway.Node.Plugins;
 using Gateway.Storage.Entities;
 using Gateway.Storage.Schema;
 using static Gateway.Tests.Entities.EntityValidation;
@@ -57,6 +58,18 @@ public class PluginsTests
         Assert.Null(plugin);
         Assert.Equal("""{"config":{"hide_credentials":"expected a boolean","nope":"unknown field"}}""", errors.ToJson().Relaxed());
         Assert.Equal("2 schema violations (config.hide_credentials: expected a boolean; config.nope: unknown field)", errors.ToMessage());
+    }
+
+    [Fact]
+    public void Insert_BadArrayElementInConfig_IsReadableInTheMessage()
+    {
+        var registry = new SchemaRegistry(CoreEntities.All, BundledPlugins.Schemas);
+        var (plugin, errors) = Insert("plugins", """{"name":"cors","config":{"origins":["~("]}}""", registry);
+
+        Assert.Null(plugin);
+
+        // Kong pretty-prints a nested table here; its quotes and apostrophes are not escaped.
+        Assert.Equal("""schema violation (config.origins: ["'~(' is not a valid regex"])""", errors.ToMessage());
     }
 
     [Fact]
