@@ -22,4 +22,21 @@ public static class RedisConfig
     {
         Checks = [ConfigChecks.MutuallyRequired("", "host", "port")],
     };
+
+    /// <summary>
+    /// The flat names Kong 3.9 still accepts, deprecated, on the config of the plugins that hold this record
+    /// (kong.yml files from before 3.6 use them): <c>redis_host</c> is <c>redis.host</c>, and so on.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string[]> DeprecatedNames { get; } = new Dictionary<string, string[]>
+    {
+        ["redis_host"] = ["redis", "host"],
+        ["redis_port"] = ["redis", "port"],
+        ["redis_timeout"] = ["redis", "timeout"],
+        ["redis_username"] = ["redis", "username"],
+        ["redis_password"] = ["redis", "password"],
+        ["redis_database"] = ["redis", "database"],
+        ["redis_ssl"] = ["redis", "ssl"],
+        ["redis_ssl_verify"] = ["redis", "ssl_verify"],
+        ["redis_server_name"] = ["redis", "server_name"],
+    };
 }

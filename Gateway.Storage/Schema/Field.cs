@@ -59,6 +59,13 @@ public sealed record Field(string Name, FieldType Type)
     /// <summary>Cross-field checks of a record.</summary>
     public IReadOnlyList<EntityCheck>? Checks { get; init; }
 
+    /// <summary>
+    /// A record's deprecated field names and where their values now live, as a path of nested field names
+    /// (Kong's shorthand_fields: rate-limiting's <c>redis_host</c> is <c>redis.host</c>). A value given both ways
+    /// keeps the nested one.
+    /// </summary>
+    public IReadOnlyDictionary<string, string[]>? Moved { get; init; }
+
     /// <summary>The entity a foreign field points at ("services").</summary>
     public string? Reference { get; init; }
 

@@ -269,6 +269,50 @@ public sealed class SchemaValidator(SchemaRegistry registry, TimeProvider time)
         }
     }
 
+    /// <summary>A copy of the record with its deprecated names' values at their new paths (<see cref="Field.Moved"/>).</summary>
+    private static JsonObject MoveDeprecated(Field field, JsonObject record)
+    {
+        if (field.Moved is not { } moved || !moved.Keys.Any(record.ContainsKey))
+        {
+            return record;
+        }
+
+        var copy = (JsonObject)record.DeepClone();
+        foreach (var (name, path) in moved)
+        {
+            if (!copy.Remove(name, out var value) || value is null)
+            {
+                continue;
+            }
+
+            var parent = copy;
+            for (var i = 0; i < path.Length - 1; i++)
+            {
+                if (parent[path[i]] is not JsonObject child)
+                {
+                    if (parent[path[i]] is not null)
+                    {
+                        // The record itself has a bad value there: its own error says so.
+                        parent = null;
+                        break;
+                    }
+
+                    child = [];
+                    parent[path[i]] = child;
+                }
+
+                parent = child;
+            }
+
+            if (parent is not null && parent[path[^1]] is null)
+            {
+                parent[path[^1]] = value;
+            }
+        }
+
+        return copy;
+    }
+
     /// <summary>
     /// A record's fields, then its checks (Kong's entity_checks, errors under "@entity"), then its custom validator
     /// (Kong's custom_validator, whose message is the record's whole error): null, a message, or the nested errors.
@@ -276,7 +320,7 @@ public sealed class SchemaValidator(SchemaRegistry registry, TimeProvider time)
     private object? CheckRecord(Field field, JsonObject record, out JsonObject processed)
     {
         var nested = new ValidationErrors();
-        processed = ProcessRecord(field.Fields ?? [], record, null, nested, topLevel: false);
+        processed = ProcessRecord(field.Fields ?? [], MoveDeprecated(field, record), null, nested, topLevel: false);
         if (nested.IsEmpty)
         {
             foreach (var check in field.Checks ?? [])

@@ -99,6 +99,37 @@ public class KongPluginSchemaTests
     public void RateLimiting_BadConfig_IsRefused(string config, string expected) =>
         Assert.Equal(expected, Invalid("rate-limiting", config).Json());
 
+    [Theory]
+    [InlineData("rate-limiting", """{"second":1}""")]
+    [InlineData("response-ratelimiting", """{"limits":{"video":{"second":1}}}""")]
+    public void RedisFlatNames_OfKongBefore36_AreAcceptedIntoTheRedisRecord(string plugin, string limits)
+    {
+        // Kong 3.9 still takes them, deprecated: kong.yml files written for Kong 3.5 and before use them.
+        var config = JsonNode.Parse(limits)!.AsObject();
+        config["policy"] = "redis";
+        config["redis_host"] = "redis.internal";
+        config["redis_port"] = 6380;
+        config["redis_password"] = "s3cret";
+        config["redis_database"] = 2;
+        config["redis_timeout"] = 500;
+        config["redis_ssl"] = true;
+        config["redis_server_name"] = "redis.example";
+
+        var processed = Valid(plugin, config.ToJsonString());
+
+        Assert.Equal(
+            """{"host":"redis.internal","port":6380,"timeout":500,"username":null,"password":"s3cret","database":2,"ssl":true,"ssl_verify":false,"server_name":"redis.example"}""",
+            processed["redis"]!.Json());
+        Assert.Null(processed["redis_host"]);
+    }
+
+    [Fact]
+    public void RedisFlatName_GivenWithTheRecord_YieldsToIt()
+    {
+        var config = Valid("rate-limiting", """{"second":1,"policy":"redis","redis_host":"old.internal","redis":{"host":"new.internal","port":6379}}""");
+        Assert.Equal("new.internal", config["redis"]!["host"]!.GetValue<string>());
+    }
+
     [Fact]
     public void RateLimiting_RedisPolicyWithHost_IsValid()
     {

@@ -35,6 +35,7 @@ public static class RateLimitingSchema
             Num("sync_rate", "How often, in seconds, to sync counters to the central store; -1 is synchronous.", SyncRateRealtime) with { Required = true },
         ]) with
     {
+        Moved = RedisConfig.DeprecatedNames,
         Checks =
         [
             CheckPeriodsOrder,

@@ -38,6 +38,7 @@ public static class ResponseRateLimitingSchema
             Description = "The limits per named usage counter, each with at least one window.",
         }) with
     {
+        Moved = RedisConfig.DeprecatedNames,
         Checks = [ConfigChecks.RedisRequiredForRedisPolicy()],
     });
 }
