@@ -326,8 +326,8 @@ public sealed class ProxyHandler(
         // Kong: X-Forwarded-For adds the peer to the client's list, or is the client's address (realip's) alone;
         // X-Real-IP and the plugins' client address are realip's.
         var peer = remote?.ToString() ?? "";
-        var client = options.ClientAddress(remote, headers[options.RealIpHeader]);
-        var realIp = ReferenceEquals(client, remote) ? peer : client?.ToString() ?? "";
+        var trusted = options.IsTrusted(remote);
+        var realIp = trusted && options.NamedClient(headers[options.RealIpHeader]) is { } named ? named.ToString() : peer;
         var clientFor = headers["X-Forwarded-For"];
         var forwardedFor = clientFor.Count == 0 ? realIp : $"{clientFor}, {peer}";
         var scheme = request.IsHttps ? "https" : "http";
@@ -342,7 +342,7 @@ public sealed class ProxyHandler(
 
         var port = cached.Text;
         var prefix = strippedPrefix is { } stripped && stripped != "/" ? stripped : null;
-        if (options.IsTrusted(remote))
+        if (trusted)
         {
             return new ForwardedValues(
                 forwardedFor,

@@ -56,16 +56,16 @@ public sealed class ProxyOptions
     public string Via3 { get; }
 
     /// <summary>
-    /// The client's address as nginx's realip module finds it (Kong's <c>$remote_addr</c>): the peer's, unless
-    /// the peer is in trusted_ips and names another in real_ip_header. That header's value is a list read from
-    /// the right: its last address, or with real_ip_recursive the last one not in trusted_ips (the first when
-    /// all are). An address that does not parse leaves the peer's.
+    /// The client's address a peer from trusted_ips names in real_ip_header, as nginx's realip module reads it
+    /// (Kong's <c>$remote_addr</c>); null when the header is absent or an address in it does not parse. The
+    /// value is a list read from the right: its last address, or with real_ip_recursive the last one not in
+    /// trusted_ips (the first when all are). Ask only for a trusted peer.
     /// </summary>
-    public IPAddress? ClientAddress(IPAddress? peer, StringValues header)
+    public IPAddress? NamedClient(StringValues header)
     {
-        if (header.Count == 0 || !IsTrusted(peer))
+        if (header.Count == 0)
         {
-            return peer;
+            return null;
         }
 
         var entries = string.Join(',', header.ToArray()).Split(',', StringSplitOptions.TrimEntries);
@@ -73,7 +73,7 @@ public sealed class ProxyOptions
         {
             if (!IPEndPoint.TryParse(entries[i], out var endpoint))
             {
-                return peer;
+                return null;
             }
 
             var address = endpoint.Address.IsIPv4MappedToIPv6 ? endpoint.Address.MapToIPv4() : endpoint.Address;
@@ -83,7 +83,7 @@ public sealed class ProxyOptions
             }
         }
 
-        return peer;
+        return null;
     }
 
     /// <summary>Whether a peer is in trusted_ips.</summary>
