@@ -65,19 +65,13 @@ public sealed class HttpLogTests : IAsyncLifetime
         var sent = Encoding.ASCII.GetBytes(
             $"POST /sized/x{query} HTTP/1.1\r\nHost: 127.0.0.1:{_node.ProxyPort}\r\nX-One: a\r\nX-One: bb\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello");
 
-        using var client = new TcpClient();
-        await client.ConnectAsync(IPAddress.Loopback, _node.ProxyPort);
-        var stream = client.GetStream();
-        await stream.WriteAsync(sent);
-        using var received = new MemoryStream();
-        await stream.CopyToAsync(received);
+        var text = await SendRawAsync(sent);
 
-        var text = Encoding.ASCII.GetString(received.ToArray());
         Assert.StartsWith("HTTP/1.1 200 OK\r\n", text);
         var log = JsonNode.Parse((await _receiver.NextAsync()).Body)!.AsObject();
         Assert.Equal(sent.Length, log["request"]!["size"]!.GetValue<long>());
         Assert.Equal(!query.Contains("content_length", StringComparison.Ordinal), text.Contains("Transfer-Encoding: chunked\r\n", StringComparison.Ordinal));
-        Assert.Equal(received.Length, log["response"]!["size"]!.GetValue<long>());
+        Assert.Equal(text.Length, log["response"]!["size"]!.GetValue<long>());
         if (query == "?chunks=3")
         {
             // The JSON body has no CRLF: each chunk brings two, the last chunk two more.
@@ -145,13 +139,7 @@ public sealed class HttpLogTests : IAsyncLifetime
         var sent = Encoding.ASCII.GetBytes(
             $"GET /rec/x?a=1&a=2&flag&empty=&sp=a+b%21 HTTP/1.1\r\nHost: 127.0.0.1:{_node.ProxyPort}\r\nAuthorization: Basic c2VjcmV0\r\n" +
             "Proxy-Authorization: Basic cHJveHk=\r\nX-Multi: one\r\nX-Multi: two\r\nConnection: close\r\n\r\n");
-        using var client = new TcpClient();
-        await client.ConnectAsync(IPAddress.Loopback, _node.ProxyPort);
-        var stream = client.GetStream();
-        await stream.WriteAsync(sent);
-        using var received = new MemoryStream();
-        await stream.CopyToAsync(received);
-        var text = Encoding.ASCII.GetString(received.ToArray());
+        var text = await SendRawAsync(sent);
         Assert.StartsWith("HTTP/1.1 200 OK\r\n", text);
         var requestId = System.Text.RegularExpressions.Regex.Match(text, "X-Kong-Request-Id: ([^\r]+)\r\n", System.Text.RegularExpressions.RegexOptions.IgnoreCase).Groups[1].Value;
 
@@ -228,6 +216,18 @@ public sealed class HttpLogTests : IAsyncLifetime
         Assert.Equal(["/each/0", "/each/1"], first.Concat(second).Select(e => e!["request"]!["uri"]!.GetValue<string>()).Order());
         Assert.Single(first);
         Assert.Single(second);
+    }
+
+    /// <summary>Sends raw bytes to the proxy on a connection of its own and reads everything it answers (ASCII: one char per byte).</summary>
+    private async Task<string> SendRawAsync(byte[] sent)
+    {
+        using var client = new TcpClient();
+        await client.ConnectAsync(IPAddress.Loopback, _node.ProxyPort);
+        var stream = client.GetStream();
+        await stream.WriteAsync(sent);
+        using var received = new MemoryStream();
+        await stream.CopyToAsync(received);
+        return Encoding.ASCII.GetString(received.ToArray());
     }
 
     private async Task<string> RouteWithLogAsync(string name, string config)
