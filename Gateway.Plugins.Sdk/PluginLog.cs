@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Primitives;
 
 namespace Gateway.Plugins.Sdk;
 
@@ -33,11 +34,8 @@ public sealed class PluginLog
     /// </summary>
     public required JsonObject QueryString { get; init; }
 
-    /// <summary>Request headers, lower-case names, as received (a repeated header's values joined with ",").</summary>
-    public required IReadOnlyDictionary<string, string> RequestHeaders { get; init; }
-
-    /// <summary>The request headers sent more than once, each value apart (Kong logs them as an array); null when none was.</summary>
-    public IReadOnlyDictionary<string, string[]>? RepeatedRequestHeaders { get; init; }
+    /// <summary>Request headers, lower-case names, as received; a repeated header keeps each value (Kong logs them as an array).</summary>
+    public required IReadOnlyDictionary<string, StringValues> RequestHeaders { get; init; }
 
     /// <summary>The TLS version as nginx names it ("TLSv1.3"); null for a plain-text request.</summary>
     public string? TlsVersion { get; init; }
@@ -51,11 +49,8 @@ public sealed class PluginLog
     /// <summary>The status sent to the client.</summary>
     public required int Status { get; init; }
 
-    /// <summary>Response headers, lower-case names, as sent (a repeated header's values joined with ",").</summary>
-    public required IReadOnlyDictionary<string, string> ResponseHeaders { get; init; }
-
-    /// <summary>The response headers sent more than once, each value apart; null when none was.</summary>
-    public IReadOnlyDictionary<string, string[]>? RepeatedResponseHeaders { get; init; }
+    /// <summary>Response headers, lower-case names, as sent; a repeated header keeps each value.</summary>
+    public required IReadOnlyDictionary<string, StringValues> ResponseHeaders { get; init; }
 
     /// <summary>Response body size in bytes when known.</summary>
     public required long ResponseSize { get; init; }
@@ -106,7 +101,7 @@ public sealed class PluginLog
             ["url"] = Url,
             ["querystring"] = QueryString.DeepClone(),
             ["method"] = Method,
-            ["headers"] = Headers(RequestHeaders, RepeatedRequestHeaders, redact: true),
+            ["headers"] = Headers(RequestHeaders, redact: true),
             ["size"] = RequestSize,
         };
         if (TlsVersion is not null)
@@ -125,7 +120,7 @@ public sealed class PluginLog
             ["response"] = new JsonObject
             {
                 ["status"] = Status,
-                ["headers"] = Headers(ResponseHeaders, RepeatedResponseHeaders, redact: false),
+                ["headers"] = Headers(ResponseHeaders, redact: false),
                 ["size"] = ResponseSize,
             },
             ["latencies"] = new JsonObject
@@ -213,22 +208,22 @@ public sealed class PluginLog
     /// Headers as Kong's <c>ngx.req.get_headers</c> gives them: a string, or an array of strings for a
     /// repeated header. Request credentials are written as "REDACTED", as Kong's serializer does.
     /// </summary>
-    private static JsonObject Headers(IReadOnlyDictionary<string, string> headers, IReadOnlyDictionary<string, string[]>? repeated, bool redact)
+    private static JsonObject Headers(IReadOnlyDictionary<string, StringValues> headers, bool redact)
     {
         var json = new JsonObject();
-        foreach (var (name, value) in headers)
+        foreach (var (name, values) in headers)
         {
             if (redact && (name is "authorization" or "proxy-authorization"))
             {
                 json[name] = "REDACTED";
             }
-            else if (repeated is not null && repeated.TryGetValue(name, out var values))
+            else if (values.Count > 1)
             {
                 json[name] = new JsonArray([.. values.Select(v => (JsonNode?)v)]);
             }
             else
             {
-                json[name] = value;
+                json[name] = values.ToString();
             }
         }
 

@@ -6,6 +6,8 @@ using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
 
+using Microsoft.Extensions.Primitives;
+
 namespace Gateway.Node.Pipeline;
 
 /// <summary>Copies a finished request into a <see cref="PluginLog"/>, built only when some plugin has a log phase.</summary>
@@ -31,13 +33,11 @@ public static class PluginLogs
             Url = $"{context.Scheme}://{context.Host}:{http.Connection.LocalPort}{target}",
             QueryString = Query(target),
             RequestHeaders = Copy(request.Headers),
-            RepeatedRequestHeaders = Repeated(request.Headers),
             RequestSize = RequestLength(request, target),
             TlsVersion = tls is null ? null : TlsVersion(tls.Protocol),
             TlsCipher = tls?.NegotiatedCipherSuite?.ToString(),
             Status = http.Response.StatusCode,
             ResponseHeaders = Copy(http.Response.Headers),
-            RepeatedResponseHeaders = Repeated(http.Response.Headers),
             ResponseSize = HeadLength(http.Response) + responseSize,
             UpstreamStatus = upstreamStatus == 0 ? null : upstreamStatus,
             UpstreamUri = upstreamCalled ? upstreamUri : null,
@@ -139,30 +139,14 @@ public static class PluginLogs
         return length;
     }
 
-    private static Dictionary<string, string> Copy(IHeaderDictionary headers)
+    private static Dictionary<string, StringValues> Copy(IHeaderDictionary headers)
     {
-        var copy = new Dictionary<string, string>(headers.Count, StringComparer.Ordinal);
-        foreach (var (name, value) in headers)
+        var copy = new Dictionary<string, StringValues>(headers.Count, StringComparer.Ordinal);
+        foreach (var (name, values) in headers)
         {
-            copy[name.ToLowerInvariant()] = value.ToString();
+            copy[name.ToLowerInvariant()] = values;
         }
 
         return copy;
-    }
-
-    /// <summary>Headers that came more than once, each value apart; null (no allocation) in the usual case of none.</summary>
-    private static Dictionary<string, string[]>? Repeated(IHeaderDictionary headers)
-    {
-        Dictionary<string, string[]>? repeated = null;
-        foreach (var (name, value) in headers)
-        {
-            if (value.Count > 1)
-            {
-                repeated ??= new Dictionary<string, string[]>(StringComparer.Ordinal);
-                repeated[name.ToLowerInvariant()] = [.. value.Select(v => v ?? "")];
-            }
-        }
-
-        return repeated;
     }
 }

@@ -64,8 +64,9 @@ public abstract class PhaseRecorderPlugin(string name, int priority) : GatewayPl
     /// <inheritdoc />
     public override void Log(PluginLog log, Config config)
     {
-        if (log.RequestHeaders.TryGetValue("x-test-id", out var id))
+        if (log.RequestHeaders.TryGetValue("x-test-id", out var values))
         {
+            var id = values.ToString();
             Runs.GetOrAdd(id, _ => new()).Enqueue($"{Name}:log");
             Logs[id + ":" + Name] = log;
         }
