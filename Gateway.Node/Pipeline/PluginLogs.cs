@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Security.Authentication;
 using System.Text.Json.Nodes;
+using Gateway.Node.Plugins;
 using Gateway.Plugins.Sdk;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http.Features;
@@ -21,6 +22,7 @@ public static class PluginLogs
         var now = Stopwatch.GetTimestamp();
         var total = (long)Stopwatch.GetElapsedTime(started, now).TotalMilliseconds;
         var target = http.Features.Get<IHttpRequestFeature>()?.RawTarget ?? request.Path + request.QueryString;
+        var queryAt = target.IndexOf('?', StringComparison.Ordinal);
         var upstreamCalled = sentAt != 0;
         var tls = request.IsHttps ? http.Features.Get<ITlsHandshakeFeature>() : null;
         return new PluginLog
@@ -31,7 +33,7 @@ public static class PluginLogs
             Method = request.Method,
             Uri = target,
             Url = $"{context.Scheme}://{context.Host}:{http.Connection.LocalPort}{target}",
-            QueryString = Query(target),
+            QueryString = KongArgs.Parse(queryAt < 0 ? null : target[queryAt..]),
             RequestHeaders = Copy(request.Headers),
             RequestSize = RequestLength(request, target),
             TlsVersion = tls is null ? null : TlsVersion(tls.Protocol),
@@ -53,49 +55,6 @@ public static class PluginLogs
             Extra = context.LogValuesIfAny,
         };
     }
-
-    /// <summary>
-    /// Kong's <c>kong.request.get_query</c> from the raw target: '+' and percent escapes decoded, a name
-    /// without '=' is <c>true</c>, "name=" is the empty string, a repeated name an array in order.
-    /// </summary>
-    private static JsonObject Query(string target)
-    {
-        var query = new JsonObject();
-        var at = target.IndexOf('?', StringComparison.Ordinal);
-        if (at < 0)
-        {
-            return query;
-        }
-
-        foreach (var part in target[(at + 1)..].Split('&'))
-        {
-            var equals = part.IndexOf('=', StringComparison.Ordinal);
-            var name = Decode(equals < 0 ? part : part[..equals]);
-            if (name.Length == 0)
-            {
-                continue;
-            }
-
-            JsonNode value = equals < 0 ? JsonValue.Create(true) : JsonValue.Create(Decode(part[(equals + 1)..]));
-            if (!query.TryGetPropertyValue(name, out var existing))
-            {
-                query[name] = value;
-            }
-            else if (existing is JsonArray list)
-            {
-                list.Add(value);
-            }
-            else
-            {
-                query.Remove(name);
-                query[name] = new JsonArray(existing, value);
-            }
-        }
-
-        return query;
-    }
-
-    private static string Decode(string component) => Uri.UnescapeDataString(component.Replace('+', ' '));
 
     /// <summary>nginx's <c>$ssl_protocol</c> names.</summary>
     private static string TlsVersion(SslProtocols protocol) => protocol switch

@@ -35,7 +35,7 @@ public static class EchoBody
         var type = contentType?.ToLowerInvariant() ?? "";
         if (type.StartsWith("application/x-www-form-urlencoded", StringComparison.Ordinal))
         {
-            return EchoArgs.Parse(raw);
+            return KongArgs.Parse(raw);
         }
 
         if (!type.StartsWith("application/json", StringComparison.Ordinal))

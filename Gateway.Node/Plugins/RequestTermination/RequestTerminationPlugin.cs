@@ -22,7 +22,7 @@ public sealed class RequestTerminationPlugin(PluginServices services) : GatewayP
         if (config.Trigger is { } trigger
             && !request.Headers.ContainsKey(trigger)
             && !request.Headers.ContainsKey(trigger.Replace('_', '-'))
-            && !EchoArgs.Contains(request.QueryString.Value, trigger))
+            && !KongArgs.Contains(request.QueryString.Value, trigger))
         {
             // Kong's header table finds "x_stop" as X-Stop; its query table is exact and case-sensitive.
             return;
@@ -31,7 +31,7 @@ public sealed class RequestTerminationPlugin(PluginServices services) : GatewayP
         var message = config.Message ?? DefaultMessage(config.StatusCode);
         if (config.Echo)
         {
-            context.Exit(config.StatusCode, await EchoAsync(context, message, EchoArgs.Parse(request.QueryString.Value)));
+            context.Exit(config.StatusCode, await EchoAsync(context, message, KongArgs.Parse(request.QueryString.Value)));
         }
         else if (config.Body is { } body)
         {

@@ -1,13 +1,14 @@
 using System.Text.Json.Nodes;
 
-namespace Gateway.Node.Plugins.RequestTermination;
+namespace Gateway.Node.Plugins;
 
 /// <summary>
-/// Query strings and urlencoded forms read as nginx's <c>get_uri_args</c> / <c>get_post_args</c> do for
-/// Kong's echo: an argument without '=' is <c>true</c>, a repeated one is an array of its values, '+' is a
-/// space, and an argument with an empty name is skipped. Names are exact (case-sensitive).
+/// Query strings and urlencoded forms as JSON, read as nginx's <c>get_uri_args</c> / <c>get_post_args</c> (and
+/// so Kong's <c>kong.request.get_query</c>): an argument without '=' is <c>true</c>, "name=" the empty string, a
+/// repeated one an array of its values in order, '+' a space, and an argument with an empty name is skipped.
+/// Names are exact (case-sensitive). Used by request-termination's echo and the log record's querystring.
 /// </summary>
-public static class EchoArgs
+public static class KongArgs
 {
     /// <summary>Nginx's default cap on the arguments it returns.</summary>
     private const int MaxArgs = 100;
