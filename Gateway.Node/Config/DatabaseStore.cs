@@ -8,4 +8,22 @@ namespace Gateway.Node.Config;
 /// <param name="Migrations">The migration log that says whether the schema is current; null for SQLite, which prepares itself.</param>
 /// <param name="Description">"PostgreSQL at host:port/database", for messages.</param>
 /// <param name="IsUnavailable">Whether an error means the database did not answer (rather than refused what was asked).</param>
-public sealed record DatabaseStore(IConfigStore Store, IMigrationRunner? Migrations, string Description, Func<Exception, bool> IsUnavailable);
+public sealed record DatabaseStore(IConfigStore Store, IMigrationRunner? Migrations, string Description, Func<Exception, bool> IsUnavailable)
+{
+    /// <summary>
+    /// Why the database cannot be used yet, as a one-line answer naming the command that fixes it; null when its
+    /// schema is current (or it has no migration log). Errors of a database that does not answer are thrown.
+    /// </summary>
+    public async Task<string?> NotReadyReasonAsync(CancellationToken cancellationToken = default)
+    {
+        if (Migrations is null)
+        {
+            return null;
+        }
+
+        var state = await Migrations.GetStateAsync(cancellationToken);
+        return state.IsEmpty ? $"the database ({Description}) is empty: run 'gateway migrations bootstrap'"
+            : state.Pending.Count > 0 ? $"the database ({Description}) has pending migrations ({string.Join(", ", state.Pending)}): run 'gateway migrations up'"
+            : null;
+    }
+}

@@ -94,14 +94,13 @@ public static class ConfigCommand
             throw new DatabaseNotReadyException($"'config db_import' and 'config db_export' need a database; database = {settings.Raw["database"]} has none here");
         }
 
-        var (store, migrations, database, isUnavailable) = await StoreFactory.OpenAsync(settings, registry);
+        var opened = await StoreFactory.OpenAsync(settings, registry);
+        var (store, _, database, isUnavailable) = opened;
         try
         {
-            var state = migrations is null ? null : await migrations.GetStateAsync();
-            if (state is { IsEmpty: true } or { Pending.Count: > 0 })
+            if (await opened.NotReadyReasonAsync() is { } reason)
             {
-                throw new DatabaseNotReadyException(
-                    $"the database ({database}) is {(state.IsEmpty ? "empty" : "not current")}: run 'gateway migrations {(state.IsEmpty ? "bootstrap" : "up")}'");
+                throw new DatabaseNotReadyException(reason);
             }
 
             return store;

@@ -135,26 +135,16 @@ public sealed class GatewayNode : IAsyncDisposable
             return declarative;
         }
 
-        var (store, migrations, database, isUnavailable) = await StoreFactory.OpenAsync(settings, registry, cancellationToken);
-        if (migrations is null)
-        {
-            return store;
-        }
+        var opened = await StoreFactory.OpenAsync(settings, registry, cancellationToken);
+        var (store, _, database, isUnavailable) = opened;
 
         // A database with a migration log must be bootstrapped and current; one that does not answer is started
         // from the saved snapshot when there is one, and is a one-line refusal otherwise.
         try
         {
-            var state = await migrations.GetStateAsync(cancellationToken);
-            if (state.IsEmpty)
+            if (await opened.NotReadyReasonAsync(cancellationToken) is { } reason)
             {
-                throw new NodeStartException($"the database ({database}) is empty: run 'gateway migrations bootstrap'");
-            }
-
-            if (state.Pending.Count > 0)
-            {
-                throw new NodeStartException(
-                    $"the database ({database}) has pending migrations ({string.Join(", ", state.Pending)}): run 'gateway migrations up'");
+                throw new NodeStartException(reason);
             }
         }
         catch (Exception e) when (isUnavailable(e) && File.Exists(SnapshotFile.PathIn(settings.Prefix)))
