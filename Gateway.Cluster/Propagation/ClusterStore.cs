@@ -1,4 +1,4 @@
-using Gateway.Storage.Schema;
+using Gateway.Schema;
 using Gateway.Storage.Store;
 
 namespace Gateway.Cluster.Propagation;

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Gateway.Node.Declarative;
 using Gateway.Storage.Declarative;
-using Gateway.Storage.Schema;
+using Gateway.Schema;
 using Gateway.Storage.Store;
 
 namespace Gateway.Node.Admin;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Gateway.Storage.Schema;
+using Gateway.Schema;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace Gateway.Node.Admin;

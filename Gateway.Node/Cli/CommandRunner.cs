@@ -10,7 +10,7 @@ using Gateway.Storage.Cassandra.Client;
 using Gateway.Storage.Cassandra.Protocol;
 using Gateway.Storage.Entities;
 using Gateway.Storage.Migrations;
-using Gateway.Storage.Schema;
+using Gateway.Schema;
 using Gateway.Storage.Sqlite;
 
 namespace Gateway.Node.Cli;

@@ -4,7 +4,7 @@ using Gateway.Storage.Cassandra.Protocol;
 using Gateway.Storage.Cassandra.Store;
 using Gateway.Storage.Migrations;
 using Gateway.Storage.Postgres;
-using Gateway.Storage.Schema;
+using Gateway.Schema;
 using Gateway.Storage.Sqlite;
 
 namespace Gateway.Node.Config;

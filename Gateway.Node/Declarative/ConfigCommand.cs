@@ -4,7 +4,7 @@ using Gateway.Node.Pipeline;
 using Gateway.Node.Settings;
 using Gateway.Storage.Declarative;
 using Gateway.Storage.Entities;
-using Gateway.Storage.Schema;
+using Gateway.Schema;
 using Gateway.Storage.Sqlite;
 using Gateway.Storage.Store;
 

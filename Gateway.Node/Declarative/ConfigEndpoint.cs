@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 using Gateway.Node.Admin;
 using Gateway.Node.Config;
 using Gateway.Storage.Declarative;
-using Gateway.Storage.Schema;
+using Gateway.Schema;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace Gateway.Node.Declarative;

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using Gateway.Storage.Declarative;
-using Gateway.Storage.Schema;
+using Gateway.Schema;
 
 namespace Gateway.Node.Declarative;
 

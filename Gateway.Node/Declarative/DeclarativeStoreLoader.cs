@@ -1,7 +1,7 @@
 using Gateway.Node.Hosting;
 using Gateway.Node.Settings;
 using Gateway.Storage.Declarative;
-using Gateway.Storage.Schema;
+using Gateway.Schema;
 
 namespace Gateway.Node.Declarative;
 

@@ -17,7 +17,7 @@ using Gateway.Storage.Declarative;
 using Gateway.Storage.Entities;
 using Gateway.Storage.Migrations;
 using Gateway.Storage.Postgres;
-using Gateway.Storage.Schema;
+using Gateway.Schema;
 using Gateway.Storage.Sqlite;
 using Gateway.Storage.Store;
 using Microsoft.AspNetCore.Server.Kestrel.Core;

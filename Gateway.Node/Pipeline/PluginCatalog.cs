@@ -2,7 +2,7 @@ using System.Collections.Frozen;
 using Gateway.Node.Plugins;
 using Gateway.Plugins.Sdk;
 using Gateway.Storage.Entities;
-using Gateway.Storage.Schema;
+using Gateway.Schema;
 
 namespace Gateway.Node.Pipeline;
 

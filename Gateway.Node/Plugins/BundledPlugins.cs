@@ -20,7 +20,7 @@ using Gateway.Node.Plugins.ResponseRateLimiting;
 using Gateway.Node.Plugins.ResponseTransformer;
 using Gateway.Node.Plugins.Rewrite;
 using Gateway.Plugins.Sdk;
-using Gateway.Storage.Schema;
+using Gateway.Schema;
 
 namespace Gateway.Node.Plugins;
 

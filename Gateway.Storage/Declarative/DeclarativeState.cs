@@ -1,7 +1,7 @@
 using System.Collections.Frozen;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Gateway.Storage.Schema;
+using Gateway.Schema;
 using Gateway.Storage.Store;
 
 namespace Gateway.Storage.Declarative;

@@ -1,4 +1,4 @@
-using Gateway.Storage.Schema;
+using Gateway.Schema;
 
 namespace Gateway.Storage.Declarative;
 

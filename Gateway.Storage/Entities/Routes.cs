@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using Gateway.Storage.Schema;
+using Gateway.Schema;
 
 namespace Gateway.Storage.Entities;
 

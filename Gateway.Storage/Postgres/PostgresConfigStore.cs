@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using Gateway.Storage.Migrations;
-using Gateway.Storage.Schema;
+using Gateway.Schema;
 using Gateway.Storage.Sqlite;
 using Gateway.Storage.Store;
 using Npgsql;

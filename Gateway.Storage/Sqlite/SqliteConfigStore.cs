@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using Gateway.Storage.Schema;
+using Gateway.Schema;
 using Gateway.Storage.Store;
 using Microsoft.Data.Sqlite;
 

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Gateway.Storage.Schema;
+using Gateway.Schema;
 using Gateway.Storage.Store;
 using Microsoft.Data.Sqlite;
 

@@ -4,7 +4,7 @@ using Gateway.Node.Config;
 using Gateway.Node.Plugins;
 using Gateway.Storage.Entities;
 using Gateway.Storage.Postgres;
-using Gateway.Storage.Schema;
+using Gateway.Schema;
 using Gateway.Storage.Snapshot;
 using Gateway.Storage.Sqlite;
 using Gateway.Storage.Store;

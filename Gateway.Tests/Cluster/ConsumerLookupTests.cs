@@ -3,7 +3,7 @@ using Gateway.Cluster.Consumers;
 using Gateway.Cluster.Propagation;
 using Gateway.Node.Plugins;
 using Gateway.Storage.Entities;
-using Gateway.Storage.Schema;
+using Gateway.Schema;
 using Gateway.Storage.Sqlite;
 using Gateway.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,7 +1,7 @@
 using Gateway.Node.Plugins;
 using Gateway.Storage.Declarative;
 using Gateway.Storage.Entities;
-using Gateway.Storage.Schema;
+using Gateway.Schema;
 
 namespace Gateway.Tests.Declarative;
 

@@ -1,5 +1,5 @@
 using Gateway.Storage.Entities;
-using Gateway.Storage.Schema;
+using Gateway.Schema;
 
 namespace Gateway.Tests.Entities;
 

@@ -2,7 +2,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Gateway.Storage.Entities;
-using Gateway.Storage.Schema;
+using Gateway.Schema;
 
 namespace Gateway.Tests.Entities;
 

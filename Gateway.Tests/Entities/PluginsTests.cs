@@ -1,6 +1,6 @@
 using Gateway.Node.Plugins;
 using Gateway.Storage.Entities;
-using Gateway.Storage.Schema;
+using Gateway.Schema;
 using static Gateway.Tests.Entities.EntityValidation;
 
 namespace Gateway.Tests.Entities;

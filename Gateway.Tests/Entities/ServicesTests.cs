@@ -10,7 +10,7 @@ public class ServicesTests
     {
         var service = Valid("services", """{"protocol":"http","host":"service.test"}""");
 
-        Assert.True(Gateway.Storage.Schema.Typedefs.IsUuid(service["id"]!.GetValue<string>()));
+        Assert.True(Gateway.Schema.Typedefs.IsUuid(service["id"]!.GetValue<string>()));
         Assert.Null(service["name"]);
         Assert.Equal("http", (string?)service["protocol"]);
         Assert.Equal(80, (long)service["port"]!);

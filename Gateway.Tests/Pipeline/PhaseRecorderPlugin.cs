@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using Gateway.Plugins.Sdk;
-using Gateway.Storage.Schema;
+using Gateway.Schema;
 using Microsoft.AspNetCore.Http;
 
 namespace Gateway.Tests.Pipeline;

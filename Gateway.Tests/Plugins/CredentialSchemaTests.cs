@@ -5,7 +5,7 @@ using Gateway.Node.Plugins.BasicAuth;
 using Gateway.Node.Plugins.HmacAuth;
 using Gateway.Node.Plugins.Jwt;
 using Gateway.Node.Plugins.KeyAuth;
-using Gateway.Storage.Schema;
+using Gateway.Schema;
 using static Gateway.Tests.Plugins.PluginConfigValidator;
 
 namespace Gateway.Tests.Plugins;

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using Gateway.Node.Plugins;
-using Gateway.Storage.Schema;
+using Gateway.Schema;
 using static Gateway.Tests.Plugins.PluginConfigValidator;
 
 namespace Gateway.Tests.Plugins;
@@ -351,7 +351,7 @@ public class KongPluginSchemaTests
     [Fact]
     public void Every_Field_HasADescription()
     {
-        static IEnumerable<string> Missing(Gateway.Storage.Schema.Field field, string path) =>
+        static IEnumerable<string> Missing(Gateway.Schema.Field field, string path) =>
             (field.Description is null ? [path] : Array.Empty<string>())
                 .Concat((field.Fields ?? []).SelectMany(f => Missing(f, $"{path}.{f.Name}")));
 

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using Gateway.Plugins.Sdk;
-using Gateway.Storage.Schema;
+using Gateway.Schema;
 
 namespace Samples.TenantGate;
 

@@ -5,7 +5,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Gateway.Plugins.Sdk;
-using Gateway.Storage.Schema;
+using Gateway.Schema;
 
 namespace Gateway.Node.Plugins.BasicAuth;
 

@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Gateway.Plugins.Sdk;
-using Gateway.Storage.Schema;
+using Gateway.Schema;
 
 namespace Gateway.Node.Plugins.BotDetection;
 

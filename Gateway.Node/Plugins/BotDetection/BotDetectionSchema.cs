@@ -1,4 +1,4 @@
-using Gateway.Storage.Schema;
+using Gateway.Schema;
 using static Gateway.Node.Plugins.PluginFields;
 
 namespace Gateway.Node.Plugins.BotDetection;

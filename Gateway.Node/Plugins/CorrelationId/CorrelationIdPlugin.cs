@@ -1,6 +1,6 @@
 using System.Globalization;
 using Gateway.Plugins.Sdk;
-using Gateway.Storage.Schema;
+using Gateway.Schema;
 using Microsoft.AspNetCore.Connections.Features;
 
 namespace Gateway.Node.Plugins.CorrelationId;

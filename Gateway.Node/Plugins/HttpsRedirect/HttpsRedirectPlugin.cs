@@ -1,5 +1,5 @@
 using Gateway.Plugins.Sdk;
-using Gateway.Storage.Schema;
+using Gateway.Schema;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace Gateway.Node.Plugins.HttpsRedirect;

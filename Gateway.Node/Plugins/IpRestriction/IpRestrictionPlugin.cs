@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Gateway.Plugins.Sdk;
-using Gateway.Storage.Schema;
+using Gateway.Schema;
 
 namespace Gateway.Node.Plugins.IpRestriction;
 

@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Gateway.Node.Plugins.KeyAuth;
 using Gateway.Plugins.Sdk;
-using Gateway.Storage.Schema;
+using Gateway.Schema;
 using Microsoft.AspNetCore.Http;
 
 namespace Gateway.Node.Plugins.Jwt;

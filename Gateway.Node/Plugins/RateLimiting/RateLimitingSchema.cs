@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Gateway.Storage.Schema;
+using Gateway.Schema;
 using static Gateway.Node.Plugins.PluginFields;
 
 namespace Gateway.Node.Plugins.RateLimiting;

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Gateway.Node.Admin;
 using Gateway.Plugins.Sdk;
-using Gateway.Storage.Schema;
+using Gateway.Schema;
 
 namespace Gateway.Node.Plugins.RequestTermination;
 

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using Gateway.Node.Plugins.RateLimiting;
-using Gateway.Storage.Schema;
+using Gateway.Schema;
 using static Gateway.Node.Plugins.PluginFields;
 
 namespace Gateway.Node.Plugins.ResponseRateLimiting;

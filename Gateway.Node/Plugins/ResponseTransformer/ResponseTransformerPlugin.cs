@@ -4,7 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Gateway.Node.Plugins.RequestTransformer;
 using Gateway.Plugins.Sdk;
-using Gateway.Storage.Schema;
+using Gateway.Schema;
 using Microsoft.Extensions.Primitives;
 
 namespace Gateway.Node.Plugins.ResponseTransformer;

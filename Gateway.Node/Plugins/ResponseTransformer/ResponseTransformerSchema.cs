@@ -1,5 +1,5 @@
 using Gateway.Node.Plugins.RequestTransformer;
-using Gateway.Storage.Schema;
+using Gateway.Schema;
 using static Gateway.Node.Plugins.PluginFields;
 using static Gateway.Node.Plugins.TransformerFields;
 

@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using Gateway.Storage.Cassandra.Client;
 using Gateway.Storage.Cassandra.Protocol;
 using Gateway.Storage.Migrations;
-using Gateway.Storage.Schema;
+using Gateway.Schema;
 using Gateway.Storage.Sqlite;
 using Gateway.Storage.Store;
 

@@ -1,4 +1,4 @@
-namespace Gateway.Storage.Schema;
+namespace Gateway.Schema;
 
 /// <summary>
 /// A plugin's schema, as Kong's kong/plugins/&lt;name&gt;/schema.lua: the <c>config</c> record and which

@@ -6,7 +6,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
-namespace Gateway.Storage.Schema;
+namespace Gateway.Schema;
 
 /// <summary>
 /// Shared field types, as Kong's kong/db/schema/typedefs.lua. Each returns a field ready to use;

@@ -1,4 +1,4 @@
-namespace Gateway.Storage.Schema;
+namespace Gateway.Schema;
 
 /// <summary>What deleting a referenced entity does to the entities pointing at it, as Kong's <c>on_delete</c>.</summary>
 public enum OnDelete

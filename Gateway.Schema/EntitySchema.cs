@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace Gateway.Storage.Schema;
+namespace Gateway.Schema;
 
 /// <summary>
 /// The schema of one entity type, as a file in Kong's kong/db/schema/entities/: its fields, its

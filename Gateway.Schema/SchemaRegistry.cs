@@ -1,10 +1,10 @@
 using System.Collections.Frozen;
 
-namespace Gateway.Storage.Schema;
+namespace Gateway.Schema;
 
 /// <summary>
 /// Every entity schema and plugin schema the node knows, frozen once at start-up. The core
-/// entities come from <see cref="Entities.CoreEntities"/>; plugins add their own config schemas
+/// entities come from Gateway.Storage.Entities.CoreEntities; plugins add their own config schemas
 /// and credential entities.
 /// </summary>
 public sealed class SchemaRegistry

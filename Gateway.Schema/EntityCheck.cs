@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace Gateway.Storage.Schema;
+namespace Gateway.Schema;
 
 /// <summary>
 /// A cross-field rule on a whole entity or record, run after every field is valid (Kong's

@@ -1,4 +1,4 @@
-namespace Gateway.Storage.Schema;
+namespace Gateway.Schema;
 
 /// <summary>The value types of Kong's schema library (kong/db/schema/init.lua).</summary>
 public enum FieldType

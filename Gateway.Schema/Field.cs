@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace Gateway.Storage.Schema;
+namespace Gateway.Schema;
 
 /// <summary>
 /// One field of an entity or record schema, with Kong's attributes. Immutable: shared field types
