@@ -102,16 +102,24 @@ public sealed class RouteTable
                 continue;
             }
 
-            var route = new RouteModel(row, service, honorPathHandlingV1);
-            if (route.Protocols == RouteProtocols.None)
+            try
             {
-                continue;
-            }
+                var route = new RouteModel(row, service, honorPathHandlingV1);
+                if (route.Protocols == RouteProtocols.None)
+                {
+                    continue;
+                }
 
-            routes.Add(route);
-            foreach (var group in SplitPaths(RowReader.Strings(row, "paths")))
+                routes.Add(route);
+                foreach (var group in SplitPaths(RowReader.Strings(row, "paths")))
+                {
+                    entries.Add(new RouteEntry(route, row, group));
+                }
+            }
+            catch (ArgumentException e)
             {
-                entries.Add(new RouteEntry(route, row, group));
+                // Named, so that the log says which route keeps the config from going live.
+                throw new ArgumentException($"route '{RowReader.String(row, "name") ?? "?"}' ({RowReader.String(row, "id") ?? "no id"}): {e.Message}", e);
             }
         }
 
