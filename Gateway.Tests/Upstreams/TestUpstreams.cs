@@ -4,7 +4,7 @@ using Gateway.Storage.Snapshot;
 
 namespace Gateway.Tests.Upstreams;
 
-/// <summary>Upstream and target rows given in code, and a registry built from them.</summary>
+/// <summary>Upstream and target rows given in code, and balancers built from them.</summary>
 internal static class TestUpstreams
 {
     public const string UpstreamId = "0b7d6ad7-0000-4000-8000-000000000001";
@@ -36,12 +36,11 @@ internal static class TestUpstreams
     public static ConfigData Data(long version, JsonObject[] upstreams, JsonObject[] targets) =>
         new(version, new Dictionary<string, IReadOnlyList<JsonObject>> { ["upstreams"] = upstreams, ["targets"] = targets });
 
-    /// <summary>A registry holding one upstream, and its balancer.</summary>
+    /// <summary>The balancer of one upstream, built as a first snapshot builds it.</summary>
     public static UpstreamBalancer Balancer(JsonObject upstream, JsonObject[] targets, TimeProvider? time = null)
     {
-        var registry = new UpstreamRegistry(time ?? TimeProvider.System);
-        registry.Apply(Data(1, upstream, targets));
-        Assert.True(registry.TryGetBalancer(upstream["name"]!.GetValue<string>(), out var balancer));
+        var table = BalancerTable.Build(Data(1, upstream, targets), BalancerTable.Empty, time ?? TimeProvider.System);
+        Assert.True(table.TryGet(upstream["name"]!.GetValue<string>(), out var balancer));
         return balancer;
     }
 

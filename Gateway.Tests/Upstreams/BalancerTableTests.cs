@@ -1,0 +1,104 @@
+using System.Text.Json.Nodes;
+using Gateway.Node.Config;
+using Gateway.Node.Upstreams;
+using Gateway.Storage.Snapshot;
+using Microsoft.Extensions.Logging;
+using static Gateway.Tests.Upstreams.TestUpstreams;
+
+namespace Gateway.Tests.Upstreams;
+
+/// <summary>Balancers built into the config snapshot: a bad upstream keeps the served snapshot, health carries over.</summary>
+public sealed class BalancerTableTests
+{
+    private const string Breaker = "\"healthchecks\":{\"passive\":{\"unhealthy\":{\"timeouts\":1}}}";
+    private const string OtherId = "0b7d6ad7-0000-4000-8000-000000000002";
+
+    [Fact]
+    public void BadUpstream_KeepsTheServedSnapshot_AndTheLogNamesIt()
+    {
+        var log = new CollectingLogger();
+        var snapshots = new ConfigSnapshotProvider(logger: log);
+        snapshots.Apply(Data(1, Upstream(), Targets("10.0.0.1:80")));
+        var served = snapshots.Current;
+        var nameless = JsonNode.Parse($$"""{"id":"{{OtherId}}"}""")!.AsObject();
+
+        var error = Assert.Throws<InvalidOperationException>(() => snapshots.Apply(Data(2, [Upstream(), nameless], Targets("10.0.0.2:80"))));
+
+        Assert.Equal($"upstream '?' ({OtherId}): an upstream row has no name (Parameter 'row')", error.Message);
+        Assert.Same(served, snapshots.Current);
+        Assert.True(snapshots.Current.Balancers.TryGet("backend.test", out var balancer));
+        Assert.Equal("10.0.0.1:80", Assert.Single(balancer.Targets).Address);
+        var line = Assert.Single(log.Lines);
+        Assert.Equal($"config version 2 cannot be compiled, version 1 stays live: upstream '?' ({OtherId}): an upstream row has no name (Parameter 'row')", line);
+    }
+
+    [Fact]
+    public void UpstreamNamesThatDifferOnlyInCase_AreAConfigError_NamingBoth()
+    {
+        var snapshots = new ConfigSnapshotProvider();
+
+        var error = Assert.Throws<InvalidOperationException>(() =>
+            snapshots.Apply(Data(1, [Upstream(), Upstream(id: OtherId, name: "Backend.TEST")], [])));
+
+        Assert.Equal($"upstream 'Backend.TEST' ({OtherId}): its name is also upstream {UpstreamId}'s (names are compared in any case)", error.Message);
+        Assert.Equal(0, snapshots.Current.Version);
+    }
+
+    [Fact]
+    public void Health_OutlivesAFailedBuild()
+    {
+        var snapshots = new ConfigSnapshotProvider();
+        snapshots.Apply(Data(1, Upstream(Breaker), Targets("10.0.0.1:80", "10.0.0.2:80")));
+        Assert.True(snapshots.Current.Balancers.TryGet("backend.test", out var first));
+        first.Complete(first.Pick(new BalancerRequest())!, RequestOutcome.Timeout(TimeSpan.Zero));
+        var down = first.Targets.Single(t => !t.IsHealthy).Address;
+
+        var nameless = JsonNode.Parse($$"""{"id":"{{OtherId}}"}""")!.AsObject();
+        Assert.Throws<InvalidOperationException>(() => snapshots.Apply(Data(2, [Upstream(Breaker), nameless], Targets("10.0.0.1:80", "10.0.0.2:80"))));
+        snapshots.Apply(Data(3, Upstream(Breaker), Targets("10.0.0.1:80", "10.0.0.2:80", "10.0.0.3:80")));
+
+        Assert.True(snapshots.Current.Balancers.TryGet("backend.test", out var third));
+        Assert.False(third.Find(down)!.IsHealthy);
+        Assert.Equal(2, third.Targets.Count(t => t.IsHealthy));
+    }
+
+    [Fact]
+    public void Published_IsRaisedForEachPublishedSnapshot_NotForAnOldOrAFailedOne()
+    {
+        var snapshots = new ConfigSnapshotProvider();
+        var seen = new List<long>();
+        snapshots.Published += () => seen.Add(snapshots.Current.Version);
+
+        snapshots.Apply(Data(1, Upstream(), Targets("10.0.0.1:80")));
+        snapshots.Apply(Data(1, Upstream(), Targets("10.0.0.2:80")));
+        Assert.Throws<InvalidOperationException>(() => snapshots.Apply(Data(2, [JsonNode.Parse("{}")!.AsObject()], [])));
+        snapshots.Apply(Data(3, Upstream(), Targets("10.0.0.3:80")));
+
+        Assert.Equal([1, 3], seen);
+        Assert.Equal("10.0.0.3:80", Assert.Single(((IBalancerSource)snapshots).Balancers.FindById(UpstreamId)!.Targets).Address);
+    }
+
+    [Fact]
+    public void Build_WithoutUpstreams_IsEmpty()
+    {
+        var table = BalancerTable.Build(ConfigData.Empty, BalancerTable.Empty, TimeProvider.System);
+
+        Assert.Empty(table.All);
+        Assert.False(table.TryGet("backend.test", out _));
+        Assert.Null(table.FindById(UpstreamId));
+    }
+
+    /// <summary>Keeps every formatted log line of the provider.</summary>
+    private sealed class CollectingLogger : ILogger<ConfigSnapshotProvider>
+    {
+        public List<string> Lines { get; } = [];
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            Lines.Add(formatter(state, exception));
+    }
+}
