@@ -47,6 +47,23 @@ public sealed class ActiveHealthCheckerTests
     }
 
     [Fact]
+    public async Task NewSnapshot_TurningChecksOn_StartsProbing_AndTheNextKeepsTheHealthFound()
+    {
+        await using var sick = await LoopbackBackend.StartAsync();
+        sick.Status = 500;
+        var snapshots = Snapshots("", sick.Address);
+        await using var checker = await StartCheckerAsync(snapshots);
+        Assert.True(Current(snapshots).Find(sick.Address)!.IsAvailable);
+
+        snapshots.Apply(Data(2, Upstream(Active("http", "")), Targets(sick.Address)));
+        await WaitUntilAsync(() => !Current(snapshots).Find(sick.Address)!.IsAvailable);
+
+        snapshots.Apply(Data(3, Upstream(Active("http", "")), Targets(sick.Address + "=50")));
+        Assert.Equal(50, Current(snapshots).Find(sick.Address)!.Weight);
+        Assert.False(Current(snapshots).Find(sick.Address)!.IsAvailable);
+    }
+
+    [Fact]
     public async Task Tcp_ClosedPort_IsTakenOut_AndAnOpenOneComesBack()
     {
         var port = Support.FreePorts.Next();
