@@ -14,8 +14,6 @@ namespace Gateway.Tests.Config;
 /// </summary>
 public sealed class ConfigSnapshotProviderTests
 {
-    private const string OtherId = "0b7d6ad7-0000-4000-8000-000000000002";
-
     private readonly CollectingLogger _log = new();
 
     [Fact]
@@ -39,11 +37,10 @@ public sealed class ConfigSnapshotProviderTests
         var snapshots = new ConfigSnapshotProvider(logger: _log);
         snapshots.Apply(Data(1, Upstream(), Targets("10.0.0.1:80")));
         var served = snapshots.Current;
-        var nameless = JsonNode.Parse($$"""{"id":"{{OtherId}}"}""")!.AsObject();
 
-        var error = Assert.Throws<InvalidOperationException>(() => snapshots.Apply(Data(2, [Upstream(), nameless], Targets("10.0.0.2:80"))));
+        var error = Assert.Throws<InvalidOperationException>(() => snapshots.Apply(Data(2, [Upstream(), Nameless()], Targets("10.0.0.2:80"))));
 
-        Assert.Equal($"upstream '?' ({OtherId}): an upstream row has no name (Parameter 'row')", error.Message);
+        Assert.Equal($"upstream '?' ({OtherUpstreamId}): an upstream row has no name (Parameter 'row')", error.Message);
         Assert.Same(served, snapshots.Current);
         Assert.True(snapshots.Current.Balancers.TryGet("backend.test", out var balancer));
         Assert.Equal("10.0.0.1:80", Assert.Single(balancer.Targets).Address);
@@ -74,7 +71,7 @@ public sealed class ConfigSnapshotProviderTests
 
         snapshots.Apply(Data(1, Upstream(), Targets("10.0.0.1:80")));
         snapshots.Apply(Data(1, Upstream(), Targets("10.0.0.2:80")));
-        Assert.Throws<InvalidOperationException>(() => snapshots.Apply(Data(2, [JsonNode.Parse("{}")!.AsObject()], [])));
+        Assert.Throws<InvalidOperationException>(() => snapshots.Apply(Data(2, [Nameless()], [])));
         snapshots.Apply(Data(3, Upstream(), Targets("10.0.0.3:80")));
 
         Assert.Equal([1, 3], seen);

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Gateway.Node.Config;
 using Gateway.Node.Upstreams;
 using Gateway.Storage.Snapshot;
@@ -10,7 +9,6 @@ namespace Gateway.Tests.Upstreams;
 public sealed class BalancerTableTests
 {
     private const string Breaker = "\"healthchecks\":{\"passive\":{\"unhealthy\":{\"timeouts\":1}}}";
-    private const string OtherId = "0b7d6ad7-0000-4000-8000-000000000002";
 
     [Fact]
     public void UpstreamNamesThatDifferOnlyInCase_AreAConfigError_NamingBoth()
@@ -18,9 +16,9 @@ public sealed class BalancerTableTests
         var snapshots = new ConfigSnapshotProvider();
 
         var error = Assert.Throws<InvalidOperationException>(() =>
-            snapshots.Apply(Data(1, [Upstream(), Upstream(id: OtherId, name: "Backend.TEST")], [])));
+            snapshots.Apply(Data(1, [Upstream(), Upstream(id: OtherUpstreamId, name: "Backend.TEST")], [])));
 
-        Assert.Equal($"upstream 'Backend.TEST' ({OtherId}): its name is also upstream {UpstreamId}'s (names are compared in any case)", error.Message);
+        Assert.Equal($"upstream 'Backend.TEST' ({OtherUpstreamId}): its name is also upstream {UpstreamId}'s (names are compared in any case)", error.Message);
         Assert.Equal(0, snapshots.Current.Version);
     }
 
@@ -33,8 +31,7 @@ public sealed class BalancerTableTests
         first.Complete(first.Pick(new BalancerRequest())!, RequestOutcome.Timeout(TimeSpan.Zero));
         var down = first.Targets.Single(t => !t.IsHealthy).Address;
 
-        var nameless = JsonNode.Parse($$"""{"id":"{{OtherId}}"}""")!.AsObject();
-        Assert.Throws<InvalidOperationException>(() => snapshots.Apply(Data(2, [Upstream(Breaker), nameless], Targets("10.0.0.1:80", "10.0.0.2:80"))));
+        Assert.Throws<InvalidOperationException>(() => snapshots.Apply(Data(2, [Upstream(Breaker), Nameless()], Targets("10.0.0.1:80", "10.0.0.2:80"))));
         snapshots.Apply(Data(3, Upstream(Breaker), Targets("10.0.0.1:80", "10.0.0.2:80", "10.0.0.3:80")));
 
         Assert.True(snapshots.Current.Balancers.TryGet("backend.test", out var third));

@@ -9,9 +9,15 @@ internal static class TestUpstreams
 {
     public const string UpstreamId = "0b7d6ad7-0000-4000-8000-000000000001";
 
+    /// <summary>The id of a second upstream, or of the row <see cref="Nameless"/> gives.</summary>
+    public const string OtherUpstreamId = "0b7d6ad7-0000-4000-8000-000000000002";
+
     /// <summary>An upstream row: Kong's defaults apply to every field <paramref name="extra"/> leaves out.</summary>
     public static JsonObject Upstream(string extra = "", string id = UpstreamId, string name = "backend.test") =>
         JsonNode.Parse($$"""{"id":"{{id}}","name":"{{name}}"{{(extra.Length > 0 ? "," + extra : "")}}}""")!.AsObject();
+
+    /// <summary>An upstream row no balancer can be built from: it has no name.</summary>
+    public static JsonObject Nameless() => new() { ["id"] = OtherUpstreamId };
 
     /// <summary>Target rows: "host:port" or "host:port=weight", created in the given order.</summary>
     public static JsonObject[] Targets(params string[] targets) => TargetsOf(UpstreamId, targets);
