@@ -9,9 +9,9 @@ namespace Gateway.Node.Admin;
 /// <summary>
 /// <c>GET /upstreams/{u}/health</c>, <c>GET /upstreams/{u}/targets/all</c> and
 /// <c>POST /upstreams/{u}/targets/{t}/healthy|unhealthy</c>, as Kong 3.9's
-/// kong/api/routes/upstreams.lua and kong/db/dao/targets.lua shape them. Health comes from the node's
-/// <see cref="UpstreamRegistry"/> (taken from the request's services), so it is this node's view, as
-/// in Kong, where each node runs its own checks.
+/// kong/api/routes/upstreams.lua and kong/db/dao/targets.lua shape them. Health comes from the balancers of the
+/// node's current config snapshot (<see cref="IBalancerSource"/>, taken from the request's services), whose target
+/// states live across snapshots, so it is this node's view, as in Kong, where each node runs its own checks.
 /// </summary>
 public static class UpstreamHealthEndpoints
 {
@@ -24,8 +24,7 @@ public static class UpstreamHealthEndpoints
                 if (GetOnly(context))
                 {
                     var upstream = await FindUpstreamAsync(store, key);
-                    var registry = context.RequestServices.GetService<UpstreamRegistry>();
-                    var balancer = registry?.FindById(upstream["id"]!.GetValue<string>());
+                    var balancer = CurrentBalancer(context, upstream["id"]!.GetValue<string>());
                     var body = context.Request.Query["balancer_health"] == "1"
                         ? BalancerHealth(upstream, balancer, options)
                         : await TargetsHealthAsync(context, store, key, upstream, balancer, options);
@@ -78,7 +77,7 @@ public static class UpstreamHealthEndpoints
             throw AdminException.NotFound();
         }
 
-        var balancer = context.RequestServices.GetService<UpstreamRegistry>()?.FindById(upstreamId)
+        var balancer = CurrentBalancer(context, upstreamId)
             ?? throw AdminException.WithMessage(400, $"Upstream {name} has no balancer");
         if (!balancer.HealthchecksEnabled)
         {
@@ -89,6 +88,10 @@ public static class UpstreamHealthEndpoints
         target.State.SetHealthy(healthy);
         context.Response.StatusCode = 204;
     }
+
+    /// <summary>The upstream's balancer in the snapshot being served; null when this node has none (yet).</summary>
+    private static UpstreamBalancer? CurrentBalancer(HttpContext context, string upstreamId) =>
+        context.RequestServices.GetService<IBalancerSource>()?.Balancers.FindById(upstreamId);
 
     private static async Task<JsonObject?> FindTargetAsync(IConfigStore store, string upstreamId, string target)
     {

@@ -1,4 +1,5 @@
 using Gateway.Node.Pipeline;
+using Gateway.Node.Upstreams;
 using Gateway.Storage.Snapshot;
 
 namespace Gateway.Node.Config;
@@ -6,70 +7,77 @@ namespace Gateway.Node.Config;
 /// <summary>
 /// Holds the node's current <see cref="ConfigSnapshot"/> and swaps it atomically, as YARP's
 /// IProxyConfigProvider does: readers take <see cref="Current"/> without a lock; a newer config is
-/// compiled off to the side and published with one reference write.
+/// compiled whole off to the side and published with one exchange, or not at all.
 /// </summary>
-/// <param name="plugins">The plugin handlers snapshots compile plugin rows with; the bundled ones when null.</param>
-/// <param name="honorPathHandlingV1">router_flavor = traditional: routes' path_handling v1 applies.</param>
-public sealed class ConfigSnapshotProvider(PluginCatalog? plugins = null, bool honorPathHandlingV1 = false)
+public sealed partial class ConfigSnapshotProvider : IBalancerSource
 {
     private readonly Lock _applyLock = new();
-    private ConfigSnapshot _current = ConfigSnapshot.Build(ConfigData.Empty, plugins, honorPathHandlingV1);
+    private readonly PluginCatalog _plugins;
+    private readonly TimeProvider _time;
+    private readonly bool _honorPathHandlingV1;
+    private readonly ILogger? _logger;
+    private ConfigSnapshot _current;
 
-    /// <summary>Raised after a new snapshot is published; followers subscribe through <see cref="Follow"/>.</summary>
-    private event Action<ConfigSnapshot>? Swapped;
+    /// <param name="plugins">The plugin handlers snapshots compile plugin rows with; the bundled ones when null.</param>
+    /// <param name="honorPathHandlingV1">router_flavor = traditional: routes' path_handling v1 applies.</param>
+    /// <param name="time">The balancers' clock; the system's when null.</param>
+    /// <param name="logger">Where a config that cannot be compiled is reported.</param>
+    public ConfigSnapshotProvider(
+        PluginCatalog? plugins = null, bool honorPathHandlingV1 = false, TimeProvider? time = null, ILogger<ConfigSnapshotProvider>? logger = null)
+    {
+        _plugins = plugins ?? PluginCatalog.Bundled;
+        _time = time ?? TimeProvider.System;
+        _honorPathHandlingV1 = honorPathHandlingV1;
+        _logger = logger;
+        _current = ConfigSnapshot.Build(ConfigData.Empty, null, _plugins, _time, honorPathHandlingV1);
+    }
+
+    /// <summary>Raised on the publishing thread after a new snapshot is published (the active health checker re-plans on it); handlers must not throw.</summary>
+    public event Action? Published;
 
     /// <summary>The snapshot to serve the next request with.</summary>
     public ConfigSnapshot Current => Volatile.Read(ref _current);
 
+    /// <inheritdoc />
+    BalancerTable IBalancerSource.Balancers => Current.Balancers;
+
     /// <summary>
     /// Compiles <paramref name="data"/> and publishes it, unless the current snapshot is already at that
-    /// version or newer; returns whether it was published. A config that fails to compile throws and
-    /// leaves the current snapshot serving.
+    /// version or newer; returns whether it was published. A config that fails to compile is logged with
+    /// the entity at fault and throws, leaving the current snapshot serving.
     /// </summary>
     public bool Apply(ConfigData data)
     {
-        ConfigSnapshot next;
         lock (_applyLock)
         {
-            if (data.Version != 0 && data.Version <= Current.Version)
+            var current = Current;
+            if (data.Version != 0 && data.Version <= current.Version)
             {
                 return false;
             }
 
-            next = ConfigSnapshot.Build(data, plugins, honorPathHandlingV1);
-            Volatile.Write(ref _current, next);
-        }
-
-        Swapped?.Invoke(next);
-        return true;
-    }
-
-    /// <summary>
-    /// Calls <paramref name="apply"/> with the current config now and with every published one after, on the
-    /// publishing thread. A failure goes to <paramref name="failed"/> (with that config's version) and never fails
-    /// the publication: the follower keeps what it built last. Dispose the result to stop following.
-    /// </summary>
-    public IDisposable Follow(Action<ConfigData> apply, Action<long, Exception> failed)
-    {
-        apply(Current.Data);
-        Swapped += OnSwapped;
-        return new Unfollow(() => Swapped -= OnSwapped);
-
-        void OnSwapped(ConfigSnapshot snapshot)
-        {
+            ConfigSnapshot next;
             try
             {
-                apply(snapshot.Data);
+                next = ConfigSnapshot.Build(data, current, _plugins, _time, _honorPathHandlingV1);
             }
             catch (Exception e)
             {
-                failed(snapshot.Version, e);
+                if (_logger is not null)
+                {
+                    LogBuildFailure(_logger, data.Version, current.Version, e.Message, e);
+                }
+
+                throw;
             }
+
+            Interlocked.Exchange(ref _current, next);
         }
+
+        Published?.Invoke();
+        return true;
     }
 
-    private sealed class Unfollow(Action stop) : IDisposable
-    {
-        public void Dispose() => stop();
-    }
+    [LoggerMessage(Level = LogLevel.Error, Message = "config version {Version} cannot be compiled, version {Serving} stays live: {Reason}")]
+    private static partial void LogBuildFailure(ILogger logger, long version, long serving, string reason, Exception exception);
 }

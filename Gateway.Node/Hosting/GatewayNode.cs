@@ -12,12 +12,12 @@ using Gateway.Node.Settings;
 using Gateway.Node.Tls;
 using Gateway.Node.Upstreams;
 using Gateway.Plugins.Sdk;
+using Gateway.Schema;
 using Gateway.Storage.Cassandra.Store;
 using Gateway.Storage.Declarative;
 using Gateway.Storage.Entities;
 using Gateway.Storage.Migrations;
 using Gateway.Storage.Postgres;
-using Gateway.Schema;
 using Gateway.Storage.Sqlite;
 using Gateway.Storage.Store;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -69,15 +69,15 @@ public sealed class GatewayNode : IAsyncDisposable
         var registry = catalog.CreateRegistry();
         var store = await OpenStoreAsync(settings, registry, cancellationToken);
         var logger = CreateLogger(settings);
-        var snapshots = new ConfigSnapshotProvider(catalog, settings.RouterFlavor == RouterFlavor.Traditional);
         var loggers = new SerilogLoggerFactory(logger, dispose: true);
-        var upstreams = new UpstreamRegistry(snapshots, TimeProvider.System, loggers.CreateLogger<UpstreamRegistry>());
-        var certificates = new SniCertificateSelector(snapshots, DefaultCertificate.LoadOrCreate(settings.Prefix), loggers.CreateLogger<SniCertificateSelector>());
-        var control = BuildControlHost(settings, registry, store, snapshots, upstreams, logger, catalog);
+        var snapshots = new ConfigSnapshotProvider(
+            catalog, settings.RouterFlavor == RouterFlavor.Traditional, TimeProvider.System, loggers.CreateLogger<ConfigSnapshotProvider>());
+        var certificates = new SniCertificateSelector(() => snapshots.Current.Certificates, DefaultCertificate.LoadOrCreate(settings.Prefix));
+        var control = BuildControlHost(settings, registry, store, snapshots, logger, catalog);
         catalog.Services.Attach(control.Services);
         var consumers = new ClusterConsumerStore(control.Services.GetRequiredService<ConsumerLookup>);
-        var proxy = BuildProxyHost(settings, snapshots, upstreams, certificates, logger, consumers);
-        var node = new GatewayNode(control, proxy, store, [upstreams, certificates, loggers]);
+        var proxy = BuildProxyHost(settings, snapshots, certificates, logger, consumers);
+        var node = new GatewayNode(control, proxy, store, [loggers]);
         try
         {
             await control.StartAsync(cancellationToken);
@@ -198,7 +198,7 @@ public sealed class GatewayNode : IAsyncDisposable
     };
 
     private static WebApplication BuildControlHost(
-        GatewaySettings settings, SchemaRegistry registry, IConfigStore store, ConfigSnapshotProvider snapshots, UpstreamRegistry upstreams, Serilog.ILogger logger,
+        GatewaySettings settings, SchemaRegistry registry, IConfigStore store, ConfigSnapshotProvider snapshots, Serilog.ILogger logger,
         PluginCatalog catalog)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
@@ -250,7 +250,7 @@ public sealed class GatewayNode : IAsyncDisposable
         builder.Services.AddSingleton<SchemaValidator>();
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton<AdminApi>();
-        builder.Services.AddSingleton(upstreams);
+        builder.Services.AddSingleton<IBalancerSource>(snapshots);
         builder.Services.AddHostedService<ActiveHealthChecker>();
 
         var app = builder.Build();
@@ -265,7 +265,7 @@ public sealed class GatewayNode : IAsyncDisposable
     }
 
     private static WebApplication BuildProxyHost(
-        GatewaySettings settings, ConfigSnapshotProvider snapshots, UpstreamRegistry upstreams, SniCertificateSelector certificates, Serilog.ILogger logger,
+        GatewaySettings settings, ConfigSnapshotProvider snapshots, SniCertificateSelector certificates, Serilog.ILogger logger,
         IConsumerStore consumers)
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
@@ -290,7 +290,6 @@ public sealed class GatewayNode : IAsyncDisposable
             Listen(kestrel, settings.ProxyListen, (options, protocols) => options.UseHttps(certificates.CreateHandshakeOptions(protocols)));
         });
         builder.Services.AddSingleton(snapshots);
-        builder.Services.AddSingleton(upstreams);
         builder.Services.AddHttpForwarder();
         builder.Services.AddSingleton<UpstreamClients>();
         builder.Services.AddSingleton<IDestinationResolver, BalancedDestinationResolver>();

@@ -61,15 +61,15 @@ public static class StatusEndpoint
     private static async Task MetricsAsync(HttpContext context, IConfigStore store, PrometheusPlugin prometheus)
     {
         var nodeId = context.RequestServices.GetService<AdminOptions>()?.Identity.NodeId ?? "";
-        var targets = prometheus.UpstreamHealthWanted ? TargetHealth(context.RequestServices.GetService<UpstreamRegistry>()) : null;
+        var targets = prometheus.UpstreamHealthWanted ? TargetHealth(context.RequestServices.GetService<IBalancerSource>()) : null;
         context.Response.StatusCode = 200;
         context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
         await prometheus.Metrics.WriteAsync(context.Response.Body, await store.IsReachableAsync(), nodeId, NodeIdentity.KongVersion, targets, context.RequestAborted);
     }
 
     /// <summary>Each upstream target's state as Kong's exporter names it.</summary>
-    private static List<(string Upstream, string Target, string Address, string State)> TargetHealth(UpstreamRegistry? upstreams) =>
-        [.. (upstreams?.All ?? []).SelectMany(balancer => balancer.Targets.Select(target => (
+    private static List<(string Upstream, string Target, string Address, string State)> TargetHealth(IBalancerSource? upstreams) =>
+        [.. (upstreams?.Balancers.All ?? []).SelectMany(balancer => balancer.Targets.Select(target => (
             balancer.Name,
             target.Address,
             target.Authority,

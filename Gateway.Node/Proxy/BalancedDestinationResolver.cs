@@ -11,7 +11,7 @@ namespace Gateway.Node.Proxy;
 /// balancer phase does, and reports each attempt's outcome back for passive health checks and
 /// least-connections/latency bookkeeping. Any other host goes straight to host:port.
 /// </summary>
-public sealed class BalancedDestinationResolver(UpstreamRegistry upstreams) : IDestinationResolver
+public sealed class BalancedDestinationResolver : IDestinationResolver
 {
     private readonly DirectDestinationResolver _direct = new();
 
@@ -25,7 +25,7 @@ public sealed class BalancedDestinationResolver(UpstreamRegistry upstreams) : ID
         out Destination? destination,
         out string? failure)
     {
-        if (!upstreams.TryGetBalancer(service.Host, out var balancer))
+        if (!snapshot.Balancers.TryGet(service.Host, out var balancer))
         {
             return _direct.TryResolve(snapshot, service, context, match, attempt, out destination, out failure);
         }

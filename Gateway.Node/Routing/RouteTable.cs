@@ -75,7 +75,7 @@ public sealed class RouteTable
 
     /// <summary>
     /// Compiles the routes and services of <paramref name="data"/>. Throws <see cref="ArgumentException"/>
-    /// when a regex does not compile, so the caller keeps serving its previous table.
+    /// naming the route when a regex does not compile, so the caller keeps serving its previous table.
     /// </summary>
     /// <param name="data">The config rows.</param>
     /// <param name="honorPathHandlingV1">Apply path_handling v1 (router_flavor = traditional); Kong's
@@ -102,7 +102,7 @@ public sealed class RouteTable
                 continue;
             }
 
-            var route = new RouteModel(row, service, honorPathHandlingV1);
+            var route = Named(row, () => new RouteModel(row, service, honorPathHandlingV1));
             if (route.Protocols == RouteProtocols.None)
             {
                 continue;
@@ -111,7 +111,7 @@ public sealed class RouteTable
             routes.Add(route);
             foreach (var group in SplitPaths(RowReader.Strings(row, "paths")))
             {
-                entries.Add(new RouteEntry(route, row, group));
+                entries.Add(Named(row, () => new RouteEntry(route, row, group)));
             }
         }
 
@@ -121,6 +121,19 @@ public sealed class RouteTable
             .ThenBy(e => e.Route.Id, StringComparer.Ordinal)
             .ToArray();
         return new RouteTable(sorted, routes, services);
+    }
+
+    /// <summary>Runs one route's compilation; a failure names the route, so the log says which one keeps the config out.</summary>
+    private static T Named<T>(JsonObject row, Func<T> compile)
+    {
+        try
+        {
+            return compile();
+        }
+        catch (ArgumentException e)
+        {
+            throw new ArgumentException($"route '{RowReader.String(row, "name") ?? "?"}' ({RowReader.String(row, "id") ?? "no id"}): {e.Message}", e);
+        }
     }
 
     /// <summary>

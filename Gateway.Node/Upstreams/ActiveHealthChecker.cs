@@ -4,10 +4,10 @@ namespace Gateway.Node.Upstreams;
 /// Runs the active health checks of every upstream that has them: one loop per upstream, probing its
 /// healthy targets every healthy.interval and its unhealthy ones every unhealthy.interval, at most
 /// <c>concurrency</c> at a time. Loops follow config changes: an upstream whose healthchecks record
-/// changes gets a new loop; a removed one loses its loop. Targets are re-read from the registry on
-/// every round, so target changes need no restart.
+/// changes gets a new loop; a removed one loses its loop (re-planned on every published snapshot). Targets are
+/// re-read from the current snapshot on every round, so target changes need no restart.
 /// </summary>
-public sealed partial class ActiveHealthChecker(UpstreamRegistry registry, TimeProvider time, ILogger<ActiveHealthChecker> logger) : BackgroundService
+public sealed partial class ActiveHealthChecker(IBalancerSource balancers, TimeProvider time, ILogger<ActiveHealthChecker> logger) : BackgroundService
 {
     private readonly Dictionary<string, (string Source, CancellationTokenSource Stop, Task Loop)> _loops = [];
     private readonly Lock _lock = new();
@@ -17,7 +17,7 @@ public sealed partial class ActiveHealthChecker(UpstreamRegistry registry, TimeP
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         _stopping = stoppingToken;
-        registry.Rebuilt += Reconcile;
+        balancers.Published += Reconcile;
         try
         {
             Reconcile();
@@ -29,7 +29,7 @@ public sealed partial class ActiveHealthChecker(UpstreamRegistry registry, TimeP
         }
         finally
         {
-            registry.Rebuilt -= Reconcile;
+            balancers.Published -= Reconcile;
             Task[] loops;
             lock (_lock)
             {
@@ -46,7 +46,7 @@ public sealed partial class ActiveHealthChecker(UpstreamRegistry registry, TimeP
         }
     }
 
-    /// <summary>Starts, restarts and stops loops to match the registry's balancers.</summary>
+    /// <summary>Starts, restarts and stops loops to match the current snapshot's balancers.</summary>
     private void Reconcile()
     {
         lock (_lock)
@@ -56,7 +56,7 @@ public sealed partial class ActiveHealthChecker(UpstreamRegistry registry, TimeP
                 return;
             }
 
-            var wanted = registry.All.Where(b => b.Config.Healthchecks.Active.Enabled).ToDictionary(b => b.Config.Id);
+            var wanted = balancers.Balancers.All.Where(b => b.Config.Healthchecks.Active.Enabled).ToDictionary(b => b.Config.Id);
             foreach (var (id, loop) in _loops.ToArray())
             {
                 if (!wanted.TryGetValue(id, out var balancer) || balancer.Config.Healthchecks.Source != loop.Source)
@@ -86,7 +86,7 @@ public sealed partial class ActiveHealthChecker(UpstreamRegistry registry, TimeP
         {
             while (!cancellationToken.IsCancellationRequested)
             {
-                if (registry.FindById(upstreamId) is not { } balancer)
+                if (balancers.Balancers.FindById(upstreamId) is not { } balancer)
                 {
                     return;
                 }
@@ -111,8 +111,8 @@ public sealed partial class ActiveHealthChecker(UpstreamRegistry registry, TimeP
                 await Parallel.ForEachAsync(due, options, async (target, token) =>
                 {
                     var (kind, status) = await HealthProbe.RunAsync(check, target, balancer.Config.HostHeader, token);
-                    // Report to the balancer live now: the target's state is shared across versions.
-                    var live = registry.FindById(upstreamId) ?? balancer;
+                    // Report to the balancer live now (its thresholds): the target's state is shared across versions.
+                    var live = balancers.Balancers.FindById(upstreamId) ?? balancer;
                     if (live.ReportActive(target, kind, status))
                     {
                         LogHealthChanged(logger, balancer.Name, target.Address, target.State.Healthy ? "healthy" : "unhealthy", kind, status);

@@ -2,8 +2,8 @@ namespace Gateway.Node.Upstreams;
 
 /// <summary>
 /// What the node knows about one target of one upstream beyond a single config version: health and
-/// its counters, requests in flight, the latency average. It outlives snapshot swaps (the registry
-/// hands the same instance to every balancer built for the same upstream id and target address), so
+/// its counters, requests in flight, the latency average. It outlives snapshot swaps (each snapshot's
+/// <see cref="BalancerTable"/> takes it from the previous one for the same upstream id and target address), so
 /// a config change does not forget that a target is down, and requests that started on an older
 /// balancer still end on the right counters.
 /// </summary>

@@ -3,8 +3,8 @@ namespace Gateway.Node.Upstreams;
 /// <summary>
 /// The balancer of one upstream at one config version: its targets, its algorithm, and the health
 /// checks that take targets out of rotation. Immutable apart from the long-lived
-/// <see cref="TargetState"/> of each target; get the current one from
-/// <see cref="UpstreamRegistry.TryGetBalancer"/>.
+/// <see cref="TargetState"/> of each target; a request gets it from its config snapshot's
+/// <see cref="BalancerTable.TryGet"/>, once.
 /// </summary>
 /// <remarks>
 /// The proxy's calls, per client request whose service host names an upstream:

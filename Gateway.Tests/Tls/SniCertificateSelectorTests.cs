@@ -85,21 +85,45 @@ public sealed class SniCertificateSelectorTests : IAsyncLifetime
     }
 
     [Fact]
-    public void UnloadableCertificate_IsSkipped_ItsSniGetsTheDefault()
+    public void UnloadableCertificate_KeepsTheSnapshotServed_AndTheErrorNamesIt()
     {
-        var selector = new SniCertificateSelector(DefaultCertificate());
-        selector.Apply(Data(1, [Certificate("c0000000-0000-4000-8000-00000000000a", "not a pem", "not a key")], [Sni("broken.test", "c0000000-0000-4000-8000-00000000000a")]));
+        var snapshots = new ConfigSnapshotProvider();
+        var selector = new SniCertificateSelector(() => snapshots.Current.Certificates, DefaultCertificate());
+        var bad = Data(1, [Certificate("c0000000-0000-4000-8000-00000000000a", "not a pem", "not a key")], [Sni("broken.test", "c0000000-0000-4000-8000-00000000000a")]);
 
-        Assert.Equal(0, selector.Table.Count);
+        var error = Assert.Throws<InvalidOperationException>(() => snapshots.Apply(bad));
+
+        Assert.StartsWith("certificate c0000000-0000-4000-8000-00000000000a: cannot be loaded", error.Message);
+        Assert.Equal(0, snapshots.Current.Version);
+        Assert.Equal(0, snapshots.Current.Certificates.Count);
         Assert.Equal("CN=default", selector.SelectCertificate("broken.test").Subject);
+    }
+
+    [Fact]
+    public void UnchangedPem_ReusesTheLoadedCertificate_ChangedPemLoadsAgain()
+    {
+        var (cert, key) = Make("CN=kept");
+        var (other, otherKey) = Make("CN=changed");
+        const string Id = "c0000000-0000-4000-8000-00000000000c";
+        var snapshots = new ConfigSnapshotProvider();
+        snapshots.Apply(Data(1, [Certificate(Id, cert, key)], [Sni("kept.test", Id)]));
+        var first = snapshots.Current.Certificates.Find("kept.test");
+
+        snapshots.Apply(Data(2, [Certificate(Id, cert, key)], [Sni("kept.test", Id), Sni("also.test", Id)]));
+        Assert.Same(first, snapshots.Current.Certificates.Find("kept.test"));
+        Assert.Same(first, snapshots.Current.Certificates.Find("also.test"));
+
+        snapshots.Apply(Data(3, [Certificate(Id, other, otherKey)], [Sni("kept.test", Id)]));
+        Assert.Equal("CN=changed", snapshots.Current.Certificates.Find("kept.test")!.TargetCertificate.Subject);
     }
 
     [Fact]
     public void StarSni_CatchesEveryOtherName()
     {
         var (cert, key) = Make("CN=star");
-        var selector = new SniCertificateSelector(DefaultCertificate());
-        selector.Apply(Data(1, [Certificate("c0000000-0000-4000-8000-00000000000b", cert, key)], [Sni("*", "c0000000-0000-4000-8000-00000000000b")]));
+        var snapshots = new ConfigSnapshotProvider();
+        var selector = new SniCertificateSelector(() => snapshots.Current.Certificates, DefaultCertificate());
+        snapshots.Apply(Data(1, [Certificate("c0000000-0000-4000-8000-00000000000b", cert, key)], [Sni("*", "c0000000-0000-4000-8000-00000000000b")]));
 
         Assert.Equal("CN=star", selector.SelectCertificate("anything.test").Subject);
         Assert.Equal("CN=default", selector.SelectCertificate(null).Subject);
@@ -121,7 +145,7 @@ public sealed class SniCertificateSelectorTests : IAsyncLifetime
                 Sni("*.example.com", "c0000000-0000-4000-8000-000000000002"),
                 Sni("shop.example.*", "c0000000-0000-4000-8000-000000000003"),
             ]));
-        _selector = new SniCertificateSelector(_snapshots, DefaultCertificate());
+        _selector = new SniCertificateSelector(() => _snapshots.Current.Certificates, DefaultCertificate());
         _port = Support.FreePorts.Next();
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -142,8 +166,6 @@ public sealed class SniCertificateSelectorTests : IAsyncLifetime
             await _server.StopAsync();
             await _server.DisposeAsync();
         }
-
-        _selector?.Dispose();
     }
 
     private async Task<SslStream> HandshakeAsync(string sni, List<SslApplicationProtocol> alpn)

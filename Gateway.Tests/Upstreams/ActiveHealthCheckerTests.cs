@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Gateway.Node.Config;
 using Gateway.Node.Upstreams;
 using Microsoft.Extensions.Logging.Abstractions;
 using static Gateway.Tests.Upstreams.TestUpstreams;
@@ -16,16 +17,16 @@ public sealed class ActiveHealthCheckerTests
     {
         await using var sick = await LoopbackBackend.StartAsync();
         await using var well = await LoopbackBackend.StartAsync();
-        var registry = Registry(Active("http", "\"http_path\":\"/status\""), sick.Address, well.Address);
-        await using var checker = await StartCheckerAsync(registry);
+        var snapshots = Snapshots(Active("http", "\"http_path\":\"/status\""), sick.Address, well.Address);
+        await using var checker = await StartCheckerAsync(snapshots);
         sick.Status = 500;
-        await WaitUntilAsync(() => !Current(registry).Find(sick.Address)!.IsAvailable);
-        Assert.Equal(new Dictionary<string, int> { [well.Address] = 50 }, Distribution(Current(registry), 50));
-        Assert.True(Current(registry).Find(well.Address)!.IsAvailable);
+        await WaitUntilAsync(() => !Current(snapshots).Find(sick.Address)!.IsAvailable);
+        Assert.Equal(new Dictionary<string, int> { [well.Address] = 50 }, Distribution(Current(snapshots), 50));
+        Assert.True(Current(snapshots).Find(well.Address)!.IsAvailable);
 
         sick.Status = 200;
-        await WaitUntilAsync(() => Current(registry).Find(sick.Address)!.IsAvailable);
-        Assert.Equal(2, Distribution(Current(registry), 50).Count);
+        await WaitUntilAsync(() => Current(snapshots).Find(sick.Address)!.IsAvailable);
+        Assert.Equal(2, Distribution(Current(snapshots), 50).Count);
     }
 
     [Fact]
@@ -33,16 +34,33 @@ public sealed class ActiveHealthCheckerTests
     {
         await using var flaky = await LoopbackBackend.StartAsync();
         await using var steady = await LoopbackBackend.StartAsync();
-        var registry = Registry(Active("http", ""), flaky.Address, steady.Address);
-        await using var checker = await StartCheckerAsync(registry);
+        var snapshots = Snapshots(Active("http", ""), flaky.Address, steady.Address);
+        await using var checker = await StartCheckerAsync(snapshots);
 
         await flaky.StopAsync();
-        await WaitUntilAsync(() => !Current(registry).Find(flaky.Address)!.IsAvailable);
-        Assert.Equal(new Dictionary<string, int> { [steady.Address] = 20 }, Distribution(Current(registry), 20));
+        await WaitUntilAsync(() => !Current(snapshots).Find(flaky.Address)!.IsAvailable);
+        Assert.Equal(new Dictionary<string, int> { [steady.Address] = 20 }, Distribution(Current(snapshots), 20));
 
         await flaky.StartAgainAsync();
-        await WaitUntilAsync(() => Current(registry).Find(flaky.Address)!.IsAvailable);
+        await WaitUntilAsync(() => Current(snapshots).Find(flaky.Address)!.IsAvailable);
         Assert.True(flaky.Requests > 0);
+    }
+
+    [Fact]
+    public async Task NewSnapshot_TurningChecksOn_StartsProbing_AndTheNextKeepsTheHealthFound()
+    {
+        await using var sick = await LoopbackBackend.StartAsync();
+        sick.Status = 500;
+        var snapshots = Snapshots("", sick.Address);
+        await using var checker = await StartCheckerAsync(snapshots);
+        Assert.True(Current(snapshots).Find(sick.Address)!.IsAvailable);
+
+        snapshots.Apply(Data(2, Upstream(Active("http", "")), Targets(sick.Address)));
+        await WaitUntilAsync(() => !Current(snapshots).Find(sick.Address)!.IsAvailable);
+
+        snapshots.Apply(Data(3, Upstream(Active("http", "")), Targets(sick.Address + "=50")));
+        Assert.Equal(50, Current(snapshots).Find(sick.Address)!.Weight);
+        Assert.False(Current(snapshots).Find(sick.Address)!.IsAvailable);
     }
 
     [Fact]
@@ -51,17 +69,17 @@ public sealed class ActiveHealthCheckerTests
         var port = Support.FreePorts.Next();
         var listener = new TcpListener(IPAddress.Loopback, port);
         listener.Start();
-        var registry = Registry(Active("tcp", ""), $"127.0.0.1:{port}");
-        await using var checker = await StartCheckerAsync(registry);
+        var snapshots = Snapshots(Active("tcp", ""), $"127.0.0.1:{port}");
+        await using var checker = await StartCheckerAsync(snapshots);
         var target = $"127.0.0.1:{port}";
 
         listener.Stop();
-        await WaitUntilAsync(() => !Current(registry).Find(target)!.IsAvailable);
-        Assert.Null(Current(registry).Pick(new BalancerRequest()));
+        await WaitUntilAsync(() => !Current(snapshots).Find(target)!.IsAvailable);
+        Assert.Null(Current(snapshots).Pick(new BalancerRequest()));
 
         listener = new TcpListener(IPAddress.Loopback, port);
         listener.Start();
-        await WaitUntilAsync(() => Current(registry).Find(target)!.IsAvailable);
+        await WaitUntilAsync(() => Current(snapshots).Find(target)!.IsAvailable);
         listener.Stop();
     }
 
@@ -74,9 +92,9 @@ public sealed class ActiveHealthCheckerTests
         listener.Start();
         try
         {
-            var registry = Registry(Active("http", "\"timeout\":0.2"), $"127.0.0.1:{port}");
-            await using var checker = await StartCheckerAsync(registry);
-            await WaitUntilAsync(() => !Current(registry).Targets[0].IsAvailable);
+            var snapshots = Snapshots(Active("http", "\"timeout\":0.2"), $"127.0.0.1:{port}");
+            await using var checker = await StartCheckerAsync(snapshots);
+            await WaitUntilAsync(() => !Current(snapshots).Targets[0].IsAvailable);
         }
         finally
         {
@@ -102,19 +120,19 @@ public sealed class ActiveHealthCheckerTests
         "\"healthy\":{\"interval\":0.1,\"successes\":2}," +
         "\"unhealthy\":{\"interval\":0.1,\"http_failures\":2,\"tcp_failures\":2,\"timeouts\":2}}}";
 
-    private static UpstreamRegistry Registry(string upstream, params string[] targets)
+    private static ConfigSnapshotProvider Snapshots(string upstream, params string[] targets)
     {
-        var registry = new UpstreamRegistry(TimeProvider.System);
-        registry.Apply(Data(1, Upstream(upstream), Targets(targets)));
-        return registry;
+        var snapshots = new ConfigSnapshotProvider();
+        snapshots.Apply(Data(1, Upstream(upstream), Targets(targets)));
+        return snapshots;
     }
 
-    private static UpstreamBalancer Current(UpstreamRegistry registry) =>
-        registry.TryGetBalancer("backend.test", out var balancer) ? balancer : throw new InvalidOperationException("no balancer");
+    private static UpstreamBalancer Current(ConfigSnapshotProvider snapshots) =>
+        snapshots.Current.Balancers.TryGet("backend.test", out var balancer) ? balancer : throw new InvalidOperationException("no balancer");
 
-    private static async Task<RunningChecker> StartCheckerAsync(UpstreamRegistry registry)
+    private static async Task<RunningChecker> StartCheckerAsync(ConfigSnapshotProvider snapshots)
     {
-        var checker = new ActiveHealthChecker(registry, TimeProvider.System, NullLogger<ActiveHealthChecker>.Instance);
+        var checker = new ActiveHealthChecker(snapshots, TimeProvider.System, NullLogger<ActiveHealthChecker>.Instance);
         await checker.StartAsync(CancellationToken.None);
         return new RunningChecker(checker);
     }

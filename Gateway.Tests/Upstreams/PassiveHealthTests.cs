@@ -1,3 +1,4 @@
+using Gateway.Node.Config;
 using Gateway.Node.Upstreams;
 using static Gateway.Tests.Upstreams.TestUpstreams;
 
@@ -114,40 +115,40 @@ public sealed class PassiveHealthTests
     [Fact]
     public void Health_SurvivesASnapshotSwap_AndIsForgottenWhenTheTargetGoes()
     {
-        var registry = new UpstreamRegistry(TimeProvider.System);
-        registry.Apply(Data(1, Upstream(Breaker), Targets("10.0.0.1:80", "10.0.0.2:80")));
-        Assert.True(registry.TryGetBalancer("backend.test", out var first));
+        var snapshots = new ConfigSnapshotProvider();
+        snapshots.Apply(Data(1, Upstream(Breaker), Targets("10.0.0.1:80", "10.0.0.2:80")));
+        Assert.True(snapshots.Current.Balancers.TryGet("backend.test", out var first));
         Fail(first, first.Targets[0], RequestOutcome.Timeout(TimeSpan.Zero));
 
         // Version 2 changes a weight: a new balancer, the same health.
-        registry.Apply(Data(2, Upstream(Breaker), Targets("10.0.0.1:80=10", "10.0.0.2:80")));
-        Assert.True(registry.TryGetBalancer("BACKEND.test", out var second));
+        snapshots.Apply(Data(2, Upstream(Breaker), Targets("10.0.0.1:80=10", "10.0.0.2:80")));
+        Assert.True(snapshots.Current.Balancers.TryGet("BACKEND.test", out var second));
         Assert.NotSame(first, second);
         Assert.Equal(10, second.Targets[0].Weight);
         Assert.False(second.Targets[0].IsAvailable);
 
         // Version 3 drops the target, version 4 adds it back: it starts healthy.
-        registry.Apply(Data(3, Upstream(Breaker), Targets("10.0.0.2:80")));
-        registry.Apply(Data(4, Upstream(Breaker), Targets("10.0.0.2:80", "10.0.0.1:80")));
-        Assert.True(registry.TryGetBalancer("backend.test", out var fourth));
+        snapshots.Apply(Data(3, Upstream(Breaker), Targets("10.0.0.2:80")));
+        snapshots.Apply(Data(4, Upstream(Breaker), Targets("10.0.0.2:80", "10.0.0.1:80")));
+        Assert.True(snapshots.Current.Balancers.TryGet("backend.test", out var fourth));
         Assert.True(fourth.Find("10.0.0.1:80")!.IsAvailable);
 
         // An older version arriving late is ignored.
-        registry.Apply(Data(3, Upstream(Breaker), Targets("10.0.0.2:80")));
-        Assert.Equal(4, registry.Version);
-        Assert.False(registry.TryGetBalancer("other.test", out _));
+        snapshots.Apply(Data(3, Upstream(Breaker), Targets("10.0.0.2:80")));
+        Assert.Equal(4, snapshots.Current.Version);
+        Assert.False(snapshots.Current.Balancers.TryGet("other.test", out _));
     }
 
     [Fact]
     public void InFlightCount_StartedOnAnOldBalancer_EndsOnTheNewState()
     {
-        var registry = new UpstreamRegistry(TimeProvider.System);
-        registry.Apply(Data(1, Upstream("\"algorithm\":\"least-connections\""), Targets("10.0.0.1:80")));
-        registry.TryGetBalancer("backend.test", out var old);
+        var snapshots = new ConfigSnapshotProvider();
+        snapshots.Apply(Data(1, Upstream("\"algorithm\":\"least-connections\""), Targets("10.0.0.1:80")));
+        snapshots.Current.Balancers.TryGet("backend.test", out var old);
         var target = old!.Pick(new BalancerRequest())!;
 
-        registry.Apply(Data(2, Upstream("\"algorithm\":\"least-connections\""), Targets("10.0.0.1:80=50")));
-        registry.TryGetBalancer("backend.test", out var current);
+        snapshots.Apply(Data(2, Upstream("\"algorithm\":\"least-connections\""), Targets("10.0.0.1:80=50")));
+        snapshots.Current.Balancers.TryGet("backend.test", out var current);
         Assert.Equal(1, current!.Targets[0].State.ActiveRequests);
 
         old.Complete(target, RequestOutcome.Response(200, TimeSpan.Zero));

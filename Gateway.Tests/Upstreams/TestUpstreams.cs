@@ -4,14 +4,20 @@ using Gateway.Storage.Snapshot;
 
 namespace Gateway.Tests.Upstreams;
 
-/// <summary>Upstream and target rows given in code, and a registry built from them.</summary>
+/// <summary>Upstream and target rows given in code, and balancers built from them.</summary>
 internal static class TestUpstreams
 {
     public const string UpstreamId = "0b7d6ad7-0000-4000-8000-000000000001";
 
+    /// <summary>The id of a second upstream, or of the row <see cref="Nameless"/> gives.</summary>
+    public const string OtherUpstreamId = "0b7d6ad7-0000-4000-8000-000000000002";
+
     /// <summary>An upstream row: Kong's defaults apply to every field <paramref name="extra"/> leaves out.</summary>
     public static JsonObject Upstream(string extra = "", string id = UpstreamId, string name = "backend.test") =>
         JsonNode.Parse($$"""{"id":"{{id}}","name":"{{name}}"{{(extra.Length > 0 ? "," + extra : "")}}}""")!.AsObject();
+
+    /// <summary>An upstream row no balancer can be built from: it has no name.</summary>
+    public static JsonObject Nameless() => new() { ["id"] = OtherUpstreamId };
 
     /// <summary>Target rows: "host:port" or "host:port=weight", created in the given order.</summary>
     public static JsonObject[] Targets(params string[] targets) => TargetsOf(UpstreamId, targets);
@@ -36,12 +42,11 @@ internal static class TestUpstreams
     public static ConfigData Data(long version, JsonObject[] upstreams, JsonObject[] targets) =>
         new(version, new Dictionary<string, IReadOnlyList<JsonObject>> { ["upstreams"] = upstreams, ["targets"] = targets });
 
-    /// <summary>A registry holding one upstream, and its balancer.</summary>
+    /// <summary>The balancer of one upstream, built as a first snapshot builds it.</summary>
     public static UpstreamBalancer Balancer(JsonObject upstream, JsonObject[] targets, TimeProvider? time = null)
     {
-        var registry = new UpstreamRegistry(time ?? TimeProvider.System);
-        registry.Apply(Data(1, upstream, targets));
-        Assert.True(registry.TryGetBalancer(upstream["name"]!.GetValue<string>(), out var balancer));
+        var table = BalancerTable.Build(Data(1, upstream, targets), BalancerTable.Empty, time ?? TimeProvider.System);
+        Assert.True(table.TryGet(upstream["name"]!.GetValue<string>(), out var balancer));
         return balancer;
     }
 

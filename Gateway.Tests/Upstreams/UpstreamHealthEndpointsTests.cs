@@ -79,6 +79,24 @@ public sealed class UpstreamHealthEndpointsTests(NodeFixture fixture) : IClassFi
     }
 
     [Fact]
+    public async Task PostUnhealthy_OutlivesTheConfigChangesAfterIt()
+    {
+        await Node.CreateAsync("/upstreams", """{"name":"kept-down.test","healthchecks":{"passive":{"unhealthy":{"tcp_failures":3}}}}""");
+        await Node.CreateAsync("/upstreams/kept-down.test/targets", """{"target":"10.6.0.1:80"}""");
+        var (down, _) = await Node.CallAsync(HttpMethod.Post, "/upstreams/kept-down.test/targets/10.6.0.1:80/unhealthy");
+
+        // Two new snapshots: another target, and a change to the upstream itself.
+        await Node.CreateAsync("/upstreams/kept-down.test/targets", """{"target":"10.6.0.2:80"}""");
+        var (patched, _) = await Node.CallAsync(HttpMethod.Patch, "/upstreams/kept-down.test", """{"slots":20000}""");
+        var (_, health) = await Node.CallAsync(HttpMethod.Get, "/upstreams/kept-down.test/health");
+
+        Assert.Equal(204, down);
+        Assert.Equal(200, patched);
+        var byTarget = health!["data"]!.AsArray().ToDictionary(t => t!["target"]!.GetValue<string>(), t => t!["health"]!.GetValue<string>());
+        Assert.Equal(new Dictionary<string, string> { ["10.6.0.1:80"] = "UNHEALTHY", ["10.6.0.2:80"] = "HEALTHY" }, byTarget);
+    }
+
+    [Fact]
     public async Task PostHealth_WithoutHealthchecks_Is400_AndUnknownTarget404()
     {
         await Node.CreateAsync("/upstreams", """{"name":"no-checks.test"}""");
