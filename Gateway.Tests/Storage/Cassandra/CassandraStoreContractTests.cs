@@ -1,7 +1,7 @@
 using System.Reflection;
+using Gateway.Schema;
 using Gateway.Storage.Cassandra.Client;
 using Gateway.Storage.Cassandra.Store;
-using Gateway.Schema;
 using Gateway.Storage.Store;
 using Gateway.Tests.Storage.Store;
 using Gateway.Tests.Support;

@@ -1,7 +1,7 @@
 using Gateway.Node.Plugins;
+using Gateway.Schema;
 using Gateway.Storage.Declarative;
 using Gateway.Storage.Entities;
-using Gateway.Schema;
 
 namespace Gateway.Tests.Storage.Declarative;
 

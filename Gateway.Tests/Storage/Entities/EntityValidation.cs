@@ -1,8 +1,8 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Gateway.Storage.Entities;
 using Gateway.Schema;
+using Gateway.Storage.Entities;
 
 namespace Gateway.Tests.Storage.Entities;
 

@@ -1,6 +1,6 @@
 using Gateway.Node.Plugins;
-using Gateway.Storage.Entities;
 using Gateway.Schema;
+using Gateway.Storage.Entities;
 using static Gateway.Tests.Storage.Entities.EntityValidation;
 
 namespace Gateway.Tests.Storage.Entities;
