@@ -1,14 +1,11 @@
 using System.Net;
-using System.Net.WebSockets;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -16,134 +13,101 @@ using Microsoft.Extensions.Logging;
 namespace Gateway.Tests.Support;
 
 /// <summary>
-/// A real Kestrel upstream on 127.0.0.1 (a port chosen at run time). It echoes what it received as
-/// JSON: method, target, protocol, headers and body length. <c>/slow?ms=N</c> waits before answering;
-/// <c>/ws</c> is a WebSocket echo; <c>/status/N</c> answers with status N; <c>?content_length</c> sends a
-/// Content-Length instead of a chunked body; <c>?chunks=N</c> sends the body in N flushes, 20 ms apart.
+/// The tests' upstream: a real Kestrel server on 127.0.0.1, on a port chosen at run time. It answers
+/// with <see cref="BackendOptions.Handler"/>, by default <see cref="BackendEcho"/> (what it received, as
+/// JSON). It counts requests, can be told to answer every request with one status, and can stop and
+/// start again on the same port.
 /// </summary>
 public sealed class Backend : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private readonly BackendOptions _options;
+    private readonly RequestDelegate _handler;
+    private WebApplication? _app;
+    private int _requests;
 
-    private Backend(WebApplication app, int port, string name)
+    private Backend(BackendOptions options)
     {
-        _app = app;
-        Port = port;
-        Name = name;
+        _options = options;
+        _handler = options.Handler ?? (context => BackendEcho.HandleAsync(context, options.Name));
     }
 
     /// <summary>The port it listens on.</summary>
-    public int Port { get; }
+    public int Port { get; private set; }
 
-    /// <summary>What it puts in its X-Backend header.</summary>
-    public string Name { get; }
+    /// <summary><c>127.0.0.1:port</c>, as a target is written.</summary>
+    public string Address => $"127.0.0.1:{Port}";
 
-    /// <summary>Starts a backend: HTTP/1.1 by default; <paramref name="protocols"/> Http2 gives h2c; <paramref name="tls"/> serves HTTPS with a self-signed certificate.</summary>
-    public static async Task<Backend> StartAsync(string name = "backend", HttpProtocols protocols = HttpProtocols.Http1, bool tls = false)
+    /// <summary>What the echo puts in its X-Backend header and body.</summary>
+    public string Name => _options.Name;
+
+    /// <summary>Requests received since the first start.</summary>
+    public int Requests => Volatile.Read(ref _requests);
+
+    /// <summary>When set, every request is answered with this status and no body instead of the handler's answer.</summary>
+    public int? Status { get; set; }
+
+    /// <summary>Starts an echoing backend: HTTP/1.1 by default; <paramref name="protocols"/> Http2 gives h2c; <paramref name="tls"/> serves HTTPS with a self-signed certificate.</summary>
+    public static Task<Backend> StartAsync(string name = "backend", HttpProtocols protocols = HttpProtocols.Http1, bool tls = false) =>
+        StartAsync(new BackendOptions { Name = name, Protocols = protocols, Tls = tls });
+
+    /// <summary>Starts a backend that answers with <paramref name="handler"/>.</summary>
+    public static Task<Backend> StartAsync(RequestDelegate handler) => StartAsync(new BackendOptions { Handler = handler });
+
+    /// <summary>Starts a backend as <paramref name="options"/> say.</summary>
+    public static async Task<Backend> StartAsync(BackendOptions options)
+    {
+        var backend = new Backend(options);
+        await backend.ListenAsync(0);
+        return backend;
+    }
+
+    /// <summary>Starts it again on the same port after <see cref="StopAsync"/>.</summary>
+    public Task StartAgainAsync() => ListenAsync(Port);
+
+    /// <summary>Stops it; the port is free until <see cref="StartAgainAsync"/>.</summary>
+    public async Task StopAsync()
+    {
+        if (_app is { } app)
+        {
+            _app = null;
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync() => new(StopAsync());
+
+    private async Task ListenAsync(int port)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, o =>
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port, o =>
         {
-            o.Protocols = protocols;
-            if (tls)
+            o.Protocols = _options.Protocols;
+            if (_options.Tls)
             {
                 o.UseHttps(SelfSigned());
             }
         }));
         var app = builder.Build();
         app.UseWebSockets();
-        app.Run(context => HandleAsync(context, name));
+        app.Run(HandleAsync);
         await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new Backend(app, new Uri(address).Port, name);
+        Port = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()).Port;
+        _app = app;
     }
 
-    /// <summary>Stops it.</summary>
-    public async ValueTask DisposeAsync()
+    private Task HandleAsync(HttpContext context)
     {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
-
-    private static async Task HandleAsync(HttpContext context, string name)
-    {
-        var request = context.Request;
-        if (request.Path == "/ws" && context.WebSockets.IsWebSocketRequest)
-        {
-            using var socket = await context.WebSockets.AcceptWebSocketAsync();
-            var buffer = new byte[4096];
-            while (true)
-            {
-                var received = await socket.ReceiveAsync(buffer, CancellationToken.None);
-                if (received.MessageType == WebSocketMessageType.Close)
-                {
-                    await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "bye", CancellationToken.None);
-                    return;
-                }
-
-                await socket.SendAsync(buffer.AsMemory(0, received.Count), received.MessageType, received.EndOfMessage, CancellationToken.None);
-            }
-        }
-
-        if (request.Path.StartsWithSegments("/slow") && int.TryParse(request.Query["ms"], out var ms))
-        {
-            await Task.Delay(ms, context.RequestAborted);
-        }
-
-        if (request.Path.StartsWithSegments("/status", out var rest) && int.TryParse(rest.Value?.Trim('/'), out var status))
+        Interlocked.Increment(ref _requests);
+        if (Status is { } status)
         {
             context.Response.StatusCode = status;
+            return Task.CompletedTask;
         }
 
-        long length = 0;
-        var buffer2 = new byte[64 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(buffer2, context.RequestAborted)) > 0)
-        {
-            length += read;
-        }
-
-        var headers = new JsonObject();
-        foreach (var (key, value) in request.Headers)
-        {
-            headers[key.ToLowerInvariant()] = value.ToString();
-        }
-
-        var body = new JsonObject
-        {
-            ["backend"] = name,
-            ["method"] = request.Method,
-            ["target"] = context.Features.Get<IHttpRequestFeature>()!.RawTarget,
-            ["protocol"] = request.Protocol,
-            ["headers"] = headers,
-            ["body_length"] = length,
-        };
-        context.Response.Headers["X-Backend"] = name;
-        context.Response.Headers.Via = "1.1 backend";
-        context.Response.ContentType = "application/json";
-        var bytes = System.Text.Encoding.UTF8.GetBytes(body.ToJsonString());
-        if (request.Query.ContainsKey("content_length"))
-        {
-            context.Response.ContentLength = bytes.Length;
-        }
-
-        if (int.TryParse(request.Query["chunks"], out var chunks) && chunks > 1)
-        {
-            // Separate flushes, apart in time: the proxy reads, and writes, each on its own.
-            var part = bytes.Length / chunks;
-            for (var i = 0; i < chunks; i++)
-            {
-                var slice = i == chunks - 1 ? bytes.AsMemory(i * part) : bytes.AsMemory(i * part, part);
-                await context.Response.Body.WriteAsync(slice, context.RequestAborted);
-                await context.Response.Body.FlushAsync(context.RequestAborted);
-                await Task.Delay(20, context.RequestAborted);
-            }
-
-            return;
-        }
-
-        await context.Response.Body.WriteAsync(bytes, context.RequestAborted);
+        return _handler(context);
     }
 
     private static X509Certificate2 SelfSigned()

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Gateway.Node.Upstreams;
+using Gateway.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
 using static Gateway.Tests.Node.Upstreams.TestUpstreams;
 
@@ -14,8 +15,8 @@ public sealed class ActiveHealthCheckerTests
     [Fact]
     public async Task Http_BadStatuses_TakeTheTargetOut_AndGoodOnesBringItBack()
     {
-        await using var sick = await LoopbackBackend.StartAsync();
-        await using var well = await LoopbackBackend.StartAsync();
+        await using var sick = await Backend.StartAsync();
+        await using var well = await Backend.StartAsync();
         var registry = Registry(Active("http", "\"http_path\":\"/status\""), sick.Address, well.Address);
         await using var checker = await StartCheckerAsync(registry);
         sick.Status = 500;
@@ -31,8 +32,8 @@ public sealed class ActiveHealthCheckerTests
     [Fact]
     public async Task Http_StoppedBackend_IsTakenOut_AndComesBackWhenItRestarts()
     {
-        await using var flaky = await LoopbackBackend.StartAsync();
-        await using var steady = await LoopbackBackend.StartAsync();
+        await using var flaky = await Backend.StartAsync();
+        await using var steady = await Backend.StartAsync();
         var registry = Registry(Active("http", ""), flaky.Address, steady.Address);
         await using var checker = await StartCheckerAsync(registry);
 
@@ -87,7 +88,7 @@ public sealed class ActiveHealthCheckerTests
     [Fact]
     public async Task Probe_ReportsStatus_TcpFailure_AndConnected()
     {
-        await using var backend = await LoopbackBackend.StartAsync();
+        await using var backend = await Backend.StartAsync();
         backend.Status = 302;
         var check = ActiveHealthcheck.Parse(null);
         var balancer = Balancer(Upstream(), Targets(backend.Address, $"127.0.0.1:{Support.FreePorts.Next()}"));

@@ -35,7 +35,7 @@ public sealed class UpstreamHealthEndpointsTests(NodeFixture fixture) : IClassFi
     [Fact]
     public async Task Health_WithActiveChecks_ShowsTheDownTarget_AndTheBalancerHealth()
     {
-        await using var backend = await LoopbackBackend.StartAsync();
+        await using var backend = await Backend.StartAsync();
         var closed = $"127.0.0.1:{FreePorts.Next()}";
         await Node.CreateAsync("/upstreams", """
             {"name":"health-on.test","healthchecks":{"active":{"type":"tcp",

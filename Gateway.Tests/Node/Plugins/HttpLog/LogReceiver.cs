@@ -1,40 +1,30 @@
-using System.Net;
 using System.Threading.Channels;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
+using Gateway.Tests.Support;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Gateway.Tests.Node.Plugins.HttpLog;
 
-/// <summary>A real Kestrel log collector on 127.0.0.1: records every request; the first <see cref="FailFirst"/> answer 500.</summary>
+/// <summary>A log collector on a <see cref="Backend"/>: records every request; the first <see cref="FailFirst"/> answer 500.</summary>
 public sealed class LogReceiver : IAsyncDisposable
 {
-    private readonly WebApplication _app;
     private readonly Channel<Received> _received = Channel.CreateUnbounded<Received>();
+    private Backend _backend = null!;
     private int _failures;
 
-    private LogReceiver(WebApplication app) => _app = app;
+    private LogReceiver()
+    {
+    }
 
     /// <summary>How many of the next requests to answer with 500.</summary>
     public int FailFirst { get; set; }
 
     /// <summary>The port it listens on.</summary>
-    public int Port { get; private set; }
+    public int Port => _backend.Port;
 
     public static async Task<LogReceiver> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
-        var receiver = new LogReceiver(app);
-        app.Run(receiver.HandleAsync);
-        await app.StartAsync();
-        receiver.Port = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()).Port;
+        var receiver = new LogReceiver();
+        receiver._backend = await Backend.StartAsync(receiver.HandleAsync);
         return receiver;
     }
 
@@ -60,11 +50,7 @@ public sealed class LogReceiver : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _backend.DisposeAsync();
 
     private async Task HandleAsync(HttpContext context)
     {

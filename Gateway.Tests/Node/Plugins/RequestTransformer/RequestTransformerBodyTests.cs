@@ -11,7 +11,7 @@ namespace Gateway.Tests.Node.Plugins.RequestTransformer;
 /// upstream echoes the body it got.
 /// </summary>
 [Collection(PluginNodeCollection.Name)]
-public sealed class RequestTransformerBodyTests(PluginNode node, BodyEchoBackend echo) : IClassFixture<BodyEchoBackend>
+public sealed class RequestTransformerBodyTests(PluginNode node, BodyEchoFixture echo) : IClassFixture<BodyEchoFixture>
 {
     [Fact]
     public async Task MultipartBody_RenameRemoveReplaceAdd_AsLuaMultipartWritesIt()

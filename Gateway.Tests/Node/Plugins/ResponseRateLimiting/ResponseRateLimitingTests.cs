@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json.Nodes;
 using Gateway.Tests.Support;
+using Microsoft.AspNetCore.Http;
 
 namespace Gateway.Tests.Node.Plugins.ResponseRateLimiting;
 
@@ -136,7 +137,7 @@ public sealed class ResponseRateLimitingTests(ResponseRateLimitingTests.Fixture 
     /// <summary>One node and one usage-reporting upstream for the class.</summary>
     public sealed class Fixture : IAsyncLifetime
     {
-        private UsageBackend _backend = null!;
+        private Backend _backend = null!;
 
         public ProxyNode Node { get; private set; } = null!;
 
@@ -144,7 +145,7 @@ public sealed class ResponseRateLimitingTests(ResponseRateLimitingTests.Fixture 
 
         public async Task InitializeAsync()
         {
-            _backend = await UsageBackend.StartAsync();
+            _backend = await Backend.StartAsync(ReportUsageAsync);
             Node = await ProxyNode.StartAsync();
         }
 
@@ -152,6 +153,20 @@ public sealed class ResponseRateLimitingTests(ResponseRateLimitingTests.Fixture 
         {
             await Node.DisposeAsync();
             await _backend.DisposeAsync();
+        }
+
+        /// <summary>
+        /// Reports usage as Kong's response-ratelimiting expects: <c>X-Kong-Limit</c> set to the <c>limit</c>
+        /// query argument, and the <c>X-RateLimit-Remaining-videos</c> request header it received as the body.
+        /// </summary>
+        private static async Task ReportUsageAsync(HttpContext context)
+        {
+            if (context.Request.Query["limit"] is { Count: > 0 } limit)
+            {
+                context.Response.Headers["X-Kong-Limit"] = limit.ToString();
+            }
+
+            await context.Response.WriteAsync(context.Request.Headers["X-RateLimit-Remaining-videos"].ToString());
         }
     }
 }
