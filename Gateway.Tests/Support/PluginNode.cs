@@ -7,27 +7,18 @@ namespace Gateway.Tests.Support;
 /// collection), so the suite starts a node once. Each test makes its own route, so tests never see
 /// each other's plugins.
 /// </summary>
-public sealed class PluginNode : IAsyncLifetime
+public sealed class PluginNode : NodeFixture
 {
     private int _routes;
 
-    public ProxyNode Node { get; private set; } = null!;
-
-    public Backend Backend { get; private set; } = null!;
-
+    /// <summary>A client for the proxy.</summary>
     public HttpClient Proxy => Node.Proxy;
 
-    public async Task InitializeAsync()
-    {
-        Backend = await Backend.StartAsync();
-        Node = await ProxyNode.StartAsync("--plugins", "bundled,Gateway.Tests");
-    }
+    /// <inheritdoc/>
+    protected override string BackendName => "backend";
 
-    public async Task DisposeAsync()
-    {
-        await Node.DisposeAsync();
-        await Backend.DisposeAsync();
-    }
+    /// <inheritdoc/>
+    protected override string[] NodeArguments => ["--plugins", "bundled,Gateway.Tests"];
 
     /// <summary>A new service and route (path <c>/t{n}</c>) with the given plugins on the route; returns the path.</summary>
     public async Task<string> RouteWithPluginsAsync(params (string Name, string Config)[] plugins)

@@ -66,13 +66,13 @@ public sealed class ConfigSyncTests : IAsyncLifetime
         """;
 
     private readonly string _folder = Directory.CreateTempSubdirectory("gateway-sync-files-").FullName;
-    private readonly RestartableNode _east = new();
-    private readonly RestartableNode _west = new();
+    private TestNode _east = null!;
+    private TestNode _west = null!;
 
     public async Task InitializeAsync()
     {
-        await _east.StartAsync();
-        await _west.StartAsync();
+        _east = await TestNode.StartAsync();
+        _west = await TestNode.StartAsync();
     }
 
     public async Task DisposeAsync()
@@ -151,7 +151,7 @@ public sealed class ConfigSyncTests : IAsyncLifetime
         Assert.Equal("billing.internal", (await _east.GetAsync("/services/billing"))["host"]!.GetValue<string>());
 
         // West comes back with its old config; the next sync catches it up and leaves east alone.
-        await _west.StartAsync();
+        await _west.StartAgainAsync();
         var (backCode, backOut, backErr) = await SyncAsync(Version2);
         Assert.True(backCode == 0, backOut + backErr);
         Assert.Contains($"cluster {_east.AdminUrl}: 0 differences", backOut);

@@ -220,8 +220,7 @@ public sealed class DbImportExportTests : IDisposable
     [Fact]
     public async Task DisasterRecovery_ConfigBuiltThroughTheAdminApi_RoundTripsExactly()
     {
-        await using var live = new RestartableNode();
-        await live.StartAsync();
+        await using var live = await TestNode.StartAsync();
         var (cert, key) = TestCertificates.Rsa();
         var (caCert, _) = TestCertificates.Rsa(ca: true);
         async Task<JsonNode> Create(string path, JsonObject body)

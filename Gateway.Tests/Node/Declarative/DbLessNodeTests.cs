@@ -318,13 +318,12 @@ public sealed class DbLessRestartTests
     [Fact]
     public async Task PostedConfig_SurvivesARestart()
     {
-        await using var node = new RestartableNode("--database", "off");
-        await node.StartAsync();
+        await using var node = await TestNode.StartAsync("--database", "off");
         var config = """{"_format_version":"3.0","services":[{"name":"kept","host":"kept.test"}]}""";
         Assert.Equal(201, (await node.CallAsync(HttpMethod.Post, "/config", config)).Status);
 
         await node.StopAsync();
-        await node.StartAsync();
+        await node.StartAgainAsync();
         Assert.Equal("kept.test", (await node.GetAsync("/services/kept"))["host"]!.GetValue<string>());
         Assert.Equal(304, (await node.CallAsync(HttpMethod.Post, "/config?check_hash=1", config)).Status);
     }

@@ -35,7 +35,7 @@ public sealed class CustomPluginTests
     {
         Assert.DoesNotContain(AppDomain.CurrentDomain.GetAssemblies(), a => a.GetName().Name == "TenantGate");
         await using var backend = await Backend.StartAsync();
-        await using var node = await ProxyNode.StartAsync("--plugins", $"bundled,{SampleAssembly}");
+        await using var node = await TestNode.StartAsync("--plugins", $"bundled,{SampleAssembly}");
         await node.RouteAsync($$"""{"name":"api","host":"127.0.0.1","port":{{backend.Port}}}""", """{"paths":["/api"]}""");
 
         // The Admin API knows the plugin: enabled, described, validated with its defaults.
@@ -97,7 +97,7 @@ public sealed class CustomPluginTests
 
     private static StringContent Json(string json) => new(json, System.Text.Encoding.UTF8, "application/json");
 
-    private static Task<HttpResponseMessage> Send(ProxyNode node, string tenant)
+    private static Task<HttpResponseMessage> Send(TestNode node, string tenant)
     {
         var request = new HttpRequestMessage(HttpMethod.Get, "/api");
         request.Headers.Add("X-Tenant", tenant);

@@ -125,14 +125,14 @@ public sealed class PipelinePhaseTests(PipelinePhaseTests.Fixture fixture) : ICl
         private Backend _backend = null!;
         private int _routes;
 
-        public ProxyNode Node { get; private set; } = null!;
+        public TestNode Node { get; private set; } = null!;
 
         public string LastRouteId { get; private set; } = "";
 
         public async Task InitializeAsync()
         {
             _backend = await Backend.StartAsync();
-            Node = await ProxyNode.StartAsync("--plugins", "bundled,Gateway.Tests");
+            Node = await TestNode.StartAsync("--plugins", "bundled,Gateway.Tests");
             await Node.CreateAsync("/plugins", """{"name":"test-recorder-low"}""");
         }
 

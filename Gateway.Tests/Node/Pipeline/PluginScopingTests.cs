@@ -11,7 +11,7 @@ namespace Gateway.Tests.Node.Pipeline;
 /// </summary>
 public sealed class PluginScopingTests(PluginScopingTests.Fixture fixture) : IClassFixture<PluginScopingTests.Fixture>
 {
-    private readonly ProxyNode _node = fixture.Node;
+    private readonly TestNode _node = fixture.Node;
 
     [Theory]
     [InlineData("/r1", null, "route")]
@@ -77,14 +77,14 @@ public sealed class PluginScopingTests(PluginScopingTests.Fixture fixture) : ICl
     {
         private Backend _backend = null!;
 
-        public ProxyNode Node { get; private set; } = null!;
+        public TestNode Node { get; private set; } = null!;
 
         public string Service1 { get; private set; } = "";
 
         public async Task InitializeAsync()
         {
             _backend = await Backend.StartAsync();
-            Node = await ProxyNode.StartAsync("--plugins", "bundled,Gateway.Tests");
+            Node = await TestNode.StartAsync("--plugins", "bundled,Gateway.Tests");
             Service1 = (await Node.CreateAsync("/services", $$"""{"name":"s1","host":"127.0.0.1","port":{{_backend.Port}}}"""))["id"]!.GetValue<string>();
             var s2 = (await Node.CreateAsync("/services", $$"""{"name":"s2","host":"127.0.0.1","port":{{_backend.Port}}}"""))["id"]!.GetValue<string>();
             var route1 = (await Node.CreateAsync($"/services/{Service1}/routes", """{"name":"r1","paths":["/r1"]}"""))["id"]!.GetValue<string>();

@@ -10,36 +10,19 @@ namespace Gateway.Tests.Node.Plugins;
 /// test (each on its own path, with its plugins), and answers come back as <see cref="Answer"/>.
 /// Shared by the auth plugins' tests (key-auth, basic-auth, jwt, hmac-auth, acl).
 /// </summary>
-public sealed class AuthNode : IAsyncLifetime
+public sealed class AuthNode : NodeFixture
 {
-    private Backend? _backend;
-    private ProxyNode? _node;
     private string _service = "";
     private int _routes;
 
-    /// <summary>The node.</summary>
-    public ProxyNode Node => _node ?? throw new InvalidOperationException("not started");
+    /// <inheritdoc />
+    protected override string BackendName => "auth";
 
     /// <inheritdoc />
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        _backend = await Backend.StartAsync("auth");
-        _node = await ProxyNode.StartAsync();
-        _service = (await _node.CreateAsync("/services", $$"""{"name":"auth","host":"127.0.0.1","port":{{_backend.Port}}}"""))["id"]!.GetValue<string>();
-    }
-
-    /// <inheritdoc />
-    public async Task DisposeAsync()
-    {
-        if (_node is not null)
-        {
-            await _node.DisposeAsync();
-        }
-
-        if (_backend is not null)
-        {
-            await _backend.DisposeAsync();
-        }
+        await base.InitializeAsync();
+        _service = (await Node.CreateAsync("/services", $$"""{"name":"auth","host":"127.0.0.1","port":{{Backend.Port}}}"""))["id"]!.GetValue<string>();
     }
 
     /// <summary>Creates a route on a fresh path with the given plugins (JSON objects with name and config); returns its path.</summary>

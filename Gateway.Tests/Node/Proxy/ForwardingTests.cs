@@ -6,9 +6,9 @@ using Gateway.Tests.Support;
 namespace Gateway.Tests.Node.Proxy;
 
 /// <summary>Requests through a node to a real Kestrel backend: paths, headers both ways, bodies.</summary>
-public sealed class ForwardingTests(ProxyNodeFixture fixture) : IClassFixture<ProxyNodeFixture>
+public sealed class ForwardingTests(NodeFixture fixture) : IClassFixture<NodeFixture>
 {
-    private ProxyNode Node => fixture.Node;
+    private TestNode Node => fixture.Node;
 
     private int BackendPort => fixture.Backend.Port;
 

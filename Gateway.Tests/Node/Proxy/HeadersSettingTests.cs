@@ -10,7 +10,7 @@ public sealed class HeadersSettingTests
     public async Task HeadersOff_NoKongHeadersOnProxiedOrKongResponses()
     {
         await using var backend = await Backend.StartAsync("quiet");
-        await using var node = await ProxyNode.StartAsync("--headers", "off");
+        await using var node = await TestNode.StartAsync("--headers", "off");
         await node.RouteAsync($$"""{"host":"127.0.0.1","port":{{backend.Port}}}""", """{"hosts":["quiet.test"]}""");
 
         using var proxied = await SendAsync(node, "quiet.test");
@@ -31,7 +31,7 @@ public sealed class HeadersSettingTests
     public async Task HeadersChosenOneByOne_OnlyThoseAdded()
     {
         await using var backend = await Backend.StartAsync("some");
-        await using var node = await ProxyNode.StartAsync("--headers", "X-Kong-Upstream-Latency, X-Kong-Upstream-Status, Server");
+        await using var node = await TestNode.StartAsync("--headers", "X-Kong-Upstream-Latency, X-Kong-Upstream-Status, Server");
         await node.RouteAsync($$"""{"host":"127.0.0.1","port":{{backend.Port}}}""", """{"hosts":["some.test"]}""");
 
         using var proxied = await SendAsync(node, "some.test");
@@ -45,7 +45,7 @@ public sealed class HeadersSettingTests
         Assert.False(notFound.Headers.Contains("X-Kong-Response-Latency"));
     }
 
-    private static Task<HttpResponseMessage> SendAsync(ProxyNode node, string host)
+    private static Task<HttpResponseMessage> SendAsync(TestNode node, string host)
     {
         var request = new HttpRequestMessage(HttpMethod.Get, "/");
         request.Headers.Host = host;

@@ -12,7 +12,7 @@ public sealed class LiveChangeTests
     {
         await using var blue = await Backend.StartAsync("blue");
         await using var green = await Backend.StartAsync("green");
-        await using var node = await ProxyNode.StartAsync();
+        await using var node = await TestNode.StartAsync();
         var blueService = await node.CreateAsync("/services", $$"""{"name":"blue","host":"127.0.0.1","port":{{blue.Port}}}""");
         var greenService = await node.CreateAsync("/services", $$"""{"name":"green","host":"127.0.0.1","port":{{green.Port}}}""");
         var live = await node.CreateAsync("/routes", $$$"""{"name":"live","paths":["/live"],"service":{"id":"{{{blueService["id"]}}}"}}""");

@@ -8,9 +8,9 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 namespace Gateway.Tests.Node.Proxy;
 
 /// <summary>HTTP/2 both sides (h2 over TLS, h2c for grpc services) and WebSocket pass-through.</summary>
-public sealed class ProtocolTests(ProxyNodeFixture fixture) : IClassFixture<ProxyNodeFixture>
+public sealed class ProtocolTests(NodeFixture fixture) : IClassFixture<NodeFixture>
 {
-    private ProxyNode Node => fixture.Node;
+    private TestNode Node => fixture.Node;
 
     [Fact]
     public async Task GrpcService_ReachedOverH2c()

@@ -10,7 +10,7 @@ public sealed class TrustedIpsTests
     public async Task TrustedClient_ForwardedHeadersKept_HttpsOnlyRouteAccepted()
     {
         await using var backend = await Backend.StartAsync("trusting");
-        await using var node = await ProxyNode.StartAsync("--trusted_ips", "127.0.0.1");
+        await using var node = await TestNode.StartAsync("--trusted_ips", "127.0.0.1");
         await node.RouteAsync($$"""{"host":"127.0.0.1","port":{{backend.Port}}}""", """{"hosts":["trusted.test"],"protocols":["https"]}""");
         // TLS was terminated before us (X-Forwarded-Proto: https from a trusted peer): no 426, the answer is 200.
         var headers = await UpstreamHeadersAsync(
@@ -37,7 +37,7 @@ public sealed class TrustedIpsTests
     public async Task TrustedPeer_NamesTheClientInXRealIp_WhichGoesUpstreamAndToPlugins()
     {
         await using var backend = await Backend.StartAsync("realip");
-        await using var node = await ProxyNode.StartAsync("--trusted_ips", "127.0.0.1");
+        await using var node = await TestNode.StartAsync("--trusted_ips", "127.0.0.1");
         await node.RouteAsync($$"""{"host":"127.0.0.1","port":{{backend.Port}}}""", """{"paths":["/realip"]}""");
         var denied = await node.RouteAsync($$"""{"host":"127.0.0.1","port":{{backend.Port}}}""", """{"paths":["/denied"]}""");
         await node.CreateAsync("/plugins", $$$"""{"name":"ip-restriction","route":{"id":"{{{denied}}}"},"config":{"deny":["198.51.100.0/24"]}}""");
@@ -58,7 +58,7 @@ public sealed class TrustedIpsTests
     public async Task RealIpHeaderXForwardedFor_IsReadFromTheRight_SkippingTrustedOnesWhenRecursive(string recursive, string client)
     {
         await using var backend = await Backend.StartAsync("xff");
-        await using var node = await ProxyNode.StartAsync(
+        await using var node = await TestNode.StartAsync(
             "--trusted_ips", "127.0.0.1, 10.0.0.0/8", "--real_ip_header", "X-Forwarded-For", "--real_ip_recursive", recursive);
         await node.RouteAsync($$"""{"host":"127.0.0.1","port":{{backend.Port}}}""", """{"paths":["/xff"]}""");
 
@@ -74,7 +74,7 @@ public sealed class TrustedIpsTests
     public async Task UntrustedPeer_CannotNameAnotherClient()
     {
         await using var backend = await Backend.StartAsync("untrusted");
-        await using var node = await ProxyNode.StartAsync("--trusted_ips", "10.0.0.0/8");
+        await using var node = await TestNode.StartAsync("--trusted_ips", "10.0.0.0/8");
         await node.RouteAsync($$"""{"host":"127.0.0.1","port":{{backend.Port}}}""", """{"paths":["/u"]}""");
 
         var headers = await UpstreamHeadersAsync(node, "/u", ("X-Real-IP", "198.51.100.9"));
@@ -83,20 +83,20 @@ public sealed class TrustedIpsTests
         Assert.Equal("127.0.0.1", headers["x-forwarded-for"]!.GetValue<string>());
     }
 
-    private static async Task<JsonNode> UpstreamHeadersAsync(ProxyNode node, string path, params (string Name, string Value)[] headers)
+    private static async Task<JsonNode> UpstreamHeadersAsync(TestNode node, string path, params (string Name, string Value)[] headers)
     {
         using var response = await SendAsync(node, path, headers);
         Assert.Equal(200, (int)response.StatusCode);
         return JsonNode.Parse(await response.Content.ReadAsStringAsync())!["headers"]!;
     }
 
-    private static async Task<int> StatusAsync(ProxyNode node, string path, params (string Name, string Value)[] headers)
+    private static async Task<int> StatusAsync(TestNode node, string path, params (string Name, string Value)[] headers)
     {
         using var response = await SendAsync(node, path, headers);
         return (int)response.StatusCode;
     }
 
-    private static async Task<HttpResponseMessage> SendAsync(ProxyNode node, string path, (string Name, string Value)[] headers)
+    private static async Task<HttpResponseMessage> SendAsync(TestNode node, string path, (string Name, string Value)[] headers)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, path);
         foreach (var (name, value) in headers)

@@ -6,15 +6,15 @@ namespace Gateway.Tests.Node.Proxy;
 /// <summary>A service whose host names an upstream goes through that upstream's balancer, end to end.</summary>
 public sealed class UpstreamBalancingTests : IAsyncLifetime
 {
-    private ProxyNode? _node;
+    private TestNode? _node;
     private Backend? _first;
     private Backend? _second;
 
-    private ProxyNode Node => _node!;
+    private TestNode Node => _node!;
 
     public async Task InitializeAsync()
     {
-        _node = await ProxyNode.StartAsync();
+        _node = await TestNode.StartAsync();
         _first = await Backend.StartAsync("first");
         _second = await Backend.StartAsync("second");
     }

@@ -6,9 +6,9 @@ using Gateway.Tests.Support;
 namespace Gateway.Tests.Node.Proxy;
 
 /// <summary>Kong's 502, 503 and 504 answers when the upstream is down, slow or missing.</summary>
-public sealed class UpstreamFailureTests(ProxyNodeFixture fixture) : IClassFixture<ProxyNodeFixture>
+public sealed class UpstreamFailureTests(NodeFixture fixture) : IClassFixture<NodeFixture>
 {
-    private ProxyNode Node => fixture.Node;
+    private TestNode Node => fixture.Node;
 
     [Fact]
     public async Task BackendDown_502PlainTextByDefault()

@@ -7,12 +7,12 @@ namespace Gateway.Tests.Node.Routing;
 public sealed class TraditionalFlavorProxyTests : IAsyncLifetime
 {
     private Backend _backend = null!;
-    private ProxyNode _node = null!;
+    private TestNode _node = null!;
 
     public async Task InitializeAsync()
     {
         _backend = await Backend.StartAsync();
-        _node = await ProxyNode.StartAsync("--router_flavor", "traditional");
+        _node = await TestNode.StartAsync("--router_flavor", "traditional");
     }
 
     public async Task DisposeAsync()

@@ -25,7 +25,7 @@ public sealed class CassandraNodeTests
         try
         {
             // The snapshot comes from an earlier life of the node on SQLite: it is the same file on every store.
-            await using (var earlier = await PrefixNode.StartAsync(prefix))
+            await using (var earlier = await TestNode.StartInAsync(prefix))
             {
                 Assert.Equal(201, (await earlier.CallAsync(HttpMethod.Post, "/services", $$"""{"name":"kept","url":"http://127.0.0.1:{{backend.Port}}/"}""")).Status);
                 Assert.Equal(201, (await earlier.CallAsync(HttpMethod.Post, "/services/kept/routes", """{"name":"before","paths":["/before"]}""")).Status);
@@ -33,7 +33,7 @@ public sealed class CassandraNodeTests
             }
 
             var deadPort = FreePorts.Next().ToString(CultureInfo.InvariantCulture);
-            await using var node = await PrefixNode.StartAsync(prefix, "--database", "cassandra", "--cassandra_port", deadPort);
+            await using var node = await TestNode.StartInAsync(prefix, "--database", "cassandra", "--cassandra_port", deadPort);
 
             using (var proxied = await node.Proxy.GetAsync("/before"))
             {
@@ -108,56 +108,6 @@ public sealed class CassandraNodeTests
         finally
         {
             await CassandraStoreContractTests.DropKeyspaceAsync(settings);
-        }
-    }
-
-    /// <summary>A node on loopback ports in a given prefix (which the caller owns), unlike <see cref="TestNode"/>.</summary>
-    private sealed class PrefixNode : IAsyncDisposable
-    {
-        private readonly GatewayNode _node;
-
-        private PrefixNode(GatewayNode node, int adminPort, int proxyPort, int statusPort)
-        {
-            _node = node;
-            Admin = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{adminPort}") };
-            Proxy = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{proxyPort}") };
-            Status = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{statusPort}") };
-        }
-
-        public HttpClient Admin { get; }
-
-        public HttpClient Proxy { get; }
-
-        public HttpClient Status { get; }
-
-        public static async Task<PrefixNode> StartAsync(string prefix, params string[] extra)
-        {
-            int admin = FreePorts.Next(), proxy = FreePorts.Next(), status = FreePorts.Next();
-            var args = TestNode.Arguments(prefix, admin, proxy, status, FreePorts.Next(), FreePorts.Next(), FreePorts.Next());
-            args.AddRange(extra);
-            var node = await GatewayNode.StartAsync(SettingsLoader.Load(CommandLine.Parse([.. args]), new Dictionary<string, string>()));
-            return new PrefixNode(node, admin, proxy, status);
-        }
-
-        public async Task<(int Status, JsonNode? Body)> CallAsync(HttpMethod method, string path, string? json = null)
-        {
-            using var request = new HttpRequestMessage(method, path);
-            if (json is not null)
-            {
-                request.Content = new StringContent(json, Encoding.UTF8, new MediaTypeHeaderValue("application/json"));
-            }
-
-            using var response = await Admin.SendAsync(request);
-            var text = await response.Content.ReadAsStringAsync();
-            return ((int)response.StatusCode, text.Length == 0 ? null : JsonNode.Parse(text));
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            Admin.Dispose();
-            Proxy.Dispose();
-            Status.Dispose();
-            await _node.DisposeAsync();
         }
     }
 }

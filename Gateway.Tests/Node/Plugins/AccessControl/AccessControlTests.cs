@@ -23,13 +23,13 @@ public sealed class AccessControlTests : IAsyncLifetime
         """;
 
     private Backend _backend = null!;
-    private ProxyNode _node = null!;
+    private TestNode _node = null!;
     private string _plugin = "";
 
     public async Task InitializeAsync()
     {
         _backend = await Backend.StartAsync();
-        _node = await ProxyNode.StartAsync("--plugins", "bundled,Gateway.Tests");
+        _node = await TestNode.StartAsync("--plugins", "bundled,Gateway.Tests");
         await _node.CreateAsync("/plugins", $$"""{"name":"{{HeaderConsumerPlugin.PluginName}}"}""");
         await _node.CreateAsync("/consumers", """{"username":"alice"}""");
         await _node.CreateAsync("/consumers", """{"username":"bob"}""");

@@ -9,7 +9,7 @@ public sealed class AclDbLessTests : IAsyncLifetime
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("gateway-acl-dbless-").FullName;
     private Backend? _backend;
-    private ProxyNode? _node;
+    private TestNode? _node;
 
     public async Task InitializeAsync()
     {
@@ -41,7 +41,7 @@ public sealed class AclDbLessTests : IAsyncLifetime
               acls:
               - group: visitors
             """);
-        _node = await ProxyNode.StartAsync("--database", "off", "--declarative_config", path);
+        _node = await TestNode.StartAsync("--database", "off", "--declarative_config", path);
     }
 
     public async Task DisposeAsync()

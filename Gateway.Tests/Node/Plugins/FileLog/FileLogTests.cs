@@ -8,13 +8,13 @@ namespace Gateway.Tests.Node.Plugins.FileLog;
 public sealed class FileLogTests : IAsyncLifetime
 {
     private Backend _backend = null!;
-    private ProxyNode _node = null!;
+    private TestNode _node = null!;
     private string _directory = "";
 
     public async Task InitializeAsync()
     {
         _backend = await Backend.StartAsync();
-        _node = await ProxyNode.StartAsync();
+        _node = await TestNode.StartAsync();
         _directory = Directory.CreateTempSubdirectory("file-log-test-").FullName;
     }
 

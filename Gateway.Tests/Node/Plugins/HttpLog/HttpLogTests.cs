@@ -11,13 +11,13 @@ public sealed class HttpLogTests : IAsyncLifetime
 {
     private Backend _backend = null!;
     private LogReceiver _receiver = null!;
-    private ProxyNode _node = null!;
+    private TestNode _node = null!;
 
     public async Task InitializeAsync()
     {
         _backend = await Backend.StartAsync();
         _receiver = await LogReceiver.StartAsync();
-        _node = await ProxyNode.StartAsync();
+        _node = await TestNode.StartAsync();
     }
 
     public async Task DisposeAsync()

@@ -8,12 +8,12 @@ namespace Gateway.Tests.Node.Plugins.HttpsRedirect;
 public sealed class HttpsRedirectTests : IAsyncLifetime
 {
     private Backend _backend = null!;
-    private ProxyNode _node = null!;
+    private TestNode _node = null!;
 
     public async Task InitializeAsync()
     {
         _backend = await Backend.StartAsync();
-        _node = await ProxyNode.StartAsync();
+        _node = await TestNode.StartAsync();
         var route = await _node.RouteAsync($$"""{"name":"s","host":"127.0.0.1","port":{{_backend.Port}}}""", """{"paths":["/"],"hosts":["api.test"]}""");
         await _node.CreateAsync("/plugins", $$$"""{"name":"https-redirect","route":{"id":"{{{route}}}"},"config":{"exempt_paths":["/health","/.well-known/acme-challenge/"]}}""");
         var other = await _node.RouteAsync($$"""{"name":"s2","host":"127.0.0.1","port":{{_backend.Port}}}""", """{"paths":["/"],"hosts":["dev.test"]}""");

@@ -9,13 +9,13 @@ public sealed partial class PrometheusTests : IAsyncLifetime
 {
     private readonly int _statusPort = FreePorts.Next();
     private Backend _backend = null!;
-    private ProxyNode _node = null!;
+    private TestNode _node = null!;
     private HttpClient _status = null!;
 
     public async Task InitializeAsync()
     {
         _backend = await Backend.StartAsync();
-        _node = await ProxyNode.StartAsync("--plugins", "bundled,Gateway.Tests", "--status_listen", $"127.0.0.1:{_statusPort}");
+        _node = await TestNode.StartAsync("--plugins", "bundled,Gateway.Tests", "--status_listen", $"127.0.0.1:{_statusPort}");
         _status = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_statusPort}") };
         await _node.CreateAsync("/plugins", $$"""{"name":"{{HeaderConsumerPlugin.PluginName}}"}""");
         await _node.CreateAsync("/consumers", """{"username":"alice"}""");

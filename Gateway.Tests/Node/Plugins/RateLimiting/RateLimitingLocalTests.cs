@@ -11,9 +11,9 @@ namespace Gateway.Tests.Node.Plugins.RateLimiting;
 /// Counting tests use hour windows so a minute boundary cannot reset them mid-test; each test makes its own
 /// route on the shared node, so its counters are its own.
 /// </summary>
-public sealed class RateLimitingLocalTests(ProxyNodeFixture fixture) : IClassFixture<ProxyNodeFixture>
+public sealed class RateLimitingLocalTests(NodeFixture fixture) : IClassFixture<NodeFixture>
 {
-    private readonly ProxyNode _node = fixture.Node;
+    private readonly TestNode _node = fixture.Node;
 
     [Fact]
     public async Task MinuteLimit_SendsKongHeaders_ThenRefusesWith429()

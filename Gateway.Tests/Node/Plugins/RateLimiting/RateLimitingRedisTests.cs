@@ -12,12 +12,12 @@ namespace Gateway.Tests.Node.Plugins.RateLimiting;
 /// starts it): one atomic script per check, Kong's keys, and fault_tolerant when Redis is unreachable.
 /// Each test makes its own route on the shared node, so its Redis keys are its own.
 /// </summary>
-public sealed class RateLimitingRedisTests(ProxyNodeFixture fixture) : IClassFixture<ProxyNodeFixture>
+public sealed class RateLimitingRedisTests(NodeFixture fixture) : IClassFixture<NodeFixture>
 {
     private static readonly string RedisHost = Environment.GetEnvironmentVariable("TEST_REDIS_HOST") ?? "127.0.0.1";
     private static readonly int RedisPort = int.Parse(Environment.GetEnvironmentVariable("TEST_REDIS_PORT") ?? "6379", CultureInfo.InvariantCulture);
 
-    private readonly ProxyNode _node = fixture.Node;
+    private readonly TestNode _node = fixture.Node;
 
     [Fact]
     public async Task ConcurrentRequests_AdmitExactlyTheLimit_AndTheCounterLivesInRedisUnderKongsKey()

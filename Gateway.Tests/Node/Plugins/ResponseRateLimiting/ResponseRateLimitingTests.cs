@@ -13,7 +13,7 @@ namespace Gateway.Tests.Node.Plugins.ResponseRateLimiting;
 /// </summary>
 public sealed class ResponseRateLimitingTests(ResponseRateLimitingTests.Fixture fixture) : IClassFixture<ResponseRateLimitingTests.Fixture>
 {
-    private readonly ProxyNode _node = fixture.Node;
+    private readonly TestNode _node = fixture.Node;
 
     [Fact]
     public async Task ReportedUnits_AreCounted_ShownPerName_AndRefusedOnceUsedUp()
@@ -139,14 +139,14 @@ public sealed class ResponseRateLimitingTests(ResponseRateLimitingTests.Fixture 
     {
         private Backend _backend = null!;
 
-        public ProxyNode Node { get; private set; } = null!;
+        public TestNode Node { get; private set; } = null!;
 
         public int BackendPort => _backend.Port;
 
         public async Task InitializeAsync()
         {
             _backend = await Backend.StartAsync(ReportUsageAsync);
-            Node = await ProxyNode.StartAsync();
+            Node = await TestNode.StartAsync();
         }
 
         public async Task DisposeAsync()

@@ -8,12 +8,12 @@ namespace Gateway.Tests.Node.Plugins.Rewrite;
 public sealed class RewriteTests : IAsyncLifetime
 {
     private Backend _backend = null!;
-    private ProxyNode _node = null!;
+    private TestNode _node = null!;
 
     public async Task InitializeAsync()
     {
         _backend = await Backend.StartAsync();
-        _node = await ProxyNode.StartAsync();
+        _node = await TestNode.StartAsync();
         var route = await _node.RouteAsync($$"""{"name":"s","host":"127.0.0.1","port":{{_backend.Port}},"path":"/base"}""", """{"name":"r","paths":["/api"]}""");
         await _node.CreateAsync("/plugins", new JsonObject
         {
