@@ -38,7 +38,7 @@ public sealed class RateLimitingClusterTests(RateLimitingClusterTests.Fixture fi
     /// <summary>Three nodes on a fresh database, and one upstream.</summary>
     public sealed class Fixture : IAsyncLifetime
     {
-        private readonly List<ProxyProcessNode> _nodes = [];
+        private readonly List<ClusterNode> _nodes = [];
         private Backend _backend = null!;
         private PostgresSettings _database = null!;
 
@@ -108,7 +108,7 @@ public sealed class RateLimitingClusterTests(RateLimitingClusterTests.Fixture fi
             var clusterId = $"rl{Guid.NewGuid():N}";
             foreach (var name in new[] { "A", "B", "C" })
             {
-                _nodes.Add(await ProxyProcessNode.StartAsync(name, _database, clusterId));
+                _nodes.Add(await ClusterNode.StartAsync(name, _database, "postgres", clusterId, pollSeconds: 5));
             }
 
             foreach (var node in _nodes)
@@ -128,7 +128,7 @@ public sealed class RateLimitingClusterTests(RateLimitingClusterTests.Fixture fi
             await PostgresTestDatabase.DropDatabaseAsync(_database.Database);
         }
 
-        private static async Task<string> PostAsync(ProxyProcessNode node, string path, string json)
+        private static async Task<string> PostAsync(ClusterNode node, string path, string json)
         {
             using var response = await node.Admin.PostAsync(path, new StringContent(json, Encoding.UTF8, "application/json"));
             var text = await response.Content.ReadAsStringAsync();

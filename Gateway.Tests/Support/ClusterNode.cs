@@ -34,7 +34,7 @@ public sealed class ClusterNode : IDisposable
     /// <summary>A client for the node's status API.</summary>
     public HttpClient Status { get; private set; } = null!;
 
-    /// <summary>A client of the node's plain-HTTP proxy listener.</summary>
+    /// <summary>A client of the node's plain-HTTP proxy listener (no redirects followed, no cookies kept).</summary>
     public HttpClient Proxy { get; private set; } = null!;
 
     /// <summary>What the process wrote to stderr so far.</summary>
@@ -97,7 +97,11 @@ public sealed class ClusterNode : IDisposable
         Admin?.Dispose();
         Status?.Dispose();
         Proxy?.Dispose();
-        Proxy = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{proxy}"), Timeout = TimeSpan.FromSeconds(10) };
+        Proxy = new HttpClient(new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false })
+        {
+            BaseAddress = new Uri($"http://127.0.0.1:{proxy}"),
+            Timeout = TimeSpan.FromSeconds(30),
+        };
         Admin = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{admin}"), Timeout = TimeSpan.FromSeconds(10) };
         Status = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{status}"), Timeout = TimeSpan.FromSeconds(10) };
     }

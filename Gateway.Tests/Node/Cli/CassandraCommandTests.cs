@@ -135,24 +135,11 @@ public sealed class CassandraCommandTests : IDisposable
     private static Task<(int ExitCode, List<string> Stdout, List<string> Stderr)> RunAsync(int port, params string[] arguments) =>
         RunAsync(port, (IEnumerable<string>)arguments);
 
-    private static async Task<(int ExitCode, List<string> Stdout, List<string> Stderr)> RunAsync(int port, IEnumerable<string> arguments)
-    {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "gateway.dll"));
-        foreach (var argument in arguments)
+    private static Task<(int ExitCode, List<string> Stdout, List<string> Stderr)> RunAsync(int port, IEnumerable<string> arguments) =>
+        NodeProcess.RunAsync(arguments, new Dictionary<string, string>
         {
-            info.ArgumentList.Add(argument);
-        }
-
-        info.Environment["GATEWAY_DATABASE"] = "cassandra";
-        info.Environment["GATEWAY_CASSANDRA_CONTACT_POINTS"] = "127.0.0.1";
-        info.Environment["GATEWAY_CASSANDRA_PORT"] = port.ToString(CultureInfo.InvariantCulture);
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
-        static List<string> Lines(string text) => [.. text.Split('\n', StringSplitOptions.RemoveEmptyEntries)];
-        return (process.ExitCode, Lines(await stdout), Lines(await stderr));
-    }
+            ["GATEWAY_DATABASE"] = "cassandra",
+            ["GATEWAY_CASSANDRA_CONTACT_POINTS"] = "127.0.0.1",
+            ["GATEWAY_CASSANDRA_PORT"] = port.ToString(CultureInfo.InvariantCulture),
+        });
 }

@@ -117,26 +117,13 @@ public sealed class PostgresMigrationCommandTests : IAsyncLifetime
         return [.. TestNode.Arguments(prefix, FreePorts.Next(), FreePorts.Next(), FreePorts.Next(), FreePorts.Next(), FreePorts.Next(), FreePorts.Next()), "start"];
     }
 
-    private async Task<(int ExitCode, List<string> Stdout, List<string> Stderr)> RunAsync(params string[] arguments)
-    {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "gateway.dll"));
-        foreach (var argument in arguments)
+    private Task<(int ExitCode, List<string> Stdout, List<string> Stderr)> RunAsync(params string[] arguments) =>
+        NodeProcess.RunAsync(arguments, new Dictionary<string, string>
         {
-            info.ArgumentList.Add(argument);
-        }
-
-        info.Environment["GATEWAY_DATABASE"] = "postgres";
-        info.Environment["GATEWAY_PG_HOST"] = _database.Host;
-        info.Environment["GATEWAY_PG_PORT"] = _database.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        info.Environment["GATEWAY_PG_USER"] = _database.User;
-        info.Environment["GATEWAY_PG_DATABASE"] = _database.Database;
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
-        static List<string> Lines(string text) => [.. text.Split('\n', StringSplitOptions.RemoveEmptyEntries)];
-        return (process.ExitCode, Lines(await stdout), Lines(await stderr));
-    }
+            ["GATEWAY_DATABASE"] = "postgres",
+            ["GATEWAY_PG_HOST"] = _database.Host,
+            ["GATEWAY_PG_PORT"] = _database.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["GATEWAY_PG_USER"] = _database.User,
+            ["GATEWAY_PG_DATABASE"] = _database.Database,
+        });
 }
