@@ -1,5 +1,4 @@
 using System.Net;
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -112,9 +111,7 @@ public sealed class Backend : IAsyncDisposable
 
     private static X509Certificate2 SelfSigned()
     {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest("CN=backend.test", key, HashAlgorithmName.SHA256);
-        using var cert = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
-        return X509CertificateLoader.LoadPkcs12(cert.Export(X509ContentType.Pfx), null);
+        var (cert, key) = TestCertificates.Ecdsa("CN=backend.test");
+        return X509Certificate2.CreateFromPem(cert, key);
     }
 }

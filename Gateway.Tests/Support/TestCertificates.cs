@@ -3,7 +3,7 @@ using System.Security.Cryptography.X509Certificates;
 
 namespace Gateway.Tests.Support;
 
-/// <summary>Self-signed certificates made at run time, as PEM, for the certificate schemas.</summary>
+/// <summary>Self-signed certificates made at run time, as PEM: for the certificate schemas, SNI and TLS listeners.</summary>
 internal static class TestCertificates
 {
     public static (string Cert, string Key) Rsa(bool ca = false, bool expired = false)
@@ -13,10 +13,10 @@ internal static class TestCertificates
         return Make(request, key, ca, expired);
     }
 
-    public static (string Cert, string Key) Ecdsa()
+    public static (string Cert, string Key) Ecdsa(string subject = "CN=example.com")
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest("CN=example.com", key, HashAlgorithmName.SHA256);
+        var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256);
         return Make(request, key, ca: false, expired: false);
     }
 

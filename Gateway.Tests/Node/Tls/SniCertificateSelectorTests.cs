@@ -1,12 +1,12 @@
 using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
 using Gateway.Node.Config;
 using Gateway.Node.Tls;
 using Gateway.Storage.Snapshot;
+using Gateway.Tests.Support;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -166,13 +166,7 @@ public sealed class SniCertificateSelectorTests : IAsyncLifetime
         return X509Certificate2.CreateFromPem(cert, key);
     }
 
-    private static (string Cert, string Key) Make(string subject)
-    {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256);
-        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
-        return (certificate.ExportCertificatePem(), key.ExportPkcs8PrivateKeyPem());
-    }
+    private static (string Cert, string Key) Make(string subject) => TestCertificates.Ecdsa(subject);
 
     private static JsonObject Certificate(string id, string cert, string key) => new() { ["id"] = id, ["cert"] = cert, ["key"] = key };
 
