@@ -191,13 +191,5 @@ public sealed class ConfigRefresherTests : IAsyncLifetime
         ["tags"] = null,
     };
 
-    private static async Task WaitAsync(Func<bool> condition)
-    {
-        for (var i = 0; i < 300 && !condition(); i++)
-        {
-            await Task.Delay(10);
-        }
-
-        Assert.True(condition());
-    }
+    private static Task WaitAsync(Func<bool> condition) => Eventually.HoldsAsync(condition, TimeSpan.FromSeconds(3), "condition");
 }

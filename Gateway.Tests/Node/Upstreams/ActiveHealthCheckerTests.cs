@@ -120,15 +120,7 @@ public sealed class ActiveHealthCheckerTests
         return new RunningChecker(checker);
     }
 
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the health checker did not get there in time");
-            await Task.Delay(20);
-        }
-    }
+    private static Task WaitUntilAsync(Func<bool> condition) => Eventually.HoldsAsync(condition, Patience, "the health checker got there");
 
     private sealed class RunningChecker(ActiveHealthChecker checker) : IAsyncDisposable
     {

@@ -1,6 +1,6 @@
-using System.Diagnostics;
 using Gateway.Storage.Cassandra.Client;
 using Gateway.Storage.Cassandra.Protocol;
+using Gateway.Tests.Support;
 
 namespace Gateway.Tests.Storage.Cassandra;
 
@@ -123,13 +123,5 @@ public sealed class CqlConnectionTests
         return (string)Assert.IsType<CqlRowsResult>(response).Rows[0][0]!;
     }
 
-    internal static async Task WaitUntil(Func<bool> condition)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!condition())
-        {
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), "condition not met within 5 s");
-            await Task.Delay(10);
-        }
-    }
+    internal static Task WaitUntil(Func<bool> condition) => Eventually.HoldsAsync(condition, TimeSpan.FromSeconds(5), "condition");
 }
