@@ -51,10 +51,3 @@ public sealed class PluginNode : NodeFixture
     public static async Task<JsonObject> UpstreamHeadersAsync(HttpResponseMessage response) =>
         JsonNode.Parse(await response.Content.ReadAsStringAsync())!["headers"]!.AsObject();
 }
-
-/// <summary>The test classes sharing one <see cref="PluginNode"/>.</summary>
-[CollectionDefinition(Name)]
-public sealed class PluginNodeCollection : ICollectionFixture<PluginNode>
-{
-    public const string Name = "plugins";
-}
