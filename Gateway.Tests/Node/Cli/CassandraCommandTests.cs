@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using Gateway.Storage.Cassandra.Protocol;
 using Gateway.Tests.Support;

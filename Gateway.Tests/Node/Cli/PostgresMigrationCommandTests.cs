@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Gateway.Storage.Postgres;
 using Gateway.Tests.Support;
 using Npgsql;

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Gateway.Node.Declarative;
 using Gateway.Node.Settings;
 using Gateway.Tests.Support;

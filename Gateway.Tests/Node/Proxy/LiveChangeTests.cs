@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Text.Json.Nodes;
 using Gateway.Tests.Support;
 
 namespace Gateway.Tests.Node.Proxy;

@@ -1,10 +1,6 @@
 using System.Globalization;
-using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json.Nodes;
 using Gateway.Node.Config;
-using Gateway.Node.Hosting;
-using Gateway.Node.Settings;
 using Gateway.Storage.Cassandra.Client;
 using Gateway.Storage.Migrations;
 using Gateway.Tests.Support;
