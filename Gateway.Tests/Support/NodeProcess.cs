@@ -52,6 +52,19 @@ public sealed partial class NodeProcess : IDisposable
         return new NodeProcess(Process.Start(info)!);
     }
 
+    /// <summary>
+    /// Runs <c>dotnet gateway.dll</c> with the arguments to its exit (at most 60 s), for commands;
+    /// returns the exit code and the non-empty lines of stdout and stderr.
+    /// </summary>
+    public static async Task<(int ExitCode, List<string> Stdout, List<string> Stderr)> RunAsync(
+        IEnumerable<string> arguments, IDictionary<string, string>? environment = null)
+    {
+        using var process = Start(arguments, environment);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process._process.WaitForExitAsync(timeout.Token);
+        return (process._process.ExitCode, [.. process.Stdout.Where(l => l.Length > 0)], [.. process.Stderr.Where(l => l.Length > 0)]);
+    }
+
     /// <summary>Sends a POSIX signal (SIGTERM 15, SIGINT 2).</summary>
     public void Signal(int signal) => Assert.Equal(0, Kill(_process.Id, signal));
 

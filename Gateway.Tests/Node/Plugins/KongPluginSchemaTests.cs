@@ -1,0 +1,361 @@
+using System.Text.Json.Nodes;
+using Gateway.Node.Plugins;
+using Gateway.Schema;
+using static Gateway.Tests.Node.Plugins.PluginConfigValidator;
+
+namespace Gateway.Tests.Node.Plugins;
+
+/// <summary>Kong's bundled plugin configs: defaults of an empty config, required fields and bad values.</summary>
+public class KongPluginSchemaTests
+{
+    public static TheoryData<string> PluginsValidWhenEmpty() =>
+    [
+        "key-auth", "basic-auth", "jwt", "hmac-auth", "bot-detection", "cors", "request-size-limiting",
+        "request-termination", "request-transformer", "response-transformer", "correlation-id", "prometheus",
+    ];
+
+    [Theory]
+    [MemberData(nameof(PluginsValidWhenEmpty))]
+    public void EmptyConfig_IsValid_AndEveryFieldIsPresent(string plugin)
+    {
+        var config = Valid(plugin, "{}");
+        var schema = Registry.FindPlugin(plugin)!;
+        Assert.Equal(schema.Config.Fields!.Select(f => f.Name), config.Select(p => p.Key));
+    }
+
+    [Fact]
+    public void KeyAuth_EmptyConfig_HasKongDefaults()
+    {
+        var config = Valid("key-auth", "{}");
+        Assert.Equal("""["apikey"]""", config["key_names"]!.Json());
+        Assert.False(config["hide_credentials"]!.GetValue<bool>());
+        Assert.True(config["key_in_header"]!.GetValue<bool>());
+        Assert.True(config["key_in_query"]!.GetValue<bool>());
+        Assert.False(config["key_in_body"]!.GetValue<bool>());
+        Assert.True(config["run_on_preflight"]!.GetValue<bool>());
+        Assert.Null(config["anonymous"]);
+        Assert.Null(config["realm"]);
+    }
+
+    [Fact]
+    public void KeyAuth_BadKeyName_IsRefused()
+    {
+        var errors = Invalid("key-auth", """{"key_names":["api key"]}""");
+        Assert.Equal("""{"key_names":["bad header name 'api key', allowed characters are A-Z, a-z, 0-9, '_', and '-'"]}""", errors.Json());
+    }
+
+    [Fact]
+    public void RateLimiting_WithLimit_HasKongDefaults()
+    {
+        var config = Valid("rate-limiting", """{"minute":5}""");
+        Assert.Equal("local", config["policy"]!.GetValue<string>());
+        Assert.Equal("consumer", config["limit_by"]!.GetValue<string>());
+        Assert.Equal(429, config["error_code"]!.GetValue<double>());
+        Assert.Equal("API rate limit exceeded", config["error_message"]!.GetValue<string>());
+        Assert.Equal(-1, config["sync_rate"]!.GetValue<double>());
+        Assert.True(config["fault_tolerant"]!.GetValue<bool>());
+        Assert.Equal(2000, config["redis"]!["timeout"]!.GetValue<long>());
+        Assert.Equal(0, config["redis"]!["database"]!.GetValue<long>());
+        Assert.Null(config["redis"]!["host"]);
+        Assert.Null(config["second"]);
+    }
+
+    [Fact]
+    public void RateLimiting_NoLimits_ReportsKongsMessage()
+    {
+        var errors = Invalid("rate-limiting", "{}");
+        Assert.Equal(
+            "at least one of these fields must be non-empty: 'config.second', 'config.minute', 'config.hour', 'config.day', 'config.month', 'config.year'",
+            Assert.Single(errors["@entity"]!.AsArray())!.GetValue<string>());
+    }
+
+    [Fact]
+    public void RateLimiting_LowerLimitForLongerWindow_IsRefused()
+    {
+        var errors = Invalid("rate-limiting", """{"second":20,"hour":10}""");
+        Assert.Equal("The limit for hour(10.0) cannot be lower than the limit for second(20.0)", errors["@entity"]![0]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void RateLimiting_ConfigBuiltInCode_WithIntegerNodes_IsChecked()
+    {
+        // Numbers made with JsonValue.Create(long), as the declarative loader and defaults make them.
+        var wrapper = new EntitySchema("plugin_config", [PluginConfigValidator.Registry.FindPlugin("rate-limiting")!.Config with { Name = "config", Required = true }]);
+        var input = new JsonObject { ["config"] = new JsonObject { ["second"] = JsonValue.Create(20L), ["hour"] = JsonValue.Create(10L), ["sync_rate"] = JsonValue.Create(-1L) } };
+        var errors = new ValidationErrors();
+
+        Assert.Null(PluginConfigValidator.Validator.Validate(wrapper, input, null, errors));
+        Assert.Equal("The limit for hour(10.0) cannot be lower than the limit for second(20.0)", errors.ToJson()["config"]!["@entity"]![0]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData("""{"second":0}""", """{"second":"value must be greater than 0"}""")]
+    [InlineData("""{"second":1,"policy":"memcached"}""", """{"policy":"expected one of: local, cluster, redis"}""")]
+    [InlineData("""{"second":1,"limit_by":"header"}""", """{"header_name":"required field missing"}""")]
+    [InlineData("""{"second":1,"limit_by":"path"}""", """{"path":"required field missing"}""")]
+    [InlineData("""{"second":1,"policy":"redis"}""", """{"redis":{"host":"required field missing","port":"required field missing"}}""")]
+    [InlineData("""{"second":1,"sync_rate":10}""", """{"@entity":["sync_rate can only be used with the redis policy"]}""")]
+    [InlineData("""{"second":1,"redis":{"host":"localhost"}}""", """{"redis":{"@entity":["all or none of these fields must be set: 'host', 'port'"]}}""")]
+    public void RateLimiting_BadConfig_IsRefused(string config, string expected) =>
+        Assert.Equal(expected, Invalid("rate-limiting", config).Json());
+
+    [Theory]
+    [InlineData("rate-limiting", """{"second":1}""")]
+    [InlineData("response-ratelimiting", """{"limits":{"video":{"second":1}}}""")]
+    public void RedisFlatNames_OfKongBefore36_AreAcceptedIntoTheRedisRecord(string plugin, string limits)
+    {
+        // Kong 3.9 still takes them, deprecated: kong.yml files written for Kong 3.5 and before use them.
+        var config = JsonNode.Parse(limits)!.AsObject();
+        config["policy"] = "redis";
+        config["redis_host"] = "redis.internal";
+        config["redis_port"] = 6380;
+        config["redis_password"] = "s3cret";
+        config["redis_database"] = 2;
+        config["redis_timeout"] = 500;
+        config["redis_ssl"] = true;
+        config["redis_server_name"] = "redis.example";
+
+        var processed = Valid(plugin, config.ToJsonString());
+
+        Assert.Equal(
+            """{"host":"redis.internal","port":6380,"timeout":500,"username":null,"password":"s3cret","database":2,"ssl":true,"ssl_verify":false,"server_name":"redis.example"}""",
+            processed["redis"]!.Json());
+        Assert.Null(processed["redis_host"]);
+    }
+
+    [Fact]
+    public void RedisFlatName_GivenWithTheRecord_YieldsToIt()
+    {
+        var config = Valid("rate-limiting", """{"second":1,"policy":"redis","redis_host":"old.internal","redis":{"host":"new.internal","port":6379}}""");
+        Assert.Equal("new.internal", config["redis"]!["host"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void RateLimiting_RedisPolicyWithHost_IsValid()
+    {
+        var config = Valid("rate-limiting", """{"second":1,"policy":"redis","sync_rate":0.5,"redis":{"host":"127.0.0.1","port":6379}}""");
+        Assert.Equal(6379, config["redis"]!["port"]!.GetValue<long>());
+        Assert.False(config["redis"]!["ssl"]!.GetValue<bool>());
+    }
+
+    [Fact]
+    public void Cors_EmptyConfig_HasKongMethods()
+    {
+        var config = Valid("cors", "{}");
+        Assert.Equal("""["GET","HEAD","PUT","PATCH","POST","DELETE","OPTIONS","TRACE","CONNECT"]""", config["methods"]!.Json());
+        Assert.False(config["credentials"]!.GetValue<bool>());
+        Assert.False(config["private_network"]!.GetValue<bool>());
+        Assert.False(config["preflight_continue"]!.GetValue<bool>());
+        Assert.True(config["allow_origin_absent"]!.GetValue<bool>());
+        Assert.Null(config["origins"]);
+    }
+
+    [Theory]
+    [InlineData("""{"methods":["FETCH"]}""", """{"methods":["expected one of: GET, HEAD, PUT, PATCH, POST, DELETE, OPTIONS, TRACE, CONNECT"]}""")]
+    [InlineData("""{"origins":["*","(unclosed"]}""", """{"origins":[null,"'(unclosed' is not a valid regex"]}""")]
+    public void Cors_BadConfig_IsRefused(string config, string expected) =>
+        Assert.Equal(expected, Invalid("cors", config).Json());
+
+    [Fact]
+    public void CorrelationId_EmptyConfig_HasKongDefaults()
+    {
+        var config = Valid("correlation-id", "{}");
+        Assert.Equal("Kong-Request-ID", config["header_name"]!.GetValue<string>());
+        Assert.Equal("uuid#counter", config["generator"]!.GetValue<string>());
+        Assert.False(config["echo_downstream"]!.GetValue<bool>());
+        Assert.Equal("""{"generator":"expected one of: uuid, uuid#counter, tracker"}""",
+            Invalid("correlation-id", """{"generator":"ulid"}""").Json());
+    }
+
+    [Fact]
+    public void Jwt_EmptyConfig_HasKongDefaults()
+    {
+        var config = Valid("jwt", "{}");
+        Assert.Equal("""["jwt"]""", config["uri_param_names"]!.Json());
+        Assert.Equal("[]", config["cookie_names"]!.Json());
+        Assert.Equal("""["authorization"]""", config["header_names"]!.Json());
+        Assert.Equal("iss", config["key_claim_name"]!.GetValue<string>());
+        Assert.Equal(0, config["maximum_expiration"]!.GetValue<double>());
+    }
+
+    [Theory]
+    [InlineData("""{"maximum_expiration":60}""", """{"claims_to_verify":"expected to contain: exp"}""")]
+    [InlineData("""{"maximum_expiration":31536001,"claims_to_verify":["exp"]}""", """{"maximum_expiration":"value should be between 0 and 31536000"}""")]
+    [InlineData("""{"claims_to_verify":["iat"]}""", """{"claims_to_verify":["expected one of: exp, nbf"]}""")]
+    public void Jwt_BadConfig_IsRefused(string config, string expected) =>
+        Assert.Equal(expected, Invalid("jwt", config).Json());
+
+    [Fact]
+    public void HmacAuth_EmptyConfig_HasKongDefaults()
+    {
+        var config = Valid("hmac-auth", "{}");
+        Assert.Equal(300, config["clock_skew"]!.GetValue<double>());
+        Assert.Equal("[]", config["enforce_headers"]!.Json());
+        Assert.Equal("""["hmac-sha1","hmac-sha256","hmac-sha384","hmac-sha512"]""", config["algorithms"]!.Json());
+        Assert.Equal("""{"algorithms":["expected one of: hmac-sha1, hmac-sha256, hmac-sha384, hmac-sha512"]}""",
+            Invalid("hmac-auth", """{"algorithms":["hmac-md5"]}""").Json());
+    }
+
+    [Fact]
+    public void BasicAuth_EmptyConfig_HasKongDefaults()
+    {
+        var config = Valid("basic-auth", "{}");
+        Assert.Equal("service", config["realm"]!.GetValue<string>());
+        Assert.False(config["hide_credentials"]!.GetValue<bool>());
+    }
+
+    [Theory]
+    [InlineData("{}", "at least one of these fields must be non-empty: 'config.allow', 'config.deny'")]
+    [InlineData("""{"allow":["a"],"deny":["b"]}""", "only one of these fields must be non-empty: 'config.allow', 'config.deny'")]
+    public void Acl_AllowAndDeny_ExactlyOne(string config, string expected) =>
+        Assert.Equal(expected, Assert.Single(Invalid("acl", config)["@entity"]!.AsArray())!.GetValue<string>());
+
+    [Fact]
+    public void Acl_Allow_HasKongDefaults()
+    {
+        var config = Valid("acl", """{"allow":["admins"]}""");
+        Assert.False(config["hide_groups_header"]!.GetValue<bool>());
+        Assert.False(config["always_use_authenticated_groups"]!.GetValue<bool>());
+        Assert.Null(config["deny"]);
+    }
+
+    [Fact]
+    public void IpRestriction_ValidatesAddresses()
+    {
+        Valid("ip-restriction", """{"allow":["10.0.0.0/8","::1","192.168.1.1"]}""");
+        Assert.Equal("""{"deny":[null,"invalid ip or cidr range: '10.0.0.0/33'"]}""",
+            Invalid("ip-restriction", """{"deny":["1.2.3.4","10.0.0.0/33"]}""").Json());
+        Assert.Equal("at least one of these fields must be non-empty: 'config.allow', 'config.deny'",
+            Invalid("ip-restriction", "{}")["@entity"]![0]!.GetValue<string>());
+        Assert.Contains("tcp", Registry.FindPlugin("ip-restriction")!.Protocols);
+    }
+
+    [Fact]
+    public void RequestSizeLimiting_EmptyConfig_HasKongDefaults()
+    {
+        var config = Valid("request-size-limiting", "{}");
+        Assert.Equal(128, config["allowed_payload_size"]!.GetValue<long>());
+        Assert.Equal("megabytes", config["size_unit"]!.GetValue<string>());
+        Assert.False(config["require_content_length"]!.GetValue<bool>());
+    }
+
+    [Theory]
+    [InlineData("""{"status_code":600}""", """{"status_code":"value should be between 100 and 599"}""")]
+    [InlineData("""{"message":"x","body":"y"}""", "\"message cannot be used with content_type or body\"")]
+    [InlineData("""{"content_type":"text/plain"}""", "\"content_type requires a body\"")]
+    [InlineData("""{"echo":true,"body":"y"}""", "\"echo cannot be used with content_type and body\"")]
+    public void RequestTermination_BadConfig_IsRefused(string config, string expected) =>
+        Assert.Equal(expected, Invalid("request-termination", config).Json());
+
+    [Fact]
+    public void RequestTermination_EmptyConfig_Is503()
+    {
+        var config = Valid("request-termination", "{}");
+        Assert.Equal(503, config["status_code"]!.GetValue<long>());
+        Assert.False(config["echo"]!.GetValue<bool>());
+    }
+
+    [Fact]
+    public void RequestTransformer_EmptyConfig_FillsEveryRecord()
+    {
+        var config = Valid("request-transformer", "{}");
+        Assert.Equal("""{"body":[],"headers":[],"querystring":[],"uri":null}""", config["replace"]!.Json());
+        Assert.Equal("""{"body":[],"headers":[],"querystring":[]}""", config["add"]!.Json());
+        Assert.Null(config["http_method"]);
+    }
+
+    [Theory]
+    [InlineData("""{"add":{"headers":["x-a"]}}""", """{"add":{"headers":["invalid value: x-a"]}}""")]
+    [InlineData("""{"add":{"querystring":["q:"]}}""", """{"add":{"querystring":["key 'q' has no value"]}}""")]
+    [InlineData("""{"remove":{"headers":["bad header"]}}""", """{"remove":{"headers":["'bad header' is not a valid header"]}}""")]
+    [InlineData("""{"http_method":"get"}""", """{"http_method":"invalid value: get"}""")]
+    public void RequestTransformer_BadConfig_IsRefused(string config, string expected) =>
+        Assert.Equal(expected, Invalid("request-transformer", config).Json());
+
+    [Fact]
+    public void ResponseTransformer_EmptyConfig_FillsEveryRecord()
+    {
+        var config = Valid("response-transformer", """{"add":{"json":["a:1"],"json_types":["number"]}}""");
+        Assert.Equal("""{"json":["a:1"],"json_types":["number"],"headers":[]}""", config["add"]!.Json());
+        Assert.Equal("""{"json":[],"headers":[]}""", config["remove"]!.Json());
+        Assert.Equal("""{"add":{"json_types":["expected one of: boolean, number, string"]}}""",
+            Invalid("response-transformer", """{"add":{"json_types":["object"]}}""").Json());
+    }
+
+    [Fact]
+    public void ResponseRateLimiting_Limits()
+    {
+        Assert.Equal("""{"limits":"required field missing"}""", Invalid("response-ratelimiting", "{}").Json());
+        var config = Valid("response-ratelimiting", """{"limits":{"videos":{"minute":10}}}""");
+        Assert.Equal("x-kong-limit", config["header_name"]!.GetValue<string>());
+        Assert.Equal("local", config["policy"]!.GetValue<string>());
+        Assert.Equal("consumer", config["limit_by"]!.GetValue<string>());
+        Assert.False(config["block_on_first_violation"]!.GetValue<bool>());
+        Assert.Equal("""{"limits":"invalid value"}""", Invalid("response-ratelimiting", """{"limits":{"videos":{}}}""").Json());
+    }
+
+    [Fact]
+    public void HttpLog_Defaults_AndEndpointRequired()
+    {
+        Assert.Equal("""{"http_endpoint":"required field missing"}""", Invalid("http-log", "{}").Json());
+        var config = Valid("http-log", """{"http_endpoint":"http://127.0.0.1:9999/log"}""");
+        Assert.Equal("POST", config["method"]!.GetValue<string>());
+        Assert.Equal("application/json", config["content_type"]!.GetValue<string>());
+        Assert.Equal(10000, config["timeout"]!.GetValue<double>());
+        Assert.Equal(60000, config["keepalive"]!.GetValue<double>());
+        Assert.Equal(1, config["queue"]!["max_batch_size"]!.GetValue<long>());
+        Assert.Equal(10000, config["queue"]!["max_entries"]!.GetValue<long>());
+        Assert.Equal(60, config["queue"]!["max_retry_time"]!.GetValue<double>());
+        Assert.Equal(1, config["queue"]!["concurrency_limit"]!.GetValue<long>());
+    }
+
+    [Theory]
+    [InlineData("""{"http_endpoint":"http://h/","headers":{"Content-Type":"x"}}""", """{"headers":"cannot contain 'Content-Type' header"}""")]
+    [InlineData("""{"http_endpoint":"http://u:p@h/","headers":{"Authorization":"x"}}""",
+        """{"@entity":["specifying both an 'Authorization' header and user info in 'http_endpoint' is not allowed"]}""")]
+    [InlineData("""{"http_endpoint":"http://h/","method":"GET"}""", """{"method":"expected one of: POST, PUT, PATCH"}""")]
+    [InlineData("""{"http_endpoint":"http://h/","queue":{"concurrency_limit":2}}""", """{"queue":{"concurrency_limit":"expected one of: -1, 1"}}""")]
+    public void HttpLog_BadConfig_IsRefused(string config, string expected) =>
+        Assert.Equal(expected, Invalid("http-log", config).Json());
+
+    [Fact]
+    public void FileLog_PathRequired_AndValid()
+    {
+        Assert.Equal("""{"path":"required field missing"}""", Invalid("file-log", "{}").Json());
+        Assert.Equal("""{"path":"not a valid filename"}""", Invalid("file-log", """{"path":"/tmp/*.log"}""").Json());
+        Assert.False(Valid("file-log", """{"path":"/tmp/gateway.log"}""")["reopen"]!.GetValue<bool>());
+    }
+
+    [Fact]
+    public void Prometheus_EmptyConfig_AllMetricsOff()
+    {
+        var config = Valid("prometheus", "{}");
+        Assert.All(config, p => Assert.False(p.Value!.GetValue<bool>()));
+    }
+
+    [Fact]
+    public void BotDetection_BadRegex_IsRefused()
+    {
+        Assert.Equal("""{"allow":[],"deny":[]}""", Valid("bot-detection", "{}").Json());
+        Assert.Equal("""{"deny":["'[a-' is not a valid regex"]}""", Invalid("bot-detection", """{"deny":["[a-"]}""").Json());
+    }
+
+    [Fact]
+    public void UnknownConfigField_IsRefused() =>
+        Assert.Equal("""{"key_name":"unknown field"}""", Invalid("key-auth", """{"key_name":["x"]}""").Json());
+
+    [Fact]
+    public void Number_Defaults_AreJsonIntegers() =>
+        Assert.Equal("429", JsonNode.Parse(Valid("rate-limiting", """{"hour":1}""")["error_code"]!.Json())!.Json());
+
+    [Fact]
+    public void Every_Field_HasADescription()
+    {
+        static IEnumerable<string> Missing(Gateway.Schema.Field field, string path) =>
+            (field.Description is null ? [path] : Array.Empty<string>())
+                .Concat((field.Fields ?? []).SelectMany(f => Missing(f, $"{path}.{f.Name}")));
+
+        var missing = BundledPlugins.Schemas.SelectMany(p => (p.Config.Fields ?? []).SelectMany(f => Missing(f, $"{p.Name}.{f.Name}")));
+        Assert.Empty(missing);
+    }
+}

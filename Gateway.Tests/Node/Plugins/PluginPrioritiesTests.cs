@@ -1,0 +1,70 @@
+using Gateway.Node.Plugins;
+
+namespace Gateway.Tests.Node.Plugins;
+
+/// <summary>As Kong's spec/01-unit/12-plugins_order_spec.lua: pinned PRIORITY values, no duplicates.</summary>
+public class PluginPrioritiesTests
+{
+    [Fact]
+    public void Priorities_AreKongs()
+    {
+        var expected = new Dictionary<string, int>
+        {
+            ["correlation-id"] = 100001,
+            ["bot-detection"] = 2500,
+            ["cors"] = 2000,
+            ["jwt"] = 1450,
+            ["key-auth"] = 1250,
+            ["basic-auth"] = 1100,
+            ["hmac-auth"] = 1030,
+            ["ip-restriction"] = 990,
+            ["request-size-limiting"] = 951,
+            ["acl"] = 950,
+            ["rate-limiting"] = 910,
+            ["response-ratelimiting"] = 900,
+            ["request-transformer"] = 801,
+            ["response-transformer"] = 800,
+            ["prometheus"] = 13,
+            ["http-log"] = 12,
+            ["file-log"] = 9,
+            ["request-termination"] = 2,
+            ["https-redirect"] = 3000,
+            ["access-control"] = 955,
+            ["rewrite"] = 802,
+        };
+
+        Assert.Equal(expected.OrderBy(p => p.Key), BundledPlugins.Schemas.ToDictionary(p => p.Name, p => p.Priority).OrderBy(p => p.Key));
+    }
+
+    [Fact]
+    public void Priorities_HaveNoDuplicates()
+    {
+        var duplicates = BundledPlugins.Schemas.GroupBy(p => p.Priority).Where(g => g.Count() > 1)
+            .Select(g => $"{string.Join(", ", g.Select(p => p.Name))} ({g.Key})");
+        Assert.Empty(duplicates);
+    }
+
+    [Fact]
+    public void Plugins_RunInKongsOrder()
+    {
+        string[] order =
+        [
+            "correlation-id", "https-redirect", "bot-detection", "cors", "jwt", "key-auth", "basic-auth", "hmac-auth",
+            "ip-restriction", "access-control", "request-size-limiting", "acl", "rate-limiting", "response-ratelimiting",
+            "rewrite", "request-transformer", "response-transformer", "prometheus", "http-log", "file-log", "request-termination",
+        ];
+        Assert.Equal(order, BundledPlugins.Schemas.OrderByDescending(p => p.Priority).Select(p => p.Name));
+    }
+
+    [Fact]
+    public void Registry_HoldsEveryPluginAndCredential()
+    {
+        var registry = PluginConfigValidator.Registry;
+        Assert.Equal(21, registry.Plugins.Count);
+        Assert.Equal("keyauth_credentials", registry.FindByAdminPath("key-auths")?.Name);
+        Assert.Equal("basicauth_credentials", registry.FindByAdminPath("basic-auths")?.Name);
+        Assert.Equal("jwt_secrets", registry.FindByAdminPath("jwts")?.Name);
+        Assert.Equal("hmacauth_credentials", registry.FindByAdminPath("hmac-auths")?.Name);
+        Assert.Equal("acls", registry.FindByAdminPath("acls")?.Name);
+    }
+}

@@ -1,0 +1,116 @@
+using System.Net;
+using Gateway.Cluster.Membership;
+using Gateway.Node.Settings;
+
+namespace Gateway.Tests.Node.Settings;
+
+public class GatewaySettingsDefaultsTests
+{
+    private static readonly GatewaySettings Defaults = GatewaySettings.Default;
+
+    [Fact]
+    public void Default_Listeners_MatchTheContractTable()
+    {
+        Assert.Equal(["0.0.0.0:8000", "0.0.0.0:8443 http2 ssl"], Defaults.ProxyListen.Select(l => l.ToString()));
+        Assert.False(Defaults.ProxyListen[0].Ssl);
+        Assert.True(Defaults.ProxyListen[1].Ssl);
+        Assert.True(Defaults.ProxyListen[1].Http2);
+        Assert.Equal(["127.0.0.1:8001"], Defaults.AdminListen.Select(l => l.ToString()));
+        Assert.Equal(["127.0.0.1:8002"], Defaults.AdminGuiListen.Select(l => l.ToString()));
+        Assert.Equal(["127.0.0.1:8007"], Defaults.StatusListen.Select(l => l.ToString()));
+        Assert.Equal("0.0.0.0:7946", Defaults.ClusterListen.ToString());
+        Assert.Equal(IPAddress.Any, Defaults.ClusterListen.Address);
+    }
+
+    [Fact]
+    public void Default_StoreAndClusterSettings_MatchTheContractTable()
+    {
+        Assert.Equal("./gateway-data", Defaults.Prefix);
+        Assert.Equal(ClusterMembershipKind.Localhost, Defaults.ClusterMembership);
+        Assert.Equal(DatabaseKind.Sqlite, Defaults.Database);
+        Assert.Equal("127.0.0.1", Defaults.PgHost);
+        Assert.Equal(5432, Defaults.PgPort);
+        Assert.Equal("gateway", Defaults.PgUser);
+        Assert.Null(Defaults.PgPassword);
+        Assert.Equal("gateway", Defaults.PgDatabase);
+        Assert.Equal(["127.0.0.1"], Defaults.CassandraContactPoints);
+        Assert.Equal(9042, Defaults.CassandraPort);
+        Assert.Equal("gateway", Defaults.CassandraKeyspace);
+        Assert.Equal(CassandraConsistency.LocalQuorum, Defaults.CassandraConsistency);
+        Assert.Equal("gateway", Defaults.CassandraUsername);
+        Assert.Null(Defaults.CassandraPassword);
+        Assert.Equal(CassandraReplicationStrategy.SimpleStrategy, Defaults.CassandraReplStrategy);
+        Assert.Equal(1, Defaults.CassandraReplFactor);
+        Assert.Equal([new CassandraDataCenter("dc1", 2), new CassandraDataCenter("dc2", 3)], Defaults.CassandraDataCenters);
+        Assert.Equal("127.0.0.1", Defaults.RedisHost);
+        Assert.Equal(6379, Defaults.RedisPort);
+        Assert.Null(Defaults.RedisPassword);
+        Assert.Equal(0, Defaults.RedisDatabase);
+        Assert.Null(Defaults.DeclarativeConfig);
+        Assert.Equal(TimeSpan.FromSeconds(5), Defaults.DbUpdateFrequency);
+        Assert.Equal(["bundled"], Defaults.Plugins);
+    }
+
+    [Fact]
+    public void Default_KongExtras_MatchKongDefaults()
+    {
+        Assert.Equal(["server_tokens", "latency_tokens", "X-Kong-Request-Id"], Defaults.Headers);
+        Assert.Empty(Defaults.TrustedIps);
+        Assert.Empty(Defaults.AdminGuiUrl);
+        Assert.Equal(10L * 1024 * 1024, Defaults.NginxAdminClientMaxBodySize);
+        Assert.Equal("gateway", Defaults.ClusterId);
+        Assert.Equal("gateway", Defaults.ServiceId);
+        Assert.Equal(GatewayLogLevel.Notice, Defaults.LogLevel);
+        Assert.Equal(RouterFlavor.TraditionalCompatible, Defaults.RouterFlavor);
+    }
+
+    [Fact]
+    public void Catalog_NamesAreUniqueSnakeCaseWithDescriptions()
+    {
+        var names = SettingsCatalog.All.Select(d => d.Name).ToList();
+        Assert.Equal(names.Count, names.Distinct().Count());
+        Assert.All(SettingsCatalog.All, d =>
+        {
+            Assert.Matches("^[a-z][a-z0-9_]*$", d.Name);
+            Assert.False(string.IsNullOrWhiteSpace(d.Description));
+            Assert.DoesNotContain('\n', d.Description);
+        });
+    }
+
+    [Fact]
+    public void Catalog_CoversEveryContractSetting()
+    {
+        string[] contract =
+        [
+            "prefix", "proxy_listen", "admin_listen", "admin_gui_listen", "status_listen", "cluster_listen",
+            "cluster_membership", "database", "pg_host", "pg_port", "pg_user", "pg_password", "pg_database",
+            "cassandra_contact_points", "cassandra_port", "cassandra_keyspace", "cassandra_consistency",
+            "cassandra_username", "cassandra_password", "cassandra_repl_strategy", "cassandra_repl_factor",
+            "cassandra_data_centers", "redis_host", "redis_port", "redis_password", "redis_database",
+            "declarative_config", "db_update_frequency", "plugins", "headers", "trusted_ips", "admin_gui_url",
+            "nginx_admin_client_max_body_size", "cluster_id", "service_id", "log_level", "router_flavor",
+
+            // Beyond the contract table: Kong's realip settings, which trusted_ips works with.
+            "real_ip_header", "real_ip_recursive",
+        ];
+        Assert.Equal(contract.Order(), SettingsCatalog.All.Select(d => d.Name).Order());
+    }
+
+    [Fact]
+    public void Default_OriginsAndRawValues_AreTheDefaults()
+    {
+        Assert.Equal("default", Defaults.Origins["admin_listen"]);
+        Assert.Equal("127.0.0.1:8001", Defaults.Raw["admin_listen"]);
+    }
+
+    [Fact]
+    public void ToDisplay_MasksSetPasswordsOnly()
+    {
+        var settings = SettingsLoader.FromValues([("pg_password", "s3cret", "--pg_password")]);
+        var shown = settings.ToDisplay();
+        Assert.Equal("******", shown["pg_password"]);
+        Assert.Equal("", shown["redis_password"]);
+        Assert.Equal("5432", shown["pg_port"]);
+        Assert.Equal("s3cret", settings.PgPassword);
+    }
+}

@@ -1,0 +1,19 @@
+using Gateway.Node.Plugins;
+using Gateway.Schema;
+using Gateway.Storage.Declarative;
+using Gateway.Storage.Entities;
+
+namespace Gateway.Tests.Storage.Declarative;
+
+/// <summary>The registry a node builds (core entities, credentials, bundled plugins) and a parser over it.</summary>
+internal static class Declarative
+{
+    public static SchemaRegistry Registry { get; } = new(CoreEntities.All.Concat(BundledPlugins.CredentialEntities), BundledPlugins.Schemas);
+
+    public static SchemaValidator Validator { get; } = new(Registry, TimeProvider.System);
+
+    public static DeclarativeParser Parser { get; } = new(Registry, Validator);
+
+    /// <summary>Parses text and expects Kong's code-14 error; returns it.</summary>
+    public static DeclarativeConfigException Invalid(string text) => Assert.Throws<DeclarativeConfigException>(() => Parser.ParseText(text));
+}

@@ -1,0 +1,20 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+
+namespace Gateway.Tests.Support;
+
+/// <summary>How a <see cref="Backend"/> listens and answers.</summary>
+public sealed record BackendOptions
+{
+    /// <summary>The name the echo reports (X-Backend header, <c>backend</c> field).</summary>
+    public string Name { get; init; } = "backend";
+
+    /// <summary>HTTP/1.1 by default; Http2 alone gives h2c.</summary>
+    public HttpProtocols Protocols { get; init; } = HttpProtocols.Http1;
+
+    /// <summary>Serve HTTPS with a self-signed certificate.</summary>
+    public bool Tls { get; init; }
+
+    /// <summary>What answers each request; null for <see cref="BackendEcho"/>.</summary>
+    public RequestDelegate? Handler { get; init; }
+}
