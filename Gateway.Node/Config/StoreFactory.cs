@@ -6,6 +6,7 @@ using Gateway.Storage.Migrations;
 using Gateway.Storage.Postgres;
 using Gateway.Schema;
 using Gateway.Storage.Sqlite;
+using Gateway.Storage.Store;
 
 namespace Gateway.Node.Config;
 

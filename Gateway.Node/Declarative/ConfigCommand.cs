@@ -5,7 +5,6 @@ using Gateway.Node.Settings;
 using Gateway.Storage.Declarative;
 using Gateway.Storage.Entities;
 using Gateway.Schema;
-using Gateway.Storage.Sqlite;
 using Gateway.Storage.Store;
 
 namespace Gateway.Node.Declarative;

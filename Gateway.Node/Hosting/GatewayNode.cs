@@ -18,7 +18,6 @@ using Gateway.Storage.Entities;
 using Gateway.Storage.Migrations;
 using Gateway.Storage.Postgres;
 using Gateway.Schema;
-using Gateway.Storage.Sqlite;
 using Gateway.Storage.Store;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Orleans.Dashboard;

@@ -2,7 +2,6 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Gateway.Storage.Migrations;
 using Gateway.Schema;
-using Gateway.Storage.Sqlite;
 using Gateway.Storage.Store;
 using Npgsql;
 

@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using Gateway.Schema;
-using Gateway.Storage.Sqlite;
 using Gateway.Storage.Store;
 using Npgsql;
 

@@ -1,4 +1,4 @@
-using Gateway.Cluster.Propagation;
+using Gateway.Storage.Store;
 using Gateway.Node.Config;
 using Gateway.Node.Settings;
 using Gateway.Storage.Cassandra.Protocol;

@@ -3,7 +3,6 @@ using Gateway.Storage.Cassandra.Client;
 using Gateway.Storage.Cassandra.Protocol;
 using Gateway.Storage.Migrations;
 using Gateway.Schema;
-using Gateway.Storage.Sqlite;
 using Gateway.Storage.Store;
 
 namespace Gateway.Storage.Cassandra.Store;

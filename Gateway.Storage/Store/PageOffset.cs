@@ -1,12 +1,10 @@
 using System.Text;
 using System.Text.Json;
-using Gateway.Storage.Store;
-
-namespace Gateway.Storage.Sqlite;
+namespace Gateway.Storage.Store;
 
 /// <summary>
 /// The opaque page offsets: base64 of the last id of a page (entities), or of a JSON array of the
-/// last row's key parts (tags). Store-agnostic, like <see cref="EntityKeys"/>.
+/// last row's key parts (tags). Every store issues and reads the same offsets.
 /// </summary>
 internal static class PageOffset
 {
