@@ -1,3 +1,4 @@
+using Gateway.Node.Admin;
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
@@ -47,7 +48,7 @@ public sealed class CassandraNodeTests
             Assert.Equal("/before", route!["paths"]![0]!.GetValue<string>());
             var (writeStatus, written) = await node.CallAsync(HttpMethod.Post, "/routes", """{"name":"during","paths":["/during"]}""");
             Assert.Equal(503, writeStatus);
-            Assert.Equal(RefreshingConfigStore.UnavailableMessage, written!["message"]!.GetValue<string>());
+            Assert.Equal(AdminApi.UnavailableMessage, written!["message"]!.GetValue<string>());
             var status = JsonNode.Parse(await node.Status.GetStringAsync("/status"))!;
             Assert.False(status["database"]!["reachable"]!.GetValue<bool>());
         }
