@@ -2,9 +2,9 @@ using System.Text.Json.Nodes;
 using Gateway.Node.Config;
 using Gateway.Node.Pipeline;
 using Gateway.Node.Settings;
+using Gateway.Schema;
 using Gateway.Storage.Declarative;
 using Gateway.Storage.Entities;
-using Gateway.Schema;
 using Gateway.Storage.Store;
 
 namespace Gateway.Node.Declarative;

@@ -1,8 +1,8 @@
-using Gateway.Node.Admin;
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
+using Gateway.Node.Admin;
 using Gateway.Node.Config;
 using Gateway.Node.Hosting;
 using Gateway.Node.Settings;

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
+using Gateway.Schema;
 using Gateway.Storage.Migrations;
 using Gateway.Storage.Postgres;
-using Gateway.Schema;
 using Gateway.Storage.Store;
 using Npgsql;
 

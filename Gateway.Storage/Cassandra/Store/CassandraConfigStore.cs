@@ -1,8 +1,8 @@
 using System.Text.Json.Nodes;
+using Gateway.Schema;
 using Gateway.Storage.Cassandra.Client;
 using Gateway.Storage.Cassandra.Protocol;
 using Gateway.Storage.Migrations;
-using Gateway.Schema;
 using Gateway.Storage.Store;
 
 namespace Gateway.Storage.Cassandra.Store;
