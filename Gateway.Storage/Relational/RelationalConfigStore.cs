@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Gateway.Schema;
@@ -59,7 +60,7 @@ public abstract class RelationalConfigStore : IConfigStore
     }
 
     /// <inheritdoc/>
-    public Task<StorePage> ListAsync(string entity, ListQuery query, CancellationToken cancellationToken = default)
+    public async Task<StorePage> ListAsync(string entity, ListQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(query.Size, 1);
         var after = query.Offset is null ? null : PageOffset.DecodeId(query.Offset);
@@ -94,30 +95,9 @@ public abstract class RelationalConfigStore : IConfigStore
             }
         }
 
-        // One row more than asked tells whether another page follows.
-        sql.Append($" ORDER BY e.id LIMIT {query.Size + 1}");
-        return GuardAsync(async () =>
-        {
-            await using var connection = await _dialect.OpenAsync(cancellationToken);
-            await using var command = sql.Command(connection);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            var data = new List<JsonObject>(Math.Min(query.Size, 1000));
-            string? lastId = null;
-            var more = false;
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                if (data.Count == query.Size)
-                {
-                    more = true;
-                    break;
-                }
-
-                lastId = reader.GetString(0);
-                data.Add(Parse(reader.GetString(1)));
-            }
-
-            return new StorePage(data, more ? PageOffset.Encode(lastId!) : null);
-        });
+        sql.Append($" ORDER BY e.id");
+        var (rows, more) = await PageAsync(sql, query.Size, row => (Id: row.GetString(0), Body: Parse(row.GetString(1))), cancellationToken);
+        return new StorePage([.. rows.Select(r => r.Body)], more ? PageOffset.Encode(rows[^1].Id) : null);
     }
 
     /// <inheritdoc/>
@@ -163,7 +143,7 @@ public abstract class RelationalConfigStore : IConfigStore
         });
 
     /// <inheritdoc/>
-    public Task<TagPage> ListTagsAsync(string? tag, int size, string? offset, CancellationToken cancellationToken = default)
+    public async Task<TagPage> ListTagsAsync(string? tag, int size, string? offset, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(size, 1);
         var after = offset is null ? null : PageOffset.DecodeKey(offset, 3);
@@ -178,28 +158,9 @@ public abstract class RelationalConfigStore : IConfigStore
             sql.Append($" AND (tag, entity, id) > ({after[0]}, {after[1]}, {after[2]})");
         }
 
-        sql.Append($" ORDER BY tag, entity, id LIMIT {size + 1}");
-        return GuardAsync(async () =>
-        {
-            await using var connection = await _dialect.OpenAsync(cancellationToken);
-            await using var command = sql.Command(connection);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            var data = new List<TagRow>(Math.Min(size, 1000));
-            var more = false;
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                if (data.Count == size)
-                {
-                    more = true;
-                    break;
-                }
-
-                data.Add(new TagRow(reader.GetString(0), reader.GetString(1), reader.GetString(2)));
-            }
-
-            var last = data.Count > 0 ? data[^1] : null;
-            return new TagPage(data, more ? PageOffset.Encode([last!.Tag, last.EntityName, last.EntityId]) : null);
-        });
+        sql.Append($" ORDER BY tag, entity, id");
+        var (rows, more) = await PageAsync(sql, size, row => new TagRow(row.GetString(0), row.GetString(1), row.GetString(2)), cancellationToken);
+        return new TagPage(rows, more ? PageOffset.Encode([rows[^1].Tag, rows[^1].EntityName, rows[^1].EntityId]) : null);
     }
 
     /// <inheritdoc/>
@@ -232,6 +193,30 @@ public abstract class RelationalConfigStore : IConfigStore
             await using var session = new RelationalWrite(_dialect, await _dialect.BeginWriteAsync(cancellationToken), _time);
             return await write(session, cancellationToken);
         });
+
+    /// <summary>Up to <paramref name="size"/> rows of <paramref name="sql"/>, and whether more follow (it reads one row more to know).</summary>
+    private Task<(List<T> Rows, bool More)> PageAsync<T>(RelationalQuery sql, int size, Func<DbDataReader, T> read, CancellationToken cancellationToken)
+    {
+        sql.Append($" LIMIT {size + 1}");
+        return GuardAsync(async () =>
+        {
+            await using var connection = await _dialect.OpenAsync(cancellationToken);
+            await using var command = sql.Command(connection);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var rows = new List<T>(Math.Min(size, 1000));
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                if (rows.Count == size)
+                {
+                    return (rows, true);
+                }
+
+                rows.Add(read(reader));
+            }
+
+            return (rows, false);
+        });
+    }
 
     private Task<JsonObject?> BodyAsync(RelationalQuery query, CancellationToken cancellationToken) =>
         GuardAsync(async () =>
