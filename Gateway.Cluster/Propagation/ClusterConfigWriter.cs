@@ -5,39 +5,53 @@ using Microsoft.Extensions.Logging;
 namespace Gateway.Cluster.Propagation;
 
 /// <summary>
-/// The node-side face of the writer grains: sends a write to its entity's grain and turns a refusal
-/// back into the exception the store itself would have thrown.
+/// How the Admin API writes config: through the cluster. Each write goes to its entity's writer grain (on this silo
+/// unless another node wrote that entity first), which applies it on the store and pushes the committed version to
+/// every silo, this one included; the answer comes once this node's snapshot has that version, so a write that
+/// returned already routes here. The store's <see cref="StoreWriteResult"/> comes back as it is, refusals included.
 /// </summary>
-public sealed class ClusterConfigWriter(IGrainFactory grains, ClusterStore cluster, IConfigPushClient push, ILogger<ClusterConfigWriter> logger)
+public sealed class ClusterConfigWriter(
+    IGrainFactory grains, ClusterStore cluster, IConfigPushClient push, IConfigChangeListener listener, ILogger<ClusterConfigWriter> logger)
 {
-    /// <summary>Runs the write; returns the store's boolean answer.</summary>
-    /// <exception cref="StoreConstraintException">The store refused it.</exception>
+    /// <summary>Stores a new entity.</summary>
     /// <exception cref="DatabaseUnavailableException">The database did not answer.</exception>
-    public async Task<bool> WriteAsync(ConfigWriteKind kind, string entity, string id, JsonObject? row)
+    public Task<StoreWriteResult> InsertAsync(string entity, JsonObject row) => WriteAsync(new(ConfigWriteKind.Insert, entity, Id(row), row));
+
+    /// <summary>Replaces an existing entity.</summary>
+    /// <exception cref="DatabaseUnavailableException">The database did not answer.</exception>
+    public Task<StoreWriteResult> UpdateAsync(string entity, JsonObject row) => WriteAsync(new(ConfigWriteKind.Update, entity, Id(row), row));
+
+    /// <summary>Inserts or replaces the entity with the row's id.</summary>
+    /// <exception cref="DatabaseUnavailableException">The database did not answer.</exception>
+    public Task<StoreWriteResult> UpsertAsync(string entity, JsonObject row) => WriteAsync(new(ConfigWriteKind.Upsert, entity, Id(row), row));
+
+    /// <summary>Deletes an entity and what cascades from it.</summary>
+    /// <exception cref="DatabaseUnavailableException">The database did not answer.</exception>
+    public Task<StoreWriteResult> DeleteAsync(string entity, string id) => WriteAsync(new(ConfigWriteKind.Delete, entity, id, null));
+
+    private async Task<StoreWriteResult> WriteAsync(ConfigWriteRequest request)
     {
-        var request = new ConfigWriteRequest(kind, entity, id, row?.ToJsonString());
-        ConfigWriteOutcome outcome;
+        StoreWriteResult result;
         try
         {
-            outcome = await grains.GetGrain<IConfigWriterGrain>($"{entity}/{id}").WriteAsync(request);
+            result = (await grains.GetGrain<IConfigWriterGrain>($"{request.Entity}/{request.Id}").WriteAsync(request)).Value;
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e) when (e is not (OperationCanceledException or DatabaseUnavailableException))
         {
             // The grain is out of reach (its silo just died, the directory is being rebuilt): apply the
             // write here. The store's own lock still serialises it with every other writer.
-            logger.LogWarning("writer grain for {Entity}/{Id} unreachable, writing locally: {Reason}", entity, id, e.Message);
-            outcome = await ConfigWriteApplier.WriteAsync(cluster.Store, push, request);
+            logger.LogWarning("writer grain for {Entity}/{Id} unreachable, writing locally: {Reason}", request.Entity, request.Id, e.Message);
+            result = await ConfigWriteApplier.WriteAsync(cluster.Store, push, request);
         }
 
-        return outcome.Failure switch
+        if (result.Applied)
         {
-            ConfigWriteFailure.None => outcome.Applied,
-            ConfigWriteFailure.PrimaryKey => throw new PrimaryKeyViolationException(entity, outcome.DetailId!),
-            ConfigWriteFailure.Unique => throw new UniqueViolationException(entity, JsonNode.Parse(outcome.Detail!)!.AsObject()),
-            ConfigWriteFailure.ForeignKey => throw new ForeignKeyViolationException(
-                outcome.Detail!, outcome.DetailId!, cluster.Registry.Get(entity)[outcome.Detail!]?.Reference ?? outcome.Detail!),
-            ConfigWriteFailure.ReferencedByOthers => throw new ReferencedByOthersException(entity, outcome.Detail!),
-            _ => throw new DatabaseUnavailableException(outcome.Detail ?? "no answer"),
-        };
+            // The push of this version reaches this silo too and does the one refresh; wait for it.
+            await listener.WaitForVersionAsync(result.Version);
+        }
+
+        return result;
     }
+
+    private static string Id(JsonObject row) => row["id"] is JsonValue id && id.TryGetValue<string>(out var text) ? text : "";
 }

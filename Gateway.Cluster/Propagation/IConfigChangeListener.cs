@@ -5,4 +5,10 @@ public interface IConfigChangeListener
 {
     /// <summary>The store reached <paramref name="version"/>; bring the snapshot there. Must return quickly.</summary>
     void OnVersion(long version);
+
+    /// <summary>
+    /// Completes once this node's snapshot is at <paramref name="version"/> or later: normally when the push of that
+    /// version has been applied; when none brings it within a bounded wait, after reading the store once itself.
+    /// </summary>
+    Task WaitForVersionAsync(long version);
 }

@@ -1,12 +1,20 @@
+using Gateway.Storage.Store;
+using Orleans.Concurrency;
+
 namespace Gateway.Cluster.Propagation;
 
 /// <summary>
-/// The single writer of one entity, keyed <c>entity/id</c>: every write to that entity, from any
-/// node, goes through its one activation, which applies it to the store and then pushes the new
-/// config version to every silo.
+/// The writer of one entity, keyed <c>entity/id</c>: applies a write to the store, then pushes the committed config
+/// version to every silo.
 /// </summary>
 public interface IConfigWriterGrain : IGrainWithStringKey
 {
-    /// <summary>Applies the write and announces the resulting version.</summary>
-    Task<ConfigWriteOutcome> WriteAsync(ConfigWriteRequest request);
+    /// <summary>Applies the write and announces the committed version.</summary>
+    /// <returns>
+    /// The store's answer, refusals included. Wrapped as immutable: the grain never touches it again, so an answer to
+    /// a caller on this silo is handed over as it is; one to another silo goes through the surrogates in
+    /// Gateway.Cluster.Serialization.
+    /// </returns>
+    /// <exception cref="DatabaseUnavailableException">The database did not answer.</exception>
+    Task<Immutable<StoreWriteResult>> WriteAsync(ConfigWriteRequest request);
 }

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
+using Gateway.Cluster.Propagation;
 using Gateway.Node.Declarative;
-using Gateway.Storage.Declarative;
 using Gateway.Schema;
 using Gateway.Storage.Store;
 
@@ -9,12 +9,18 @@ namespace Gateway.Node.Admin;
 /// <summary>
 /// The Kong-compatible Admin API: one terminal request handler on admin_listen that splits the
 /// path, hands it to the meta endpoints or the schema-generated entity endpoints, and turns every
-/// refusal into Kong's status and body. Nothing the caller sends can produce a 500.
+/// refusal into Kong's status and body. Nothing the caller sends can produce a 500. It reads through
+/// <paramref name="reader"/> (the node's <see cref="Config.SnapshotFallbackReader"/>) and writes through
+/// <paramref name="writer"/>, the cluster.
 /// </summary>
-public sealed partial class AdminApi(SchemaRegistry registry, IConfigStore store, SchemaValidator validator, AdminOptions options, ILogger<AdminApi> logger)
+public sealed partial class AdminApi(
+    SchemaRegistry registry, IConfigReader reader, ClusterConfigWriter writer, SchemaValidator validator, AdminOptions options, ILogger<AdminApi> logger)
 {
-    private readonly MetaEndpoints _meta = new(registry, store, validator, options);
-    private readonly EntityEndpoints _entities = new(registry, store, validator, options.MaxBodyBytes);
+    /// <summary>The message of the 503 a request gets while the database is unreachable and the snapshot cannot answer it.</summary>
+    public const string UnavailableMessage = "database unreachable: configuration changes are refused until it is back; reads are served from the local snapshot";
+
+    private readonly MetaEndpoints _meta = new(registry, reader, validator, options);
+    private readonly EntityEndpoints _entities = new(registry, reader, writer, validator, options.MaxBodyBytes);
     private readonly ConfigEndpoint _config = new(registry, validator, options.MaxBodyBytes);
 
     /// <summary>Serves one Admin API request.</summary>
@@ -30,7 +36,7 @@ public sealed partial class AdminApi(SchemaRegistry registry, IConfigStore store
         {
             var path = SplitPath(context.Request.Path.Value);
             if (!await _meta.TryHandleAsync(context, path) && !await _config.TryHandleAsync(context, path)
-                && !await UpstreamHealthEndpoints.TryHandleAsync(context, path, store, options) && !await _entities.TryHandleAsync(context, path))
+                && !await UpstreamHealthEndpoints.TryHandleAsync(context, path, reader, options) && !await _entities.TryHandleAsync(context, path))
             {
                 throw AdminException.NotFound();
             }
@@ -39,10 +45,14 @@ public sealed partial class AdminApi(SchemaRegistry registry, IConfigStore store
         {
             await AdminResponse.WriteAsync(context, e.Status, e.Body);
         }
-        catch (StoreConstraintException e)
+        catch (InvalidOffsetException e)
         {
-            var refusal = Translate(e);
+            var refusal = AdminException.Kong(KongError.InvalidOffset, e.Message);
             await AdminResponse.WriteAsync(context, refusal.Status, refusal.Body);
+        }
+        catch (DatabaseUnavailableException)
+        {
+            await AdminResponse.WriteAsync(context, 503, new JsonObject { ["message"] = UnavailableMessage });
         }
         catch (Exception e) when (e is not OperationCanceledException && !context.Response.HasStarted)
         {
@@ -51,20 +61,6 @@ public sealed partial class AdminApi(SchemaRegistry registry, IConfigStore store
             await AdminResponse.WriteAsync(context, 500, refusal.Body);
         }
     }
-
-    /// <summary>Maps the store's refusals to Kong's codes (kong/db/errors.lua).</summary>
-    private static AdminException Translate(StoreConstraintException e) => e switch
-    {
-        UniqueViolationException unique => AdminException.Kong(KongError.UniqueViolation, e.Message, (JsonObject)unique.Key.DeepClone()),
-        PrimaryKeyViolationException primary => AdminException.Kong(KongError.PrimaryKeyViolation, e.Message, new JsonObject { ["id"] = primary.Id }),
-        ForeignKeyViolationException foreign => AdminException.Kong(KongError.ForeignKeyViolation, e.Message,
-            new JsonObject { [foreign.Field] = new JsonObject { ["id"] = foreign.Id } }),
-        ReferencedByOthersException referenced => AdminException.Kong(KongError.ForeignKeyViolation, e.Message,
-            new JsonObject { ["@referenced_by"] = referenced.Child }),
-        InvalidOffsetException => AdminException.Kong(KongError.InvalidOffset, e.Message),
-        OperationUnsupportedException => AdminException.Kong(KongError.OperationUnsupported, e.Message),
-        _ => AdminException.Kong(KongError.DatabaseError, e.Message),
-    };
 
     /// <summary>Splits and unescapes the path; empty segments (a trailing slash) are dropped, as nginx's routing does.</summary>
     private static string[] SplitPath(string? path) =>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Gateway.Cluster.Propagation;
 using Gateway.Schema;
 using Gateway.Storage.Store;
 
@@ -11,7 +12,7 @@ namespace Gateway.Node.Admin;
 /// in place of the certificate id in <c>/certificates/{sni}</c>. Every name is checked before anything
 /// is written, so a refused request leaves nothing behind.
 /// </summary>
-public sealed class CertificateSnis(SchemaRegistry registry, IConfigStore store, SchemaValidator validator)
+public sealed class CertificateSnis(SchemaRegistry registry, IConfigReader reader, ClusterConfigWriter writer, SchemaValidator validator)
 {
     private const string Field = "snis";
 
@@ -46,7 +47,7 @@ public sealed class CertificateSnis(SchemaRegistry registry, IConfigStore store,
                 throw Violation($"{name}: {errors.ToMessage()}");
             }
 
-            if (await store.GetByFieldAsync("snis", "name", name) is { } taken && CertificateOf(taken) != certificateId)
+            if (await reader.GetByFieldAsync("snis", "name", name) is { } taken && CertificateOf(taken) != certificateId)
             {
                 throw Violation($"{name} already associated with existing certificate '{CertificateOf(taken)}'");
             }
@@ -64,12 +65,12 @@ public sealed class CertificateSnis(SchemaRegistry registry, IConfigStore store,
         {
             var row = validator.Validate(registry.Get("snis"),
                 new JsonObject { ["name"] = name, ["certificate"] = new JsonObject { ["id"] = certificateId } }, null, new ValidationErrors())!;
-            await store.InsertAsync("snis", row);
+            WriteRefusals.ThrowIfRefused(await writer.InsertAsync("snis", row));
         }
 
         foreach (var stale in current.Where(s => !names.Contains(NameOf(s), StringComparer.Ordinal)))
         {
-            await store.DeleteAsync("snis", stale["id"]!.GetValue<string>());
+            WriteRefusals.ThrowIfRefused(await writer.DeleteAsync("snis", stale["id"]!.GetValue<string>()));
         }
     }
 
@@ -78,7 +79,7 @@ public sealed class CertificateSnis(SchemaRegistry registry, IConfigStore store,
     {
         foreach (var sni in await ListAsync(certificateId))
         {
-            await store.DeleteAsync("snis", sni["id"]!.GetValue<string>());
+            WriteRefusals.ThrowIfRefused(await writer.DeleteAsync("snis", sni["id"]!.GetValue<string>()));
         }
     }
 
@@ -93,8 +94,8 @@ public sealed class CertificateSnis(SchemaRegistry registry, IConfigStore store,
 
     /// <summary>The certificate an SNI name belongs to, for <c>/certificates/{sni}</c>.</summary>
     public async Task<JsonObject?> FindBySniAsync(string name) =>
-        await store.GetByFieldAsync("snis", "name", name) is { } sni
-            ? await store.GetAsync("certificates", CertificateOf(sni)!)
+        await reader.GetByFieldAsync("snis", "name", name) is { } sni
+            ? await reader.GetAsync("certificates", CertificateOf(sni)!)
             : null;
 
     private async Task<List<JsonObject>> ListAsync(string certificateId)
@@ -103,7 +104,7 @@ public sealed class CertificateSnis(SchemaRegistry registry, IConfigStore store,
         string? offset = null;
         do
         {
-            var page = await store.ListAsync("snis", new ListQuery(1000, offset, null, "certificate", certificateId));
+            var page = await reader.ListAsync("snis", new ListQuery(1000, offset, null, "certificate", certificateId));
             all.AddRange(page.Data);
             offset = page.Offset;
         }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Gateway.Cluster.Propagation;
 using Gateway.Schema;
 using Gateway.Storage.Store;
 
@@ -8,14 +9,15 @@ namespace Gateway.Node.Admin;
 /// <summary>
 /// The endpoints Kong generates for every entity from its schema (kong/api/endpoints.lua):
 /// <c>/{entities}</c>, <c>/{entities}/{id or key}</c>, <c>/{parents}/{p}/{children}</c>,
-/// <c>/{parents}/{p}/{children}/{c}</c> and <c>/{children}/{c}/{parent}</c>.
+/// <c>/{parents}/{p}/{children}/{c}</c> and <c>/{children}/{c}/{parent}</c>. Reads go through
+/// <paramref name="reader"/>, writes through the cluster's <paramref name="writer"/>.
 /// </summary>
-public sealed class EntityEndpoints(SchemaRegistry registry, IConfigStore store, SchemaValidator validator, long maxBodyBytes)
+public sealed class EntityEndpoints(SchemaRegistry registry, IConfigReader reader, ClusterConfigWriter writer, SchemaValidator validator, long maxBodyBytes)
 {
     private const string CollectionMethods = "GET, HEAD, OPTIONS, POST";
     private const string EntityMethods = "DELETE, GET, HEAD, OPTIONS, PATCH, PUT";
 
-    private readonly CertificateSnis _snis = new(registry, store, validator);
+    private readonly CertificateSnis _snis = new(registry, reader, writer, validator);
 
     /// <summary>Handles the request when the path names an entity endpoint; false when it does not.</summary>
     public async Task<bool> TryHandleAsync(HttpContext context, IReadOnlyList<string> path)
@@ -72,7 +74,7 @@ public sealed class EntityEndpoints(SchemaRegistry registry, IConfigStore store,
         JsonObject? found;
         if (Typedefs.IsUuid(key))
         {
-            found = await store.GetAsync(schema.Name, key);
+            found = await reader.GetAsync(schema.Name, key);
         }
         else if (CertificateSnis.AppliesTo(schema))
         {
@@ -84,7 +86,7 @@ public sealed class EntityEndpoints(SchemaRegistry registry, IConfigStore store,
         }
         else if (schema[endpointKey] is { Unique: true })
         {
-            found = await store.GetByFieldAsync(schema.Name, endpointKey, key);
+            found = await reader.GetByFieldAsync(schema.Name, endpointKey, key);
         }
         else
         {
@@ -100,7 +102,7 @@ public sealed class EntityEndpoints(SchemaRegistry registry, IConfigStore store,
         string? offset = null;
         do
         {
-            var page = await store.ListAsync(schema.Name, new ListQuery(1000, offset, null, parent?.Field, parent?.Id));
+            var page = await reader.ListAsync(schema.Name, new ListQuery(1000, offset, null, parent?.Field, parent?.Id));
             if (page.Data.FirstOrDefault(e => e[field] is JsonValue v && v.TryGetValue<string>(out var s) && s == value) is { } hit)
             {
                 return hit;
@@ -131,7 +133,7 @@ public sealed class EntityEndpoints(SchemaRegistry registry, IConfigStore store,
         {
             case "GET" or "HEAD":
                 var query = Pagination.Parse(context.Request.Query);
-                var page = await store.ListAsync(schema.Name, query with { ForeignField = scope?.Field, ForeignId = scope?.Id });
+                var page = await reader.ListAsync(schema.Name, query with { ForeignField = scope?.Field, ForeignId = scope?.Id });
                 var shown = new List<JsonObject>(page.Data.Count);
                 foreach (var row in page.Data)
                 {
@@ -145,7 +147,7 @@ public sealed class EntityEndpoints(SchemaRegistry registry, IConfigStore store,
                 ApplyScope(body, scope);
                 var snis = CertificateSnis.AppliesTo(schema) ? await _snis.TakeAsync(body, certificateId: null) : null;
                 var entity = await ValidateAsync(schema, body, existing: null);
-                await store.InsertAsync(schema.Name, entity);
+                WriteRefusals.ThrowIfRefused(await writer.InsertAsync(schema.Name, entity));
                 await AdminResponse.WriteAsync(context, 201, await SaveSnisAsync(schema, entity, snis));
                 break;
             case "OPTIONS":
@@ -184,7 +186,7 @@ public sealed class EntityEndpoints(SchemaRegistry registry, IConfigStore store,
                         await _snis.DeleteAllAsync(existing["id"]!.GetValue<string>());
                     }
 
-                    await store.DeleteAsync(schema.Name, existing["id"]!.GetValue<string>());
+                    WriteRefusals.ThrowIfRefused(await writer.DeleteAsync(schema.Name, existing["id"]!.GetValue<string>()));
                 }
 
                 context.Response.StatusCode = 204;
@@ -196,7 +198,7 @@ public sealed class EntityEndpoints(SchemaRegistry registry, IConfigStore store,
                 var current = existing ?? throw AdminException.NotFound();
                 var patchedSnis = CertificateSnis.AppliesTo(schema) ? await _snis.TakeAsync(patch, current["id"]!.GetValue<string>()) : null;
                 var updated = await ValidateAsync(schema, patch, current);
-                await store.UpdateAsync(schema.Name, updated);
+                WriteRefusals.ThrowIfRefused(await writer.UpdateAsync(schema.Name, updated));
                 await AdminResponse.WriteAsync(context, 200, await SaveSnisAsync(schema, updated, patchedSnis));
                 break;
             case "PUT":
@@ -239,7 +241,7 @@ public sealed class EntityEndpoints(SchemaRegistry registry, IConfigStore store,
             entity["created_at"] = createdAt.DeepClone();
         }
 
-        await store.UpsertAsync(schema.Name, entity);
+        WriteRefusals.ThrowIfRefused(await writer.UpsertAsync(schema.Name, entity));
         return await SaveSnisAsync(schema, entity, snis);
     }
 
@@ -323,7 +325,7 @@ public sealed class EntityEndpoints(SchemaRegistry registry, IConfigStore store,
             var target = registry.Get(field.Reference!);
             var (keyName, keyValue) = reference.First();
             if (keyName == target.EndpointKey && keyValue?.GetValueKind() == JsonValueKind.String
-                && await store.GetByFieldAsync(target.Name, keyName, keyValue.GetValue<string>()) is { } found)
+                && await reader.GetByFieldAsync(target.Name, keyName, keyValue.GetValue<string>()) is { } found)
             {
                 body[field.Name] = new JsonObject { ["id"] = found["id"]!.DeepClone() };
                 continue;

@@ -9,7 +9,7 @@ namespace Gateway.Node.Admin;
 /// The endpoints that are not entities: <c>/</c>, <c>/status</c>, <c>/endpoints</c>, <c>/schemas/...</c>,
 /// <c>/plugins/enabled</c>, <c>/tags</c> (kong/api/routes/kong.lua, health.lua, plugins.lua, tags.lua).
 /// </summary>
-public sealed class MetaEndpoints(SchemaRegistry registry, IConfigStore store, SchemaValidator validator, AdminOptions options)
+public sealed class MetaEndpoints(SchemaRegistry registry, IConfigReader store, SchemaValidator validator, AdminOptions options)
 {
     /// <summary>Handles the request when the path names a meta endpoint; false when it does not.</summary>
     public async Task<bool> TryHandleAsync(HttpContext context, IReadOnlyList<string> path)
@@ -59,7 +59,7 @@ public sealed class MetaEndpoints(SchemaRegistry registry, IConfigStore store, S
     }
 
     /// <summary>Kong's <c>/status</c> body; also served on status_listen.</summary>
-    public static async Task<JsonNode> StatusAsync(IConfigStore store)
+    public static async Task<JsonNode> StatusAsync(IConfigReader store)
     {
         var reachable = await store.IsReachableAsync();
         var process = Process.GetCurrentProcess();

@@ -16,7 +16,7 @@ namespace Gateway.Node.Admin;
 public static class UpstreamHealthEndpoints
 {
     /// <summary>Handles the request when the path is one of the two endpoints; false otherwise.</summary>
-    public static async Task<bool> TryHandleAsync(HttpContext context, IReadOnlyList<string> path, IConfigStore store, AdminOptions options)
+    public static async Task<bool> TryHandleAsync(HttpContext context, IReadOnlyList<string> path, IConfigReader store, AdminOptions options)
     {
         switch (path)
         {
@@ -66,7 +66,7 @@ public static class UpstreamHealthEndpoints
     /// <c>POST /upstreams/{u}/targets/{t}/healthy|unhealthy</c>: sets a target's health on this node
     /// (Kong's post_health); 400 when the upstream has no health checks to override.
     /// </summary>
-    private static async Task PostHealthAsync(HttpContext context, IConfigStore store, string key, string targetKey, bool healthy)
+    private static async Task PostHealthAsync(HttpContext context, IConfigReader store, string key, string targetKey, bool healthy)
     {
         var upstream = await FindUpstreamAsync(store, key);
         var upstreamId = upstream["id"]!.GetValue<string>();
@@ -93,7 +93,7 @@ public static class UpstreamHealthEndpoints
     private static UpstreamBalancer? CurrentBalancer(HttpContext context, string upstreamId) =>
         context.RequestServices.GetService<IBalancerSource>()?.Balancers.FindById(upstreamId);
 
-    private static async Task<JsonObject?> FindTargetAsync(IConfigStore store, string upstreamId, string target)
+    private static async Task<JsonObject?> FindTargetAsync(IConfigReader store, string upstreamId, string target)
     {
         string? offset = null;
         do
@@ -125,7 +125,7 @@ public static class UpstreamHealthEndpoints
         }
     }
 
-    private static async Task<JsonObject> FindUpstreamAsync(IConfigStore store, string key) =>
+    private static async Task<JsonObject> FindUpstreamAsync(IConfigReader store, string key) =>
         (Typedefs.IsUuid(key) ? await store.GetAsync("upstreams", key) : await store.GetByFieldAsync("upstreams", "name", key))
         ?? throw AdminException.NotFound();
 
@@ -134,7 +134,7 @@ public static class UpstreamHealthEndpoints
     /// paged with Kong's numeric offsets.
     /// </summary>
     private static async Task<JsonObject> TargetsHealthAsync(
-        HttpContext context, IConfigStore store, string key, JsonObject upstream, UpstreamBalancer? balancer, AdminOptions options)
+        HttpContext context, IConfigReader store, string key, JsonObject upstream, UpstreamBalancer? balancer, AdminOptions options)
     {
         var query = Pagination.Parse(context.Request.Query);
         var start = 0;

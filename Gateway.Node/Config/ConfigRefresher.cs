@@ -9,13 +9,17 @@ namespace Gateway.Node.Config;
 /// Keeps the node's snapshot at the store's config version. It loads the snapshot at start (from the
 /// saved file when the database does not answer), follows version pushes from the writer grains by
 /// reading the change log since its version and re-reading only the rows named there, and polls
-/// every db_update_frequency to catch anything a push missed. Every new snapshot is also saved to
-/// prefix/ in the background.
+/// every db_update_frequency to catch anything a push missed. A node's own writes arrive the same
+/// way (the push reaches every silo, this one included); the writer waits for them with
+/// <see cref="WaitForVersionAsync"/>. Every new snapshot is also saved to prefix/ in the background.
 /// </summary>
 public sealed class ConfigRefresher : BackgroundService, IConfigChangeListener
 {
     /// <summary>The shortest time between two snapshot files.</summary>
     private static readonly TimeSpan SaveInterval = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>How long a write waits for its own push before reading the store itself.</summary>
+    private static readonly TimeSpan PushWait = TimeSpan.FromSeconds(1);
 
     private readonly IConfigStore _store;
     private readonly ConfigSnapshotProvider _provider;
@@ -28,6 +32,9 @@ public sealed class ConfigRefresher : BackgroundService, IConfigChangeListener
         new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
 
     private readonly CancellationTokenSource _stopping = new();
+
+    /// <summary>Completed, and replaced, whenever a new snapshot is live: what <see cref="WaitForVersionAsync"/> waits on.</summary>
+    private TaskCompletionSource _published = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _wanted;
     private int _following;
 
@@ -95,6 +102,7 @@ public sealed class ConfigRefresher : BackgroundService, IConfigChangeListener
             else
             {
                 var changes = await _store.GetChangesSinceAsync(current.Version, cancellationToken);
+                _logger.LogDebug("read {Count} config changes after version {Version}", changes.Count, current.Version);
                 if (changes.Count > 0)
                 {
                     next = await ApplyAsync(current, changes, cancellationToken);
@@ -115,6 +123,7 @@ public sealed class ConfigRefresher : BackgroundService, IConfigChangeListener
             if (_provider.Apply(next))
             {
                 _logger.LogDebug("config version {Version} is live", next.Version);
+                Interlocked.Exchange(ref _published, new(TaskCreationOptions.RunContinuationsAsynchronously)).SetResult();
 
                 // An empty store re-applies version 0 on every poll: save that only once.
                 if (next.Version != current.Version || ReferenceEquals(current, ConfigData.Empty))
@@ -146,6 +155,44 @@ public sealed class ConfigRefresher : BackgroundService, IConfigChangeListener
         if (version > _provider.Current.Version && Interlocked.CompareExchange(ref _following, 1, 0) == 0)
         {
             _ = Task.Run(FollowAsync);
+        }
+    }
+
+    /// <summary>
+    /// Returns once the snapshot is at <paramref name="version"/> or later. A write's own push normally brings it within
+    /// milliseconds; when none does within <see cref="PushWait"/> (lost, or this silo missing from the writer's view of
+    /// the cluster), this reads the store once itself, as the poll would.
+    /// </summary>
+    public async Task WaitForVersionAsync(long version)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+        timeout.CancelAfter(PushWait);
+        try
+        {
+            while (true)
+            {
+                // The signal before the version: a snapshot published in between has completed this signal.
+                var published = Volatile.Read(ref _published).Task;
+                if (_provider.Current.Version >= version)
+                {
+                    return;
+                }
+
+                await published.WaitAsync(timeout.Token);
+            }
+        }
+        catch (OperationCanceledException) when (!_stopping.IsCancellationRequested)
+        {
+        }
+
+        _logger.LogDebug("no push brought config version {Version} within {Wait} ms: reading the store", version, PushWait.TotalMilliseconds);
+        try
+        {
+            await RefreshAsync(_stopping.Token);
+        }
+        catch (Exception e) when (StoreFailures.IsUnavailable(e))
+        {
+            // Written, but the database went away just after: the push or the poll brings it here later.
         }
     }
 

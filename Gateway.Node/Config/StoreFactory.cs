@@ -1,11 +1,12 @@
 using Gateway.Cluster.Propagation;
 using Gateway.Node.Settings;
+using Gateway.Schema;
 using Gateway.Storage.Cassandra.Protocol;
 using Gateway.Storage.Cassandra.Store;
 using Gateway.Storage.Migrations;
 using Gateway.Storage.Postgres;
-using Gateway.Schema;
 using Gateway.Storage.Sqlite;
+using Gateway.Storage.Store;
 
 namespace Gateway.Node.Config;
 

@@ -2,10 +2,9 @@ using System.Text.Json.Nodes;
 using Gateway.Node.Config;
 using Gateway.Node.Pipeline;
 using Gateway.Node.Settings;
+using Gateway.Schema;
 using Gateway.Storage.Declarative;
 using Gateway.Storage.Entities;
-using Gateway.Schema;
-using Gateway.Storage.Sqlite;
 using Gateway.Storage.Store;
 
 namespace Gateway.Node.Declarative;
@@ -35,6 +34,12 @@ public static class ConfigCommand
                         var parsed = parser.ParseFile(file);
                         await using var store = await OpenDatabaseAsync(settings, registry);
                         var result = await DeclarativeImporter.ImportAsync(store, parsed);
+                        if (result.Refusal is { } refusal)
+                        {
+                            await error.WriteLineAsync($"gateway: importing {file} failed: {refusal.Message}");
+                            return 1;
+                        }
+
                         await output.WriteLineAsync($"import successful: {result.Written} entities written, {result.Unchanged} unchanged, from {file}");
                         return 0;
                     }
@@ -72,11 +77,6 @@ public static class ConfigCommand
         catch (DeclarativeConfigException e)
         {
             await error.WriteLineAsync($"gateway: {file}: {e.Message}");
-            return 1;
-        }
-        catch (StoreConstraintException e)
-        {
-            await error.WriteLineAsync($"gateway: importing {file} failed: {e.Message}");
             return 1;
         }
         catch (DatabaseNotReadyException e)

@@ -242,10 +242,11 @@ public sealed class GatewayNode : IAsyncDisposable
             sp.GetRequiredService<ConsumerLookup>().Invalidate));
         builder.Services.AddSingleton<IConfigChangeListener>(sp => sp.GetRequiredService<ConfigRefresher>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ConfigRefresher>());
-        builder.Services.AddSingleton(new ClusterStore(store, registry));
+        builder.Services.AddSingleton(new ClusterStore(store));
+
+        // The Admin API writes through the cluster and reads with the snapshot to fall back on.
         builder.Services.AddSingleton<ClusterConfigWriter>();
-        builder.Services.AddSingleton<IConfigStore>(sp => new RefreshingConfigStore(
-            store, sp.GetRequiredService<ConfigRefresher>, sp.GetRequiredService<ClusterConfigWriter>(), snapshots));
+        builder.Services.AddSingleton<IConfigReader>(new SnapshotFallbackReader(store, snapshots));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<SchemaValidator>();
         builder.Services.AddSingleton(options);

@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using Gateway.Schema;
-using Gateway.Storage.Sqlite;
 using Gateway.Storage.Store;
 
 namespace Gateway.Storage.Declarative;
@@ -108,20 +107,16 @@ public sealed class DeclarativeConfigStore : IConfigStore
     }
 
     /// <inheritdoc/>
-    public Task InsertAsync(string entity, JsonObject row, CancellationToken cancellationToken = default) =>
-        throw new OperationUnsupportedException("create", entity);
+    public Task<StoreWriteResult> InsertAsync(string entity, JsonObject row, CancellationToken cancellationToken = default) => Unsupported("create", entity);
 
     /// <inheritdoc/>
-    public Task<bool> UpdateAsync(string entity, JsonObject row, CancellationToken cancellationToken = default) =>
-        throw new OperationUnsupportedException("update", entity);
+    public Task<StoreWriteResult> UpdateAsync(string entity, JsonObject row, CancellationToken cancellationToken = default) => Unsupported("update", entity);
 
     /// <inheritdoc/>
-    public Task UpsertAsync(string entity, JsonObject row, CancellationToken cancellationToken = default) =>
-        throw new OperationUnsupportedException("create or update", entity);
+    public Task<StoreWriteResult> UpsertAsync(string entity, JsonObject row, CancellationToken cancellationToken = default) => Unsupported("create or update", entity);
 
     /// <inheritdoc/>
-    public Task<bool> DeleteAsync(string entity, string id, CancellationToken cancellationToken = default) =>
-        throw new OperationUnsupportedException("remove", entity);
+    public Task<StoreWriteResult> DeleteAsync(string entity, string id, CancellationToken cancellationToken = default) => Unsupported("remove", entity);
 
     /// <inheritdoc/>
     public Task<long> GetVersionAsync(CancellationToken cancellationToken = default) => Task.FromResult(State.Version);
@@ -163,6 +158,10 @@ public sealed class DeclarativeConfigStore : IConfigStore
 
     /// <inheritdoc/>
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    /// <summary>Kong's refusal of a write with no database (code 12).</summary>
+    private static Task<StoreWriteResult> Unsupported(string operation, string entity) =>
+        Task.FromResult(StoreWriteResult.Refused(new WriteRefusal.OperationUnsupported(operation, entity)));
 
     /// <summary>Callers may modify what they get (the Admin API does); the served rows stay untouched.</summary>
     private static JsonObject? Copy(JsonObject? row) => (JsonObject?)row?.DeepClone();

@@ -11,8 +11,10 @@ namespace Gateway.Storage.Declarative;
 /// </summary>
 public static class DeclarativeImporter
 {
-    /// <summary>Upserts every entity of <paramref name="config"/>; returns how many were written and how many were already current.</summary>
-    /// <exception cref="StoreConstraintException">The database refused a row (a name taken by another id).</exception>
+    /// <summary>
+    /// Upserts every entity of <paramref name="config"/>; returns how many were written and how many were already
+    /// current, or, when the database refused a row (a name taken by another id), the refusal; the rows before it stay.
+    /// </summary>
     public static async Task<ImportResult> ImportAsync(IConfigStore store, DeclarativeConfig config, CancellationToken cancellationToken = default)
     {
         int written = 0, unchanged = 0;
@@ -27,16 +29,22 @@ public static class DeclarativeImporter
                     continue;
                 }
 
-                await store.UpsertAsync(entity, (JsonObject)row.DeepClone(), cancellationToken);
+                var result = await store.UpsertAsync(entity, (JsonObject)row.DeepClone(), cancellationToken);
+                if (result.Refusal is { } refusal)
+                {
+                    return new ImportResult(written, unchanged, refusal);
+                }
+
                 written++;
             }
         }
 
-        return new ImportResult(written, unchanged);
+        return new ImportResult(written, unchanged, null);
     }
 }
 
 /// <summary>What an import did.</summary>
 /// <param name="Written">Entities created or replaced.</param>
 /// <param name="Unchanged">Entities already stored exactly as in the file.</param>
-public sealed record ImportResult(int Written, int Unchanged);
+/// <param name="Refusal">Why the database refused the row the import stopped at; null when every row went in.</param>
+public sealed record ImportResult(int Written, int Unchanged, WriteRefusal? Refusal);

@@ -75,5 +75,27 @@ public sealed class ClusterPropagationTests(ThreeNodeCluster cluster) : IClassFi
         }
     }
 
+    [Fact]
+    public async Task RefusalOfAWriteWhoseGrainIsOnAnotherNode_ReachesTheAdminApiWithKongsBody()
+    {
+        var (a, b) = (Nodes[0], Nodes[1]);
+        Assert.Equal(201, (await a.CallAsync(HttpMethod.Post, "/services", """{"name":"r-taken","url":"http://127.0.0.1:9/"}""")).Status);
+        var (created, other) = await a.CallAsync(HttpMethod.Post, "/services", """{"name":"r-other","url":"http://127.0.0.1:9/"}""");
+        Assert.Equal(201, created);
+        await Eventually.HoldsAsync(async () => (await b.CallAsync(HttpMethod.Get, "/services/r-other")).Status == 200, PushDeadline, "B has r-other");
+
+        // r-other's writer grain was activated on A by its insert: B's update goes to A's silo, and the refusal comes back.
+        var (status, body) = await b.CallAsync(HttpMethod.Patch, $"/services/{other!["id"]!.GetValue<string>()}", """{"name":"r-taken"}""");
+
+        Assert.Equal(409, status);
+        JsonAssert.Equal(
+            """{"code":5,"name":"unique constraint violation","message":"UNIQUE violation detected on '{name=\"r-taken\"}'","fields":{"name":"r-taken"}}""",
+            body);
+        var (renamed, renamedBody) = await b.CallAsync(HttpMethod.Patch, "/services/r-other", """{"name":"r-renamed"}""");
+        Assert.Equal(200, renamed);
+        Assert.Equal("r-renamed", renamedBody!["name"]!.GetValue<string>());
+        Assert.Equal(200, (await b.CallAsync(HttpMethod.Get, "/services/r-renamed")).Status);
+    }
+
     private static IEnumerable<string> Names(JsonNode page) => page["data"]!.AsArray().Select(s => s!["name"]!.GetValue<string>());
 }

@@ -1,3 +1,4 @@
+using Gateway.Node.Admin;
 using Gateway.Node.Config;
 using Gateway.Storage.Migrations;
 using Gateway.Tests.Support;
@@ -67,7 +68,7 @@ public sealed class DatabaseDownTests
 
         var (writeStatus, writeBody) = await a.CallAsync(HttpMethod.Post, "/routes", """{"name":"during","paths":["/during"]}""");
         Assert.Equal(503, writeStatus);
-        Assert.Equal(RefreshingConfigStore.UnavailableMessage, writeBody!["message"]!.GetValue<string>());
+        Assert.Equal(AdminApi.UnavailableMessage, writeBody!["message"]!.GetValue<string>());
         Assert.Equal(503, (await b.CallAsync(HttpMethod.Delete, "/routes/before")).Status);
         var (readStatus, route) = await b.CallAsync(HttpMethod.Get, "/routes/before");
         Assert.Equal(200, readStatus);

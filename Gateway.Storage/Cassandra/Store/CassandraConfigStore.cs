@@ -1,18 +1,18 @@
 using System.Text.Json.Nodes;
+using Gateway.Schema;
 using Gateway.Storage.Cassandra.Client;
 using Gateway.Storage.Cassandra.Protocol;
 using Gateway.Storage.Migrations;
-using Gateway.Schema;
-using Gateway.Storage.Sqlite;
 using Gateway.Storage.Store;
 
 namespace Gateway.Storage.Cassandra.Store;
 
 /// <summary>
 /// The multi-region store: the config entities on Cassandra through the built-in CQL client. Reads run at
-/// cassandra_consistency; writes are serialised by a lease taken with a lightweight transaction
-/// (see <see cref="CassandraWrite"/>), unique keys are claimed with IF NOT EXISTS, and the config version moves by
-/// compare-and-set, so versions and the change log behave as on SQLite and PostgreSQL.
+/// cassandra_consistency; writes follow the same rules as on SQLite and PostgreSQL (<see cref="StoreWrites"/>), on
+/// lightweight transactions instead of a transaction: they are serialised by a lease (see <see cref="CassandraWrite"/>),
+/// unique keys are claimed with IF NOT EXISTS, and the config version moves by compare-and-set, so versions and the
+/// change log behave as on the relational stores.
 /// </summary>
 public sealed class CassandraConfigStore : IConfigStore
 {
@@ -125,71 +125,20 @@ public sealed class CassandraConfigStore : IConfigStore
     }
 
     /// <inheritdoc/>
-    public Task InsertAsync(string entity, JsonObject row, CancellationToken cancellationToken = default)
-    {
-        var schema = _registry.Get(entity);
-        var id = EntityKeys.Id(row);
-        return WriteAsync(
-            async write =>
-            {
-                if (await write.GetAsync(entity, id, cancellationToken) is not null)
-                {
-                    throw new PrimaryKeyViolationException(entity, id);
-                }
-                await write.PutAsync(schema, id, row, null, cancellationToken);
-                return true;
-            },
-            cancellationToken);
-    }
+    public Task<StoreWriteResult> InsertAsync(string entity, JsonObject row, CancellationToken cancellationToken = default) =>
+        WriteAsync(StoreWrites.Insert(_registry, entity, row), cancellationToken);
 
     /// <inheritdoc/>
-    public Task<bool> UpdateAsync(string entity, JsonObject row, CancellationToken cancellationToken = default)
-    {
-        var schema = _registry.Get(entity);
-        var id = EntityKeys.Id(row);
-        return WriteAsync(
-            async write =>
-            {
-                if (await write.GetAsync(entity, id, cancellationToken) is not { } old)
-                {
-                    return false;
-                }
-                await write.PutAsync(schema, id, row, old, cancellationToken);
-                return true;
-            },
-            cancellationToken);
-    }
+    public Task<StoreWriteResult> UpdateAsync(string entity, JsonObject row, CancellationToken cancellationToken = default) =>
+        WriteAsync(StoreWrites.Update(_registry, entity, row), cancellationToken);
 
     /// <inheritdoc/>
-    public Task UpsertAsync(string entity, JsonObject row, CancellationToken cancellationToken = default)
-    {
-        var schema = _registry.Get(entity);
-        var id = EntityKeys.Id(row);
-        return WriteAsync(
-            async write =>
-            {
-                await write.PutAsync(schema, id, row, await write.GetAsync(entity, id, cancellationToken), cancellationToken);
-                return true;
-            },
-            cancellationToken);
-    }
+    public Task<StoreWriteResult> UpsertAsync(string entity, JsonObject row, CancellationToken cancellationToken = default) =>
+        WriteAsync(StoreWrites.Upsert(_registry, entity, row), cancellationToken);
 
     /// <inheritdoc/>
-    public Task<bool> DeleteAsync(string entity, string id, CancellationToken cancellationToken = default)
-    {
-        _registry.Get(entity);
-        return WriteAsync(
-            async write =>
-            {
-                if (await write.GetAsync(entity, id, cancellationToken) is null)
-                {
-                    return false;
-                }
-                await write.DeleteAsync(entity, id, cancellationToken);
-                return true;
-            },
-            cancellationToken);
-    }
+    public Task<StoreWriteResult> DeleteAsync(string entity, string id, CancellationToken cancellationToken = default) =>
+        WriteAsync(StoreWrites.Delete(_registry, entity, id), cancellationToken);
 
     /// <inheritdoc/>
     public Task<long> GetVersionAsync(CancellationToken cancellationToken = default) => CassandraWrite.CurrentVersionAsync(_session, cancellationToken);
@@ -253,20 +202,10 @@ public sealed class CassandraConfigStore : IConfigStore
     /// <inheritdoc/>
     public ValueTask DisposeAsync() => _session.Cluster.DisposeAsync();
 
-    private async Task<T> WriteAsync<T>(Func<CassandraWrite, Task<T>> work, CancellationToken cancellationToken)
+    private async Task<StoreWriteResult> WriteAsync(StoreWrites.Write write, CancellationToken cancellationToken)
     {
-        var write = await CassandraWrite.BeginAsync(_session, _registry, cancellationToken);
-        try
-        {
-            var result = await work(write);
-            await write.CommitAsync(_time.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken);
-            return result;
-        }
-        catch
-        {
-            await write.ReleaseAsync(CancellationToken.None);
-            throw;
-        }
+        await using var session = await CassandraWrite.BeginAsync(_session, _time, cancellationToken);
+        return await write(session, cancellationToken);
     }
 
     /// <summary>The rows of one entity type in id order, after <paramref name="afterId"/>, fetched 500 at a time.</summary>

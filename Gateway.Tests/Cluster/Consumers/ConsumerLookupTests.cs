@@ -28,7 +28,7 @@ public sealed class ConsumerLookupTests : IAsyncLifetime
         _silo = Host.CreateDefaultBuilder()
             .ConfigureLogging(logging => logging.ClearProviders())
             .UseOrleans(silo => silo.UseLocalhostClustering(siloPort: FreePorts.Next(), gatewayPort: FreePorts.Next(), serviceId: "consumers", clusterId: $"c{Guid.NewGuid():N}"))
-            .ConfigureServices(services => services.AddSingleton(new ClusterStore(_store, Registry)))
+            .ConfigureServices(services => services.AddSingleton(new ClusterStore(_store)))
             .Build();
         await _silo.StartAsync();
     }

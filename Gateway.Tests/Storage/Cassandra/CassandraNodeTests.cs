@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Gateway.Node.Admin;
 using Gateway.Node.Config;
 using Gateway.Storage.Cassandra.Client;
 using Gateway.Storage.Migrations;
@@ -41,7 +42,7 @@ public sealed class CassandraNodeTests
             Assert.Equal("/before", route!["paths"]![0]!.GetValue<string>());
             var (writeStatus, written) = await node.CallAsync(HttpMethod.Post, "/routes", """{"name":"during","paths":["/during"]}""");
             Assert.Equal(503, writeStatus);
-            Assert.Equal(RefreshingConfigStore.UnavailableMessage, written!["message"]!.GetValue<string>());
+            Assert.Equal(AdminApi.UnavailableMessage, written!["message"]!.GetValue<string>());
             var status = JsonNode.Parse(await node.Status.GetStringAsync("/status"))!;
             Assert.False(status["database"]!["reachable"]!.GetValue<bool>());
         }

@@ -1,8 +1,8 @@
-using Gateway.Cluster.Propagation;
 using Gateway.Node.Config;
 using Gateway.Node.Settings;
 using Gateway.Storage.Cassandra.Protocol;
 using Gateway.Storage.Cassandra.Store;
+using Gateway.Storage.Store;
 using Gateway.Tests.Storage.Store;
 using Gateway.Tests.Support;
 

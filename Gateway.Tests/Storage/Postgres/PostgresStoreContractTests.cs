@@ -98,8 +98,7 @@ public sealed class PostgresStoreContractTests : StoreContractTests
 
         Assert.NotNull(await Store.GetByFieldAsync("services", "name", "shared"));
         Assert.Equal(1, await Store.GetVersionAsync());
-        await Assert.ThrowsAsync<UniqueViolationException>(
-            () => Store.InsertAsync("services", new JsonObject { ["id"] = Guid.NewGuid().ToString(), ["name"] = "shared" }));
+        await RefusedAsync<WriteRefusal.UniqueViolation>(Store.InsertAsync("services", new JsonObject { ["id"] = Guid.NewGuid().ToString(), ["name"] = "shared" }));
     }
 
     [Fact]
@@ -111,15 +110,9 @@ public sealed class PostgresStoreContractTests : StoreContractTests
         // Both stores race for the same 20 names: each name lands exactly once.
         var results = await Task.WhenAll(Enumerable.Range(0, 40).Select(i => Task.Run(async () =>
         {
-            try
-            {
-                await stores[i % 2].InsertAsync("services", new JsonObject { ["id"] = Guid.NewGuid().ToString(), ["name"] = $"race-{i / 2}" });
-                return true;
-            }
-            catch (UniqueViolationException)
-            {
-                return false;
-            }
+            var result = await stores[i % 2].InsertAsync("services", new JsonObject { ["id"] = Guid.NewGuid().ToString(), ["name"] = $"race-{i / 2}" });
+            Assert.True(result.Applied || result.Refusal is WriteRefusal.UniqueViolation, $"{result}");
+            return result.Applied;
         })));
 
         Assert.Equal(20, results.Count(r => r));

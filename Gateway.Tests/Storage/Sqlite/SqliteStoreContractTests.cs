@@ -56,7 +56,6 @@ public sealed class SqliteStoreContractTests : StoreContractTests
 
         Assert.NotNull(await Store.GetByFieldAsync("services", "name", "shared"));
         Assert.Equal(1, await Store.GetVersionAsync());
-        await Assert.ThrowsAsync<UniqueViolationException>(
-            () => Store.InsertAsync("services", new System.Text.Json.Nodes.JsonObject { ["id"] = Guid.NewGuid().ToString(), ["name"] = "shared" }));
+        await RefusedAsync<WriteRefusal.UniqueViolation>(Store.InsertAsync("services", new System.Text.Json.Nodes.JsonObject { ["id"] = Guid.NewGuid().ToString(), ["name"] = "shared" }));
     }
 }

@@ -55,6 +55,33 @@ public abstract class StoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Writes_AnswerTheVersionTheirTransactionCommitted()
+    {
+        var service = Service("billing");
+        var route = Route("r1", Id(service));
+        var plugin = Plugin("cors", route: Id(route));
+
+        var inserted = await Store.InsertAsync("services", service);
+        Assert.Equal(await Store.GetVersionAsync(), inserted.Version);
+        Assert.Equal(2, (await Store.InsertAsync("routes", route)).Version);
+        Assert.Equal(3, (await Store.UpsertAsync("plugins", plugin)).Version);
+        service["host"] = "example.com";
+        var updated = await Store.UpdateAsync("services", service);
+        Assert.Equal(StoreWriteResult.Committed(4), updated);
+        Assert.Equal(await Store.GetVersionAsync(), updated.Version);
+
+        var deleted = await Store.DeleteAsync("routes", Id(route));
+
+        Assert.True(deleted.Applied);
+        Assert.Null(deleted.Refusal);
+        Assert.Equal(await Store.GetVersionAsync(), deleted.Version);
+        Assert.Equal(
+            [("plugins", ChangeKind.Delete), ("routes", ChangeKind.Delete)],
+            (await Store.GetChangesSinceAsync(4)).Select(c => (c.Entity, c.Kind)));
+        Assert.All(await Store.GetChangesSinceAsync(4), c => Assert.Equal(deleted.Version, c.Version));
+    }
+
+    [Fact]
     public async Task InitializeAsync_RunTwice_KeepsTheData()
     {
         var service = Service("billing");
@@ -67,14 +94,14 @@ public abstract class StoreContractTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Insert_ExistingId_ThrowsPrimaryKeyViolation()
+    public async Task Insert_ExistingId_IsRefusedWithPrimaryKeyViolation()
     {
         var service = Service("billing");
         await Store.InsertAsync("services", service);
         var again = Service("other");
         again["id"] = Id(service);
 
-        var error = await Assert.ThrowsAsync<PrimaryKeyViolationException>(() => Store.InsertAsync("services", again));
+        var error = await RefusedAsync<WriteRefusal.PrimaryKeyViolation>(Store.InsertAsync("services", again));
 
         Assert.Equal($"primary key violation on key '{{id=\"{Id(service)}\"}}'", error.Message);
         Assert.Equal(Id(service), error.Id);
@@ -91,7 +118,7 @@ public abstract class StoreContractTests : IAsyncLifetime
         renamed["name"] = "invoicing";
         renamed["tags"] = new JsonArray("new");
 
-        Assert.True(await Store.UpdateAsync("services", renamed));
+        Assert.True((await Store.UpdateAsync("services", renamed)).Applied);
 
         AssertRow(renamed, await Store.GetAsync("services", Id(service)));
         Assert.Null(await Store.GetByFieldAsync("services", "name", "billing"));
@@ -113,8 +140,8 @@ public abstract class StoreContractTests : IAsyncLifetime
         service["host"] = "example.com";
         plugin["config"] = new JsonObject { ["origins"] = "*" };
 
-        Assert.True(await Store.UpdateAsync("services", service));
-        Assert.True(await Store.UpdateAsync("plugins", plugin));
+        Assert.True((await Store.UpdateAsync("services", service)).Applied);
+        Assert.True((await Store.UpdateAsync("plugins", plugin)).Applied);
 
         AssertRow(service, await Store.GetAsync("services", Id(service)));
         AssertRow(plugin, await Store.GetAsync("plugins", Id(plugin)));
@@ -125,7 +152,7 @@ public abstract class StoreContractTests : IAsyncLifetime
     {
         var service = Service("billing");
 
-        Assert.False(await Store.UpdateAsync("services", service));
+        Assert.Equal(StoreWriteResult.NotFound, await Store.UpdateAsync("services", service));
 
         Assert.Null(await Store.GetAsync("services", Id(service)));
         Assert.Equal(0, await Store.GetVersionAsync());
@@ -150,7 +177,7 @@ public abstract class StoreContractTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Upsert_TakenName_ThrowsAndKeepsTheOldRow()
+    public async Task Upsert_TakenName_IsRefusedAndKeepsTheOldRow()
     {
         await Store.InsertAsync("services", Service("billing"));
         var other = Service("other");
@@ -158,7 +185,7 @@ public abstract class StoreContractTests : IAsyncLifetime
         var clash = other.DeepClone().AsObject();
         clash["name"] = "billing";
 
-        var error = await Assert.ThrowsAsync<UniqueViolationException>(() => Store.UpsertAsync("services", clash));
+        var error = await RefusedAsync<WriteRefusal.UniqueViolation>(Store.UpsertAsync("services", clash));
 
         Assert.Equal("UNIQUE violation detected on '{name=\"billing\"}'", error.Message);
         AssertRow(other, await Store.GetAsync("services", Id(other)));
@@ -171,7 +198,7 @@ public abstract class StoreContractTests : IAsyncLifetime
         var service = Service("billing", "a");
         await Store.InsertAsync("services", service);
 
-        Assert.True(await Store.DeleteAsync("services", Id(service)));
+        Assert.True((await Store.DeleteAsync("services", Id(service))).Applied);
 
         Assert.Null(await Store.GetAsync("services", Id(service)));
         Assert.Null(await Store.GetByFieldAsync("services", "name", "billing"));
@@ -185,19 +212,19 @@ public abstract class StoreContractTests : IAsyncLifetime
     {
         await Store.InsertAsync("services", Service("billing"));
 
-        Assert.False(await Store.DeleteAsync("services", NewId()));
+        Assert.Equal(StoreWriteResult.NotFound, await Store.DeleteAsync("services", NewId()));
 
         Assert.Equal(1, await Store.GetVersionAsync());
         Assert.Single(await Store.GetChangesSinceAsync(0));
     }
 
     [Fact]
-    public async Task Insert_TakenUniqueField_ThrowsWithKongsKey()
+    public async Task Insert_TakenUniqueField_IsRefusedWithKongsKey()
     {
         await Store.InsertAsync("consumers", Consumer("alice", "c-1"));
 
-        var byUsername = await Assert.ThrowsAsync<UniqueViolationException>(() => Store.InsertAsync("consumers", Consumer("alice", "c-2")));
-        var byCustomId = await Assert.ThrowsAsync<UniqueViolationException>(() => Store.InsertAsync("consumers", Consumer("bob", "c-1")));
+        var byUsername = await RefusedAsync<WriteRefusal.UniqueViolation>(Store.InsertAsync("consumers", Consumer("alice", "c-2")));
+        var byCustomId = await RefusedAsync<WriteRefusal.UniqueViolation>(Store.InsertAsync("consumers", Consumer("bob", "c-1")));
 
         Assert.Equal("UNIQUE violation detected on '{username=\"alice\"}'", byUsername.Message);
         Assert.Equal("consumers", byUsername.Entity);
@@ -218,7 +245,7 @@ public abstract class StoreContractTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Insert_TakenCacheKey_ThrowsWithEveryKeyField()
+    public async Task Insert_TakenCacheKey_IsRefusedWithEveryKeyField()
     {
         var service = Service("billing");
         await Store.InsertAsync("services", service);
@@ -226,26 +253,25 @@ public abstract class StoreContractTests : IAsyncLifetime
         await Store.InsertAsync("plugins", Plugin("basic-auth"));
         await Store.InsertAsync("plugins", Plugin("key-auth", service: Id(service)));
 
-        var error = await Assert.ThrowsAsync<UniqueViolationException>(
-            () => Store.InsertAsync("plugins", Plugin("basic-auth", service: Id(service))));
+        var error = await RefusedAsync<WriteRefusal.UniqueViolation>(Store.InsertAsync("plugins", Plugin("basic-auth", service: Id(service))));
 
         Assert.Equal(
             $"UNIQUE violation detected on '{{consumer=null,name=\"basic-auth\",route=null,service={{id=\"{Id(service)}\"}}}}'",
             error.Message);
         Assert.Equal("plugins", error.Entity);
         Assert.Equal($$$"""{"consumer":null,"name":"basic-auth","route":null,"service":{"id":"{{{Id(service)}}}"}}""", error.Key.ToJsonString());
-        var global = await Assert.ThrowsAsync<UniqueViolationException>(() => Store.InsertAsync("plugins", Plugin("basic-auth")));
+        var global = await RefusedAsync<WriteRefusal.UniqueViolation>(Store.InsertAsync("plugins", Plugin("basic-auth")));
         Assert.Equal("UNIQUE violation detected on '{consumer=null,name=\"basic-auth\",route=null,service=null}'", global.Message);
         Assert.Equal(4, await Store.GetVersionAsync());
     }
 
     [Fact]
-    public async Task Insert_MissingForeignEntity_ThrowsAndStoresNothing()
+    public async Task Insert_MissingForeignEntity_IsRefusedAndStoresNothing()
     {
         var missing = NewId();
         var route = Route("r1", missing);
 
-        var error = await Assert.ThrowsAsync<ForeignKeyViolationException>(() => Store.InsertAsync("routes", route));
+        var error = await RefusedAsync<WriteRefusal.ForeignKeyViolation>(Store.InsertAsync("routes", route));
 
         Assert.Equal($"the foreign key '{{id=\"{missing}\"}}' does not reference an existing 'services' entity.", error.Message);
         Assert.Equal("service", error.Field);
@@ -256,7 +282,7 @@ public abstract class StoreContractTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Update_ToMissingForeignEntity_ThrowsAndKeepsTheOldRow()
+    public async Task Update_ToMissingForeignEntity_IsRefusedAndKeepsTheOldRow()
     {
         var service = Service("billing");
         await Store.InsertAsync("services", service);
@@ -265,7 +291,7 @@ public abstract class StoreContractTests : IAsyncLifetime
         var moved = route.DeepClone().AsObject();
         moved["service"] = new JsonObject { ["id"] = NewId() };
 
-        await Assert.ThrowsAsync<ForeignKeyViolationException>(() => Store.UpdateAsync("routes", moved));
+        await RefusedAsync<WriteRefusal.ForeignKeyViolation>(Store.UpdateAsync("routes", moved));
 
         AssertRow(route, await Store.GetAsync("routes", Id(route)));
         Assert.Single((await Store.ListAsync("routes", new ListQuery(10, ForeignField: "service", ForeignId: Id(service)))).Data);
@@ -282,7 +308,7 @@ public abstract class StoreContractTests : IAsyncLifetime
         clash["name"] = "billing";
         clash["tags"] = new JsonArray("u");
 
-        var error = await Assert.ThrowsAsync<UniqueViolationException>(() => Store.UpdateAsync("services", clash));
+        var error = await RefusedAsync<WriteRefusal.UniqueViolation>(Store.UpdateAsync("services", clash));
 
         Assert.Equal("UNIQUE violation detected on '{name=\"billing\"}'", error.Message);
         AssertRow(other, await Store.GetAsync("services", Id(other)));
@@ -300,7 +326,7 @@ public abstract class StoreContractTests : IAsyncLifetime
         var route = Route("r1", Id(service));
         await Store.InsertAsync("routes", route);
 
-        var error = await Assert.ThrowsAsync<ReferencedByOthersException>(() => Store.DeleteAsync("services", Id(service)));
+        var error = await RefusedAsync<WriteRefusal.ReferencedByOthers>(Store.DeleteAsync("services", Id(service)));
 
         Assert.Equal("an existing 'routes' entity references this 'services' entity", error.Message);
         Assert.Equal("routes", error.Child);
@@ -318,10 +344,10 @@ public abstract class StoreContractTests : IAsyncLifetime
         await Store.InsertAsync("plugins", plugin);
         await Store.InsertAsync("routes", Route("r1", Id(service)));
 
-        await Assert.ThrowsAsync<ReferencedByOthersException>(() => Store.DeleteAsync("services", Id(service)));
+        await RefusedAsync<WriteRefusal.ReferencedByOthers>(Store.DeleteAsync("services", Id(service)));
 
         AssertRow(plugin, await Store.GetAsync("plugins", Id(plugin)));
-        await Assert.ThrowsAsync<UniqueViolationException>(() => Store.InsertAsync("plugins", Plugin("cors", service: Id(service))));
+        await RefusedAsync<WriteRefusal.UniqueViolation>(Store.InsertAsync("plugins", Plugin("cors", service: Id(service))));
         Assert.Equal(3, await Store.GetVersionAsync());
         Assert.Equal(3, (await Store.GetChangesSinceAsync(0)).Count);
     }
@@ -349,7 +375,7 @@ public abstract class StoreContractTests : IAsyncLifetime
 
         var before = await Store.GetVersionAsync();
 
-        Assert.True(await Store.DeleteAsync("upstreams", Id(upstream)));
+        Assert.True((await Store.DeleteAsync("upstreams", Id(upstream))).Applied);
 
         Assert.Equal(before + 1, await Store.GetVersionAsync());
         foreach (var (entity, row) in targets.Select(t => ("targets", t)).Concat(labels.Select(l => ("target_labels", l))).Append(("upstreams", upstream)))
@@ -387,11 +413,11 @@ public abstract class StoreContractTests : IAsyncLifetime
         var both = Plugin("acl", route: Id(route), consumer: Id(consumer));
         await Store.InsertAsync("plugins", both);
 
-        Assert.True(await Store.DeleteAsync("routes", Id(route)));
+        Assert.True((await Store.DeleteAsync("routes", Id(route))).Applied);
 
         Assert.Null(await Store.GetAsync("plugins", Id(both)));
         Assert.Empty((await Store.ListAsync("plugins", new ListQuery(10, ForeignField: "consumer", ForeignId: Id(consumer)))).Data);
-        Assert.True(await Store.DeleteAsync("services", Id(service)));
+        Assert.True((await Store.DeleteAsync("services", Id(service))).Applied);
         await Store.InsertAsync("plugins", Plugin("acl", consumer: Id(consumer)));
     }
 
@@ -591,7 +617,7 @@ public abstract class StoreContractTests : IAsyncLifetime
         Assert.Null(await Store.GetByFieldAsync("services", "name", "it's \"quoted\"; DROP TABLE entities; -- ünïcødé 日本語 🚀 \\ %x"));
         Assert.Equal([Id(service)], (await Store.ListAsync("services", new ListQuery(10, Tags: new TagFilter([tag], true)))).Data.Select(Id));
         Assert.Equal([new TagRow(tag, "services", Id(service))], (await Store.ListTagsAsync(tag, 10, null)).Data);
-        var error = await Assert.ThrowsAsync<UniqueViolationException>(() => Store.InsertAsync("services", Service(name)));
+        var error = await RefusedAsync<WriteRefusal.UniqueViolation>(Store.InsertAsync("services", Service(name)));
         // Penlight's pretty.write quotes as Lua's %q when the text holds both quote kinds: \ and " escaped.
         Assert.Equal("UNIQUE violation detected on '{name=\"it's \\\"quoted\\\"; DROP TABLE entities; -- ünïcødé 日本語 🚀 \\\\ %_\"}'", error.Message);
     }
@@ -653,6 +679,16 @@ public abstract class StoreContractTests : IAsyncLifetime
     public async Task IsReachable_OnAWorkingStore_IsTrue()
     {
         Assert.True(await Store.IsReachableAsync());
+    }
+
+    /// <summary>The refusal, of kind <typeparamref name="T"/>, of a write the store must refuse; nothing was applied.</summary>
+    protected static async Task<T> RefusedAsync<T>(Task<StoreWriteResult> write)
+        where T : WriteRefusal
+    {
+        var result = await write;
+        Assert.False(result.Applied);
+        Assert.Equal(0, result.Version);
+        return Assert.IsType<T>(result.Refusal);
     }
 
     private static string NewId() => Guid.NewGuid().ToString();

@@ -2,14 +2,16 @@ using System.Data.Common;
 using System.Net.Sockets;
 using Npgsql;
 
-namespace Gateway.Cluster.Propagation;
+namespace Gateway.Storage.Store;
 
 /// <summary>Tells "the database is not there" apart from every other failure.</summary>
 public static class StoreFailures
 {
     /// <summary>
     /// True for connection failures, timeouts and server shutdowns; false for errors in what was
-    /// asked (a PostgreSQL error outside the connection classes, a constraint).
+    /// asked (a PostgreSQL error outside the connection classes). Every store's failures pass here: the
+    /// Cassandra store reports an unreachable cluster as a <c>CassandraUnavailableException</c>, an
+    /// <see cref="IOException"/>, having told them apart with its own client's errors.
     /// </summary>
     public static bool IsUnavailable(Exception e) => e switch
     {

@@ -1,14 +1,13 @@
 using System.Text;
 using System.Text.Json;
-using Gateway.Storage.Store;
-
-namespace Gateway.Storage.Sqlite;
+namespace Gateway.Storage.Store;
 
 /// <summary>
 /// The opaque page offsets: base64 of the last id of a page (entities), or of a JSON array of the
-/// last row's key parts (tags). Store-agnostic, like <see cref="EntityKeys"/>.
+/// last row's key parts (tags). Every store issues and reads the same offsets, and so does the node's
+/// snapshot fallback while the database is down.
 /// </summary>
-internal static class PageOffset
+public static class PageOffset
 {
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 

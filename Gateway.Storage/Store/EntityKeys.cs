@@ -3,11 +3,11 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Gateway.Schema;
 
-namespace Gateway.Storage.Sqlite;
+namespace Gateway.Storage.Store;
 
 /// <summary>
 /// What a stored row contributes to the index tables: its unique keys, its references and its tags.
-/// Nothing here is SQLite-specific; the PostgreSQL and Cassandra stores fill the same tables.
+/// Every store fills the same index tables from these.
 /// </summary>
 internal static class EntityKeys
 {
@@ -96,9 +96,3 @@ internal static class EntityKeys
         _ => node?.DeepClone(),
     };
 }
-
-/// <summary>One row of <c>unique_keys</c>, with the key as Kong reports it on a collision.</summary>
-internal sealed record UniqueKey(string Key, string Value, JsonObject Violation);
-
-/// <summary>One row of <c>refs</c>: the row's <paramref name="Field"/> points at <paramref name="RefEntity"/> <paramref name="RefId"/>.</summary>
-internal sealed record ForeignRef(string Field, string RefEntity, string RefId);

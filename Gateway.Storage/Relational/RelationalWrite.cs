@@ -1,0 +1,120 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Gateway.Schema;
+using Gateway.Storage.Store;
+
+namespace Gateway.Storage.Relational;
+
+/// <summary>
+/// One write transaction on a relational store, holding its write lock: the reads <see cref="StoreWrites"/> checks
+/// with, the index tables kept with every row, and on commit the one version bump and the change log. Disposing it
+/// uncommitted rolls back, so a refused write leaves nothing behind.
+/// </summary>
+internal sealed class RelationalWrite(IRelationalDialect dialect, RelationalTransaction transaction, TimeProvider time) : IWriteSession
+{
+    /// <inheritdoc/>
+    public async Task<bool> ExistsAsync(string entity, string id, CancellationToken cancellationToken) =>
+        await ScalarAsync($"SELECT 1 FROM entities WHERE entity = {entity} AND id = {id}", cancellationToken) is not null;
+
+    /// <inheritdoc/>
+    public async Task<bool> TakeUniqueKeyAsync(string entity, UniqueKey key, string id, CancellationToken cancellationToken) =>
+        await ScalarAsync($"SELECT id FROM unique_keys WHERE entity = {entity} AND \"key\" = {key.Key} AND value = {key.Value}", cancellationToken)
+            is not string owner || owner == id;
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<string>> ReferencingAsync(string childEntity, string field, string parentEntity, string parentId, CancellationToken cancellationToken)
+    {
+        await using var command = Query(
+            $"SELECT id FROM refs WHERE entity = {childEntity} AND field = {field} AND ref_id = {parentId} AND ref_entity = {parentEntity} ORDER BY id");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var ids = new List<string>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            ids.Add(reader.GetString(0));
+        }
+
+        return ids;
+    }
+
+    /// <inheritdoc/>
+    public async Task StoreAsync(EntitySchema schema, string id, JsonObject row, bool exists, CancellationToken cancellationToken)
+    {
+        var entity = schema.Name;
+        if (exists)
+        {
+            await RemoveIndexesAsync(entity, id, cancellationToken);
+        }
+
+        var body = row.ToJsonString(EntityKeys.JsonOptions);
+        await ExecuteAsync(
+            $"INSERT INTO entities (entity, id, body) VALUES ({entity}, {id}, {body}) ON CONFLICT (entity, id) DO UPDATE SET body = excluded.body",
+            cancellationToken);
+        foreach (var key in EntityKeys.UniqueKeys(schema, row))
+        {
+            await ExecuteAsync($"INSERT INTO unique_keys (entity, \"key\", value, id) VALUES ({entity}, {key.Key}, {key.Value}, {id})", cancellationToken);
+        }
+
+        foreach (var reference in EntityKeys.References(schema, row))
+        {
+            await ExecuteAsync(
+                $"INSERT INTO refs (entity, id, field, ref_entity, ref_id) VALUES ({entity}, {id}, {reference.Field}, {reference.RefEntity}, {reference.RefId})",
+                cancellationToken);
+        }
+
+        foreach (var tag in EntityKeys.Tags(row))
+        {
+            await ExecuteAsync($"INSERT INTO tags (tag, entity, id) VALUES ({tag}, {entity}, {id})", cancellationToken);
+        }
+    }
+
+    /// <inheritdoc/>
+    public async Task RemoveAsync(EntitySchema schema, string id, CancellationToken cancellationToken)
+    {
+        await RemoveIndexesAsync(schema.Name, id, cancellationToken);
+        await ExecuteAsync($"DELETE FROM entities WHERE entity = {schema.Name} AND id = {id}", cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public async Task<long> CommitAsync(IReadOnlyList<EntityChange> changes, CancellationToken cancellationToken)
+    {
+        // The version this transaction commits, read from the row it bumps: nobody else writes while the lock is held.
+        var version = Convert.ToInt64(
+            await ScalarAsync($"UPDATE config_version SET version = version + 1 WHERE singleton = 1 RETURNING version", cancellationToken),
+            CultureInfo.InvariantCulture);
+        var at = time.GetUtcNow().ToUnixTimeMilliseconds();
+        foreach (var (entity, id, kind) in changes)
+        {
+            var name = kind == ChangeKind.Delete ? "delete" : "upsert";
+            await ExecuteAsync($"INSERT INTO change_log (version, entity, id, kind, at) VALUES ({version}, {entity}, {id}, {name}, {at})", cancellationToken);
+        }
+
+        await transaction.Transaction.CommitAsync(cancellationToken);
+        return version;
+    }
+
+    /// <inheritdoc/>
+    public ValueTask DisposeAsync() => transaction.DisposeAsync();
+
+    private async Task RemoveIndexesAsync(string entity, string id, CancellationToken cancellationToken)
+    {
+        await ExecuteAsync($"DELETE FROM unique_keys WHERE entity = {entity} AND id = {id}", cancellationToken);
+        await ExecuteAsync($"DELETE FROM refs WHERE entity = {entity} AND id = {id}", cancellationToken);
+        await ExecuteAsync($"DELETE FROM tags WHERE entity = {entity} AND id = {id}", cancellationToken);
+    }
+
+    private DbCommand Query(FormattableString sql) =>
+        RelationalQuery.Of(dialect, sql).Command(transaction.Connection, transaction.Transaction);
+
+    private async Task<object?> ScalarAsync(FormattableString sql, CancellationToken cancellationToken)
+    {
+        await using var command = Query(sql);
+        return await command.ExecuteScalarAsync(cancellationToken);
+    }
+
+    private async Task ExecuteAsync(FormattableString sql, CancellationToken cancellationToken)
+    {
+        await using var command = Query(sql);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}
