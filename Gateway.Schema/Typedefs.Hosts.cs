@@ -88,28 +88,29 @@ public static partial class Typedefs
     }
 
 
-    /// <summary>Whether the text is an IPv4 or IPv6 address or CIDR range.</summary>
+    /// <summary>
+    /// Kong 3.9's <c>is_valid_ip_or_cidr</c> (kong/tools/ip.lua), the rule of <c>typedefs.ip_or_cidr</c>: an
+    /// address as the C library's <c>inet_pton</c> reads it (lua-resty-ipmatcher parses with it), an IPv6 one
+    /// optionally in brackets, or such an address, '/' and a prefix length written plainly ("8", never "08").
+    /// So no short or octal IPv4 forms ("10.1", "010.0.0.1"), no zone ("fe80::1%eth0") and no port.
+    /// </summary>
     public static bool IsIpOrCidr(string text)
     {
-        var slash = text.IndexOf('/', StringComparison.Ordinal);
-        var ip = slash < 0 ? text : text[..slash];
-        if (!System.Net.IPAddress.TryParse(ip, out var parsed) || ip.Contains('%', StringComparison.Ordinal))
-        {
-            return false;
-        }
-
-        if (parsed.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork && ip.Count(c => c == '.') != 3)
-        {
-            return false;
-        }
-
-        if (slash < 0)
+        if (IsInetAddress(text, out _))
         {
             return true;
         }
 
-        var max = parsed.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128;
-        return int.TryParse(text[(slash + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var bits) && bits <= max;
+        // Kong looks for the '/' from the third character on.
+        var slash = text.Length > 2 ? text.IndexOf('/', 2) : -1;
+        if (slash < 0 || !IsInetAddress(text[..slash], out var isV6))
+        {
+            return false;
+        }
+
+        var prefix = text.AsSpan(slash + 1);
+        var plain = prefix is "0" || (prefix.Length is > 0 and <= 3 && prefix[0] != '0' && !prefix.ContainsAnyExcept("0123456789"));
+        return plain && int.Parse(prefix, CultureInfo.InvariantCulture) <= (isV6 ? 128 : 32);
     }
 
     private static HostAddress? NormalizeIpv4(string address, out string? error)
@@ -251,6 +252,45 @@ public static partial class Typedefs
 
         port = (int)value;
         return true;
+    }
+
+    /// <summary>ipmatcher's parse_ipv4, else parse_ipv6 (brackets stripped): whether <c>inet_pton</c> takes the address.</summary>
+    private static bool IsInetAddress(string text, out bool isV6)
+    {
+        isV6 = false;
+        if (IsInetV4(text))
+        {
+            return true;
+        }
+
+        var address = text.Length > 1 && text[0] == '[' && text[^1] == ']' ? text[1..^1] : text;
+
+        // .NET's parser also takes zones, brackets and ports, which inet_pton does not: only hex digits,
+        // colons and an IPv4 tail (itself as strict as inet_pton's) get that far.
+        var lastColon = address.LastIndexOf(':');
+        isV6 = lastColon >= 0
+            && !address.AsSpan().ContainsAnyExcept("0123456789abcdefABCDEF:.")
+            && (!address.Contains('.') || IsInetV4(address.AsSpan(lastColon + 1)))
+            && System.Net.IPAddress.TryParse(address, out var parsed)
+            && parsed.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6;
+        return isV6;
+    }
+
+    /// <summary>glibc's inet_pton for IPv4: exactly four decimal octets of at most 255, none with a leading zero.</summary>
+    private static bool IsInetV4(ReadOnlySpan<char> text)
+    {
+        var octets = 0;
+        foreach (var octet in text.Split('.'))
+        {
+            var part = text[octet];
+            if (++octets > 4 || part.Length is 0 or > 3 || (part.Length > 1 && part[0] == '0') || part.ContainsAnyExcept("0123456789")
+                || int.Parse(part, CultureInfo.InvariantCulture) > 255)
+            {
+                return false;
+            }
+        }
+
+        return octets == 4;
     }
 
     [GeneratedRegex(@"^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?::(\d+))?$")]
