@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 
 namespace Gateway.Schema;
 
-/// <summary>The character rules of paths, names, tags, header and cookie names (Kong's validators, word for word).</summary>
+/// <summary>The character rules of paths, URLs, names, tags, header and cookie names (Kong's validators' messages, word for word).</summary>
 public static partial class Typedefs
 {
     /// <summary>
@@ -38,6 +38,9 @@ public static partial class Typedefs
 
     private static string? NoEmptySegments(string path) =>
         path.Contains("//", StringComparison.Ordinal) ? "must not have empty segments" : null;
+
+    private static string? ValidateUrl(string url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" && uri.Host.Length > 0 ? null : "missing host in url";
 
     private static string? ValidateName(string name) =>
         AsciiName().IsMatch(name) ? null : $"invalid value '{name}': it must only contain alphanumeric and '., -, _, ~' characters";

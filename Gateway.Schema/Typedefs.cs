@@ -100,6 +100,12 @@ public static partial class Typedefs
     public static Field Path(string name = "path") =>
         new(name, FieldType.String) { StartsWith = "/", Custom = StringCheck(p => NoEmptySegments(p) ?? ValidatePath(p).Error) };
 
+    /// <summary>
+    /// An absolute http or https URL with a host (<c>typedefs.url</c>, which takes any scheme: its one user
+    /// here, http-log, can send to these two only), refused with Kong's "missing host in url".
+    /// </summary>
+    public static Field Url(string name) => new(name, FieldType.String) { Custom = StringCheck(ValidateUrl) };
+
     /// <summary>A timeout in milliseconds (<c>typedefs.timeout</c>).</summary>
     public static Field Timeout(string name) => new(name, FieldType.Integer) { Between = (0, Math.Pow(2, 31) - 2) };
 

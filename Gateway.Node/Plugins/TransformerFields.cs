@@ -1,5 +1,5 @@
 using Gateway.Schema;
-using static Gateway.Node.Plugins.PluginFields;
+using static Gateway.Schema.PluginFields;
 
 namespace Gateway.Node.Plugins;
 
@@ -44,6 +44,6 @@ public static class TransformerFields
         }
 
         var name = colon < 0 ? entry : entry[..colon];
-        return name.Length > 0 && ValidateHeaderName(name) is null ? null : $"'{name}' is not a valid header";
+        return name.Length > 0 && Typedefs.ValidateHeaderName(name) is null ? null : $"'{name}' is not a valid header";
     }
 }

@@ -53,7 +53,7 @@ public sealed class AccessControlPlugin : GatewayPlugin<AccessControlConfig>
             {
                 PathPrefixes = [.. (rule.Paths ?? []).Where(p => !p.StartsWith('~'))],
                 PathRegexes = [.. (rule.Paths ?? []).Where(p => p.StartsWith('~'))
-                    .Select(p => PluginFields.CompileRegex(p[1..]).Regex ?? throw new System.Text.Json.JsonException($"access-control: invalid regex '{p[1..]}'"))],
+                    .Select(p => RegexPatterns.Compile(p[1..]).Regex ?? throw new System.Text.Json.JsonException($"access-control: invalid regex '{p[1..]}'"))],
                 Networks = IpNetworks.Parse(rule.Sources),
             })],
         };

@@ -1,6 +1,6 @@
 using Gateway.Schema;
-using static Gateway.Node.Plugins.PluginFields;
 using static Gateway.Node.Plugins.TransformerFields;
+using static Gateway.Schema.PluginFields;
 
 namespace Gateway.Node.Plugins.RequestTransformer;
 
@@ -51,6 +51,6 @@ public static class RequestTransformerSchema
         }
 
         var newName = NameValue.Parse(entry).Value;
-        return newName.Length > 0 && ValidateHeaderName(newName) is null ? null : $"'{newName}' is not a valid header";
+        return newName.Length > 0 && Typedefs.ValidateHeaderName(newName) is null ? null : $"'{newName}' is not a valid header";
     }
 }

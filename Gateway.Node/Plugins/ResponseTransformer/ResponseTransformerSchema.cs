@@ -1,7 +1,7 @@
 using Gateway.Node.Plugins.RequestTransformer;
 using Gateway.Schema;
-using static Gateway.Node.Plugins.PluginFields;
 using static Gateway.Node.Plugins.TransformerFields;
+using static Gateway.Schema.PluginFields;
 
 namespace Gateway.Node.Plugins.ResponseTransformer;
 

@@ -1,8 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Gateway.Schema;
 
-namespace Gateway.Node.Plugins;
+namespace Gateway.Schema;
 
 /// <summary>
 /// Cross-field rules of plugin configs, with the messages of Kong's entity checks
