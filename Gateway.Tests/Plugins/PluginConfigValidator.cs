@@ -2,8 +2,8 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Gateway.Node.Plugins;
-using Gateway.Storage.Entities;
 using Gateway.Schema;
+using Gateway.Storage.Entities;
 
 namespace Gateway.Tests.Plugins;
 

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Gateway.Plugins.Sdk;
+using Gateway.Plugins.Sdk.Pdk;
 using Gateway.Schema;
 using Microsoft.AspNetCore.Http;
 
@@ -61,6 +62,7 @@ public sealed class KeyAuthPlugin : GatewayPlugin<KeyAuthConfig>
         string? key = null;
         FormBody? body = null;
         var bodyRead = false;
+        QueryArgs? query = null;
         for (var i = 0; i < config.KeyNames.Length; i++)
         {
             var name = config.KeyNames[i];
@@ -77,7 +79,8 @@ public sealed class KeyAuthPlugin : GatewayPlugin<KeyAuthConfig>
             var bare = false;
             if (kind == FormBody.Kind.None && config.KeyInQuery)
             {
-                var values = QueryArgs.Get(context.UpstreamQuery, name);
+                query ??= QueryArgs.Parse(context.UpstreamQuery);
+                var values = query.Get(name);
                 (kind, value) = values.Count switch
                 {
                     0 => (FormBody.Kind.None, null),
@@ -108,7 +111,7 @@ public sealed class KeyAuthPlugin : GatewayPlugin<KeyAuthConfig>
                 key = value;
                 if (config.HideCredentials)
                 {
-                    context.UpstreamQuery = QueryArgs.Remove(context.UpstreamQuery, name);
+                    context.UpstreamQuery = QueryArgs.Parse(context.UpstreamQuery).Without(name).ToQueryString(QueryArgsEncoding.AsSent);
                     request.Headers.Remove(name);
                     if (!ReferenceEquals(headerName, name))
                     {
