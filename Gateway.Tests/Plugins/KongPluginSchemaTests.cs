@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Gateway.Node.Plugins;
+using Gateway.Node.Pipeline;
 using Gateway.Schema;
 using static Gateway.Tests.Plugins.PluginConfigValidator;
 
@@ -388,7 +388,7 @@ public class KongPluginSchemaTests
             (field.Description is null ? [path] : Array.Empty<string>())
                 .Concat((field.Fields ?? []).SelectMany(f => Missing(f, $"{path}.{f.Name}")));
 
-        var missing = BundledPlugins.Schemas.SelectMany(p => (p.Config.Fields ?? []).SelectMany(f => Missing(f, $"{p.Name}.{f.Name}")));
+        var missing = PluginCatalog.Bundled.Schemas.SelectMany(p => (p.Config.Fields ?? []).SelectMany(f => Missing(f, $"{p.Name}.{f.Name}")));
         Assert.Empty(missing);
     }
 }

@@ -36,6 +36,9 @@ public sealed partial class BasicAuthPlugin : GatewayPlugin<BasicAuthConfig>
     public override PluginSchema Schema => BasicAuthSchema.Schema;
 
     /// <inheritdoc />
+    public override IReadOnlyList<EntitySchema> Entities { get; } = [BasicAuthCredentials.Schema];
+
+    /// <inheritdoc />
     public override async ValueTask AccessAsync(PluginContext context, BasicAuthConfig config)
     {
         if (config.Anonymous is { } anonymous)

@@ -32,6 +32,9 @@ public sealed partial class HmacAuthPlugin : GatewayPlugin<HmacAuthConfig>
     public override PluginSchema Schema => HmacAuthSchema.Schema;
 
     /// <inheritdoc />
+    public override IReadOnlyList<EntitySchema> Entities { get; } = [HmacAuthCredentials.Schema];
+
+    /// <inheritdoc />
     public override async ValueTask AccessAsync(PluginContext context, HmacAuthConfig config)
     {
         if (config.Anonymous is { } anonymous)

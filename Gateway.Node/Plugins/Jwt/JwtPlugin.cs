@@ -26,6 +26,9 @@ public sealed partial class JwtPlugin : GatewayPlugin<JwtConfig>
     public override PluginSchema Schema => JwtSchema.Schema;
 
     /// <inheritdoc />
+    public override IReadOnlyList<EntitySchema> Entities { get; } = [JwtCredentials.Schema];
+
+    /// <inheritdoc />
     public override async ValueTask AccessAsync(PluginContext context, JwtConfig config)
     {
         if (!config.RunOnPreflight && HttpMethods.IsOptions(context.Http.Request.Method))

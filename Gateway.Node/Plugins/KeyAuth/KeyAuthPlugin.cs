@@ -26,6 +26,9 @@ public sealed class KeyAuthPlugin : GatewayPlugin<KeyAuthConfig>
     public override PluginSchema Schema => KeyAuthSchema.Schema;
 
     /// <inheritdoc />
+    public override IReadOnlyList<EntitySchema> Entities { get; } = [KeyAuthCredentials.Schema];
+
+    /// <inheritdoc />
     public override async ValueTask AccessAsync(PluginContext context, KeyAuthConfig config)
     {
         if (!config.RunOnPreflight && HttpMethods.IsOptions(context.Http.Request.Method))
