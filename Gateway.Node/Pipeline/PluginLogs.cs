@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Security.Authentication;
 using System.Text.Json.Nodes;
-using Gateway.Node.Plugins;
 using Gateway.Plugins.Sdk;
+using Gateway.Plugins.Sdk.Engine;
 using Gateway.Plugins.Sdk.Pdk;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http.Features;
@@ -53,7 +53,7 @@ public static class PluginLogs
             Service = context.Service,
             Consumer = context.Consumer,
             Credential = context.Credential,
-            Extra = context.LogValuesIfAny,
+            Extra = ((IPluginContextEngine)context).LogValuesIfAny,
         };
     }
 
