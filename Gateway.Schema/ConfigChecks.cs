@@ -51,30 +51,6 @@ public static class ConfigChecks
         }
     };
 
-    /// <summary>
-    /// Kong's three conditionals "policy = redis requires redis.host, redis.port, redis.timeout",
-    /// reported under <c>redis</c> as Kong nests them.
-    /// </summary>
-    public static EntityCheck RedisRequiredForRedisPolicy() => (config, errors) =>
-    {
-        if (!IsString(config["policy"], "redis"))
-        {
-            return;
-        }
-
-        var redis = config["redis"] as JsonObject;
-        var nested = new ValidationErrors();
-        foreach (var name in (string[])["host", "port", "timeout"])
-        {
-            if (redis?[name] is null)
-            {
-                nested.Field(name, "required field missing");
-            }
-        }
-
-        errors.Nested("redis", nested);
-    };
-
     /// <summary>Kong's notion of "non-empty": not null, not an empty string, array or map.</summary>
     public static bool IsNonEmpty(JsonNode? value) => value switch
     {

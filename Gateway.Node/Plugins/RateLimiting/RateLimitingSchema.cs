@@ -41,7 +41,7 @@ public static class RateLimitingSchema
             CheckPeriodsOrder,
             CheckSyncRate,
             ConfigChecks.AtLeastOneOf("config.", Periods),
-            ConfigChecks.RedisRequiredForRedisPolicy(),
+            RedisConfig.RequiredForRedisPolicy(),
             ConfigChecks.RequiredWhen("limit_by", "header", "header_name"),
             ConfigChecks.RequiredWhen("limit_by", "path", "path"),
         ],

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Gateway.Node.Plugins.Transformers;
 using Gateway.Node.Routing;
 using Gateway.Plugins.Sdk;
 using Gateway.Plugins.Sdk.Pdk;

@@ -39,6 +39,6 @@ public static class ResponseRateLimitingSchema
         }) with
     {
         Moved = RedisConfig.DeprecatedNames,
-        Checks = [ConfigChecks.RedisRequiredForRedisPolicy()],
+        Checks = [RedisConfig.RequiredForRedisPolicy()],
     });
 }
