@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Security.Authentication;
-using System.Text.Json.Nodes;
 using Gateway.Plugins.Sdk;
 using Gateway.Plugins.Sdk.Engine;
 using Gateway.Plugins.Sdk.Pdk;

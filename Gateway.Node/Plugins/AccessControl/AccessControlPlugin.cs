@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text.Json.Nodes;
 using Gateway.Node.Plugins.Acl;
 using Gateway.Plugins.Sdk;

@@ -1,8 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using Gateway.Node.Plugins.KeyAuth;
 using Gateway.Plugins.Sdk;
 using Gateway.Plugins.Sdk.Pdk;
 using Gateway.Schema;

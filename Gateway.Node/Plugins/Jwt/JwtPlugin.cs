@@ -2,11 +2,9 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using Gateway.Node.Plugins.KeyAuth;
 using Gateway.Plugins.Sdk;
 using Gateway.Plugins.Sdk.Pdk;
 using Gateway.Schema;
-using Microsoft.AspNetCore.Http;
 
 namespace Gateway.Node.Plugins.Jwt;
 

@@ -2,7 +2,6 @@ using System.Text.Json.Nodes;
 using Gateway.Plugins.Sdk;
 using Gateway.Plugins.Sdk.Pdk;
 using Gateway.Schema;
-using Microsoft.AspNetCore.Http;
 
 namespace Gateway.Node.Plugins.KeyAuth;
 
