@@ -33,6 +33,10 @@ public abstract class GatewayPlugin<TConfig> : IGatewayPlugin
     public abstract PluginSchema Schema { get; }
 
     /// <inheritdoc />
+    /// <remarks>None by default; override to own entities.</remarks>
+    public virtual IReadOnlyList<EntitySchema> Entities => [];
+
+    /// <inheritdoc />
     public PluginPhases Phases => _phases ??= FindPhases();
 
     /// <summary>Reads the config record; override to precompute (compile regexes, parse CIDRs) once per config version.</summary>

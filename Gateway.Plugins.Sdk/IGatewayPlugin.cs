@@ -23,6 +23,14 @@ public interface IGatewayPlugin
     /// <summary>The config schema: validates plugin rows and is served at /schemas/plugins/{name}.</summary>
     PluginSchema Schema { get; }
 
+    /// <summary>
+    /// The entities the plugin owns (Kong's daos.lua): credential tables such as key-auth's
+    /// keyauth_credentials. The node registers them after its core entities, so they may reference
+    /// consumers; the Admin API, declarative config and the stores serve them like any entity, and
+    /// the phases find their rows through <see cref="PluginContext.Consumers"/>.
+    /// </summary>
+    IReadOnlyList<EntitySchema> Entities { get; }
+
     /// <summary>The phases the plugin takes part in.</summary>
     PluginPhases Phases { get; }
 

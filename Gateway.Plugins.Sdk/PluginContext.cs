@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Gateway.Plugins.Sdk.Engine;
 using Microsoft.AspNetCore.Http;
 
 namespace Gateway.Plugins.Sdk;
@@ -7,9 +8,10 @@ namespace Gateway.Plugins.Sdk;
 /// One request as plugins see it: Kong's PDK (<c>kong.request</c>, <c>kong.client</c>,
 /// <c>kong.service.request</c>, <c>kong.response</c>, <c>kong.ctx.shared</c>) in one object. Request
 /// headers changed on <see cref="Http"/> go to the upstream as changed; the upstream path, query and
-/// host are set here. Created only for requests that run at least one plugin.
+/// host are set here. The engine creates one for each request that runs at least one plugin, and tells
+/// it the matched route through <see cref="IPluginContextEngine"/>.
 /// </summary>
-public sealed class PluginContext
+public sealed class PluginContext : IPluginContextEngine
 {
     private const string JsonContentType = "application/json; charset=utf-8";
 
@@ -21,14 +23,15 @@ public sealed class PluginContext
     private Dictionary<string, object?>? _shared;
     private Dictionary<string, JsonNode?>? _logValues;
 
-    internal PluginContext(HttpContext http, string requestId, string clientIp, string scheme, string host, string path, IConsumerStore consumers)
+    /// <summary>A context for one request: its ASP.NET Core objects, how the engine forwards it, and the consumer look-ups.</summary>
+    public PluginContext(HttpContext http, PluginRequest request, IConsumerStore consumers)
     {
         Http = http;
-        RequestId = requestId;
-        ClientIp = clientIp;
-        Scheme = scheme;
-        Host = host;
-        Path = path;
+        RequestId = request.RequestId;
+        ClientIp = request.ClientIp;
+        Scheme = request.Scheme;
+        Host = request.Host;
+        Path = request.Path;
         Consumers = consumers;
     }
 
@@ -37,7 +40,7 @@ public sealed class PluginContext
     /// (a <c>DefaultHttpContext</c> will do); consumer look-ups find nothing unless a store is given.
     /// </summary>
     public static PluginContext ForTests(HttpContext http, IConsumerStore? consumers = null) =>
-        new(http, Guid.NewGuid().ToString("N"), http.Connection.RemoteIpAddress?.ToString() ?? "127.0.0.1", http.Request.Scheme, http.Request.Host.Host, http.Request.Path.HasValue ? http.Request.Path.Value! : "/", consumers ?? NoConsumers.Instance)
+        new(http, PluginRequest.From(http), consumers ?? NoConsumers.Instance)
         {
             UpstreamPath = http.Request.Path.HasValue ? http.Request.Path.Value! : "/",
             UpstreamQuery = http.Request.QueryString.Value ?? "",
@@ -65,22 +68,22 @@ public sealed class PluginContext
     public IConsumerStore Consumers { get; }
 
     /// <summary>The matched route's row; null in the rewrite phase.</summary>
-    public JsonObject? Route { get; internal set; }
+    public JsonObject? Route { get; private set; }
 
     /// <summary>The matched service's row; null in the rewrite phase or for a serviceless route.</summary>
-    public JsonObject? Service { get; internal set; }
+    public JsonObject? Service { get; private set; }
 
     /// <summary>The matched route's id.</summary>
-    public string? RouteId { get; internal set; }
+    public string? RouteId { get; private set; }
 
     /// <summary>The matched service's id.</summary>
-    public string? ServiceId { get; internal set; }
+    public string? ServiceId { get; private set; }
 
     /// <summary>A regex route path's numbered captures (0 is the whole match; null where a group did not match); empty otherwise.</summary>
-    public IReadOnlyList<string?> UriCaptures { get; internal set; } = [];
+    public IReadOnlyList<string?> UriCaptures { get; private set; } = [];
 
     /// <summary>A regex route path's named captures; empty otherwise.</summary>
-    public IReadOnlyDictionary<string, string> NamedUriCaptures { get; internal set; } = EmptyCaptures;
+    public IReadOnlyDictionary<string, string> NamedUriCaptures { get; private set; } = EmptyCaptures;
 
     /// <summary>The authenticated consumer's row (Kong's <c>kong.client.get_consumer</c>); null until an auth plugin sets it.</summary>
     public JsonObject? Consumer { get; private set; }
@@ -113,7 +116,8 @@ public sealed class PluginContext
     /// <summary>The answer a plugin gave, if any; access handlers after it do not run.</summary>
     public PluginExit? Exited { get; private set; }
 
-    internal IReadOnlyDictionary<string, JsonNode?>? LogValuesIfAny => _logValues;
+    /// <inheritdoc />
+    IReadOnlyDictionary<string, JsonNode?>? IPluginContextEngine.LogValuesIfAny => _logValues;
 
     /// <summary>
     /// Sets the authenticated consumer and credential (Kong's <c>kong.client.authenticate</c>). Plugins
@@ -194,13 +198,15 @@ public sealed class PluginContext
     /// <summary>A short-hand for a JSON <c>{"message": ...}</c> body, the shape most Kong plugins answer with.</summary>
     public static JsonObject Message(string message) => new() { ["message"] = message };
 
-    /// <summary>Sets the route and service the router matched.</summary>
-    internal void SetRoute(JsonObject route, string routeId, JsonObject? service, string? serviceId)
+    /// <inheritdoc />
+    void IPluginContextEngine.SetRoute(PluginRoute route)
     {
-        Route = route;
-        RouteId = routeId;
-        Service = service;
-        ServiceId = serviceId;
+        Route = route.Route;
+        RouteId = route.RouteId;
+        Service = route.Service;
+        ServiceId = route.ServiceId;
+        UriCaptures = route.UriCaptures ?? [];
+        NamedUriCaptures = route.NamedUriCaptures ?? EmptyCaptures;
     }
 
     private sealed class NoConsumers : IConsumerStore

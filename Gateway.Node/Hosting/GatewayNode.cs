@@ -6,7 +6,6 @@ using Gateway.Node.Admin;
 using Gateway.Node.Config;
 using Gateway.Node.Declarative;
 using Gateway.Node.Pipeline;
-using Gateway.Node.Plugins;
 using Gateway.Node.Proxy;
 using Gateway.Node.Settings;
 using Gateway.Node.Tls;
@@ -221,7 +220,7 @@ public sealed class GatewayNode : IAsyncDisposable
         });
 
         var identity = NodeIdentity.Load(settings.Prefix);
-        var enabledPlugins = BundledPlugins.Enabled(settings.Plugins, catalog.Custom);
+        var enabledPlugins = catalog.Enabled(settings.Plugins);
         var options = new AdminOptions(identity, KongConfiguration.From(settings, enabledPlugins), enabledPlugins, settings.NginxAdminClientMaxBodySize);
         builder.Services.AddSingleton(identity);
         builder.Services.AddSingleton(registry);

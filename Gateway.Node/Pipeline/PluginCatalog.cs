@@ -1,31 +1,37 @@
 using System.Collections.Frozen;
 using Gateway.Node.Plugins;
 using Gateway.Plugins.Sdk;
-using Gateway.Storage.Entities;
 using Gateway.Schema;
+using Gateway.Storage.Entities;
 
 namespace Gateway.Node.Pipeline;
 
 /// <summary>
-/// The plugin handlers this node can run, by name, frozen at start-up: the bundled ones plus those
-/// from the custom assemblies the <c>plugins</c> setting names. Snapshots resolve plugin rows here
-/// once, never per request.
+/// The plugins this node can run, by name, frozen at start-up: the bundled ones plus those from the custom
+/// assemblies the <c>plugins</c> setting names. Snapshots resolve plugin rows here once, never per request.
+/// Everything the node knows of its plugins comes from these instances: schemas, owned entities and names.
 /// </summary>
 public sealed class PluginCatalog
 {
     private readonly FrozenDictionary<string, IGatewayPlugin> _byName;
+    private readonly IReadOnlyList<IGatewayPlugin> _bundled;
 
-    /// <summary>Builds a catalog; a later plugin of the same name as an earlier one is refused.</summary>
-    public PluginCatalog(IEnumerable<IGatewayPlugin> plugins, IReadOnlyList<IGatewayPlugin> custom, PluginServices services)
+    /// <summary>
+    /// Builds a catalog; a later plugin of the same name as an earlier one is refused, as is an owned entity
+    /// whose name or Admin API path another entity has, or that references an entity nobody defines.
+    /// </summary>
+    public PluginCatalog(IEnumerable<IGatewayPlugin> bundled, IReadOnlyList<IGatewayPlugin> custom, PluginServices services)
     {
-        var all = plugins.Concat(custom).ToArray();
-        var duplicate = all.GroupBy(p => p.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+        _bundled = [.. bundled];
+        Plugins = [.. _bundled, .. custom];
+        var duplicate = Plugins.GroupBy(p => p.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null)
         {
             throw new InvalidOperationException($"plugin '{duplicate.Key}' is defined twice");
         }
 
-        _byName = all.ToFrozenDictionary(p => p.Name, StringComparer.Ordinal);
+        CheckEntities(Plugins);
+        _byName = Plugins.ToFrozenDictionary(p => p.Name, StringComparer.Ordinal);
         Custom = custom;
         Services = services;
     }
@@ -33,23 +39,36 @@ public sealed class PluginCatalog
     /// <summary>The bundled plugins only, with services attached by whoever starts the node (tests use it without).</summary>
     public static PluginCatalog Bundled { get; } = ForSetting(["bundled"]);
 
+    /// <summary>Every plugin: the bundled ones in registration order, then the custom ones.</summary>
+    public IReadOnlyList<IGatewayPlugin> Plugins { get; }
+
     /// <summary>The plugins loaded from custom assemblies.</summary>
     public IReadOnlyList<IGatewayPlugin> Custom { get; }
 
     /// <summary>The services handed to every plugin's constructor; the node attaches its provider once started.</summary>
     public PluginServices Services { get; }
 
-    /// <summary>Every plugin schema: the bundled ones, then the custom ones.</summary>
-    public IEnumerable<PluginSchema> Schemas => BundledPlugins.Schemas.Concat(Custom.Select(p => p.Schema));
+    /// <summary>Every plugin schema, in the order of <see cref="Plugins"/>.</summary>
+    public IEnumerable<PluginSchema> Schemas => Plugins.Select(p => p.Schema);
 
-    /// <summary>The schema registry a node with these plugins validates with: core and credential entities, and these plugins.</summary>
-    public SchemaRegistry CreateRegistry() => new(CoreEntities.All.Concat(BundledPlugins.CredentialEntities), Schemas);
+    /// <summary>The schema registry a node with these plugins validates with: the core entities, then the plugins' own, and these plugins.</summary>
+    public SchemaRegistry CreateRegistry() => new(CoreEntities.All.Concat(Plugins.SelectMany(p => p.Entities)), Schemas);
 
-    /// <summary>The handler for a plugin name, or null (a bundled plugin whose handler is not written yet has none).</summary>
+    /// <summary>The plugin for a name, or null.</summary>
     public IGatewayPlugin? Find(string name) => _byName.GetValueOrDefault(name);
 
     /// <summary>
-    /// The catalog for a <c>plugins</c> setting: every bundled handler, plus the plugins of each entry
+    /// The plugin names a <c>plugins</c> setting enables: <c>bundled</c> stands for every bundled plugin,
+    /// an entry that names an assembly for the plugins loaded from it, any other entry for itself; kept in
+    /// the order written, each once.
+    /// </summary>
+    public IReadOnlyList<string> Enabled(IEnumerable<string> setting) =>
+        [.. setting.SelectMany(entry => entry == "bundled" ? _bundled.Select(p => p.Name)
+            : PluginAssemblyLoader.IsAssemblyEntry(entry) ? Custom.Select(p => p.Name)
+            : [entry]).Distinct(StringComparer.Ordinal)];
+
+    /// <summary>
+    /// The catalog for a <c>plugins</c> setting: every bundled plugin, plus the plugins of each entry
     /// that names an assembly (see <see cref="PluginAssemblyLoader.IsAssemblyEntry"/>).
     /// </summary>
     public static PluginCatalog ForSetting(IEnumerable<string> setting, string? baseDirectory = null)
@@ -58,6 +77,29 @@ public sealed class PluginCatalog
         var custom = setting.Where(PluginAssemblyLoader.IsAssemblyEntry)
             .SelectMany(entry => PluginAssemblyLoader.Load(entry, services, baseDirectory ?? AppContext.BaseDirectory))
             .ToArray();
-        return new PluginCatalog(BundledPlugins.Handlers.Select(create => create(services)), custom, services);
+        return new PluginCatalog(BundledPlugins.All.Select(create => create(services)), custom, services);
+    }
+
+    /// <summary>Refuses owned entities the registry could not hold or serve, with the plugin at fault.</summary>
+    private static void CheckEntities(IEnumerable<IGatewayPlugin> plugins)
+    {
+        var names = CoreEntities.All.Select(e => e.Name).ToHashSet(StringComparer.Ordinal);
+        var paths = CoreEntities.All.Select(e => e.AdminPath).ToHashSet(StringComparer.Ordinal);
+        var owned = plugins.SelectMany(p => p.Entities.Select(e => (Plugin: p.Name, Entity: e))).ToList();
+        foreach (var (plugin, entity) in owned)
+        {
+            if (!names.Add(entity.Name) || !paths.Add(entity.AdminPath))
+            {
+                throw new InvalidOperationException($"plugin '{plugin}': entity '{entity.Name}' (at /{entity.AdminPath}) is defined twice");
+            }
+        }
+
+        foreach (var (plugin, entity) in owned)
+        {
+            if (entity.ForeignFields.FirstOrDefault(f => !names.Contains(f.Reference!)) is { } field)
+            {
+                throw new InvalidOperationException($"plugin '{plugin}': entity '{entity.Name}' references unknown entity '{field.Reference}'");
+            }
+        }
     }
 }

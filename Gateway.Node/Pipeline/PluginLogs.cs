@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Security.Authentication;
-using System.Text.Json.Nodes;
-using Gateway.Node.Plugins;
 using Gateway.Plugins.Sdk;
+using Gateway.Plugins.Sdk.Engine;
+using Gateway.Plugins.Sdk.Pdk;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
@@ -33,7 +33,7 @@ public static class PluginLogs
             Method = request.Method,
             Uri = target,
             Url = $"{context.Scheme}://{context.Host}:{http.Connection.LocalPort}{target}",
-            QueryString = KongArgs.Parse(queryAt < 0 ? null : target[queryAt..]),
+            QueryString = QueryArgs.Parse(queryAt < 0 ? null : target[queryAt..], QueryArgs.NginxMaxArgs).ToJson(),
             RequestHeaders = Copy(request.Headers),
             RequestSize = RequestLength(request, target),
             TlsVersion = tls is null ? null : TlsVersion(tls.Protocol),
@@ -52,7 +52,7 @@ public static class PluginLogs
             Service = context.Service,
             Consumer = context.Consumer,
             Credential = context.Credential,
-            Extra = context.LogValuesIfAny,
+            Extra = ((IPluginContextEngine)context).LogValuesIfAny,
         };
     }
 

@@ -20,93 +20,43 @@ using Gateway.Node.Plugins.ResponseRateLimiting;
 using Gateway.Node.Plugins.ResponseTransformer;
 using Gateway.Node.Plugins.Rewrite;
 using Gateway.Plugins.Sdk;
-using Gateway.Schema;
 
 namespace Gateway.Node.Plugins;
 
 /// <summary>
-/// The one registration list of bundled plugins (Kong's BUNDLED_PLUGINS in kong/constants.lua):
-/// adding a plugin means adding its folder and one line here.
+/// The one registration list of bundled plugins (Kong's BUNDLED_PLUGINS in kong/constants.lua): adding a
+/// plugin means adding its folder and one line here. Everything else comes from the plugin instances: the
+/// schemas (validation, <c>/schemas/plugins</c>), the entities they own (after the core entities), the names
+/// <c>bundled</c> enables (<c>/plugins/enabled</c>) and the handlers (see <see cref="Pipeline.PluginCatalog"/>).
 /// </summary>
 public static class BundledPlugins
 {
-    /// <summary>Every bundled plugin's schema, Kong's first, then ours.</summary>
-    public static IReadOnlyList<PluginSchema> Schemas { get; } =
-    [
-        JwtSchema.Schema,
-        AclSchema.Schema,
-        CorrelationIdSchema.Schema,
-        CorsSchema.Schema,
-        FileLogSchema.Schema,
-        HttpLogSchema.Schema,
-        KeyAuthSchema.Schema,
-        HmacAuthSchema.Schema,
-        BasicAuthSchema.Schema,
-        IpRestrictionSchema.Schema,
-        RequestTransformerSchema.Schema,
-        ResponseTransformerSchema.Schema,
-        RequestSizeLimitingSchema.Schema,
-        RateLimitingSchema.Schema,
-        ResponseRateLimitingSchema.Schema,
-        BotDetectionSchema.Schema,
-        RequestTerminationSchema.Schema,
-        PrometheusSchema.Schema,
-        RewriteSchema.Schema,
-        HttpsRedirectSchema.Schema,
-        AccessControlSchema.Schema,
-    ];
-
     /// <summary>
-    /// The bundled plugins' handlers, one line each: a plugin whose handler is not listed still
-    /// validates (its schema is above) but does not run.
+    /// Every bundled plugin, Kong's first in Kong's order, then ours: the order <c>bundled</c> enables them in
+    /// and registers their entities in. Each line builds the plugin with the node's <see cref="PluginServices"/>.
     /// </summary>
-    public static IReadOnlyList<Func<PluginServices, IGatewayPlugin>> Handlers { get; } =
+    public static IReadOnlyList<Func<PluginServices, IGatewayPlugin>> All { get; } =
     [
+        _ => new JwtPlugin(),
+        _ => new AclPlugin(),
         _ => new CorrelationIdPlugin(),
         _ => new CorsPlugin(),
+        services => new FileLogPlugin(services),
+        services => new HttpLogPlugin(services),
+        _ => new KeyAuthPlugin(),
+        _ => new HmacAuthPlugin(),
+        _ => new BasicAuthPlugin(),
         _ => new IpRestrictionPlugin(),
-        _ => new BotDetectionPlugin(),
-        _ => new RequestSizeLimitingPlugin(),
-        services => new RequestTerminationPlugin(services),
         _ => new RequestTransformerPlugin(),
         _ => new ResponseTransformerPlugin(),
-        _ => new KeyAuthPlugin(),
-        _ => new BasicAuthPlugin(),
-        _ => new JwtPlugin(),
-        _ => new HmacAuthPlugin(),
-        _ => new AclPlugin(),
+        _ => new RequestSizeLimitingPlugin(),
         services => new RateLimitingPlugin(services),
         services => new ResponseRateLimitingPlugin(services),
-        services => new HttpLogPlugin(services),
-        services => new FileLogPlugin(services),
+        _ => new BotDetectionPlugin(),
+        services => new RequestTerminationPlugin(services),
         _ => new PrometheusPlugin(),
-        _ => new HttpsRedirectPlugin(),
         _ => new RewritePlugin(),
+        _ => new HttpsRedirectPlugin(),
         _ => new AccessControlPlugin(),
     ];
-
-    /// <summary>The credential entities the plugins own; they reference consumers, so register them after the core entities.</summary>
-    public static IReadOnlyList<EntitySchema> CredentialEntities { get; } =
-    [
-        KeyAuthCredentials.Schema,
-        BasicAuthCredentials.Schema,
-        AclCredentials.Schema,
-        JwtCredentials.Schema,
-        HmacAuthCredentials.Schema,
-    ];
-
-    /// <summary>
-    /// The plugin names the <c>plugins</c> setting enables: <c>bundled</c> stands for every bundled
-    /// plugin; other entries are names, kept in the order written, each once.
-    /// </summary>
-    public static IReadOnlyList<string> Enabled(IEnumerable<string> setting) => Enabled(setting, []);
-
-    /// <summary>
-    /// As <see cref="Enabled(IEnumerable{string})"/>, with entries that name a plugin assembly replaced
-    /// by the names of the plugins loaded from it.
-    /// </summary>
-    public static IReadOnlyList<string> Enabled(IEnumerable<string> setting, IReadOnlyList<IGatewayPlugin> custom) =>
-        [.. setting.SelectMany(entry => entry == "bundled" ? Schemas.Select(s => s.Name)
-            : Pipeline.PluginAssemblyLoader.IsAssemblyEntry(entry) ? custom.Select(p => p.Name)
-            : [entry]).Distinct(StringComparer.Ordinal)];
 }

@@ -5,6 +5,7 @@ using Gateway.Node.Config;
 using Gateway.Node.Pipeline;
 using Gateway.Node.Routing;
 using Gateway.Plugins.Sdk;
+using Gateway.Plugins.Sdk.Engine;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Yarp.ReverseProxy.Forwarder;
@@ -104,12 +105,7 @@ public sealed class ProxyHandler(
         {
             run ??= NewRun(context, requestId, forwarded, routeRequest.Path);
             var plugins = run.Context;
-            plugins.SetRoute(route.Row, route.Id, match.Service?.Row, match.Service?.Id);
-            if (match.Captures is { } captures)
-            {
-                plugins.UriCaptures = captures.Numbered;
-                plugins.NamedUriCaptures = captures.Named;
-            }
+            ((IPluginContextEngine)plugins).SetRoute(new PluginRoute(route.Row, route.Id, match.Service?.Row, match.Service?.Id, match.Captures?.Numbered, match.Captures?.Named));
 
             var split = upstream.IndexOf('?');
             plugins.UpstreamPath = split < 0 ? upstream : upstream[..split];
@@ -200,7 +196,7 @@ public sealed class ProxyHandler(
     }
 
     private PluginRun NewRun(HttpContext context, string requestId, ForwardedValues forwarded, string path) =>
-        new(new PluginContext(context, requestId, forwarded.RealIp, forwarded.Proto, forwarded.Host, path, consumers), _pluginLogger);
+        new(new PluginContext(context, new PluginRequest(requestId, forwarded.RealIp, forwarded.Proto, forwarded.Host, path), consumers), _pluginLogger);
 
     /// <summary>For answers the gateway gives before access: the global plugins' header filter and log, as Kong's global iterator.</summary>
     private PluginRun? EarlyRun(PluginRun? run, HttpContext context, PluginChains chains, string requestId, string rawPath, string host, string path)

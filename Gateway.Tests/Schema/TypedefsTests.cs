@@ -40,7 +40,27 @@ public class TypedefsTests
     [InlineData("10.0.0.0/33", false)]
     [InlineData("10.0.0", false)]
     [InlineData("nope", false)]
-    public void IsIpOrCidr(string input, bool expected)
+    [InlineData("[::1]", true)]
+    [InlineData("[::1]/64", true)]
+    [InlineData("::ffff:10.0.0.1", true)]
+    [InlineData("0.0.0.0/0", true)]
+    [InlineData("::/0", true)]
+
+    // Inputs the plugins' own copy of the rule took and Kong 3.9 refuses (inet_pton: no short forms, no zone).
+    [InlineData("10.1", false)]
+    [InlineData("1", false)]
+    [InlineData("fe80::1%eth0", false)]
+
+    // Inputs .NET's parser takes and Kong 3.9 refuses: octal or hex octets, a port, a prefix not written plainly.
+    [InlineData("010.0.0.1", false)]
+    [InlineData("0x7f.0.0.1", false)]
+    [InlineData("::ffff:010.0.0.1", false)]
+    [InlineData("[::1]:80", false)]
+    [InlineData("10.0.0.0/08", false)]
+    [InlineData("10.0.0.0/+8", false)]
+    [InlineData("10.0.0.0/", false)]
+    [InlineData("::1/129", false)]
+    public void IsIpOrCidr_AsKong39(string input, bool expected)
     {
         Assert.Equal(expected, Typedefs.IsIpOrCidr(input));
     }

@@ -13,23 +13,14 @@ public sealed class TenantGatePlugin : GatewayPlugin<TenantGateConfig>
     /// <summary>
     /// The config schema: validates plugin rows in the Admin API and declarative files, fills defaults,
     /// and is served at /schemas/plugins/tenant-gate. Priority 900 runs it after the auth plugins
-    /// (key-auth is 1250) and before rate limiting (910 is higher, so rate limiting runs first).
+    /// (key-auth is 1250) and before rate limiting (910 is higher, so rate limiting runs first). The
+    /// fields are the bundled plugins' own field types (<see cref="PluginFields"/>): header_name is
+    /// checked as Kong checks a header name.
     /// </summary>
-    public override PluginSchema Schema { get; } = new("tenant-gate", 900, new Field("config", FieldType.Record)
-    {
-        Required = true,
-        Fields =
-        [
-            Typedefs.String("header_name", "X-Tenant") with { Required = true, Description = "The request header naming the tenant." },
-            new Field("allowed", FieldType.Set)
-            {
-                Elements = new Field("tenant", FieldType.String),
-                Required = true,
-                Description = "The tenants let through.",
-            },
-            Typedefs.Boolean("echo_downstream", true) with { Required = true, Description = "Whether to send the tenant back." },
-        ],
-    });
+    public override PluginSchema Schema { get; } = new("tenant-gate", 900, PluginFields.Record("config", "The tenant-gate settings.",
+        PluginFields.HeaderName("header_name", "X-Tenant", "The request header naming the tenant.") with { Required = true },
+        PluginFields.Set("allowed", PluginFields.Element(), "The tenants let through.") with { Required = true },
+        PluginFields.Bool("echo_downstream", true, "Whether to send the tenant back.")));
 
     /// <summary>Access: refuse unknown tenants; tell the upstream which tenant it serves.</summary>
     public override ValueTask AccessAsync(PluginContext context, TenantGateConfig config)

@@ -1,7 +1,7 @@
-using System.Net;
 using System.Text.Json.Nodes;
 using Gateway.Node.Plugins.Acl;
 using Gateway.Plugins.Sdk;
+using Gateway.Plugins.Sdk.Pdk;
 using Gateway.Schema;
 
 namespace Gateway.Node.Plugins.AccessControl;
@@ -53,7 +53,7 @@ public sealed class AccessControlPlugin : GatewayPlugin<AccessControlConfig>
             {
                 PathPrefixes = [.. (rule.Paths ?? []).Where(p => !p.StartsWith('~'))],
                 PathRegexes = [.. (rule.Paths ?? []).Where(p => p.StartsWith('~'))
-                    .Select(p => PluginFields.CompileRegex(p[1..]).Regex ?? throw new System.Text.Json.JsonException($"access-control: invalid regex '{p[1..]}'"))],
+                    .Select(p => RegexPatterns.Compile(p[1..]).Regex ?? throw new System.Text.Json.JsonException($"access-control: invalid regex '{p[1..]}'"))],
                 Networks = IpNetworks.Parse(rule.Sources),
             })],
         };

@@ -1,5 +1,5 @@
 using Gateway.Schema;
-using static Gateway.Node.Plugins.PluginFields;
+using static Gateway.Schema.PluginFields;
 
 namespace Gateway.Node.Plugins.AccessControl;
 
@@ -48,7 +48,7 @@ public static class AccessControlSchema
     {
         if (pattern.StartsWith('~'))
         {
-            return CompileRegex(pattern[1..]).Error is { } error ? $"invalid regex '{pattern[1..]}': {error}" : null;
+            return RegexPatterns.Compile(pattern[1..]).Error is { } error ? $"invalid regex '{pattern[1..]}': {error}" : null;
         }
 
         return pattern.StartsWith('/') ? null : "should start with: / (or ~ for a regex)";

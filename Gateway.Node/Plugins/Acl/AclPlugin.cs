@@ -19,6 +19,9 @@ public sealed class AclPlugin : GatewayPlugin<AclConfig>
     public override PluginSchema Schema => AclSchema.Schema;
 
     /// <inheritdoc />
+    public override IReadOnlyList<EntitySchema> Entities { get; } = [AclCredentials.Schema];
+
+    /// <inheritdoc />
     public override async ValueTask AccessAsync(PluginContext context, AclConfig config)
     {
         var consumerId = context.ConsumerId;

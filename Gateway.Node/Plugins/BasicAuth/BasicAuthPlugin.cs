@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Gateway.Plugins.Sdk;
+using Gateway.Plugins.Sdk.Pdk;
 using Gateway.Schema;
 
 namespace Gateway.Node.Plugins.BasicAuth;
@@ -33,6 +34,9 @@ public sealed partial class BasicAuthPlugin : GatewayPlugin<BasicAuthConfig>
 
     /// <inheritdoc />
     public override PluginSchema Schema => BasicAuthSchema.Schema;
+
+    /// <inheritdoc />
+    public override IReadOnlyList<EntitySchema> Entities { get; } = [BasicAuthCredentials.Schema];
 
     /// <inheritdoc />
     public override async ValueTask AccessAsync(PluginContext context, BasicAuthConfig config)

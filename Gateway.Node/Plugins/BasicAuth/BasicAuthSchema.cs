@@ -1,5 +1,5 @@
 using Gateway.Schema;
-using static Gateway.Node.Plugins.PluginFields;
+using static Gateway.Schema.PluginFields;
 
 namespace Gateway.Node.Plugins.BasicAuth;
 

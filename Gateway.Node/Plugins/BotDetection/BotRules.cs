@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Gateway.Schema;
 
 namespace Gateway.Node.Plugins.BotDetection;
 
@@ -13,7 +14,7 @@ public static class BotRules
 
     /// <summary>Compiles a user regex the way the rules are: non-backtracking when it can, else with a timeout.</summary>
     public static Regex Compile(string pattern) =>
-        PluginFields.CompileRegex(pattern).Regex ?? throw new ArgumentException($"'{pattern}' is not a valid regex");
+        RegexPatterns.Compile(pattern).Regex ?? throw new ArgumentException($"'{pattern}' is not a valid regex");
 
     private static IEnumerable<string> Patterns() =>
     [

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Gateway.Schema;
 
 namespace Gateway.Node.Plugins.Cors;
 
@@ -29,7 +30,7 @@ public sealed record CorsOrigin(bool IsWildcard, string? Domain, Regex? Regex, b
         // Kong 0.x did not anchor regexes: anchor the end, and the start (dropping a user's '^').
         var pattern = entry.EndsWith('$') ? entry : entry + "$";
         pattern = "^(?:" + (pattern.StartsWith('^') ? pattern[1..] : pattern) + ")";
-        var regex = Plugins.PluginFields.CompileRegex(pattern).Regex ?? throw new ArgumentException($"'{entry}' is not a valid regex");
+        var regex = RegexPatterns.Compile(pattern).Regex ?? throw new ArgumentException($"'{entry}' is not a valid regex");
         return new CorsOrigin(false, null, regex, byHost);
     }
 

@@ -1,5 +1,5 @@
 using Gateway.Schema;
-using static Gateway.Node.Plugins.PluginFields;
+using static Gateway.Schema.PluginFields;
 
 namespace Gateway.Node.Plugins.Cors;
 
@@ -30,5 +30,5 @@ public static class CorsSchema
     };
 
     private static string? ValidateOrigin(string origin) =>
-        origin == "*" || CompileRegex(origin).Error is null ? null : $"'{origin}' is not a valid regex";
+        origin == "*" || RegexPatterns.Compile(origin).Error is null ? null : $"'{origin}' is not a valid regex";
 }

@@ -1,9 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using Gateway.Node.Plugins.KeyAuth;
 using Gateway.Plugins.Sdk;
+using Gateway.Plugins.Sdk.Pdk;
 using Gateway.Schema;
 using Microsoft.AspNetCore.Http.Features;
 
@@ -29,6 +28,9 @@ public sealed partial class HmacAuthPlugin : GatewayPlugin<HmacAuthConfig>
 
     /// <inheritdoc />
     public override PluginSchema Schema => HmacAuthSchema.Schema;
+
+    /// <inheritdoc />
+    public override IReadOnlyList<EntitySchema> Entities { get; } = [HmacAuthCredentials.Schema];
 
     /// <inheritdoc />
     public override async ValueTask AccessAsync(PluginContext context, HmacAuthConfig config)

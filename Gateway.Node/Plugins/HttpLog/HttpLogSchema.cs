@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using Gateway.Schema;
-using static Gateway.Node.Plugins.PluginFields;
+using static Gateway.Schema.PluginFields;
 
 namespace Gateway.Node.Plugins.HttpLog;
 
@@ -42,7 +42,7 @@ public static class HttpLogSchema
 
     private static string? ValidateHeaderKey(string name)
     {
-        if (ValidateHeaderName(name) is { } error)
+        if (Typedefs.ValidateHeaderName(name) is { } error)
         {
             return error;
         }

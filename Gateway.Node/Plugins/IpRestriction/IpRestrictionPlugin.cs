@@ -1,6 +1,6 @@
-using System.Net;
 using System.Text.Json.Nodes;
 using Gateway.Plugins.Sdk;
+using Gateway.Plugins.Sdk.Pdk;
 using Gateway.Schema;
 
 namespace Gateway.Node.Plugins.IpRestriction;

@@ -1,3 +1,5 @@
+using Gateway.Plugins.Sdk.Pdk;
+
 
 namespace Gateway.Node.Plugins.Jwt;
 

@@ -2,10 +2,9 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using Gateway.Node.Plugins.KeyAuth;
 using Gateway.Plugins.Sdk;
+using Gateway.Plugins.Sdk.Pdk;
 using Gateway.Schema;
-using Microsoft.AspNetCore.Http;
 
 namespace Gateway.Node.Plugins.Jwt;
 
@@ -23,6 +22,9 @@ public sealed partial class JwtPlugin : GatewayPlugin<JwtConfig>
 
     /// <inheritdoc />
     public override PluginSchema Schema => JwtSchema.Schema;
+
+    /// <inheritdoc />
+    public override IReadOnlyList<EntitySchema> Entities { get; } = [JwtCredentials.Schema];
 
     /// <inheritdoc />
     public override async ValueTask AccessAsync(PluginContext context, JwtConfig config)
@@ -154,10 +156,10 @@ public sealed partial class JwtPlugin : GatewayPlugin<JwtConfig>
         var request = context.Http.Request;
         var tokens = new HashSet<string>(StringComparer.Ordinal);
         var unrecognizable = false;
-        var query = request.QueryString.Value ?? "";
+        var query = QueryArgs.Parse(request.QueryString.Value);
         foreach (var name in config.UriParamNames)
         {
-            foreach (var value in QueryArgs.Get(query, name))
+            foreach (var value in query.Get(name))
             {
                 if (value is null)
                 {

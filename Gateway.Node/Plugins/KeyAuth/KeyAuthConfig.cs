@@ -1,3 +1,5 @@
+using Gateway.Plugins.Sdk.Pdk;
+
 namespace Gateway.Node.Plugins.KeyAuth;
 
 /// <summary>The key-auth config (see <see cref="KeyAuthSchema"/>).</summary>

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Gateway.Plugins.Sdk;
+using Gateway.Plugins.Sdk.Pdk;
 using Gateway.Schema;
-using Microsoft.AspNetCore.Http;
 
 namespace Gateway.Node.Plugins.KeyAuth;
 
@@ -23,6 +23,9 @@ public sealed class KeyAuthPlugin : GatewayPlugin<KeyAuthConfig>
 
     /// <inheritdoc />
     public override PluginSchema Schema => KeyAuthSchema.Schema;
+
+    /// <inheritdoc />
+    public override IReadOnlyList<EntitySchema> Entities { get; } = [KeyAuthCredentials.Schema];
 
     /// <inheritdoc />
     public override async ValueTask AccessAsync(PluginContext context, KeyAuthConfig config)
@@ -61,6 +64,7 @@ public sealed class KeyAuthPlugin : GatewayPlugin<KeyAuthConfig>
         string? key = null;
         FormBody? body = null;
         var bodyRead = false;
+        QueryArgs? query = null;
         for (var i = 0; i < config.KeyNames.Length; i++)
         {
             var name = config.KeyNames[i];
@@ -77,7 +81,8 @@ public sealed class KeyAuthPlugin : GatewayPlugin<KeyAuthConfig>
             var bare = false;
             if (kind == FormBody.Kind.None && config.KeyInQuery)
             {
-                var values = QueryArgs.Get(context.UpstreamQuery, name);
+                query ??= QueryArgs.Parse(context.UpstreamQuery);
+                var values = query.Get(name);
                 (kind, value) = values.Count switch
                 {
                     0 => (FormBody.Kind.None, null),
@@ -108,7 +113,7 @@ public sealed class KeyAuthPlugin : GatewayPlugin<KeyAuthConfig>
                 key = value;
                 if (config.HideCredentials)
                 {
-                    context.UpstreamQuery = QueryArgs.Remove(context.UpstreamQuery, name);
+                    context.UpstreamQuery = QueryArgs.Parse(context.UpstreamQuery).Without(name).ToQueryString(QueryArgsEncoding.AsSent);
                     request.Headers.Remove(name);
                     if (!ReferenceEquals(headerName, name))
                     {

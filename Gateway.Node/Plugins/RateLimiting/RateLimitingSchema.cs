@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Gateway.Schema;
-using static Gateway.Node.Plugins.PluginFields;
+using static Gateway.Schema.PluginFields;
 
 namespace Gateway.Node.Plugins.RateLimiting;
 
@@ -41,7 +41,7 @@ public static class RateLimitingSchema
             CheckPeriodsOrder,
             CheckSyncRate,
             ConfigChecks.AtLeastOneOf("config.", Periods),
-            ConfigChecks.RedisRequiredForRedisPolicy(),
+            RedisConfig.RequiredForRedisPolicy(),
             ConfigChecks.RequiredWhen("limit_by", "header", "header_name"),
             ConfigChecks.RequiredWhen("limit_by", "path", "path"),
         ],

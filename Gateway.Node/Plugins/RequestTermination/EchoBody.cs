@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Gateway.Plugins.Sdk.Pdk;
 
 namespace Gateway.Node.Plugins.RequestTermination;
 
@@ -16,18 +17,8 @@ public static class EchoBody
     public const int BufferSize = 8 * 1024;
 
     /// <summary>The body as text ("" when there is none), or null when it is larger than the buffer.</summary>
-    public static async Task<string?> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
-    {
-        var buffer = new byte[BufferSize + 1];
-        var length = 0;
-        int read;
-        while (length < buffer.Length && (read = await request.Body.ReadAsync(buffer.AsMemory(length), cancellationToken)) > 0)
-        {
-            length += read;
-        }
-
-        return length > BufferSize ? null : Encoding.UTF8.GetString(buffer, 0, length);
-    }
+    public static async Task<string?> ReadAsync(HttpRequest request) =>
+        await RequestBodies.ReadAsync(request, BufferSize) is { } body ? Encoding.UTF8.GetString(body) : null;
 
     /// <summary>Kong's get_body for the content types it parses; null for others or an invalid body.</summary>
     public static JsonNode? Parse(string? contentType, string raw)
@@ -35,7 +26,7 @@ public static class EchoBody
         var type = contentType?.ToLowerInvariant() ?? "";
         if (type.StartsWith("application/x-www-form-urlencoded", StringComparison.Ordinal))
         {
-            return KongArgs.Parse(raw);
+            return QueryArgs.ParseForm(raw, QueryArgs.NginxMaxArgs).ToJson();
         }
 
         if (!type.StartsWith("application/json", StringComparison.Ordinal))

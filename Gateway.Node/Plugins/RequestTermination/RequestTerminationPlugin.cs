@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Gateway.Node.Admin;
 using Gateway.Plugins.Sdk;
+using Gateway.Plugins.Sdk.Pdk;
 using Gateway.Schema;
 
 namespace Gateway.Node.Plugins.RequestTermination;
@@ -22,7 +23,7 @@ public sealed class RequestTerminationPlugin(PluginServices services) : GatewayP
         if (config.Trigger is { } trigger
             && !request.Headers.ContainsKey(trigger)
             && !request.Headers.ContainsKey(trigger.Replace('_', '-'))
-            && !KongArgs.Contains(request.QueryString.Value, trigger))
+            && !QueryArgs.HasArgument(request.QueryString.Value, trigger))
         {
             // Kong's header table finds "x_stop" as X-Stop; its query table is exact and case-sensitive.
             return;
@@ -31,7 +32,7 @@ public sealed class RequestTerminationPlugin(PluginServices services) : GatewayP
         var message = config.Message ?? DefaultMessage(config.StatusCode);
         if (config.Echo)
         {
-            context.Exit(config.StatusCode, await EchoAsync(context, message, KongArgs.Parse(request.QueryString.Value)));
+            context.Exit(config.StatusCode, await EchoAsync(context, message, QueryArgs.Parse(request.QueryString.Value, QueryArgs.NginxMaxArgs).ToJson()));
         }
         else if (config.Body is { } body)
         {
@@ -76,7 +77,7 @@ public sealed class RequestTerminationPlugin(PluginServices services) : GatewayP
             ["headers"] = headers,
             ["query"] = query,
         };
-        var raw = await EchoBody.ReadAsync(request, context.Http.RequestAborted);
+        var raw = await EchoBody.ReadAsync(request);
         if (raw is not null)
         {
             if (EchoBody.Parse(request.ContentType, raw) is { } parsed)

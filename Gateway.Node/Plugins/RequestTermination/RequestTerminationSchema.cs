@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using Gateway.Schema;
-using static Gateway.Node.Plugins.PluginFields;
+using static Gateway.Schema.PluginFields;
 
 namespace Gateway.Node.Plugins.RequestTermination;
 

@@ -1,3 +1,5 @@
+using Gateway.Node.Plugins.Transformers;
+
 namespace Gateway.Node.Plugins.RequestTransformer;
 
 /// <summary>A request-transformer config's entries split into names and compiled templates.</summary>

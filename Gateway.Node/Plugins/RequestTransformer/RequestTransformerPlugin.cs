@@ -2,8 +2,10 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Gateway.Node.Plugins.Transformers;
 using Gateway.Node.Routing;
 using Gateway.Plugins.Sdk;
+using Gateway.Plugins.Sdk.Pdk;
 using Gateway.Schema;
 
 namespace Gateway.Node.Plugins.RequestTransformer;
@@ -41,19 +43,19 @@ public sealed class RequestTransformerPlugin : GatewayPlugin<RequestTransformerC
             {
                 // Kong moves a form body's arguments into the query string of a bodiless method
                 // (the body itself still goes on).
-                var form = QueryArgs.Parse(Encoding.UTF8.GetString((await ReadBodyAsync(request)).Span));
+                var form = QueryArgs.ParseForm(Encoding.UTF8.GetString((await RequestBodies.ReadWholeAsync(request)).Span));
                 if (form.Names.Any())
                 {
                     var query = QueryArgs.Parse(context.UpstreamQuery);
                     foreach (var name in form.Names)
                     {
-                        foreach (var value in form.Get(name)!)
+                        foreach (var value in form.Get(name))
                         {
                             query.Append(name, value);
                         }
                     }
 
-                    SetQuery(context, query);
+                    context.UpstreamQuery = query.ToQueryString(QueryArgsEncoding.Sorted);
                 }
             }
         }
@@ -68,15 +70,8 @@ public sealed class RequestTransformerPlugin : GatewayPlugin<RequestTransformerC
         {
             var query = QueryArgs.Parse(context.UpstreamQuery);
             TransformQuery(context, plan, query);
-            SetQuery(context, query);
+            context.UpstreamQuery = query.ToQueryString(QueryArgsEncoding.Sorted);
         }
-    }
-
-    /// <summary>kong.service.request.set_query: the arguments, encoded and sorted, as the upstream query.</summary>
-    private static void SetQuery(PluginContext context, QueryArgs query)
-    {
-        var encoded = query.Encode();
-        context.UpstreamQuery = encoded.Length == 0 ? "" : "?" + encoded;
     }
 
     /// <inheritdoc />
@@ -147,8 +142,9 @@ public sealed class RequestTransformerPlugin : GatewayPlugin<RequestTransformerC
 
         foreach (var (old, @new) in plan.RenameQuery)
         {
-            if (query.Get(old) is { } values)
+            if (query.Contains(old))
             {
+                var values = query.Get(old);
                 query.Remove(old);
                 query.Set(@new, values);
             }
@@ -185,7 +181,7 @@ public sealed class RequestTransformerPlugin : GatewayPlugin<RequestTransformerC
             return;
         }
 
-        var body = await ReadBodyAsync(request);
+        var body = await RequestBodies.ReadWholeAsync(request);
         var changed = kind switch
         {
             Kind.Json => TransformJson(context, plan, body),
@@ -197,7 +193,7 @@ public sealed class RequestTransformerPlugin : GatewayPlugin<RequestTransformerC
         // body goes on byte for byte as it came.
         if (changed is not null)
         {
-            SetBody(request, changed);
+            RequestBodies.Replace(request, changed);
         }
     }
 
@@ -275,7 +271,7 @@ public sealed class RequestTransformerPlugin : GatewayPlugin<RequestTransformerC
 
     private static byte[]? TransformForm(PluginContext context, RequestTransformerPlan plan, string body)
     {
-        var parameters = QueryArgs.Parse(body);
+        var parameters = QueryArgs.ParseForm(body);
         var hasBody = body.Length > 0;
         var changed = false;
         if (hasBody)
@@ -288,8 +284,9 @@ public sealed class RequestTransformerPlugin : GatewayPlugin<RequestTransformerC
 
             foreach (var (old, @new) in plan.RenameBody)
             {
-                if (old != @new && parameters.Get(old) is { } values)
+                if (old != @new && parameters.Contains(old))
                 {
+                    var values = parameters.Get(old);
                     parameters.Remove(old);
                     parameters.Set(@new, values);
                     changed = true;
@@ -321,7 +318,7 @@ public sealed class RequestTransformerPlugin : GatewayPlugin<RequestTransformerC
             changed = true;
         }
 
-        return changed ? Encoding.UTF8.GetBytes(parameters.Encode()) : null;
+        return changed ? Encoding.UTF8.GetBytes(parameters.Encode(QueryArgsEncoding.Sorted)) : null;
     }
 
     /// <summary>Kong's transform_multipart_body: rename, remove, replace, add (in that order; no append).</summary>
@@ -373,36 +370,6 @@ public sealed class RequestTransformerPlugin : GatewayPlugin<RequestTransformerC
         }
 
         return changed ? parts.ToBytes() : null;
-    }
-
-    /// <summary>Reads the whole body (kong.request.get_raw_body) and puts it back so it can still be sent.</summary>
-    private static async Task<ReadOnlyMemory<byte>> ReadBodyAsync(HttpRequest request)
-    {
-        if (request.Body is MemoryStream { Position: 0 } buffered && buffered.TryGetBuffer(out var segment))
-        {
-            // Read already (http_method's form move, or another plugin that set it).
-            return segment.AsMemory(0, (int)buffered.Length);
-        }
-
-        using var copy = new MemoryStream();
-        await request.Body.CopyToAsync(copy, request.HttpContext.RequestAborted);
-        var bytes = copy.ToArray();
-        request.Body = new MemoryStream(bytes, 0, bytes.Length, writable: false, publiclyVisible: true);
-        if (request.ContentLength is null)
-        {
-            request.Headers.Remove("Transfer-Encoding");
-            request.ContentLength = bytes.Length;
-        }
-
-        return bytes;
-    }
-
-    /// <summary>Puts a new body in as the request's, with its length (Kong's set_raw_body sets Content-Length).</summary>
-    private static void SetBody(HttpRequest request, byte[] body)
-    {
-        request.Body = new MemoryStream(body, 0, body.Length, writable: false, publiclyVisible: true);
-        request.Headers.Remove("Transfer-Encoding");
-        request.ContentLength = body.Length;
     }
 
     private static bool IsHost(string name) => name.Equals("host", StringComparison.OrdinalIgnoreCase);

@@ -1,6 +1,6 @@
 using Gateway.Schema;
-using static Gateway.Node.Plugins.PluginFields;
-using static Gateway.Node.Plugins.TransformerFields;
+using static Gateway.Node.Plugins.Transformers.TransformerFields;
+using static Gateway.Schema.PluginFields;
 
 namespace Gateway.Node.Plugins.RequestTransformer;
 
@@ -34,23 +34,4 @@ public static class RequestTransformerSchema
             Pairs("body", "Body parameters to append."),
             HeaderPairs("headers", "Headers to append."),
             Pairs("querystring", "Query string parameters to append."))));
-
-    /// <summary>
-    /// Kong's colon_headers_array (rename.headers): "old:new" where both sides are valid header names
-    /// (validate_colon_headers checks the new name too).
-    /// </summary>
-    public static Field RenameHeaders(string name, string description) =>
-        Array(name, new Field(name, FieldType.String) { Custom = v => ValidateRename(v.GetValue<string>()) }, description, []) with { Required = true };
-
-    /// <summary>The rename.headers element check: the pair's shape and old name first, then the new name.</summary>
-    public static string? ValidateRename(string entry)
-    {
-        if (ValidateHeader(entry, true) is { } error)
-        {
-            return error;
-        }
-
-        var newName = NameValue.Parse(entry).Value;
-        return newName.Length > 0 && ValidateHeaderName(newName) is null ? null : $"'{newName}' is not a valid header";
-    }
 }

@@ -1,4 +1,5 @@
 using Gateway.Plugins.Sdk;
+using Gateway.Plugins.Sdk.Pdk;
 
 namespace Gateway.Node.Plugins.RequestTransformer;
 
@@ -26,7 +27,7 @@ public static class TemplateQuery
 
         return args.Get(name) switch
         {
-            null => null,
+            [] => null,
             [var one] => one ?? "true",
             var many => string.Join(',', many.Select(v => v ?? "true")),
         };

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Gateway.Node.Plugins.RateLimiting;
 using Gateway.Schema;
-using static Gateway.Node.Plugins.PluginFields;
+using static Gateway.Schema.PluginFields;
 
 namespace Gateway.Node.Plugins.ResponseRateLimiting;
 
@@ -39,6 +39,6 @@ public static class ResponseRateLimitingSchema
         }) with
     {
         Moved = RedisConfig.DeprecatedNames,
-        Checks = [ConfigChecks.RedisRequiredForRedisPolicy()],
+        Checks = [RedisConfig.RequiredForRedisPolicy()],
     });
 }

@@ -1,3 +1,5 @@
+using Gateway.Node.Plugins.Transformers;
+
 namespace Gateway.Node.Plugins.ResponseTransformer;
 
 /// <summary>The response-transformer config (see <see cref="ResponseTransformerSchema"/>).</summary>
@@ -16,14 +18,14 @@ public sealed record ResponseTransformerConfig(
 
     /// <summary>The entries of a config, split.</summary>
     public sealed record Split(
-        RequestTransformer.NameValue[] RenameHeaders,
-        RequestTransformer.NameValue[] ReplaceHeaders,
-        RequestTransformer.NameValue[] AddHeaders,
-        RequestTransformer.NameValue[] AppendHeaders,
-        RequestTransformer.NameValue[] RenameJson,
-        RequestTransformer.NameValue[] ReplaceJson,
-        RequestTransformer.NameValue[] AddJson,
-        RequestTransformer.NameValue[] AppendJson)
+        NameValue[] RenameHeaders,
+        NameValue[] ReplaceHeaders,
+        NameValue[] AddHeaders,
+        NameValue[] AppendHeaders,
+        NameValue[] RenameJson,
+        NameValue[] ReplaceJson,
+        NameValue[] AddJson,
+        NameValue[] AppendJson)
     {
         /// <summary>No entries.</summary>
         public static readonly Split Empty = new([], [], [], [], [], [], [], []);

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Gateway.Node.Plugins.RequestTransformer;
+using Gateway.Node.Plugins.Transformers;
 using Gateway.Plugins.Sdk;
 using Gateway.Schema;
 using Microsoft.Extensions.Primitives;

@@ -1,7 +1,6 @@
-using Gateway.Node.Plugins.RequestTransformer;
 using Gateway.Schema;
-using static Gateway.Node.Plugins.PluginFields;
-using static Gateway.Node.Plugins.TransformerFields;
+using static Gateway.Node.Plugins.Transformers.TransformerFields;
+using static Gateway.Schema.PluginFields;
 
 namespace Gateway.Node.Plugins.ResponseTransformer;
 
@@ -18,7 +17,7 @@ public static class ResponseTransformerSchema
             Names("headers", "Header names to remove.")),
         Record("rename", "Parts to rename, as \"old:new\".",
             Colon("json", "JSON body properties to rename."),
-            RequestTransformerSchema.RenameHeaders("headers", "Headers to rename.")),
+            RenameHeaders("headers", "Headers to rename.")),
         Typed("replace", "Parts to replace when present, as \"name:value\"."),
         Typed("add", "Parts to add when absent, as \"name:value\"."),
         Typed("append", "Values to append, as \"name:value\".")));

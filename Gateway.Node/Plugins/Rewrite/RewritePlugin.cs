@@ -64,7 +64,7 @@ public sealed class RewritePlugin : GatewayPlugin<RewriteConfig>
         {
             Rules = [.. read.Rules.Select(rule => rule with
             {
-                Regex = PluginFields.CompileRegex(rule.Match).Regex
+                Regex = RegexPatterns.Compile(rule.Match).Regex
                     ?? throw new System.Text.Json.JsonException($"rewrite: invalid regex '{rule.Match}'"),
             })],
         };

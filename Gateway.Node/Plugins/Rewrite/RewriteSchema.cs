@@ -1,5 +1,5 @@
 using Gateway.Schema;
-using static Gateway.Node.Plugins.PluginFields;
+using static Gateway.Schema.PluginFields;
 
 namespace Gateway.Node.Plugins.Rewrite;
 
@@ -45,5 +45,5 @@ public static class RewriteSchema
 
     /// <summary>The regex must compile; the message names the pattern and the parser's reason.</summary>
     private static string? ValidatePattern(string pattern) =>
-        CompileRegex(pattern).Error is { } error ? $"invalid regex '{pattern}': {error}" : null;
+        RegexPatterns.Compile(pattern).Error is { } error ? $"invalid regex '{pattern}': {error}" : null;
 }

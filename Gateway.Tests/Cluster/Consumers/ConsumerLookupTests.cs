@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Gateway.Cluster.Consumers;
 using Gateway.Cluster.Propagation;
-using Gateway.Node.Plugins;
+using Gateway.Node.Pipeline;
 using Gateway.Schema;
 using Gateway.Storage.Entities;
 using Gateway.Storage.Sqlite;
@@ -15,7 +15,7 @@ namespace Gateway.Tests.Cluster.Consumers;
 /// <summary>Consumer look-ups through real consumer grains on an in-process silo, behind the node's LRU cache.</summary>
 public sealed class ConsumerLookupTests : IAsyncLifetime
 {
-    private static readonly SchemaRegistry Registry = new(CoreEntities.All.Concat(BundledPlugins.CredentialEntities), BundledPlugins.Schemas);
+    private static readonly SchemaRegistry Registry = PluginCatalog.Bundled.CreateRegistry();
     private readonly string _directory = Directory.CreateTempSubdirectory("gateway-consumers-").FullName;
     private SqliteConfigStore _store = null!;
     private IHost _silo = null!;

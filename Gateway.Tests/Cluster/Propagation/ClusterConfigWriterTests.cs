@@ -3,7 +3,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using Gateway.Cluster.Propagation;
 using Gateway.Node.Config;
-using Gateway.Node.Plugins;
+using Gateway.Node.Pipeline;
 using Gateway.Schema;
 using Gateway.Storage.Entities;
 using Gateway.Storage.Postgres;
@@ -28,7 +28,7 @@ namespace Gateway.Tests.Cluster.Propagation;
 /// </summary>
 public sealed class ClusterConfigWriterTests : IAsyncLifetime
 {
-    private static readonly SchemaRegistry Registry = new(CoreEntities.All.Concat(BundledPlugins.CredentialEntities), BundledPlugins.Schemas);
+    private static readonly SchemaRegistry Registry = PluginCatalog.Bundled.CreateRegistry();
     private readonly string _directory = Directory.CreateTempSubdirectory("gateway-writes-").FullName;
     private readonly string _clusterId = $"w{Guid.NewGuid():N}";
     private readonly List<Node> _nodes = [];

@@ -1,9 +1,8 @@
 using System.Text.Json.Nodes;
 using Gateway.Cluster.Propagation;
 using Gateway.Node.Config;
-using Gateway.Node.Plugins;
+using Gateway.Node.Pipeline;
 using Gateway.Schema;
-using Gateway.Storage.Entities;
 using Gateway.Storage.Postgres;
 using Gateway.Storage.Snapshot;
 using Gateway.Storage.Sqlite;
@@ -19,7 +18,7 @@ namespace Gateway.Tests.Node.Config;
 /// </summary>
 public sealed class ConfigRefresherTests : IAsyncLifetime
 {
-    private static readonly SchemaRegistry Registry = new(CoreEntities.All.Concat(BundledPlugins.CredentialEntities), BundledPlugins.Schemas);
+    private static readonly SchemaRegistry Registry = PluginCatalog.Bundled.CreateRegistry();
     private readonly string _prefix = Directory.CreateTempSubdirectory("gateway-refresher-").FullName;
     private SqliteConfigStore _store = null!;
 

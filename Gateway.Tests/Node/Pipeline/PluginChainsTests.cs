@@ -1,5 +1,10 @@
 using System.Text.Json.Nodes;
 using Gateway.Node.Pipeline;
+using Gateway.Node.Plugins.Acl;
+using Gateway.Node.Plugins.Cors;
+using Gateway.Plugins.Sdk;
+using Gateway.Schema;
+using Gateway.Storage.Entities;
 using Gateway.Storage.Snapshot;
 
 namespace Gateway.Tests.Node.Pipeline;
@@ -93,10 +98,42 @@ public sealed class PluginChainsTests
     }
 
     [Fact]
+    public void Catalog_Registry_HasThePluginsEntitiesAfterTheCoreOnes()
+    {
+        var registry = PluginCatalog.Bundled.CreateRegistry();
+        Assert.Equal(CoreEntities.All.Select(e => e.Name), registry.Entities.Take(CoreEntities.All.Count).Select(e => e.Name));
+        Assert.Equal(
+            ["jwt_secrets", "acls", "keyauth_credentials", "hmacauth_credentials", "basicauth_credentials"],
+            registry.Entities.Skip(CoreEntities.All.Count).Select(e => e.Name));
+    }
+
+    [Fact]
+    public void Catalog_Enabled_ExpandsBundledAndAssemblies_InTheOrderWritten()
+    {
+        var catalog = new PluginCatalog([new CorsPlugin(), new AclPlugin()], [new TokenAuthPlugin()], new PluginServices());
+        Assert.Equal(["cors", "acl", "test-token-auth", "other"], catalog.Enabled(["bundled", "Gateway.Tests", "cors", "other"]));
+        Assert.Equal(["other", "cors", "acl"], catalog.Enabled(["other", "bundled"]));
+    }
+
+    [Fact]
+    public void Catalog_OwnedEntityTakingAnotherOnesName_IsRefused()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => new PluginCatalog([new AclPlugin()], [new Owning("acls", "consumers")], new PluginServices()));
+        Assert.Equal("plugin 'test-owning': entity 'acls' (at /acls) is defined twice", error.Message);
+    }
+
+    [Fact]
+    public void Catalog_OwnedEntityReferencingAnUnknownEntity_IsRefused()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => new PluginCatalog([], [new Owning("test_things", "gadgets")], new PluginServices()));
+        Assert.Equal("plugin 'test-owning': entity 'test_things' references unknown entity 'gadgets'", error.Message);
+    }
+
+    [Fact]
     public void Catalog_EveryBundledHandler_UsesItsSchemasName()
     {
         var catalog = PluginCatalog.Bundled;
-        foreach (var schema in Gateway.Node.Plugins.BundledPlugins.Schemas)
+        foreach (var schema in PluginCatalog.Bundled.Schemas)
         {
             if (catalog.Find(schema.Name) is { } plugin)
             {
@@ -132,4 +169,13 @@ public sealed class PluginChainsTests
         ["enabled"] = enabled,
         ["config"] = JsonNode.Parse(config),
     };
+
+    /// <summary>A plugin owning one entity with one foreign field (private: the node never loads it).</summary>
+    private sealed class Owning(string entity, string reference) : GatewayPlugin<object>
+    {
+        public override PluginSchema Schema { get; } = new("test-owning", 1, new Field("config", FieldType.Record) { Fields = [] });
+
+        public override IReadOnlyList<EntitySchema> Entities { get; } =
+            [new EntitySchema(entity, [Typedefs.Id(), Typedefs.Foreign("owner", reference)])];
+    }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Gateway.Node.Plugins.CorrelationId;
 using Gateway.Plugins.Sdk;
+using Gateway.Plugins.Sdk.Engine;
 using Microsoft.AspNetCore.Http;
 
 namespace Gateway.Tests.Node.Pipeline;
@@ -54,5 +55,33 @@ public sealed class PluginContextTests
         Assert.Equal(36, http.Request.Headers["X-Id"].ToString().Length);
         Assert.Equal(http.Request.Headers["X-Id"], http.Response.Headers["X-Id"]);
         Assert.Equal(http.Request.Headers["X-Id"].ToString(), context.LogValues["correlation_id"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void EngineSide_SetsTheMatchedRoute_AndReadsTheLogValues()
+    {
+        var context = new PluginContext(new DefaultHttpContext(), new PluginRequest("req-1", "10.0.0.1", "https", "example.com", "/users/42"), new NoConsumers());
+        var engine = (IPluginContextEngine)context;
+        Assert.Null(context.Route);
+        Assert.Null(engine.LogValuesIfAny);
+
+        var route = new JsonObject { ["id"] = "r1" };
+        engine.SetRoute(new PluginRoute(route, "r1", null, null, ["/users/42", "42"], new Dictionary<string, string> { ["id"] = "42" }));
+        context.LogValues["tenant"] = "acme";
+
+        Assert.Same(route, context.Route);
+        Assert.Equal("r1", context.RouteId);
+        Assert.Null(context.ServiceId);
+        Assert.Equal(["/users/42", "42"], context.UriCaptures);
+        Assert.Equal("42", context.NamedUriCaptures["id"]);
+        Assert.Equal("acme", engine.LogValuesIfAny!["tenant"]!.GetValue<string>());
+        Assert.Equal(("req-1", "10.0.0.1", "https", "example.com", "/users/42"), (context.RequestId, context.ClientIp, context.Scheme, context.Host, context.Path));
+    }
+
+    private sealed class NoConsumers : IConsumerStore
+    {
+        public Task<JsonObject?> FindAsync(string entity, string field, string value) => Task.FromResult<JsonObject?>(null);
+
+        public Task<IReadOnlyList<JsonObject>> ListAsync(string entity, string foreignField, string id) => Task.FromResult<IReadOnlyList<JsonObject>>([]);
     }
 }

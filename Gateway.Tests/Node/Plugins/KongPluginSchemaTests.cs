@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Gateway.Node.Plugins;
+using Gateway.Node.Pipeline;
 using Gateway.Schema;
 using static Gateway.Tests.Node.Plugins.PluginConfigValidator;
 
@@ -230,6 +230,39 @@ public class KongPluginSchemaTests
         Assert.Contains("tcp", Registry.FindPlugin("ip-restriction")!.Protocols);
     }
 
+    [Theory]
+    [InlineData("10.1")]
+    [InlineData("1")]
+    [InlineData("fe80::1%eth0")]
+    [InlineData("010.0.0.1")]
+    public void IpRestriction_AddressKong39Refuses_IsRefused(string address)
+    {
+        // The plugins' own copy of ip_or_cidr took these; Kong 3.9's typedefs.ip_or_cidr (inet_pton) does not.
+        Assert.Equal($$"""{"allow":["invalid ip or cidr range: '{{address}}'"]}""",
+            Invalid("ip-restriction", $$"""{"allow":["{{address}}"]}""").Json());
+    }
+
+    [Theory]
+
+    // The plugins' own copies of typedefs.host, sni and path answered "invalid value: ..." or let these through.
+    [InlineData("""{"host":"redis:6379"}""", """{"redis":{"host":"must not have a port"}}""")]
+    [InlineData("""{"host":"rédis"}""", """{"redis":{"host":"invalid value: rédis"}}""")]
+    [InlineData("""{"host":"redis","port":6379,"server_name":"redis.example:6380"}""", """{"redis":{"server_name":"must not have a port"}}""")]
+    [InlineData("""{"host":"redis","port":6379,"server_name":"10.0.0.1"}""", """{"redis":{"server_name":"must not be an IP"}}""")]
+    public void RateLimiting_RedisHostAndServerName_AsKongTypedefs(string redis, string expected) =>
+        Assert.Equal(expected, Invalid("rate-limiting", $$"""{"second":1,"redis":{{redis}}}""").Json());
+
+    [Fact]
+    public void RateLimiting_RedisHostWithUnderscore_IsValid() =>
+        Assert.Equal("redis_1", Valid("rate-limiting", """{"second":1,"redis":{"host":"redis_1","port":6379}}""")["redis"]!["host"]!.GetValue<string>());
+
+    [Theory]
+    [InlineData("/a b", "invalid path: '/a b' (characters outside of the reserved list of RFC 3986 found)")]
+    [InlineData("/a%zz", "invalid url-encoded value: '%zz'")]
+    [InlineData("/a//b", "must not have empty segments")]
+    public void RateLimiting_Path_AsKongTypedefsPath(string path, string expected) =>
+        Assert.Equal($$"""{"path":"{{expected}}"}""", Invalid("rate-limiting", $$"""{"second":1,"limit_by":"path","path":"{{path}}"}""").Json());
+
     [Fact]
     public void RequestSizeLimiting_EmptyConfig_HasKongDefaults()
     {
@@ -355,7 +388,7 @@ public class KongPluginSchemaTests
             (field.Description is null ? [path] : Array.Empty<string>())
                 .Concat((field.Fields ?? []).SelectMany(f => Missing(f, $"{path}.{f.Name}")));
 
-        var missing = BundledPlugins.Schemas.SelectMany(p => (p.Config.Fields ?? []).SelectMany(f => Missing(f, $"{p.Name}.{f.Name}")));
+        var missing = PluginCatalog.Bundled.Schemas.SelectMany(p => (p.Config.Fields ?? []).SelectMany(f => Missing(f, $"{p.Name}.{f.Name}")));
         Assert.Empty(missing);
     }
 }

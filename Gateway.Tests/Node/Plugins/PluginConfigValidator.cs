@@ -1,7 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Gateway.Node.Plugins;
+using Gateway.Node.Pipeline;
 using Gateway.Schema;
 using Gateway.Storage.Entities;
 
@@ -11,7 +11,7 @@ namespace Gateway.Tests.Node.Plugins;
 internal static class PluginConfigValidator
 {
     public static readonly SchemaRegistry Registry =
-        new(CoreEntities.All.Concat(BundledPlugins.CredentialEntities), BundledPlugins.Schemas);
+        PluginCatalog.Bundled.CreateRegistry();
 
     public static readonly SchemaValidator Validator = new(Registry, TimeProvider.System);
 

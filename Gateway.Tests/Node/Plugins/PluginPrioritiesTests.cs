@@ -1,4 +1,4 @@
-using Gateway.Node.Plugins;
+using Gateway.Node.Pipeline;
 
 namespace Gateway.Tests.Node.Plugins;
 
@@ -33,13 +33,13 @@ public class PluginPrioritiesTests
             ["rewrite"] = 802,
         };
 
-        Assert.Equal(expected.OrderBy(p => p.Key), BundledPlugins.Schemas.ToDictionary(p => p.Name, p => p.Priority).OrderBy(p => p.Key));
+        Assert.Equal(expected.OrderBy(p => p.Key), PluginCatalog.Bundled.Schemas.ToDictionary(p => p.Name, p => p.Priority).OrderBy(p => p.Key));
     }
 
     [Fact]
     public void Priorities_HaveNoDuplicates()
     {
-        var duplicates = BundledPlugins.Schemas.GroupBy(p => p.Priority).Where(g => g.Count() > 1)
+        var duplicates = PluginCatalog.Bundled.Schemas.GroupBy(p => p.Priority).Where(g => g.Count() > 1)
             .Select(g => $"{string.Join(", ", g.Select(p => p.Name))} ({g.Key})");
         Assert.Empty(duplicates);
     }
@@ -53,7 +53,7 @@ public class PluginPrioritiesTests
             "ip-restriction", "access-control", "request-size-limiting", "acl", "rate-limiting", "response-ratelimiting",
             "rewrite", "request-transformer", "response-transformer", "prometheus", "http-log", "file-log", "request-termination",
         ];
-        Assert.Equal(order, BundledPlugins.Schemas.OrderByDescending(p => p.Priority).Select(p => p.Name));
+        Assert.Equal(order, PluginCatalog.Bundled.Schemas.OrderByDescending(p => p.Priority).Select(p => p.Name));
     }
 
     [Fact]

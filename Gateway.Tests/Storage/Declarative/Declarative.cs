@@ -1,14 +1,13 @@
-using Gateway.Node.Plugins;
+using Gateway.Node.Pipeline;
 using Gateway.Schema;
 using Gateway.Storage.Declarative;
-using Gateway.Storage.Entities;
 
 namespace Gateway.Tests.Storage.Declarative;
 
 /// <summary>The registry a node builds (core entities, credentials, bundled plugins) and a parser over it.</summary>
 internal static class Declarative
 {
-    public static SchemaRegistry Registry { get; } = new(CoreEntities.All.Concat(BundledPlugins.CredentialEntities), BundledPlugins.Schemas);
+    public static SchemaRegistry Registry { get; } = PluginCatalog.Bundled.CreateRegistry();
 
     public static SchemaValidator Validator { get; } = new(Registry, TimeProvider.System);
 

@@ -1,4 +1,4 @@
-using Gateway.Node.Plugins;
+using Gateway.Node.Pipeline;
 using Gateway.Schema;
 using Gateway.Storage.Entities;
 using static Gateway.Tests.Storage.Entities.EntityValidation;
@@ -63,7 +63,7 @@ public class PluginsTests
     [Fact]
     public void Insert_BadArrayElementInConfig_IsReadableInTheMessage()
     {
-        var registry = new SchemaRegistry(CoreEntities.All, BundledPlugins.Schemas);
+        var registry = new SchemaRegistry(CoreEntities.All, PluginCatalog.Bundled.Schemas);
         var (plugin, errors) = Insert("plugins", """{"name":"cors","config":{"origins":["~("]}}""", registry);
 
         Assert.Null(plugin);

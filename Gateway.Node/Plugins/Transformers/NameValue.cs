@@ -1,4 +1,4 @@
-namespace Gateway.Node.Plugins.RequestTransformer;
+namespace Gateway.Node.Plugins.Transformers;
 
 /// <summary>
 /// A transformer entry split as Kong's transformers do (<c>^([^:]+):*(.-)$</c>): the name up to the

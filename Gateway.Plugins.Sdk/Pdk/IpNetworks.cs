@@ -1,9 +1,8 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using Gateway.Plugins.Sdk;
 
-namespace Gateway.Node.Plugins;
+namespace Gateway.Plugins.Sdk.Pdk;
 
 /// <summary>IP and CIDR lists matched against the client's address: ip-restriction and access-control.</summary>
 public static class IpNetworks

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace Gateway.Node.Plugins.RequestTransformer;
+namespace Gateway.Node.Plugins.Transformers;
 
 /// <summary>
 /// How Kong's transformers see a decoded JSON object: a Lua table from cjson, where a property is

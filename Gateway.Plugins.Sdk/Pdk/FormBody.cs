@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
 
-namespace Gateway.Node.Plugins.KeyAuth;
+namespace Gateway.Plugins.Sdk.Pdk;
 
 /// <summary>
 /// A request body as Kong's <c>kong.request.get_body</c> reads it: URL-encoded form, JSON object, or
@@ -13,12 +13,12 @@ namespace Gateway.Node.Plugins.KeyAuth;
 /// </summary>
 public sealed class FormBody
 {
-    private readonly List<(string Name, string? Value)>? _form;
+    private readonly QueryArgs? _form;
     private readonly JsonObject? _json;
     private readonly List<Part>? _parts;
     private readonly string? _boundary;
 
-    private FormBody(List<(string, string?)>? form, JsonObject? json, List<Part>? parts, string? boundary)
+    private FormBody(QueryArgs? form, JsonObject? json, List<Part>? parts, string? boundary)
     {
         _form = form;
         _json = json;
@@ -53,8 +53,7 @@ public sealed class FormBody
             switch (type)
             {
                 case "application/x-www-form-urlencoded":
-                    var text = Encoding.UTF8.GetString(body);
-                    return new FormBody([.. text.Split('&').Where(a => a.Length > 0).Select(Arg)], null, null, null);
+                    return new FormBody(QueryArgs.ParseForm(Encoding.UTF8.GetString(body)), null, null, null);
                 case "application/json":
                     return JsonNode.Parse(body) is JsonObject json ? new FormBody(null, json, null, null) : null;
                 case "multipart/form-data":
@@ -83,9 +82,9 @@ public sealed class FormBody
             };
         }
 
-        var values = _form is not null
-            ? _form.Where(a => a.Name == name).Select(a => a.Value).ToList()
-            : _parts!.Where(p => p.Name == name).Select(p => (string?)p.Text).ToList();
+        IReadOnlyList<string?> values = _form is not null
+            ? _form.Get(name)
+            : [.. _parts!.Where(p => p.Name == name).Select(p => (string?)p.Text)];
         return values.Count switch
         {
             0 => (Kind.None, null),
@@ -106,8 +105,7 @@ public sealed class FormBody
 
         if (_form is not null)
         {
-            return Encoding.UTF8.GetBytes(string.Join('&', _form.Where(a => a.Name != name).Select(a =>
-                a.Value is null ? Uri.EscapeDataString(a.Name) : $"{Uri.EscapeDataString(a.Name)}={Uri.EscapeDataString(a.Value)}")));
+            return Encoding.UTF8.GetBytes(_form.Without(name).Encode(QueryArgsEncoding.InOrder));
         }
 
         using var output = new MemoryStream();
@@ -120,12 +118,6 @@ public sealed class FormBody
 
         Write(output, $"--{_boundary}--\r\n");
         return output.ToArray();
-    }
-
-    private static (string, string?) Arg(string raw)
-    {
-        var equals = raw.IndexOf('=');
-        return equals < 0 ? (QueryArgs.Decode(raw), null) : (QueryArgs.Decode(raw[..equals]), QueryArgs.Decode(raw[(equals + 1)..]));
     }
 
     private static async Task<List<Part>> PartsAsync(byte[] body, string boundary)

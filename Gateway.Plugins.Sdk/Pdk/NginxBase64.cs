@@ -1,4 +1,4 @@
-namespace Gateway.Node.Plugins;
+namespace Gateway.Plugins.Sdk.Pdk;
 
 /// <summary>
 /// nginx's <c>ngx_decode_base64</c> (Lua's <c>ngx.decode_base64</c>), which Kong's basic-auth and hmac-auth

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;
 
-namespace Gateway.Node.Plugins;
+namespace Gateway.Plugins.Sdk.Pdk;
 
 /// <summary>
 /// Header lookups as Kong's <c>kong.request.get_headers()</c> answers them: a name not found as given is

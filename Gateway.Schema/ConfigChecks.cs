@@ -1,8 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Gateway.Schema;
 
-namespace Gateway.Node.Plugins;
+namespace Gateway.Schema;
 
 /// <summary>
 /// Cross-field rules of plugin configs, with the messages of Kong's entity checks
@@ -50,30 +49,6 @@ public static class ConfigChecks
         {
             errors.Field(thenField, "required field missing");
         }
-    };
-
-    /// <summary>
-    /// Kong's three conditionals "policy = redis requires redis.host, redis.port, redis.timeout",
-    /// reported under <c>redis</c> as Kong nests them.
-    /// </summary>
-    public static EntityCheck RedisRequiredForRedisPolicy() => (config, errors) =>
-    {
-        if (!IsString(config["policy"], "redis"))
-        {
-            return;
-        }
-
-        var redis = config["redis"] as JsonObject;
-        var nested = new ValidationErrors();
-        foreach (var name in (string[])["host", "port", "timeout"])
-        {
-            if (redis?[name] is null)
-            {
-                nested.Field(name, "required field missing");
-            }
-        }
-
-        errors.Nested("redis", nested);
     };
 
     /// <summary>Kong's notion of "non-empty": not null, not an empty string, array or map.</summary>

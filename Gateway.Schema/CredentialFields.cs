@@ -1,6 +1,4 @@
-using Gateway.Schema;
-
-namespace Gateway.Node.Plugins;
+namespace Gateway.Schema;
 
 /// <summary>The fields every credential entity shares (kong/plugins/*/daos.lua): id, created_at, consumer and tags.</summary>
 public static class CredentialFields

@@ -1,7 +1,7 @@
 using Gateway.Schema;
-using static Gateway.Node.Plugins.PluginFields;
+using static Gateway.Schema.PluginFields;
 
-namespace Gateway.Node.Plugins;
+namespace Gateway.Node.Plugins.Transformers;
 
 /// <summary>
 /// The "name" and "name:value" string arrays of the request- and response-transformer plugins,
@@ -25,6 +25,25 @@ public static class TransformerFields
     public static Field HeaderPairs(string name, string description) =>
         Array(name, new Field(name, FieldType.String) { Custom = v => ValidateHeader(v.GetValue<string>(), true) }, description, []) with { Required = true };
 
+    /// <summary>
+    /// Kong's colon_headers_array (rename.headers): "old:new" where both sides are valid header names
+    /// (validate_colon_headers checks the new name too).
+    /// </summary>
+    public static Field RenameHeaders(string name, string description) =>
+        Array(name, new Field(name, FieldType.String) { Custom = v => ValidateRename(v.GetValue<string>()) }, description, []) with { Required = true };
+
+    /// <summary>The rename.headers element check: the pair's shape and old name first, then the new name.</summary>
+    public static string? ValidateRename(string entry)
+    {
+        if (ValidateHeader(entry, true) is { } error)
+        {
+            return error;
+        }
+
+        var newName = NameValue.Parse(entry).Value;
+        return newName.Length > 0 && Typedefs.ValidateHeaderName(newName) is null ? null : $"'{newName}' is not a valid header";
+    }
+
     /// <summary>Kong's check_for_value: "name:value" with a non-empty value.</summary>
     public static string? ValidatePair(string entry)
     {
@@ -44,6 +63,6 @@ public static class TransformerFields
         }
 
         var name = colon < 0 ? entry : entry[..colon];
-        return name.Length > 0 && ValidateHeaderName(name) is null ? null : $"'{name}' is not a valid header";
+        return name.Length > 0 && Typedefs.ValidateHeaderName(name) is null ? null : $"'{name}' is not a valid header";
     }
 }

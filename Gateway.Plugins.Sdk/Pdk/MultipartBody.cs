@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace Gateway.Node.Plugins.RequestTransformer;
+namespace Gateway.Plugins.Sdk.Pdk;
 
 /// <summary>
 /// A multipart/form-data body as Kong's lua-multipart library handles it for the request-transformer:

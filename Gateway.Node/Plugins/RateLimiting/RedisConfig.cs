@@ -1,7 +1,8 @@
+using System.Text.Json.Nodes;
 using Gateway.Schema;
-using static Gateway.Node.Plugins.PluginFields;
+using static Gateway.Schema.PluginFields;
 
-namespace Gateway.Node.Plugins;
+namespace Gateway.Node.Plugins.RateLimiting;
 
 /// <summary>
 /// The shared <c>redis</c> record of the rate-limiting plugins, as Kong's kong/tools/redis/schema.lua.
@@ -38,5 +39,29 @@ public static class RedisConfig
         ["redis_ssl"] = ["redis", "ssl"],
         ["redis_ssl_verify"] = ["redis", "ssl_verify"],
         ["redis_server_name"] = ["redis", "server_name"],
+    };
+
+    /// <summary>
+    /// Kong's three conditionals "policy = redis requires redis.host, redis.port, redis.timeout",
+    /// reported under <c>redis</c> as Kong nests them.
+    /// </summary>
+    public static EntityCheck RequiredForRedisPolicy() => (config, errors) =>
+    {
+        if (!ConfigChecks.IsString(config["policy"], "redis"))
+        {
+            return;
+        }
+
+        var redis = config["redis"] as JsonObject;
+        var nested = new ValidationErrors();
+        foreach (var name in (string[])["host", "port", "timeout"])
+        {
+            if (redis?[name] is null)
+            {
+                nested.Field(name, "required field missing");
+            }
+        }
+
+        errors.Nested("redis", nested);
     };
 }
