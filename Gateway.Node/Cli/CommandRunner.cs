@@ -6,11 +6,11 @@ using Gateway.Node.Hosting;
 using Gateway.Node.Pipeline;
 using Gateway.Node.Plugins;
 using Gateway.Node.Settings;
+using Gateway.Schema;
 using Gateway.Storage.Cassandra.Client;
 using Gateway.Storage.Cassandra.Protocol;
 using Gateway.Storage.Entities;
 using Gateway.Storage.Migrations;
-using Gateway.Schema;
 using Gateway.Storage.Sqlite;
 
 namespace Gateway.Node.Cli;

@@ -3,8 +3,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Gateway.Node.Admin;
 using Gateway.Node.Config;
-using Gateway.Storage.Declarative;
 using Gateway.Schema;
+using Gateway.Storage.Declarative;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace Gateway.Node.Declarative;

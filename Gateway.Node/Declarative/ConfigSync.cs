@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
-using Gateway.Storage.Declarative;
 using Gateway.Schema;
+using Gateway.Storage.Declarative;
 
 namespace Gateway.Node.Declarative;
 

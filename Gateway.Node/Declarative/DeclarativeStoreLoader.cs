@@ -1,7 +1,7 @@
 using Gateway.Node.Hosting;
 using Gateway.Node.Settings;
-using Gateway.Storage.Declarative;
 using Gateway.Schema;
+using Gateway.Storage.Declarative;
 
 namespace Gateway.Node.Declarative;
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Gateway.Storage.Declarative;
 using Gateway.Schema;
+using Gateway.Storage.Declarative;
 
 namespace Gateway.Node.Declarative;
 

@@ -1,5 +1,5 @@
-using Gateway.Storage.Entities;
 using Gateway.Schema;
+using Gateway.Storage.Entities;
 
 namespace Gateway.Node.Upstreams;
 
