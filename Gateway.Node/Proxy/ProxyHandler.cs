@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Text.Json.Nodes;
 using Gateway.Node.Config;
 using Gateway.Node.Pipeline;
@@ -30,10 +29,9 @@ public sealed class ProxyHandler(
 {
     private readonly ILogger _pluginLogger = loggers.CreateLogger("Gateway.Node.Pipeline.PluginRun");
 
-    private const string NoRouteMessage = "no Route matched with those values";
+    private readonly ForwardedHeaders _forwardedHeaders = new(options);
 
-    /// <summary>The last local port seen and its text: proxies listen on a port or two, so this saves a string per request.</summary>
-    private PortText _portText = new(0, "0");
+    private const string NoRouteMessage = "no Route matched with those values";
 
     /// <summary>Answers one proxied request.</summary>
     public async Task HandleAsync(HttpContext context)
@@ -52,7 +50,7 @@ public sealed class ProxyHandler(
         if (chains.Rewrite.Count > 0)
         {
             // Kong runs the rewrite phase before routing, for global plugins only.
-            run = NewRun(context, requestId, Forward(context, rawPath, host, null), path);
+            run = NewRun(context, requestId, _forwardedHeaders.Compute(context, rawPath, host, null), path);
             await run.RewriteAsync(chains.Rewrite);
             if (run.Context.Exited is { } early)
             {
@@ -78,19 +76,14 @@ public sealed class ProxyHandler(
             return;
         }
 
-        var forwarded = Forward(context, rawPath, host, match.StrippedPrefix);
+        var forwarded = _forwardedHeaders.Compute(context, rawPath, host, match.StrippedPrefix);
         var route = match.Route;
-        if (route.HttpsOnly && forwarded.Proto != "https")
+        if (RunloopChecks.Find(context, route, forwarded.Proto) is { } refusal)
         {
             run = EarlyRun(run, context, chains, requestId, rawPath, host, routeRequest.Path);
-            await RejectPlainHttpAsync(context, route, forwarded, rawTarget ?? rawPath, requestId, started, run);
-            return;
-        }
-
-        if ((route.Protocols & (RouteProtocols.Grpc | RouteProtocols.Grpcs)) != 0 && FindGrpcMismatch(context, route, forwarded) is { } mismatch)
-        {
-            run = EarlyRun(run, context, chains, requestId, rawPath, host, routeRequest.Path);
-            await RejectGrpcMismatchAsync(context, mismatch, requestId, started, run);
+            await (refusal == RunloopRefusal.HttpsRequired
+                ? RejectPlainHttpAsync(context, route, forwarded, rawTarget ?? rawPath, requestId, started, run)
+                : RejectGrpcMismatchAsync(context, refusal, requestId, started, run));
             return;
         }
 
@@ -210,7 +203,7 @@ public sealed class ProxyHandler(
             return run;
         }
 
-        run ??= NewRun(context, requestId, Forward(context, rawPath, host, null), path);
+        run ??= NewRun(context, requestId, _forwardedHeaders.Compute(context, rawPath, host, null), path);
         run.CollectOnly(chains.Globals);
         return run;
     }
@@ -313,65 +306,6 @@ public sealed class ProxyHandler(
         return idempotent && context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody != true;
     }
 
-    private ForwardedValues Forward(HttpContext context, string rawPath, string host, string? strippedPrefix)
-    {
-        var request = context.Request;
-        var headers = request.Headers;
-        var remote = context.Connection.RemoteIpAddress;
-        if (remote is { IsIPv4MappedToIPv6: true })
-        {
-            remote = remote.MapToIPv4();
-        }
-
-        // Kong: X-Forwarded-For adds the peer to the client's list, or is the client's address (realip's) alone;
-        // X-Real-IP and the plugins' client address are realip's.
-        var peer = remote?.ToString() ?? "";
-        var trusted = options.IsTrusted(remote);
-        var realIp = trusted && options.NamedClient(headers[options.RealIpHeader]) is { } named ? named.ToString() : peer;
-        var clientFor = headers["X-Forwarded-For"];
-        var forwardedFor = clientFor.Count == 0 ? realIp : $"{clientFor}, {peer}";
-        var scheme = request.IsHttps ? "https" : "http";
-        var hostName = HostName(host);
-        var localPort = context.Connection.LocalPort;
-        var cached = Volatile.Read(ref _portText);
-        if (cached.Port != localPort)
-        {
-            cached = new PortText(localPort, localPort.ToString(CultureInfo.InvariantCulture));
-            Volatile.Write(ref _portText, cached);
-        }
-
-        var port = cached.Text;
-        var prefix = strippedPrefix is { } stripped && stripped != "/" ? stripped : null;
-        if (trusted)
-        {
-            return new ForwardedValues(
-                forwardedFor,
-                First(headers["X-Forwarded-Proto"]) ?? scheme,
-                First(headers["X-Forwarded-Host"]) ?? hostName,
-                First(headers["X-Forwarded-Port"]) ?? port,
-                First(headers["X-Forwarded-Path"]) ?? rawPath,
-                First(headers["X-Forwarded-Prefix"]) ?? prefix,
-                realIp,
-                host);
-        }
-
-        return new ForwardedValues(forwardedFor, scheme, hostName, port, rawPath, prefix, realIp, host);
-    }
-
-    private static string? First(Microsoft.Extensions.Primitives.StringValues values) => values.Count == 0 ? null : values[0];
-
-    /// <summary>nginx's <c>$host</c>: the Host header's name, without port, lower case.</summary>
-    private static string HostName(string host)
-    {
-        var colon = host.LastIndexOf(':');
-        if (colon >= 0 && !(host.StartsWith('[') && host.IndexOf(']') > colon))
-        {
-            host = host[..colon];
-        }
-
-        return host.ToLowerInvariant();
-    }
-
     /// <summary>Kong's answer to plain HTTP on an https-only route: 426, or a redirect to https.</summary>
     private Task RejectPlainHttpAsync(HttpContext context, RouteModel route, ForwardedValues forwarded, string requestUri, string requestId, long started, PluginRun? run)
     {
@@ -388,34 +322,15 @@ public sealed class ProxyHandler(
         return WriteKongBodyAsync(context, 426, ErrorTemplates.Json, new JsonObject { ["message"] = "Please use HTTPS protocol" }.ToJsonString(), requestId, started, run);
     }
 
-    /// <summary>Kong's runloop checks for gRPC routes; null when the request may go on.</summary>
-    /// <summary>What makes a request unfit for the gRPC route it matched (Kong's access phase checks); null when nothing.</summary>
-    private static GrpcMismatch? FindGrpcMismatch(HttpContext context, RouteModel route, ForwardedValues forwarded)
+    private Task RejectGrpcMismatchAsync(HttpContext context, RunloopRefusal refusal, string requestId, long started, PluginRun? run)
     {
-        var contentType = context.Request.ContentType;
-        var isGrpc = contentType is not null && contentType.StartsWith("application/grpc", StringComparison.Ordinal);
-        if (isGrpc && !HttpProtocol.IsHttp2(context.Request.Protocol))
+        switch (refusal)
         {
-            return GrpcMismatch.NeedsHttp2;
-        }
-
-        if (!isGrpc)
-        {
-            return GrpcMismatch.NotGrpc;
-        }
-
-        return (route.Protocols & RouteProtocols.Grpc) == 0 && forwarded.Proto != "https" ? GrpcMismatch.NeedsTls : null;
-    }
-
-    private Task RejectGrpcMismatchAsync(HttpContext context, GrpcMismatch mismatch, string requestId, long started, PluginRun? run)
-    {
-        switch (mismatch)
-        {
-            case GrpcMismatch.NeedsHttp2:
+            case RunloopRefusal.Http2Required:
                 context.Response.Headers.Connection = "Upgrade";
                 context.Response.Headers.Upgrade = "HTTP/2";
                 return WriteKongBodyAsync(context, 426, ErrorTemplates.Json, """{"message":"Please use HTTP2 protocol"}""", requestId, started, run);
-            case GrpcMismatch.NotGrpc:
+            case RunloopRefusal.NotGrpc:
                 return WriteKongBodyAsync(context, 415, ErrorTemplates.Json, """{"message":"Non-gRPC request matched gRPC route"}""", requestId, started, run);
             default:
                 context.Response.Headers["grpc-status"] = "1";
@@ -569,18 +484,4 @@ public sealed class ProxyHandler(
         }
     }
 
-    private sealed record PortText(int Port, string Text);
-
-    /// <summary>Why a request cannot go to the gRPC route it matched.</summary>
-    private enum GrpcMismatch
-    {
-        /// <summary>gRPC over HTTP/1.x: 426.</summary>
-        NeedsHttp2,
-
-        /// <summary>Not gRPC at all: 415.</summary>
-        NotGrpc,
-
-        /// <summary>Plain gRPC on a grpcs-only route: grpc-status 1.</summary>
-        NeedsTls,
-    }
 }
