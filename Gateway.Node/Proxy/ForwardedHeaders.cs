@@ -17,8 +17,7 @@ internal sealed class ForwardedHeaders(ProxyOptions options)
     /// <param name="context">The client's request.</param>
     /// <param name="rawPath">The path as the client sent it, without the query (X-Forwarded-Path).</param>
     /// <param name="host">The Host header as sent.</param>
-    /// <param name="strippedPrefix">What strip_path took off; null when nothing.</param>
-    public ForwardedValues Compute(HttpContext context, string rawPath, string host, string? strippedPrefix)
+    public ForwardedValues Compute(HttpContext context, string rawPath, string host)
     {
         var request = context.Request;
         var headers = request.Headers;
@@ -38,7 +37,6 @@ internal sealed class ForwardedHeaders(ProxyOptions options)
         var scheme = request.IsHttps ? "https" : "http";
         var hostName = HostName(host);
         var port = PortOf(context.Connection.LocalPort);
-        var prefix = strippedPrefix is { } stripped && stripped != "/" ? stripped : null;
         if (trusted)
         {
             return new ForwardedValues(
@@ -47,12 +45,11 @@ internal sealed class ForwardedHeaders(ProxyOptions options)
                 First(headers["X-Forwarded-Host"]) ?? hostName,
                 First(headers["X-Forwarded-Port"]) ?? port,
                 First(headers["X-Forwarded-Path"]) ?? rawPath,
-                First(headers["X-Forwarded-Prefix"]) ?? prefix,
-                realIp,
-                host);
+                First(headers["X-Forwarded-Prefix"]),
+                realIp);
         }
 
-        return new ForwardedValues(forwardedFor, scheme, hostName, port, rawPath, prefix, realIp, host);
+        return new ForwardedValues(forwardedFor, scheme, hostName, port, rawPath, null, realIp);
     }
 
     /// <summary>nginx's <c>$host</c>: the Host header's name, without port, lower case.</summary>
