@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Gateway.Node.Config;
 using Gateway.Node.Routing;
 using Microsoft.AspNetCore.Http.Features;
 using Yarp.ReverseProxy.Forwarder;
@@ -13,10 +12,10 @@ namespace Gateway.Node.Proxy;
 /// retries + 1), then finishes the response: the body filters' output and the log phase, or the gateway's
 /// 502/503/504 when no try got an answer.
 /// </summary>
-internal sealed class ForwardingLoop(IHttpForwarder forwarder, UpstreamClients clients, IDestinationResolver resolver)
+internal sealed class ForwardingLoop(IHttpForwarder forwarder, UpstreamClients clients)
 {
-    /// <summary>Forwards the routed request of <paramref name="exchange"/> to <paramref name="service"/> and answers the client.</summary>
-    public async Task ForwardAsync(ProxyExchange exchange, ConfigSnapshot snapshot, ServiceModel service)
+    /// <summary>Forwards the routed request of <paramref name="exchange"/> to <paramref name="service"/>, each try to the next of <paramref name="peers"/>, and answers the client.</summary>
+    public async Task ForwardAsync(ProxyExchange exchange, ServiceModel service, IPeerSource peers)
     {
         var context = exchange.Context;
         var plan = clients.PlanFor(service);
@@ -26,9 +25,9 @@ internal sealed class ForwardingLoop(IHttpForwarder forwarder, UpstreamClients c
         var buffer = plugins is { BuffersBody: true } ? new MemoryStream() : null;
         for (var attempt = 0; ; attempt++)
         {
-            if (!resolver.TryResolve(snapshot, service, context, exchange.Match!, attempt, out var destination, out var failure))
+            if (!peers.TryNext(out var destination, out var failure))
             {
-                await GatewayAnswers.NoPeerAsync(exchange, failure ?? "failure to get a peer from the ring-balancer");
+                await GatewayAnswers.NoPeerAsync(exchange, failure);
                 return;
             }
 
@@ -40,7 +39,7 @@ internal sealed class ForwardingLoop(IHttpForwarder forwarder, UpstreamClients c
             ForwarderError error;
             if (body is null)
             {
-                error = await forwarder.SendAsync(context, destination!.Prefix, plan.Invoker, config, exchange);
+                error = await forwarder.SendAsync(context, destination.Prefix, plan.Invoker, config, exchange);
             }
             else
             {
@@ -48,7 +47,7 @@ internal sealed class ForwardingLoop(IHttpForwarder forwarder, UpstreamClients c
                 context.Response.Body = body;
                 try
                 {
-                    error = await forwarder.SendAsync(context, destination!.Prefix, plan.Invoker, config, exchange);
+                    error = await forwarder.SendAsync(context, destination.Prefix, plan.Invoker, config, exchange);
                 }
                 finally
                 {
@@ -57,7 +56,7 @@ internal sealed class ForwardingLoop(IHttpForwarder forwarder, UpstreamClients c
             }
 
             var latency = exchange.SentAt == 0 ? TimeSpan.Zero : Stopwatch.GetElapsedTime(exchange.SentAt);
-            resolver.Report(destination, error, exchange.UpstreamStatus, latency);
+            peers.Report(destination, error, exchange.UpstreamStatus, latency);
             if (error == ForwarderError.None)
             {
                 if (plugins is not null)

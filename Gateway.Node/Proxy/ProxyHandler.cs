@@ -10,8 +10,8 @@ namespace Gateway.Node.Proxy;
 /// <summary>
 /// Serves client traffic on proxy_listen, as Kong's runloop does (kong/runloop/handler.lua): match a route on
 /// the current snapshot (read once per request), run <see cref="RunloopChecks"/>, run the plugins in Kong's
-/// phases (see Pipeline/README.md; a route none applies to skips them all), and hand the request to
-/// <see cref="ForwardingLoop"/>. What the gateway answers itself is <see cref="GatewayAnswers"/>'; what one
+/// phases (see Pipeline/README.md; a route none applies to skips them all), pick the request's peers through
+/// <see cref="IDestinationResolver"/> and hand it to <see cref="ForwardingLoop"/>. What the gateway answers itself is <see cref="GatewayAnswers"/>'; what one
 /// request carries from step to step is its <see cref="ProxyExchange"/>.
 /// </summary>
 public sealed class ProxyHandler(
@@ -25,7 +25,7 @@ public sealed class ProxyHandler(
 {
     private readonly ILogger _pluginLogger = loggers.CreateLogger("Gateway.Node.Pipeline.PluginRun");
     private readonly ForwardedHeaders _forwardedHeaders = new(options);
-    private readonly ForwardingLoop _forwarding = new(forwarder, clients, resolver);
+    private readonly ForwardingLoop _forwarding = new(forwarder, clients);
 
     /// <summary>Answers one proxied request.</summary>
     public async Task HandleAsync(HttpContext context)
@@ -107,7 +107,9 @@ public sealed class ProxyHandler(
             return;
         }
 
-        await _forwarding.ForwardAsync(exchange, snapshot, service);
+        // The balancer is read once per request: every try takes its next peer from what this returns.
+        var peers = resolver.Resolve(snapshot, service, context, match);
+        await _forwarding.ForwardAsync(exchange, service, peers);
     }
 
     /// <summary>For answers the gateway gives before access: the global plugins' header filter and log, as Kong's global iterator.</summary>
