@@ -23,8 +23,7 @@ internal sealed class ProxyExchange : HttpTransformer
 
     private readonly ForwardedHeaders _forwardedHeaders;
     private readonly int _queryStart;
-    private ForwardedValues _forwarded;
-    private bool _forwardedKnown;
+    private ForwardedValues _forwarded; // default (For null) until computed
 
     /// <summary>Starts the exchange of a request that just arrived.</summary>
     public ProxyExchange(HttpContext context, ProxyOptions options, ForwardedHeaders forwardedHeaders)
@@ -73,10 +72,9 @@ internal sealed class ProxyExchange : HttpTransformer
     {
         get
         {
-            if (!_forwardedKnown)
+            if (_forwarded.For is null)
             {
                 _forwarded = _forwardedHeaders.Compute(Context, RawPath, Host);
-                _forwardedKnown = true;
             }
 
             return ref _forwarded;

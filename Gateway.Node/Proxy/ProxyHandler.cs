@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Gateway.Node.Config;
 using Gateway.Node.Pipeline;
 using Gateway.Node.Routing;
@@ -10,10 +11,16 @@ namespace Gateway.Node.Proxy;
 /// <summary>
 /// Serves client traffic on proxy_listen, as Kong's runloop does (kong/runloop/handler.lua): match a route on
 /// the current snapshot (read once per request), run <see cref="RunloopChecks"/>, run the plugins in Kong's
-/// phases (see Pipeline/README.md; a route none applies to skips them all), pick the request's peers through
-/// <see cref="IDestinationResolver"/> and hand it to <see cref="ForwardingLoop"/>. What the gateway answers itself is <see cref="GatewayAnswers"/>'; what one
+/// phases (see Pipeline/README.md; a route none applies to skips them all), pick the request's peers once
+/// through <see cref="IDestinationResolver"/>, and forward with YARP's <see cref="IHttpForwarder"/> (bodies
+/// streamed both ways, pooled connections, WebSocket and gRPC pass-through), trying again as
+/// <see cref="RetryPolicy"/> says. What the gateway answers itself is <see cref="GatewayAnswers"/>'; what one
 /// request carries from step to step is its <see cref="ProxyExchange"/>.
 /// </summary>
+/// <remarks>
+/// The tries are awaited here rather than in a method of their own: an async method that waits on the network
+/// costs an object per request, and this is the one every request already has.
+/// </remarks>
 public sealed class ProxyHandler(
     ConfigSnapshotProvider snapshots,
     IHttpForwarder forwarder,
@@ -25,7 +32,6 @@ public sealed class ProxyHandler(
 {
     private readonly ILogger _pluginLogger = loggers.CreateLogger("Gateway.Node.Pipeline.PluginRun");
     private readonly ForwardedHeaders _forwardedHeaders = new(options);
-    private readonly ForwardingLoop _forwarding = new(forwarder, clients);
 
     /// <summary>Answers one proxied request.</summary>
     public async Task HandleAsync(HttpContext context)
@@ -109,7 +115,44 @@ public sealed class ProxyHandler(
 
         // The balancer is read once per request: every try takes its next peer from what this returns.
         var peers = resolver.Resolve(snapshot, service, context, match);
-        await _forwarding.ForwardAsync(exchange, service, peers);
+        var servicePlan = clients.PlanFor(service);
+        var config = HttpProtocol.IsHttp2(request.Protocol) ? servicePlan.Http2 : servicePlan.Http1;
+        var capture = ResponseCapture.For(exchange);
+        for (var attempt = 0; ; attempt++)
+        {
+            if (!peers.TryNext(out var destination, out var failure))
+            {
+                await GatewayAnswers.NoPeerAsync(exchange, failure);
+                return;
+            }
+
+            exchange.Destination = destination;
+            ForwarderError error;
+            capture?.Start();
+            try
+            {
+                error = await forwarder.SendAsync(context, destination.Prefix, servicePlan.Invoker, config, exchange);
+            }
+            finally
+            {
+                capture?.Stop();
+            }
+
+            peers.Report(destination, error, exchange.UpstreamStatus, exchange.SentAt == 0 ? TimeSpan.Zero : Stopwatch.GetElapsedTime(exchange.SentAt));
+            if (error == ForwarderError.None)
+            {
+                await ResponsePhases.FinishUpstreamAsync(exchange, capture);
+                return;
+            }
+
+            if (!RetryPolicy.MayTryAgain(context, error, attempt, service.Retries))
+            {
+                await GatewayAnswers.ProxyErrorAsync(exchange, error);
+                return;
+            }
+
+            RetryPolicy.ForgetFailure(context);
+        }
     }
 
     /// <summary>For answers the gateway gives before access: the global plugins' header filter and log, as Kong's global iterator.</summary>

@@ -6,7 +6,7 @@ namespace Gateway.Node.Proxy;
 
 /// <summary>
 /// The response side of one request, the same for the upstream's answer (<see cref="ProxyExchange"/>,
-/// <see cref="ForwardingLoop"/>) and the gateway's own (<see cref="GatewayAnswers"/>), in Kong's order: Kong's
+/// <see cref="FinishUpstreamAsync"/>) and the gateway's own (<see cref="GatewayAnswers"/>), in Kong's order: Kong's
 /// response headers and the plugins' header_filter, the body_filter over a whole body, and the log phase once
 /// the response is complete. Each runs from here only.
 /// </summary>
@@ -101,6 +101,25 @@ internal static class ResponsePhases
         }
 
         return body.Length;
+    }
+
+    /// <summary>After the upstream's response: the body filters' output, when the body was buffered, then the log phase.</summary>
+    /// <param name="exchange">The request.</param>
+    /// <param name="capture">What the body went through; null when straight to the client.</param>
+    public static async ValueTask FinishUpstreamAsync(ProxyExchange exchange, ResponseCapture? capture)
+    {
+        if (capture is null)
+        {
+            return;
+        }
+
+        long? sent = null;
+        if (capture.Buffer is { } buffer)
+        {
+            sent = await WriteBodyAsync(exchange, buffer.GetBuffer().AsMemory(0, (int)buffer.Length), lengthKnown: true);
+        }
+
+        await LogAsync(exchange, fromUpstream: true, sent, capture.Counter);
     }
 
     /// <summary>Kong's log phase, after the response completed (when some plugin logs): the one place the log record is built.</summary>
