@@ -141,7 +141,11 @@ public sealed class ProxyHandler(
             peers.Report(destination, error, exchange.UpstreamStatus, exchange.SentAt == 0 ? TimeSpan.Zero : Stopwatch.GetElapsedTime(exchange.SentAt));
             if (error == ForwarderError.None)
             {
-                await ResponsePhases.FinishUpstreamAsync(exchange, capture);
+                if (capture is not null)
+                {
+                    await ResponsePhases.FinishUpstreamAsync(exchange, capture);
+                }
+
                 return;
             }
 

@@ -105,14 +105,9 @@ internal static class ResponsePhases
 
     /// <summary>After the upstream's response: the body filters' output, when the body was buffered, then the log phase.</summary>
     /// <param name="exchange">The request.</param>
-    /// <param name="capture">What the body went through; null when straight to the client.</param>
-    public static async ValueTask FinishUpstreamAsync(ProxyExchange exchange, ResponseCapture? capture)
+    /// <param name="capture">What the body went through.</param>
+    public static async ValueTask FinishUpstreamAsync(ProxyExchange exchange, ResponseCapture capture)
     {
-        if (capture is null)
-        {
-            return;
-        }
-
         long? sent = null;
         if (capture.Buffer is { } buffer)
         {
