@@ -3,7 +3,7 @@ namespace Gateway.Node.Proxy;
 /// <summary>Where one try of a request goes: a peer chosen for a service.</summary>
 /// <param name="prefix">The URI prefix YARP sends to, <c>scheme://address:port</c>.</param>
 /// <param name="hostHeader">The Host header for the upstream when preserve_host is off (Kong's <c>upstream_host</c>).</param>
-/// <param name="state">Whatever the resolver needs back in <see cref="IDestinationResolver.Report"/> (a balancer's target); null for direct peers.</param>
+/// <param name="state">Whatever the peer source needs back in <see cref="IPeerSource.Report"/> (a balancer's target); null for direct peers.</param>
 public sealed class Destination(string prefix, string hostHeader, object? state = null)
 {
     private static readonly UriCreationOptions Verbatim = new() { DangerousDisablePathAndQueryCanonicalization = true };
@@ -16,26 +16,26 @@ public sealed class Destination(string prefix, string hostHeader, object? state 
     /// <summary>The Host header for the upstream when preserve_host is off.</summary>
     public string HostHeader { get; } = hostHeader;
 
-    /// <summary>Whatever the resolver needs back in <see cref="IDestinationResolver.Report"/>.</summary>
+    /// <summary>Whatever the peer source needs back in <see cref="IPeerSource.Report"/>.</summary>
     public object? State { get; } = state;
 
-    /// <summary>The upstream URI for an escaped path and query, exactly as given (no canonicalization).</summary>
+    /// <summary>The upstream URI for an escaped path and a query (<c>?</c> included, or empty), exactly as given (no canonicalization).</summary>
     /// <remarks>
     /// A direct peer's destination lives as long as its service, and requests to one path repeat: the last
     /// URI is kept (a <see cref="Uri"/> is immutable), which saves parsing one per request.
     /// </remarks>
-    public Uri UriFor(string pathAndQuery)
+    public Uri UriFor(string path, string query)
     {
         var last = Volatile.Read(ref _last);
-        if (last is not null && string.Equals(last.PathAndQuery, pathAndQuery, StringComparison.Ordinal))
+        if (last is not null && string.Equals(last.Path, path, StringComparison.Ordinal) && string.Equals(last.Query, query, StringComparison.Ordinal))
         {
             return last.Uri;
         }
 
-        var uri = new Uri(Prefix + pathAndQuery, in Verbatim);
-        Volatile.Write(ref _last, new UpstreamUri(pathAndQuery, uri));
+        var uri = new Uri(string.Concat(Prefix, path, query), in Verbatim);
+        Volatile.Write(ref _last, new UpstreamUri(path, query, uri));
         return uri;
     }
 
-    private sealed record UpstreamUri(string PathAndQuery, Uri Uri);
+    private sealed record UpstreamUri(string Path, string Query, Uri Uri);
 }

@@ -3,38 +3,20 @@ using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using Gateway.Node.Config;
 using Gateway.Node.Routing;
-using Yarp.ReverseProxy.Forwarder;
 
 namespace Gateway.Node.Proxy;
 
 /// <summary>
 /// Sends every try to the service's own host and port (name resolution is left to the socket
-/// handler). The destination is built once per compiled service and reused by every request.
+/// handler). The peer is built once per compiled service and reused by every request.
 /// </summary>
 public sealed class DirectDestinationResolver : IDestinationResolver
 {
-    private readonly ConditionalWeakTable<ServiceModel, Destination> _destinations = [];
+    private readonly ConditionalWeakTable<ServiceModel, IPeerSource> _peers = [];
 
     /// <inheritdoc />
-    public bool TryResolve(
-        ConfigSnapshot snapshot,
-        ServiceModel service,
-        HttpContext context,
-        RouteMatch match,
-        int attempt,
-        out Destination? destination,
-        out string? failure)
-    {
-        destination = _destinations.GetValue(service, For);
-        failure = null;
-        return true;
-    }
-
-    /// <inheritdoc />
-    public void Report(Destination destination, ForwarderError error, int statusCode, TimeSpan latency)
-    {
-        // Direct peers keep no health state.
-    }
+    public IPeerSource Resolve(ConfigSnapshot snapshot, ServiceModel service, HttpContext context, RouteMatch match) =>
+        _peers.GetValue(service, static s => new DirectPeer(For(s)));
 
     /// <summary>The destination for a service's host and port.</summary>
     public static Destination For(ServiceModel service)

@@ -1,16 +1,19 @@
 using System.Diagnostics;
-using System.Globalization;
 using Gateway.Node.Pipeline;
 using Gateway.Node.Routing;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Net.Http.Headers;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace Gateway.Node.Proxy;
 
 /// <summary>
-/// One proxied request's state, and the YARP transformer that writes Kong's upstream request headers
-/// and response headers from it (kong/templates/nginx_kong.lua, kong/runloop/handler.lua). One small
-/// object per request; the shared parts live in <see cref="ProxyOptions"/>.
+/// One client request on its way through the proxy, made once when it arrives: what every step of
+/// <see cref="ProxyHandler"/> shares (the context, the request id, the start time, the plugin run, the
+/// forwarded values, the match and the upstream target), and the YARP transformer that writes Kong's upstream
+/// request headers (kong/templates/nginx_kong.lua) and hands the upstream's response headers to
+/// <see cref="ResponsePhases"/>. Made by <see cref="ProxyHandler"/> and read by the types it calls, so none of
+/// them takes the request's pieces one by one.
 /// </summary>
 internal sealed class ProxyExchange : HttpTransformer
 {
@@ -18,31 +21,77 @@ internal sealed class ProxyExchange : HttpTransformer
     private static readonly string[] KongRequestHeaders =
         ["X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host", "X-Forwarded-Port", "X-Forwarded-Path", "X-Forwarded-Prefix", "X-Real-IP", "X-Kong-Request-Id", HeaderNames.Via];
 
-    private readonly ProxyOptions _options;
+    private readonly ForwardedHeaders _forwardedHeaders;
+    private readonly int _queryStart;
+    private ForwardedValues _forwarded; // default (For null) until computed
 
-    public ProxyExchange(ProxyOptions options, RouteMatch match, string requestId, long started, ForwardedValues forwarded, string upstreamPathAndQuery)
+    /// <summary>Starts the exchange of a request that just arrived.</summary>
+    public ProxyExchange(HttpContext context, ProxyOptions options, ForwardedHeaders forwardedHeaders)
     {
-        _options = options;
-        Match = match;
-        RequestId = requestId;
-        Started = started;
-        Forwarded = forwarded;
-        UpstreamPathAndQuery = upstreamPathAndQuery;
+        Started = Stopwatch.GetTimestamp();
+        Context = context;
+        RequestId = NewRequestId();
+        Options = options;
+        _forwardedHeaders = forwardedHeaders;
+        RawTarget = context.Features.Get<IHttpRequestFeature>()?.RawTarget;
+
+        // Absolute-form or asterisk-form targets: Kestrel's decoded path and query are the best there are.
+        var originForm = RawTarget is { Length: > 0 } target && target[0] == '/';
+        _queryStart = originForm ? RawTarget!.IndexOf('?') : -1;
+        RawPath = !originForm ? DecodedPath(context.Request) : _queryStart < 0 ? RawTarget! : RawTarget![.._queryStart];
+        Host = context.Request.Headers.Host.ToString();
+        Path = UriNormalizer.Normalize(RawPath);
     }
 
-    public RouteMatch Match { get; }
+    /// <summary>The node's proxy settings.</summary>
+    public ProxyOptions Options { get; }
 
+    /// <summary>The client's request and response.</summary>
+    public HttpContext Context { get; }
+
+    /// <summary>nginx's <c>$request_id</c>: X-Kong-Request-Id, and the request_id of error bodies.</summary>
     public string RequestId { get; }
 
+    /// <summary>When the request arrived (Stopwatch ticks).</summary>
     public long Started { get; }
 
-    public ForwardedValues Forwarded { get; }
+    /// <summary>The request target as the client sent it; null when the server does not say.</summary>
+    public string? RawTarget { get; }
 
-    /// <summary>The escaped upstream path with the client's query string.</summary>
-    public string UpstreamPathAndQuery { get; }
+    /// <summary>The path as the client sent it (percent-encodings intact), without the query.</summary>
+    public string RawPath { get; }
 
-    /// <summary>The request's plugins, when any run: their upstream host and header filters apply here.</summary>
-    public PluginRun? Plugins { get; init; }
+    /// <summary>The path normalized as Kong does before routing.</summary>
+    public string Path { get; }
+
+    /// <summary>The Host header as sent (preserve_host passes it on).</summary>
+    public string Host { get; }
+
+    /// <summary>The X-Forwarded-* and X-Real-IP values, computed on first use and kept for the request.</summary>
+    public ref readonly ForwardedValues Forwarded
+    {
+        get
+        {
+            if (_forwarded.For is null)
+            {
+                _forwarded = _forwardedHeaders.Compute(Context, RawPath, Host);
+            }
+
+            return ref _forwarded;
+        }
+    }
+
+    /// <summary>The request's plugins, when any run (at most one run per request).</summary>
+    public PluginRun? Plugins { get; set; }
+
+    /// <summary>The router's answer; null until routed.</summary>
+    public RouteMatch? Match { get; private set; }
+
+    /// <summary>The escaped upstream path (Kong's <c>upstream_uri</c> without its query); plugins may change it.</summary>
+    public string UpstreamPath { get; set; } = "/";
+
+    /// <summary>The upstream query, <c>?</c> included, as the client wrote it; empty when none. Plugins may change it.</summary>
+    public string UpstreamQuery { get; set; } = "";
 
     /// <summary>The peer of the current try.</summary>
     public Destination? Destination { get; set; }
@@ -56,14 +105,24 @@ internal sealed class ProxyExchange : HttpTransformer
     /// <summary>The upstream's status; 0 until it answered.</summary>
     public int UpstreamStatus { get; private set; }
 
+    /// <summary>Records the route the request matched and builds the upstream target from it, once.</summary>
+    public void Routed(RouteMatch match)
+    {
+        Match = match;
+        UpstreamPath = UriNormalizer.Escape(match.UpstreamPath);
+
+        // The query goes on as the client wrote it, an empty one ("/path?") included, as Kong does.
+        UpstreamQuery = _queryStart >= 0 ? RawTarget![_queryStart..] : Context.Request.QueryString.Value ?? "";
+    }
+
     public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
     {
         await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
-        proxyRequest.RequestUri = Destination!.UriFor(UpstreamPathAndQuery);
+        proxyRequest.RequestUri = Destination!.UriFor(UpstreamPath, UpstreamQuery);
 
         var headers = proxyRequest.Headers;
         headers.Host = Plugins?.Context.UpstreamHost
-            ?? (Match.Route.PreserveHost && Forwarded.RawHost.Length > 0 ? Forwarded.RawHost : Destination.HostHeader);
+            ?? (Match!.Route.PreserveHost && Host.Length > 0 ? Host : Destination.HostHeader);
 
         // Only what the client (or a plugin) sent was copied: looking there first is cheaper than removing.
         var incoming = httpContext.Request.Headers;
@@ -75,20 +134,21 @@ internal sealed class ProxyExchange : HttpTransformer
             }
         }
 
-        headers.TryAddWithoutValidation("X-Forwarded-For", Forwarded.For);
-        headers.TryAddWithoutValidation("X-Forwarded-Proto", Forwarded.Proto);
-        headers.TryAddWithoutValidation("X-Forwarded-Host", Forwarded.Host);
-        headers.TryAddWithoutValidation("X-Forwarded-Port", Forwarded.Port);
-        headers.TryAddWithoutValidation("X-Forwarded-Path", Forwarded.Path);
-        if (Forwarded.Prefix is { } prefix)
+        ref readonly var forwarded = ref Forwarded;
+        headers.TryAddWithoutValidation("X-Forwarded-For", forwarded.For);
+        headers.TryAddWithoutValidation("X-Forwarded-Proto", forwarded.Proto);
+        headers.TryAddWithoutValidation("X-Forwarded-Host", forwarded.Host);
+        headers.TryAddWithoutValidation("X-Forwarded-Port", forwarded.Port);
+        headers.TryAddWithoutValidation("X-Forwarded-Path", forwarded.Path);
+        if ((forwarded.Prefix ?? StrippedPrefix(Match!)) is { } prefix)
         {
             headers.TryAddWithoutValidation("X-Forwarded-Prefix", prefix);
         }
 
-        headers.TryAddWithoutValidation("X-Real-IP", Forwarded.RealIp);
+        headers.TryAddWithoutValidation("X-Real-IP", forwarded.RealIp);
         headers.TryAddWithoutValidation("X-Kong-Request-Id", RequestId);
         var via = incoming.Via;
-        headers.TryAddWithoutValidation(HeaderNames.Via, via.Count == 0 ? _options.UpstreamVia : $"{via}, {_options.UpstreamVia}");
+        headers.TryAddWithoutValidation(HeaderNames.Via, via.Count == 0 ? Options.UpstreamVia : $"{via}, {Options.UpstreamVia}");
         SentAt = Stopwatch.GetTimestamp();
     }
 
@@ -102,57 +162,29 @@ internal sealed class ProxyExchange : HttpTransformer
 
         await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
         UpstreamStatus = (int)proxyResponse.StatusCode;
-        var enabled = _options.Headers;
-        var headers = httpContext.Response.Headers;
-        if (enabled.Via)
-        {
-            var via = ViaFor(httpContext.Request.Protocol);
-            var upstream = headers.Via;
-            headers.Via = upstream.Count == 0 ? via : $"{upstream}, {via}";
-        }
-
-        if (enabled.UpstreamLatency)
-        {
-            headers["X-Kong-Upstream-Latency"] = Milliseconds(SentAt, ReceivedAt);
-        }
-
-        if (enabled.ProxyLatency)
-        {
-            headers["X-Kong-Proxy-Latency"] = Milliseconds(Started, SentAt);
-        }
-
-        if (enabled.UpstreamStatus)
-        {
-            headers["X-Kong-Upstream-Status"] = UpstreamStatus.ToString(CultureInfo.InvariantCulture);
-        }
-
-        if (enabled.RequestId)
-        {
-            headers["X-Kong-Request-Id"] = RequestId;
-        }
-
-        if (Plugins is { } plugins)
-        {
-            if (plugins.BuffersBody)
-            {
-                // The body filters may change the body; its length is set when it is sent.
-                headers.ContentLength = null;
-            }
-
-            plugins.HeaderFilter();
-        }
-
+        ResponsePhases.WriteHeaders(this, fromUpstream: true);
         return true;
     }
 
-    /// <summary>Whole milliseconds between two Stopwatch timestamps, as Kong's latency headers.</summary>
-    public static string Milliseconds(long from, long to) =>
-        ((long)Stopwatch.GetElapsedTime(from, to).TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
+    /// <summary>What strip_path took off, sent as X-Forwarded-Prefix unless it is <c>/</c>.</summary>
+    private static string? StrippedPrefix(RouteMatch match) => match.StrippedPrefix is { } stripped && stripped != "/" ? stripped : null;
 
-    /// <summary>Kong 3.8+'s RFC 9110 Via value for the client's HTTP version.</summary>
-    private string ViaFor(string protocol) =>
-        HttpProtocol.IsHttp2(protocol) ? _options.Via2
-        : HttpProtocol.IsHttp3(protocol) ? _options.Via3
-        : HttpProtocol.IsHttp10(protocol) ? _options.Via10
-        : _options.UpstreamVia;
+    /// <summary>A 32-hex-digit request id, as nginx's <c>$request_id</c>.</summary>
+    /// <remarks>
+    /// 128 bits from the per-thread generator behind <see cref="Random.Shared"/> (seeded from the OS):
+    /// a correlation id needs no secrecy, and <see cref="Guid.NewGuid"/> makes a getrandom system call
+    /// per request on Linux.
+    /// </remarks>
+    private static string NewRequestId()
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        Random.Shared.NextBytes(bytes);
+        return Convert.ToHexStringLower(bytes);
+    }
+
+    private static string DecodedPath(HttpRequest request)
+    {
+        var path = request.PathBase.Add(request.Path).Value;
+        return string.IsNullOrEmpty(path) ? "/" : path;
+    }
 }

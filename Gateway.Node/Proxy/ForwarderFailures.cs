@@ -1,0 +1,35 @@
+using System.Net.Sockets;
+
+namespace Gateway.Node.Proxy;
+
+/// <summary>What the exception behind a failed try says, for the retry rules and the gateway's answer.</summary>
+internal static class ForwarderFailures
+{
+    /// <summary>The upstream's name did not resolve: Kong's balancer answers 503 before any connection is tried, and nothing is retried.</summary>
+    public static bool IsNameResolution(Exception? exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is SocketException { SocketErrorCode: SocketError.HostNotFound or SocketError.NoData or SocketError.TryAgain })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The try timed out (connect_timeout, or read_timeout before the response): 504.</summary>
+    public static bool IsTimeout(Exception? exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is TimeoutException)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

@@ -1,0 +1,169 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Gateway.Node.Pipeline;
+using Gateway.Plugins.Sdk;
+using Microsoft.AspNetCore.Http.Features;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace Gateway.Node.Proxy;
+
+/// <summary>
+/// The answers the gateway gives itself instead of the upstream's, with Kong's bodies and status codes: no
+/// route (404), the runloop's refusals (426, the https redirect, 415, grpc-status), no service or no peer
+/// (503), a failed upstream (502, 503, 504) and a plugin's <c>kong.response.exit</c>/<c>error</c>. Each goes
+/// out with Kong's headers and through the request's plugins, header filter, body filter and log, as Kong's
+/// (kong/runloop/handler.lua, kong/pdk/response.lua).
+/// </summary>
+internal static class GatewayAnswers
+{
+    /// <summary>Kong's 404 when no route matches.</summary>
+    public static Task NoRouteAsync(ProxyExchange exchange) =>
+        ErrorAsync(exchange, 404, "no Route matched with those values", ErrorTemplates.ForResponseError(exchange.Context.Request.Headers.Accept));
+
+    /// <summary>Kong's 503 for a route without service: <c>kong.response.exit(503, { message = ... })</c>, after the plugins, always compact JSON.</summary>
+    public static Task NoServiceAsync(ProxyExchange exchange) =>
+        WriteAsync(exchange, 503, ErrorTemplates.Json, """{"message":"no Service found with those values"}""");
+
+    /// <summary>Kong's 503 when the balancer has no peer to give.</summary>
+    public static Task NoPeerAsync(ProxyExchange exchange, string failure) =>
+        ErrorAsync(exchange, 503, failure, ErrorTemplates.ForResponseError(exchange.Context.Request.Headers.Accept));
+
+    /// <summary>Kong's answer to a request its runloop turns away (<see cref="RunloopChecks"/>).</summary>
+    public static Task RefuseAsync(ProxyExchange exchange, RunloopRefusal refusal)
+    {
+        var headers = exchange.Context.Response.Headers;
+        var redirect = exchange.Match!.Route.HttpsRedirectStatusCode;
+        switch (refusal)
+        {
+            case RunloopRefusal.HttpsRequired when redirect is 301 or 302 or 307 or 308:
+                headers.Location = $"https://{exchange.Forwarded.Host}{exchange.RawTarget ?? exchange.RawPath}";
+                headers.ContentLength = 0;
+                return WriteAsync(exchange, redirect, null, null);
+            case RunloopRefusal.HttpsRequired:
+                headers.Connection = "Upgrade";
+                headers.Upgrade = "TLS/1.2, HTTP/1.1";
+                return WriteAsync(exchange, 426, ErrorTemplates.Json, new JsonObject { ["message"] = "Please use HTTPS protocol" }.ToJsonString());
+            case RunloopRefusal.Http2Required:
+                headers.Connection = "Upgrade";
+                headers.Upgrade = "HTTP/2";
+                return WriteAsync(exchange, 426, ErrorTemplates.Json, """{"message":"Please use HTTP2 protocol"}""");
+            case RunloopRefusal.NotGrpc:
+                return WriteAsync(exchange, 415, ErrorTemplates.Json, """{"message":"Non-gRPC request matched gRPC route"}""");
+            default:
+                headers["grpc-status"] = "1";
+                headers["grpc-message"] = "gRPC request matched gRPCs route";
+                return WriteAsync(exchange, 200, null, null);
+        }
+    }
+
+    /// <summary>Kong's answer when no try reached the upstream's response: 502, 503 or 504 (nothing when the client left).</summary>
+    public static Task ProxyErrorAsync(ProxyExchange exchange, ForwarderError error)
+    {
+        var context = exchange.Context;
+        if (context.Response.HasStarted)
+        {
+            // The upstream's answer is already on its way: the connection is cut, nothing to add.
+            return Task.CompletedTask;
+        }
+
+        var exception = context.Features.Get<IForwarderErrorFeature>()?.Exception;
+        if (error == ForwarderError.Request && ForwarderFailures.IsNameResolution(exception))
+        {
+            // Kong's balancer answers a DNS failure with 503 before any connection is tried.
+            return ErrorAsync(exchange, 503, "name resolution failed", ErrorTemplates.ForResponseError(context.Request.Headers.Accept));
+        }
+
+        var status = error switch
+        {
+            ForwarderError.RequestTimedOut => 504,
+            ForwarderError.Request when ForwarderFailures.IsTimeout(exception) => 504,
+            ForwarderError.RequestBodyClient => 400,
+            ForwarderError.NoAvailableDestinations => 503,
+            ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled => 499,
+            _ => 502,
+        };
+        if (status == 499)
+        {
+            // The client went away; nobody reads an answer.
+            return Task.CompletedTask;
+        }
+
+        var message = status switch
+        {
+            400 => "Bad request",
+            503 => "The upstream server is currently unavailable",
+            504 => "The upstream server is timing out",
+            _ => "An invalid response was received from the upstream server",
+        };
+        var headers = context.Request.Headers;
+        return ErrorAsync(exchange, status, message, ErrorTemplates.ForProxyError(headers.Accept, headers.ContentType));
+    }
+
+    /// <summary>A plugin's answer (kong.response.exit or kong.response.error), with its headers.</summary>
+    public static Task PluginExitAsync(ProxyExchange exchange, PluginExit exit)
+    {
+        var response = exchange.Context.Response;
+        var contentType = exit.ContentType;
+        foreach (var (name, value) in exit.Headers)
+        {
+            if (name.Equals("Content-Type", StringComparison.OrdinalIgnoreCase))
+            {
+                contentType = value;
+            }
+            else
+            {
+                response.Headers.Append(name, value);
+            }
+        }
+
+        var body = exit.Body;
+        if (exit.IsError)
+        {
+            contentType ??= ErrorTemplates.ForResponseError(exchange.Context.Request.Headers.Accept);
+            body = ErrorTemplates.Render(contentType, body ?? PluginMessages.ForStatus(exit.Status), exchange.RequestId);
+        }
+
+        return WriteAsync(exchange, exit.Status, contentType, body);
+    }
+
+    /// <summary>kong.response.error: the message in the format the client asks for, with the request id.</summary>
+    private static Task ErrorAsync(ProxyExchange exchange, int status, string message, string mimeType)
+    {
+        if (mimeType == ErrorTemplates.Json && status == 404)
+        {
+            // kong.response.error with JSON: the compact cjson encoding of {message, request_id}.
+            var body = new JsonObject { ["message"] = message, ["request_id"] = exchange.RequestId }.ToJsonString();
+            return WriteAsync(exchange, status, mimeType, body);
+        }
+
+        return WriteAsync(exchange, status, mimeType, ErrorTemplates.Render(mimeType, message, exchange.RequestId));
+    }
+
+    /// <summary>Writes an answer: Kong's headers, the plugins' header and body filters, then the log phase.</summary>
+    private static async Task WriteAsync(ProxyExchange exchange, int status, string? contentType, string? body)
+    {
+        var context = exchange.Context;
+        var response = context.Response;
+        response.StatusCode = status;
+        if (contentType is not null)
+        {
+            response.ContentType = contentType;
+        }
+
+        // Kong's order: header filters, then body filters, then the bytes go out.
+        ResponsePhases.WriteHeaders(exchange, fromUpstream: false);
+        if (exchange.Plugins is null)
+        {
+            if (body is not null)
+            {
+                await response.WriteAsync(body, context.RequestAborted);
+            }
+
+            return;
+        }
+
+        var bytes = body is null ? ReadOnlyMemory<byte>.Empty : Encoding.UTF8.GetBytes(body);
+        var sent = await ResponsePhases.WriteBodyAsync(exchange, bytes, lengthKnown: body is not null);
+        await ResponsePhases.LogAsync(exchange, fromUpstream: false, sent, streamed: null);
+    }
+}
