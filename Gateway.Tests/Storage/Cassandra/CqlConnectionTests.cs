@@ -21,11 +21,11 @@ public sealed class CqlConnectionTests
             }
             await request.RowsAsync(TextColumn, [request.Text]);
         });
-        var options = new CqlClientOptions { RequestTimeout = TimeSpan.FromMilliseconds(200) };
+        var options = new CqlClientOptions { RequestTimeout = TimeSpan.FromSeconds(1) };
         await using var connection = await CqlConnection.OpenAsync("127.0.0.1", server.Port, options, CancellationToken.None);
 
         var timeout = await Assert.ThrowsAsync<CqlRequestTimeoutException>(() => Query(connection, "SELECT slow"));
-        Assert.Equal($"Query request to 127.0.0.1:{server.Port} got no response within 200 ms", timeout.Message);
+        Assert.Equal($"Query request to 127.0.0.1:{server.Port} got no response within 1000 ms", timeout.Message);
         Assert.Equal(1, connection.StreamsInUse);
 
         Assert.Equal("SELECT fast", await Query(connection, "SELECT fast"));
