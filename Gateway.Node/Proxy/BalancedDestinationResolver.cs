@@ -1,6 +1,7 @@
 using Gateway.Node.Config;
 using Gateway.Node.Routing;
 using Gateway.Node.Upstreams;
+using Gateway.Plugins.Sdk;
 
 namespace Gateway.Node.Proxy;
 
@@ -15,15 +16,21 @@ public sealed class BalancedDestinationResolver : IDestinationResolver
     private readonly DirectDestinationResolver _direct = new();
 
     /// <inheritdoc />
-    public IPeerSource Resolve(ConfigSnapshot snapshot, ServiceModel service, HttpContext context, RouteMatch match)
+    public IPeerSource Resolve(ConfigSnapshot snapshot, ServiceModel service, HttpContext context, RouteMatch match, PluginContext? plugins)
     {
         // The request's one balancer look-up.
         if (!snapshot.Balancers.TryGet(service.Host, out var balancer))
         {
-            return _direct.Resolve(snapshot, service, context, match);
+            return _direct.Resolve(snapshot, service, context, match, plugins);
         }
 
-        var request = new BalancerRequest(context) { UriCaptures = match.Captures?.Named };
+        // Kong's hash_on consumer: the authenticated consumer's id, else the credential's.
+        var request = new BalancerRequest(context)
+        {
+            UriCaptures = match.Captures?.Named,
+            ConsumerId = plugins?.ConsumerId,
+            CredentialId = plugins?.Credential?["id"]?.GetValue<string>(),
+        };
         return new BalancedPeers(balancer, request, context, service.IsTls);
     }
 }

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using Gateway.Node.Config;
 using Gateway.Node.Routing;
+using Gateway.Plugins.Sdk;
 
 namespace Gateway.Node.Proxy;
 
@@ -15,7 +16,7 @@ public sealed class DirectDestinationResolver : IDestinationResolver
     private readonly ConditionalWeakTable<ServiceModel, IPeerSource> _peers = [];
 
     /// <inheritdoc />
-    public IPeerSource Resolve(ConfigSnapshot snapshot, ServiceModel service, HttpContext context, RouteMatch match) =>
+    public IPeerSource Resolve(ConfigSnapshot snapshot, ServiceModel service, HttpContext context, RouteMatch match, PluginContext? plugins) =>
         _peers.GetValue(service, static s => new DirectPeer(For(s)));
 
     /// <summary>The destination for a service's host and port.</summary>

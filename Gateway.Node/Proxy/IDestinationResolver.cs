@@ -1,5 +1,6 @@
 using Gateway.Node.Config;
 using Gateway.Node.Routing;
+using Gateway.Plugins.Sdk;
 
 namespace Gateway.Node.Proxy;
 
@@ -14,6 +15,8 @@ public interface IDestinationResolver
     /// <summary>
     /// The peers of one request to <paramref name="service"/>, asked once per request (so a retry goes to the
     /// same balancer, and avoids the targets it already tried); each try then takes the next peer from it.
+    /// <paramref name="plugins"/> is the request's plugin context when plugins ran: its authenticated consumer
+    /// and credential are what hash_on consumer hashes.
     /// </summary>
-    IPeerSource Resolve(ConfigSnapshot snapshot, ServiceModel service, HttpContext context, RouteMatch match);
+    IPeerSource Resolve(ConfigSnapshot snapshot, ServiceModel service, HttpContext context, RouteMatch match, PluginContext? plugins);
 }

@@ -83,7 +83,6 @@ public sealed class ProxyHandler(
             var run = PluginsOf(exchange);
             var plugins = run.Context;
             ((IPluginContextEngine)plugins).SetRoute(new PluginRoute(match.Route.Row, match.Route.Id, match.Service?.Row, match.Service?.Id, match.Captures?.Numbered, match.Captures?.Named));
-
             plugins.UpstreamPath = exchange.UpstreamPath;
             plugins.UpstreamQuery = exchange.UpstreamQuery;
             await run.AccessAsync(plan);
@@ -110,7 +109,7 @@ public sealed class ProxyHandler(
         }
 
         // The balancer is read once per request: every try takes its next peer from what this returns.
-        var peers = resolver.Resolve(snapshot, service, context, match);
+        var peers = resolver.Resolve(snapshot, service, context, match, exchange.Plugins?.Context);
         var servicePlan = clients.PlanFor(service);
         var config = HttpProtocol.IsHttp2(request.Protocol) ? servicePlan.Http2 : servicePlan.Http1;
         var capture = ResponseCapture.For(exchange);

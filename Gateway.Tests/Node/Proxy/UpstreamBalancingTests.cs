@@ -74,13 +74,40 @@ public sealed class UpstreamBalancingTests : IAsyncLifetime
         Assert.Equal("failure to get a peer from the ring-balancer", JsonNode.Parse(await response.Content.ReadAsStringAsync())!["message"]!.GetValue<string>());
     }
 
-    private async Task<Dictionary<string, int>> SendAsync(string host, int count)
+    [Fact]
+    public async Task HashOnConsumer_EachAuthenticatedConsumerSticksToOneTarget_AndConsumersSpread()
+    {
+        await Node.CreateAsync("/upstreams", """{"name":"sticky.upstream","algorithm":"consistent-hashing","hash_on":"consumer"}""");
+        await Node.CreateAsync("/upstreams/sticky.upstream/targets", $$"""{"target":"127.0.0.1:{{_first!.Port}}"}""");
+        await Node.CreateAsync("/upstreams/sticky.upstream/targets", $$"""{"target":"127.0.0.1:{{_second!.Port}}"}""");
+        var routeId = await Node.RouteAsync("""{"host":"sticky.upstream"}""", """{"hosts":["sticky.test"]}""");
+        await Node.CreateAsync($"/routes/{routeId}/plugins", """{"name":"key-auth"}""");
+        var targets = new HashSet<string>();
+        for (var i = 1; i <= 8; i++)
+        {
+            // Fixed ids: which target a consumer hashes to is then the same on every run.
+            await Node.CreateAsync("/consumers", $$"""{"id":"c0a5e000-0000-4000-8000-00000000000{{i}}","username":"consumer-{{i}}"}""");
+            await Node.CreateAsync($"/consumers/consumer-{i}/key-auth", $$"""{"key":"key-{{i}}"}""");
+            var hits = await SendAsync("sticky.test", 5, ("apikey", $"key-{i}"));
+            Assert.Single(hits);
+            targets.Add(hits.Keys.Single());
+        }
+
+        Assert.Equal(["first", "second"], targets.Order());
+    }
+
+    private async Task<Dictionary<string, int>> SendAsync(string host, int count, (string Name, string Value)? header = null)
     {
         var hits = new Dictionary<string, int>();
         for (var i = 0; i < count; i++)
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, "/");
             request.Headers.Host = host;
+            if (header is var (name, value))
+            {
+                request.Headers.Add(name, value);
+            }
+
             using var response = await Node.Proxy.SendAsync(request);
             Assert.Equal(200, (int)response.StatusCode);
             var echo = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
