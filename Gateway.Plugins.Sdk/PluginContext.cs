@@ -24,7 +24,7 @@ public sealed class PluginContext : IPluginContextEngine
     private Dictionary<string, JsonNode?>? _logValues;
 
     /// <summary>A context for one request: its ASP.NET Core objects, how the engine forwards it, and the consumer look-ups.</summary>
-    public PluginContext(HttpContext http, PluginRequest request, IConsumerStore consumers)
+    public PluginContext(HttpContext http, in PluginRequest request, IConsumerStore consumers)
     {
         Http = http;
         RequestId = request.RequestId;
@@ -199,7 +199,7 @@ public sealed class PluginContext : IPluginContextEngine
     public static JsonObject Message(string message) => new() { ["message"] = message };
 
     /// <inheritdoc />
-    void IPluginContextEngine.SetRoute(PluginRoute route)
+    void IPluginContextEngine.SetRoute(in PluginRoute route)
     {
         Route = route.Route;
         RouteId = route.RouteId;

@@ -13,5 +13,5 @@ public interface IPluginContextEngine
     IReadOnlyDictionary<string, JsonNode?>? LogValuesIfAny { get; }
 
     /// <summary>Sets the route and service the router matched, before the access phase.</summary>
-    void SetRoute(PluginRoute route);
+    void SetRoute(in PluginRoute route);
 }
