@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Gateway.Cluster.Propagation;
 using Gateway.Storage.Snapshot;
 using Gateway.Storage.Store;
@@ -15,9 +14,6 @@ namespace Gateway.Node.Config;
 /// </summary>
 public sealed class ConfigRefresher : BackgroundService, IConfigChangeListener
 {
-    /// <summary>The shortest time between two snapshot files.</summary>
-    private static readonly TimeSpan SaveInterval = TimeSpan.FromMilliseconds(250);
-
     /// <summary>How long a write waits for its own push before reading the store itself.</summary>
     private static readonly TimeSpan PushWait = TimeSpan.FromSeconds(1);
 
@@ -28,8 +24,7 @@ public sealed class ConfigRefresher : BackgroundService, IConfigChangeListener
     private readonly ILogger<ConfigRefresher> _logger;
     private readonly Action<long, IReadOnlyList<ConfigChange>?>? _onChanges;
     private readonly SemaphoreSlim _reloading = new(1, 1);
-    private readonly Channel<ConfigData> _toSave = Channel.CreateBounded<ConfigData>(
-        new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
+    private readonly SnapshotSaver? _saver;
 
     private readonly CancellationTokenSource _stopping = new();
 
@@ -57,6 +52,7 @@ public sealed class ConfigRefresher : BackgroundService, IConfigChangeListener
         _pollInterval = pollInterval;
         _prefix = prefix;
         _logger = logger;
+        _saver = prefix is null ? null : new SnapshotSaver(prefix, logger);
     }
 
     /// <summary>Loads the first snapshot before the node takes traffic: from the store, or from prefix/ when the store does not answer.</summary>
@@ -128,7 +124,7 @@ public sealed class ConfigRefresher : BackgroundService, IConfigChangeListener
                 // An empty store re-applies version 0 on every poll: save that only once.
                 if (next.Version != current.Version || ReferenceEquals(current, ConfigData.Empty))
                 {
-                    _toSave.Writer.TryWrite(next);
+                    _saver?.Offer(next);
                 }
             }
         }
@@ -199,7 +195,7 @@ public sealed class ConfigRefresher : BackgroundService, IConfigChangeListener
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var saving = SaveAsync();
+        var saving = _saver?.RunAsync(_stopping.Token) ?? Task.CompletedTask;
         using var timer = new PeriodicTimer(_pollInterval);
         try
         {
@@ -219,7 +215,7 @@ public sealed class ConfigRefresher : BackgroundService, IConfigChangeListener
         {
         }
 
-        _toSave.Writer.TryComplete();
+        _saver?.Complete();
         await saving;
     }
 
@@ -301,40 +297,6 @@ public sealed class ConfigRefresher : BackgroundService, IConfigChangeListener
                 }
 
                 await Task.Delay(TimeSpan.FromMilliseconds(20 * attempt), _stopping.Token);
-            }
-        }
-    }
-
-    private async Task SaveAsync()
-    {
-        if (_prefix is null)
-        {
-            return;
-        }
-
-        // Drains to the end on stop (the channel is completed), so the last snapshot is saved.
-        await foreach (var data in _toSave.Reader.ReadAllAsync(CancellationToken.None))
-        {
-            try
-            {
-                await SnapshotFile.WriteAsync(_prefix, data, CancellationToken.None);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                _logger.LogWarning("could not save the config snapshot to {Prefix}: {Reason}", _prefix, e.Message);
-            }
-
-            // A burst of writes becomes one file write per interval (the channel keeps only the
-            // newest snapshot), keeping disk flushes off the cores that apply the next versions.
-            if (!_toSave.Reader.Completion.IsCompleted)
-            {
-                try
-                {
-                    await Task.Delay(SaveInterval, _stopping.Token);
-                }
-                catch (OperationCanceledException)
-                {
-                }
             }
         }
     }
