@@ -44,6 +44,14 @@ public sealed record Field(string Name, FieldType Type)
     /// <summary>A last check that returns an error message, or null when the value is fine.</summary>
     public Func<JsonNode, string?>? Custom { get; init; }
 
+    /// <summary>
+    /// A check, after <see cref="Custom"/>, that only new input must pass (an Admin API write, <c>POST /config</c>, an
+    /// import). Config the node held before (a declarative file read at start-up) skips it
+    /// (<see cref="SchemaValidator.SkipWriteChecks"/>), so a rule a newer version adds refuses new writes without
+    /// stopping a node from starting on config an older version accepted.
+    /// </summary>
+    public Func<JsonNode, string?>? WriteCheck { get; init; }
+
     /// <summary>Element type of an array or set.</summary>
     public Field? Elements { get; init; }
 

@@ -13,6 +13,12 @@ namespace Gateway.Schema;
 public sealed class SchemaValidator(SchemaRegistry registry, TimeProvider time)
 {
     /// <summary>
+    /// The input is config the node accepted before (a declarative file read at start-up): <see cref="Field.WriteCheck"/>
+    /// rules are skipped.
+    /// </summary>
+    public bool SkipWriteChecks { get; init; }
+
+    /// <summary>
     /// Validates <paramref name="input"/>. With <paramref name="existing"/> it is a partial update
     /// (PATCH) on top of that entity; without, a complete entity (POST, PUT).
     /// Returns the entity to store, or null with <paramref name="errors"/> filled.
@@ -333,7 +339,11 @@ public sealed class SchemaValidator(SchemaRegistry registry, TimeProvider time)
     }
 
     /// <summary>Checks one non-null value; returns null, a message, element messages, or nested errors.</summary>
-    private object? CheckValue(Field field, JsonNode value)
+    private object? CheckValue(Field field, JsonNode value) =>
+        CheckType(field, value) ?? (SkipWriteChecks ? null : field.WriteCheck?.Invoke(value));
+
+    /// <summary>Checks one non-null value against the field's type and rules, <see cref="Field.Custom"/> last.</summary>
+    private object? CheckType(Field field, JsonNode value)
     {
         var kind = value.GetValueKind();
         switch (field.Type)

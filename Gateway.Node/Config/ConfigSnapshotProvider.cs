@@ -72,11 +72,21 @@ public sealed partial class ConfigSnapshotProvider : IBalancerSource
             }
 
             Interlocked.Exchange(ref _current, next);
+            if (_logger is not null)
+            {
+                foreach (var line in next.Routes.NeverMatching.Except(current.Routes.NeverMatching, StringComparer.Ordinal))
+                {
+                    LogNeverMatching(_logger, line, Gateway.Schema.LinearRegex.Rule);
+                }
+            }
         }
 
         Published?.Invoke();
         return true;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Line}: {Rule}")]
+    private static partial void LogNeverMatching(ILogger logger, string line, string rule);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "config version {Version} cannot be compiled, version {Serving} stays live: {Reason}")]
     private static partial void LogBuildFailure(ILogger logger, long version, long serving, string reason, Exception exception);

@@ -29,7 +29,8 @@ public static class DeclarativeStoreLoader
 
         try
         {
-            var parser = new DeclarativeParser(registry, new SchemaValidator(registry, TimeProvider.System));
+            // Config this node held before: a rule a newer version adds refuses writes, not the start (Field.WriteCheck).
+            var parser = new DeclarativeParser(registry, new SchemaValidator(registry, TimeProvider.System) { SkipWriteChecks = true });
             return new DeclarativeConfigStore(registry, parser.ParseFile(path), persisted);
         }
         catch (DeclarativeConfigException e)

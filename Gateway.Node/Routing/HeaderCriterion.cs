@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Gateway.Schema;
 using Microsoft.Extensions.Primitives;
 
 namespace Gateway.Node.Routing;
@@ -6,7 +7,9 @@ namespace Gateway.Node.Routing;
 /// <summary>
 /// One entry of a route's <c>headers</c>: the request must carry the header with one of the values.
 /// As Kong, values compare lower-cased; a value written <c>~*regex</c> is a regex (unanchored, also
-/// lower-cased, pattern included).
+/// lower-cased, pattern included), run on the non-backtracking engine only (<see cref="LinearRegex"/>).
+/// A regex that engine cannot run (stored before the Admin API refused it) never matches and is listed in
+/// <see cref="Unsupported"/>.
 /// </summary>
 internal sealed class HeaderCriterion
 {
@@ -18,24 +21,35 @@ internal sealed class HeaderCriterion
         Name = name;
         var plain = new List<string>();
         var regexes = new List<Regex>();
+        var neverMatching = new List<string>();
         foreach (var value in values)
         {
-            if (value.StartsWith("~*", StringComparison.Ordinal))
+            if (!value.StartsWith("~*", StringComparison.Ordinal))
             {
-                regexes.Add(CompileRegex(value[2..].ToLowerInvariant()));
+                plain.Add(value.ToLowerInvariant());
+                continue;
+            }
+
+            if (LinearRegex.TryCompile(value[2..].ToLowerInvariant(), out var construct) is { } regex)
+            {
+                regexes.Add(regex);
             }
             else
             {
-                plain.Add(value.ToLowerInvariant());
+                neverMatching.Add($"header '{name}' value '{value}' never matches (it contains {construct})");
             }
         }
 
         _values = [.. plain];
         _regexes = [.. regexes];
+        Unsupported = [.. neverMatching];
     }
 
     /// <summary>The header name.</summary>
     public string Name { get; }
+
+    /// <summary>One line per <c>~*</c> value that never matches, naming the construct the engine cannot run.</summary>
+    public IReadOnlyList<string> Unsupported { get; }
 
     /// <summary>Whether any value of the request header matches any value of the criterion.</summary>
     public bool Matches(StringValues requestValues)
@@ -64,32 +78,13 @@ internal sealed class HeaderCriterion
             var lowered = value.ToLowerInvariant();
             foreach (var regex in _regexes)
             {
-                try
+                if (regex.IsMatch(lowered))
                 {
-                    if (regex.IsMatch(lowered))
-                    {
-                        return true;
-                    }
-                }
-                catch (RegexMatchTimeoutException)
-                {
-                    // A hostile value against a backtracking pattern counts as no match.
+                    return true;
                 }
             }
         }
 
         return false;
-    }
-
-    private static Regex CompileRegex(string pattern)
-    {
-        try
-        {
-            return new Regex(pattern, RegexOptions.NonBacktracking | RegexOptions.CultureInvariant);
-        }
-        catch (NotSupportedException)
-        {
-            return new Regex(pattern, RegexOptions.CultureInvariant, PathRegex.MatchTimeout);
-        }
     }
 }

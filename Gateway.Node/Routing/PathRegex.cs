@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text;
 using System.Text.RegularExpressions;
+using Gateway.Schema;
 
 namespace Gateway.Node.Routing;
 
@@ -10,18 +11,14 @@ namespace Gateway.Node.Routing;
 /// opening parenthesis), not as .NET numbers them (named groups last).
 /// </summary>
 /// <remarks>
-/// A hostile pattern or path cannot stall the proxy: whether a path matches is decided by the
-/// non-backtracking engine (linear time). Only a path known to match is then run through the
-/// backtracking engine, which gives PCRE's captures about 40 times faster than the non-backtracking
-/// engine does, under a match timeout, falling back to the non-backtracking engine if it fires.
-/// Patterns the non-backtracking engine cannot run (lookarounds, backreferences) use the
-/// backtracking engine alone, bounded by the timeout.
+/// A hostile pattern or path cannot stall the proxy: the path runs on the non-backtracking engine only
+/// (<see cref="LinearRegex"/>: time linear in the path's length, captures included), and a literal prefix
+/// is checked before it runs. A pattern that engine cannot run (a lookaround, a backreference...) is refused
+/// at the Admin API; one stored before that rule compiles to a path that never matches, and says why in
+/// <see cref="Unsupported"/>, so the node still serves every other route.
 /// </remarks>
 public sealed class PathRegex
 {
-    /// <summary>How long a backtracking match may run before it counts as no match.</summary>
-    public static readonly TimeSpan MatchTimeout = TimeSpan.FromMilliseconds(50);
-
     /// <summary>
     /// Compiled regexes by source, shared by every snapshot: each Admin API write rebuilds the table,
     /// and recompiling hundreds of unchanged regexes each time would make writes slow. Instances are
@@ -31,26 +28,28 @@ public sealed class PathRegex
 
     private const int CacheLimit = 20_000;
 
-    private readonly Regex _regex;
-    private readonly Regex? _gate;
+    private readonly Regex? _regex;
     private readonly string?[] _groupNames;
 
     private readonly string _literalPrefix;
 
-    private PathRegex(string source, Regex regex, Regex? gate, string?[] groupNames)
+    private PathRegex(string source, Regex? regex, string?[] groupNames, string? unsupported)
     {
         Source = source;
         _regex = regex;
-        _gate = gate;
         _groupNames = groupNames;
+        Unsupported = unsupported;
         _literalPrefix = LiteralPrefix(source[1..]);
     }
 
     /// <summary>The path as written on the route, with its <c>~</c>.</summary>
     public string Source { get; }
 
-    /// <summary>Whether the hostile-input-safe engine runs it (otherwise a backtracking engine with <see cref="MatchTimeout"/>).</summary>
-    public bool NonBacktracking => _gate is not null;
+    /// <summary>
+    /// The construct the non-backtracking engine cannot run, when the pattern has one (it then never matches);
+    /// null for every pattern the Admin API accepts.
+    /// </summary>
+    public string? Unsupported { get; }
 
     /// <summary>The compiled regex for <paramref name="path"/>, from the shared cache when it was compiled before.</summary>
     public static PathRegex Get(string path)
@@ -73,19 +72,8 @@ public sealed class PathRegex
     public static PathRegex Compile(string path)
     {
         var (pattern, names) = Unname(path[1..]);
-        pattern = "^(?:" + pattern + ")";
-        var regex = new Regex(pattern, RegexOptions.CultureInvariant, MatchTimeout);
-        Regex? gate;
-        try
-        {
-            gate = new Regex(pattern, RegexOptions.NonBacktracking | RegexOptions.CultureInvariant);
-        }
-        catch (NotSupportedException)
-        {
-            gate = null;
-        }
-
-        return new PathRegex(path, regex, gate, names);
+        var regex = LinearRegex.TryCompile("^(?:" + pattern + ")", out var unsupported, written: path[1..]);
+        return new PathRegex(path, regex, names, unsupported);
     }
 
     /// <summary>The plain text every match starts with (empty when the pattern gives none): checked before the regex runs.</summary>
@@ -94,41 +82,16 @@ public sealed class PathRegex
     /// <summary>Matches the normalized request path; on success gives the matched text and the captures.</summary>
     public bool TryMatch(string path, out string matched, out RouteCaptures? captures)
     {
-        if (!path.StartsWith(_literalPrefix, StringComparison.Ordinal))
+        matched = "";
+        captures = null;
+        if (_regex is null || !path.StartsWith(_literalPrefix, StringComparison.Ordinal))
         {
-            matched = "";
-            captures = null;
             return false;
         }
 
-        if (_gate is not null && !_gate.IsMatch(path))
-        {
-            matched = "";
-            captures = null;
-            return false;
-        }
-
-        Match match;
-        try
-        {
-            match = _regex.Match(path);
-        }
-        catch (RegexMatchTimeoutException)
-        {
-            if (_gate is null)
-            {
-                matched = "";
-                captures = null;
-                return false;
-            }
-
-            match = _gate.Match(path);
-        }
-
+        var match = _regex.Match(path);
         if (!match.Success)
         {
-            matched = "";
-            captures = null;
             return false;
         }
 

@@ -56,6 +56,10 @@ internal sealed class RouteEntry
             | (regexUrl ? RegexUrlBit : 0)
             | (regexPriority << 19)
             | (length & 0x7FFFF);
+        NeverMatching = [
+            .. _regexes?.Where(r => r.Unsupported is not null).Select(r => $"path '{r.Source}' never matches (it contains {r.Unsupported})") ?? [],
+            .. _headers?.SelectMany(h => h.Unsupported) ?? [],
+        ];
         ExactHosts = _hosts is not null && _hosts.All(h => h.ExactName is not null) ? [.. _hosts.Select(h => h.ExactName!)] : null;
         var keys = paths.Select(p => FirstSegment(p.StartsWith('~') ? PathRegex.Get(p).LiteralPrefix() : p)).ToArray();
         PathSegments = keys.Length > 0 && keys.All(k => k is not null) ? [.. keys.Distinct(StringComparer.Ordinal)!] : null;
@@ -65,6 +69,12 @@ internal sealed class RouteEntry
 
     /// <summary>Kong's 64-bit route priority; higher is tried first.</summary>
     public ulong Priority { get; }
+
+    /// <summary>
+    /// One line per regex of the entry that never matches: a construct the non-backtracking engine cannot run, in a
+    /// row stored before the Admin API refused it.
+    /// </summary>
+    public IReadOnlyList<string> NeverMatching { get; }
 
     /// <summary>The host names when every host is exact (the entry is indexed under them); otherwise null.</summary>
     public string[]? ExactHosts { get; }

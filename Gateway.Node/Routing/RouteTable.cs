@@ -23,11 +23,12 @@ public sealed class RouteTable
     private readonly FrozenDictionary<string, int[]> _bySegment;
     private readonly FrozenDictionary<string, int[]>.AlternateLookup<ReadOnlySpan<char>> _bySegmentSpan;
 
-    private RouteTable(RouteEntry[] entries, IReadOnlyList<RouteModel> routes, IReadOnlyDictionary<string, ServiceModel> services)
+    private RouteTable(RouteEntry[] entries, IReadOnlyList<RouteModel> routes, IReadOnlyDictionary<string, ServiceModel> services, IReadOnlyList<string> neverMatching)
     {
         _entries = entries;
         Routes = routes;
         Services = services;
+        NeverMatching = neverMatching;
         var general = new List<int>();
         var byHost = new Dictionary<string, List<int>>(StringComparer.OrdinalIgnoreCase);
         var bySegment = new Dictionary<string, List<int>>(StringComparer.Ordinal);
@@ -62,13 +63,19 @@ public sealed class RouteTable
     }
 
     /// <summary>An empty table: nothing matches.</summary>
-    public static RouteTable Empty { get; } = new([], [], new Dictionary<string, ServiceModel>());
+    public static RouteTable Empty { get; } = new([], [], new Dictionary<string, ServiceModel>(), []);
 
     /// <summary>Every HTTP-family route of the config, compiled.</summary>
     public IReadOnlyList<RouteModel> Routes { get; }
 
     /// <summary>Every service of the config, compiled, by id.</summary>
     public IReadOnlyDictionary<string, ServiceModel> Services { get; }
+
+    /// <summary>
+    /// One line per route regex that never matches, naming the route and the construct the non-backtracking engine
+    /// cannot run: rows stored before the Admin API refused such regexes. The rest of the table serves as usual.
+    /// </summary>
+    public IReadOnlyList<string> NeverMatching { get; }
 
     /// <summary>How many matchers the routes compiled into (a route with mixed paths gives several).</summary>
     public int EntryCount => _entries.Length;
@@ -91,6 +98,7 @@ public sealed class RouteTable
 
         var routes = new List<RouteModel>();
         var entries = new List<RouteEntry>();
+        var neverMatching = new List<string>();
         foreach (var row in data["routes"])
         {
             var serviceId = RowReader.ForeignId(row, "service");
@@ -111,7 +119,9 @@ public sealed class RouteTable
             routes.Add(route);
             foreach (var group in SplitPaths(RowReader.Strings(row, "paths")))
             {
-                entries.Add(Named(row, () => new RouteEntry(route, row, group)));
+                var entry = Named(row, () => new RouteEntry(route, row, group));
+                entries.Add(entry);
+                neverMatching.AddRange(entry.NeverMatching.Select(line => $"{RouteName(row)}: {line}"));
             }
         }
 
@@ -120,7 +130,7 @@ public sealed class RouteTable
             .ThenBy(e => e.Route.CreatedAt)
             .ThenBy(e => e.Route.Id, StringComparer.Ordinal)
             .ToArray();
-        return new RouteTable(sorted, routes, services);
+        return new RouteTable(sorted, routes, services, [.. neverMatching.Distinct(StringComparer.Ordinal)]);
     }
 
     /// <summary>Runs one route's compilation; a failure names the route, so the log says which one keeps the config out.</summary>
@@ -132,9 +142,13 @@ public sealed class RouteTable
         }
         catch (ArgumentException e)
         {
-            throw new ArgumentException($"route '{RowReader.String(row, "name") ?? "?"}' ({RowReader.String(row, "id") ?? "no id"}): {e.Message}", e);
+            throw new ArgumentException($"{RouteName(row)}: {e.Message}", e);
         }
     }
+
+    /// <summary>How messages name a route: <c>route 'name' (id)</c>.</summary>
+    private static string RouteName(JsonObject row) =>
+        $"route '{RowReader.String(row, "name") ?? "?"}' ({RowReader.String(row, "id") ?? "no id"})";
 
     /// <summary>
     /// Finds the route for a request, or null when none matches. Allocates only for the answer

@@ -63,6 +63,24 @@ public sealed class ConfigSnapshotProviderTests
     }
 
     [Fact]
+    public void StoredRegexTheRouterCannotRun_IsPublished_AndLoggedOnceNamingTheRoute()
+    {
+        var snapshots = new ConfigSnapshotProvider(logger: _log);
+        var routes = new RouteConfig();
+        var id = routes.Route("""{"name":"stored","paths":["~/(?!admin)\\w+"]}""");
+        routes.Route("""{"paths":["/ok"]}""");
+
+        snapshots.Apply(With(routes.Data(), 1, [], []));
+        snapshots.Apply(With(routes.Data(), 2, [], []));
+
+        Assert.Equal(2, snapshots.Current.Version);
+        Assert.NotNull(snapshots.Current.Routes.Match(RouteConfig.Request("/ok")));
+        var line = Assert.Single(_log.Lines);
+        Assert.StartsWith($"route 'stored' ({id}): path '~/(?!admin)\\w+' never matches (it contains negative lookahead", line);
+        Assert.EndsWith(": " + Gateway.Schema.LinearRegex.Rule, line);
+    }
+
+    [Fact]
     public void Published_IsRaisedForEachPublishedSnapshot_NotForAnOldOrAFailedOne()
     {
         var snapshots = new ConfigSnapshotProvider();
