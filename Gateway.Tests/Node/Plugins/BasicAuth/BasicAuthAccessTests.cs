@@ -148,30 +148,17 @@ public sealed class BasicAuthAccessTests(AuthNode auth) : IClassFixture<AuthNode
     [Fact]
     public async Task ChangedPassword_AppliesToTheNextRequest()
     {
+        // Both verdicts are kept (a failure of "new", a success of "old"): neither may answer after the change.
         var path = await auth.RouteAsync("""{"name":"basic-auth"}""");
         var consumer = await auth.ConsumerAsync("ba-change");
         var credential = await auth.Node.CreateAsync($"/consumers/{consumer["id"]}/basic-auth", """{"username":"ba-change-user","password":"old"}""");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await auth.GetAsync(path, ("Authorization", Basic("ba-change-user", "new")))).Status);
         Assert.Equal(HttpStatusCode.OK, (await auth.GetAsync(path, ("Authorization", Basic("ba-change-user", "old")))).Status);
 
         await auth.Node.PatchAsync($"/basic-auths/{credential["id"]}", """{"password":"new"}""");
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await auth.GetAsync(path, ("Authorization", Basic("ba-change-user", "old")))).Status);
         Assert.Equal(HttpStatusCode.OK, (await auth.GetAsync(path, ("Authorization", Basic("ba-change-user", "new")))).Status);
-    }
-
-    [Fact]
-    public async Task ChangedPassword_AfterItFailed_AppliesToTheNextRequest()
-    {
-        var path = await auth.RouteAsync("""{"name":"basic-auth"}""");
-        var consumer = await auth.ConsumerAsync("ba-retry");
-        var credential = await auth.Node.CreateAsync($"/consumers/{consumer["id"]}/basic-auth", """{"username":"ba-retry-user","password":"old"}""");
-        Assert.Equal(HttpStatusCode.Unauthorized, (await auth.GetAsync(path, ("Authorization", Basic("ba-retry-user", "new")))).Status);
-        Assert.Equal(HttpStatusCode.OK, (await auth.GetAsync(path, ("Authorization", Basic("ba-retry-user", "old")))).Status);
-
-        await auth.Node.PatchAsync($"/basic-auths/{credential["id"]}", """{"password":"new"}""");
-
-        Assert.Equal(HttpStatusCode.OK, (await auth.GetAsync(path, ("Authorization", Basic("ba-retry-user", "new")))).Status);
-        Assert.Equal(HttpStatusCode.Unauthorized, (await auth.GetAsync(path, ("Authorization", Basic("ba-retry-user", "old")))).Status);
     }
 
     [Fact]
