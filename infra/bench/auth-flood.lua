@@ -1,10 +1,12 @@
 -- wrk script for auth-flood.sh: basic-auth requests to /auth for an existing user with a wrong password,
 -- AUTH_MODE=same (one wrong password, as a client retrying) or distinct (a new one per request, as a
 -- password guesser), or control (no credentials: a 401 that checks no password, what any fast client costs);
--- at the end, the answers counted by status ("status 401: 1234").
+-- at the end, the answers counted by status ("status 401: 1234"). HOSTILE_DELAY_MS > 0 paces each connection
+-- (that many milliseconds between an answer and the next request) instead of sending at full speed.
 local mode = os.getenv("AUTH_MODE") or "same"
 local user = os.getenv("AUTH_USER") or "bench-user"
 local alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+local pace = tonumber(os.getenv("HOSTILE_DELAY_MS") or "0")
 local threads = {}
 
 local function char(n) return alphabet:sub(n + 1, n + 1) end
@@ -40,6 +42,10 @@ function request()
     authorization = "Basic " .. base64(user .. ":guess-" .. id .. "-" .. sent)
   end
   return wrk.format("GET", "/auth", { ["Authorization"] = authorization })
+end
+
+if pace > 0 then
+  function delay() return pace end
 end
 
 function response(status)

@@ -14,8 +14,9 @@
 # for DURATION. It prints the medians of the normal route's requests/s, p50 and p99, and the hostile answers by
 # status, with the machine's load (uptime) before and after. Everything it starts is stopped on exit.
 #
-# Settings: ROUNDS=3 DURATION=10s WARMUP=5s NORMAL_CONNECTIONS=4 HOSTILE_CONNECTIONS=8 BUILD=1 (0: the last
-# Release build) BASELINE_DLL (unset: the current build alone). Needs wrk, nginx, curl, openssl, python3.
+# Settings: ROUNDS=3 DURATION=10s WARMUP=5s NORMAL_CONNECTIONS=4 HOSTILE_CONNECTIONS=8 HOSTILE_DELAY_MS=0 (full
+# speed; N: each hostile connection waits N ms between requests) BUILD=1 (0: the last Release build) BASELINE_DLL
+# (unset: the current build alone). Needs wrk, nginx, curl, openssl, python3.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$(pwd)
@@ -24,6 +25,7 @@ DURATION=${DURATION:-10s}
 WARMUP=${WARMUP:-5s}
 NORMAL_CONNECTIONS=${NORMAL_CONNECTIONS:-4}
 HOSTILE_CONNECTIONS=${HOSTILE_CONNECTIONS:-8}
+export HOSTILE_DELAY_MS=${HOSTILE_DELAY_MS:-0}
 BASELINE_DLL=${BASELINE_DLL:-}
 WORK=$(mktemp -d /tmp/gateway-bench.XXXXXX)
 chmod 755 "$WORK"
@@ -142,7 +144,8 @@ done
 UPTIME_AFTER=$(uptime)
 
 echo "Authentication flood, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores; wrk -t1 -c$NORMAL_CONNECTIONS on /plain for $DURATION while"
-echo "wrk -t1 -c$HOSTILE_CONNECTIONS sends wrong basic-auth passwords for an existing user to /auth; medians of $ROUNDS interleaved rounds."
+pace="at full speed"; [ "$HOSTILE_DELAY_MS" = 0 ] || pace="with $HOSTILE_DELAY_MS ms between a connection's requests"
+echo "wrk -t1 -c$HOSTILE_CONNECTIONS sends wrong basic-auth passwords for an existing user to /auth $pace; medians of $ROUNDS interleaved rounds."
 echo "Load before: ${UPTIME_BEFORE#*load average: }; after: ${UPTIME_AFTER#*load average: }"
 echo
 echo "| build | hostile passwords | normal req/s | p50 ms | p99 ms | normal errors | hostile answers by status, per round |"
