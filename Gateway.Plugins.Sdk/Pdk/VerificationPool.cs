@@ -113,6 +113,8 @@ public sealed class VerificationPool : IDisposable
 
     private void RunChecks()
     {
+        // Behind the request threads whenever both want a core: a flood of checks slows the checks, not the proxy.
+        ThreadNiceness.LowerCurrentThread();
         foreach (var check in _queue.GetConsumingEnumerable())
         {
             check();
