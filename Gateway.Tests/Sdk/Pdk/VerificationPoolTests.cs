@@ -26,6 +26,28 @@ public sealed class VerificationPoolTests
     }
 
     [Fact]
+    public async Task TryRun_OnLinux_TheCheckRunsAtNiceTen_BehindTheRequestThreads()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+
+        using var pool = new VerificationPool(1, 4);
+        var nice = -1;
+
+        // Field 19 of /proc/thread-self/stat is the thread's nice value; the name field before it may hold spaces.
+        Assert.True(await pool.TryRun(() =>
+        {
+            var stat = File.ReadAllText("/proc/thread-self/stat");
+            nice = int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[16]);
+            return true;
+        })!);
+
+        Assert.Equal(10, nice);
+    }
+
+    [Fact]
     public async Task TryRun_PastTheQueueBound_RefusesAtOnce_AndRunsTheRestLater()
     {
         using var held = new HeldVerificationPool(2);
