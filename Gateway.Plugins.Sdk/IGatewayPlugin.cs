@@ -11,6 +11,8 @@ namespace Gateway.Plugins.Sdk;
 /// The request phases run on the thread that read the request (the node runs socket continuations
 /// inline, as an nginx worker does): never block in them (no synchronous I/O, no <c>.Result</c>, no
 /// long-held locks); await instead, or hand slow work to the log phase, which runs on the thread pool.
+/// A check slow on purpose (a password hash) goes to <see cref="Pdk.VerificationCache"/>, whose
+/// <see cref="Pdk.VerificationPool"/> keeps such checks to a few threads of their own.
 /// </summary>
 public interface IGatewayPlugin
 {

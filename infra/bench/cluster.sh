@@ -1,6 +1,8 @@
-# Sourced by propagation.sh and ratelimit.sh: PostgreSQL, and three gateway nodes on loopback sharing it
-# (store and membership). The caller sets WORK (a temp folder), defines log(), and calls cluster_cleanup on exit.
+# Sourced by propagation.sh, ratelimit.sh and auth-flood.sh: PostgreSQL, three gateway nodes on loopback sharing it
+# (store and membership), and the backend. The caller sets WORK (a temp folder), defines log(), and calls
+# cluster_cleanup on exit (and stops the backend, "$WORK/backend.pid").
 #
+#   start_backend              -> BACKEND_PORT, BACKEND_TLS_PORT: nginx (nginx/backend.conf.in), logs in $WORK/logs
 #   start_postgres DB_PREFIX   -> PG_PORT, DB (a fresh database); its own server unless BENCH_PG_PORT names one
 #   build_gateway              -> GATEWAY (the command; BUILD=0 uses the last Release build)
 #   start_three_nodes          -> ADMIN, PROXY, STATUS (ports by node A, B, C); waits for three active silos
@@ -16,6 +18,16 @@ cluster_cleanup() {
   for pid in "${CLUSTER_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${CLUSTER_PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
   if [ "$STARTED_PG" = 1 ]; then runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$WORK/pg" -m fast -w stop >/dev/null 2>&1 || true; fi
+}
+
+start_backend() {
+  BACKEND_PORT=$(free_port); BACKEND_TLS_PORT=$(free_port)
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj "/CN=localhost" \
+    -keyout "$WORK/key.pem" -out "$WORK/cert.pem" 2>/dev/null
+  mkdir -p "$WORK/logs"
+  sed -e "s#@WORK@#$WORK#g" -e "s#@BACKEND_PORT@#$BACKEND_PORT#g" -e "s#@BACKEND_TLS_PORT@#$BACKEND_TLS_PORT#g" \
+    "infra/bench/nginx/backend.conf.in" > "$WORK/backend.conf"
+  nginx -p "$WORK" -c "$WORK/backend.conf" -e "$WORK/logs/backend-startup.log"
 }
 
 start_postgres() {

@@ -57,13 +57,7 @@ else
   for _ in $(seq 50); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
 fi
 
-BACKEND_PORT=$(free_port); BACKEND_TLS_PORT=$(free_port)
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj "/CN=localhost" \
-  -keyout "$WORK/key.pem" -out "$WORK/cert.pem" 2>/dev/null
-mkdir -p "$WORK/logs"
-sed -e "s#@WORK@#$WORK#g" -e "s#@BACKEND_PORT@#$BACKEND_PORT#g" -e "s#@BACKEND_TLS_PORT@#$BACKEND_TLS_PORT#g" \
-  "$ROOT/infra/bench/nginx/backend.conf.in" > "$WORK/backend.conf"
-nginx -p "$WORK" -c "$WORK/backend.conf" -e "$WORK/logs/backend-startup.log"
+start_backend
 
 # --- three nodes ----------------------------------------------------------------------------------
 build_gateway

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -14,23 +13,36 @@ namespace Gateway.Node.Plugins.BasicAuth;
 /// Kong's basic-auth (kong/plugins/basic-auth/access.lua): reads <c>username:password</c> from
 /// Proxy-Authorization, then Authorization, checks the password against the credential's hash, and
 /// answers 401 "Unauthorized" with a Basic challenge otherwise, unless <c>anonymous</c> applies.
+/// BCrypt checks (slow on purpose; Kong's salted SHA-1 costs nothing) run on a <see cref="VerificationPool"/>
+/// behind a <see cref="VerificationCache"/>; when the pool's queue is full the answer is 429 at once.
 /// </summary>
 public sealed partial class BasicAuthPlugin : GatewayPlugin<BasicAuthConfig>
 {
     /// <summary>Kong's answer to every failed attempt.</summary>
     public const string UnauthorizedMessage = "Unauthorized";
 
-    /// <summary>How many verified passwords are remembered before the memory is cleared.</summary>
-    private const int VerifiedCapacity = 10_000;
+    /// <summary>
+    /// The answer when the password could not be checked because the verification pool's queue is full: a
+    /// 429, not Kong's 401, because no verdict was reached. A 401 would tell a consumer with the right password
+    /// that it is wrong (and, with <c>anonymous</c>, serve them as the anonymous consumer), where a 429 with
+    /// Retry-After says to come back, as Kong's own rate-limiting and <c>/config</c> do.
+    /// </summary>
+    public const string BusyMessage = "Too many authentication attempts";
 
     private static readonly SearchValues<char> HexDigits = SearchValues.Create("0123456789abcdefABCDEF");
 
-    /// <summary>
-    /// Passwords already verified against a hash (keyed by a SHA-256 of both): BCrypt is slow on
-    /// purpose, and Kong, which compares salted SHA-1 digests, costs nothing per request either.
-    /// Only successes are kept, so a changed password or credential never matches a stale entry.
-    /// </summary>
-    private readonly ConcurrentDictionary<string, bool> _verified = new(StringComparer.Ordinal);
+    private static readonly KeyValuePair<string, string>[] BusyHeaders = [new("Retry-After", "1")];
+
+    private readonly VerificationCache _verdicts;
+
+    /// <summary>The node's plugin: checks on the process's <see cref="VerificationPool.Shared"/>.</summary>
+    public BasicAuthPlugin()
+        : this(VerificationPool.Shared, TimeProvider.System)
+    {
+    }
+
+    /// <summary>A plugin whose checks run on <paramref name="pool"/>, their verdicts kept by <paramref name="time"/>.</summary>
+    public BasicAuthPlugin(VerificationPool pool, TimeProvider time) => _verdicts = new VerificationCache(pool, time);
 
     /// <inheritdoc />
     public override PluginSchema Schema => BasicAuthSchema.Schema;
@@ -41,19 +53,23 @@ public sealed partial class BasicAuthPlugin : GatewayPlugin<BasicAuthConfig>
     /// <inheritdoc />
     public override async ValueTask AccessAsync(PluginContext context, BasicAuthConfig config)
     {
-        if (config.Anonymous is { } anonymous)
+        if (config.Anonymous is not null && context.Credential is not null)
         {
-            if (context.Credential is null && !await AuthenticateAsync(context, config))
-            {
-                await context.AuthenticateAnonymousAsync(anonymous);
-            }
-
+            // Authenticated by an earlier plugin: with anonymous, auth plugins are a logical OR.
             return;
         }
 
-        if (!await AuthenticateAsync(context, config))
+        switch (await AuthenticateAsync(context, config))
         {
-            context.Error(401, UnauthorizedMessage, [new("WWW-Authenticate", config.WwwAuthenticate)]);
+            case VerificationOutcome.Busy:
+                context.Error(429, BusyMessage, BusyHeaders);
+                break;
+            case VerificationOutcome.Invalid when config.Anonymous is { } anonymous:
+                await context.AuthenticateAnonymousAsync(anonymous);
+                break;
+            case VerificationOutcome.Invalid:
+                context.Error(401, UnauthorizedMessage, [new("WWW-Authenticate", config.WwwAuthenticate)]);
+                break;
         }
     }
 
@@ -87,7 +103,6 @@ public sealed partial class BasicAuthPlugin : GatewayPlugin<BasicAuthConfig>
         return (username, password);
     }
 
-    /// <summary>nginx's <c>decode_base64</c> of the credentials, as text; null when invalid.</summary>
     /// <summary>
     /// A password as Kong stores it (kong/plugins/basic-auth/crypto.lua): 40 hex digits of SHA-1. Credentials
     /// made here are BCrypt hashes ("$2..."); Kong's come in unchanged from a <c>kong config db_export</c> file
@@ -102,15 +117,16 @@ public sealed partial class BasicAuthPlugin : GatewayPlugin<BasicAuthConfig>
         return CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(expected), Encoding.ASCII.GetBytes(digest.ToLowerInvariant()));
     }
 
+    /// <summary>nginx's <c>decode_base64</c> of the credentials, as text; null when invalid.</summary>
     private static string? Base64(string text) => NginxBase64.Decode(text) is { } bytes ? Encoding.UTF8.GetString(bytes) : null;
 
     /// <summary>Kong's <c>do_authentication</c>.</summary>
-    private async ValueTask<bool> AuthenticateAsync(PluginContext context, BasicAuthConfig config)
+    private async ValueTask<VerificationOutcome> AuthenticateAsync(PluginContext context, BasicAuthConfig config)
     {
         var headers = context.Http.Request.Headers;
         if (!headers.ContainsKey("Authorization") && !headers.ContainsKey("Proxy-Authorization"))
         {
-            return false;
+            return VerificationOutcome.Invalid;
         }
 
         JsonObject? credential = null;
@@ -125,15 +141,21 @@ public sealed partial class BasicAuthPlugin : GatewayPlugin<BasicAuthConfig>
             (username, password) = Retrieve(context, "Authorization", config);
             if (username is null || password is null)
             {
-                return false;
+                return VerificationOutcome.Invalid;
             }
 
             credential = await context.Consumers.FindAsync(BasicAuthCredentials.Schema.Name, "username", username);
         }
 
-        if (credential is null || !await VerifyAsync(credential, password!))
+        if (credential is null)
         {
-            return false;
+            return VerificationOutcome.Invalid;
+        }
+
+        var outcome = await VerifyAsync(credential, password!);
+        if (outcome != VerificationOutcome.Valid)
+        {
+            return outcome;
         }
 
         var consumer = credential["consumer"]?["id"]?.GetValue<string>() is { } consumerId
@@ -141,51 +163,34 @@ public sealed partial class BasicAuthPlugin : GatewayPlugin<BasicAuthConfig>
             : null;
         context.Authenticate(consumer, credential);
         context.SetConsumerHeaders(consumer, credential["username"]?.GetValue<string>(), anonymous: false);
-        return true;
+        return VerificationOutcome.Valid;
     }
 
-    private async ValueTask<bool> VerifyAsync(JsonObject credential, string password)
+    private ValueTask<VerificationOutcome> VerifyAsync(JsonObject credential, string password)
     {
         if (credential["password"]?.GetValue<string>() is not { } hash)
         {
-            return false;
+            return ValueTask.FromResult(VerificationOutcome.Invalid);
         }
 
         if (IsKongDigest(hash))
         {
-            return MatchesKongDigest(hash, password, credential["consumer"]?["id"]?.GetValue<string>() ?? "");
+            var valid = MatchesKongDigest(hash, password, credential["consumer"]?["id"]?.GetValue<string>() ?? "");
+            return ValueTask.FromResult(valid ? VerificationOutcome.Valid : VerificationOutcome.Invalid);
         }
 
-        var key = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(hash + "\0" + password)));
-        if (_verified.ContainsKey(key))
+        return _verdicts.VerifyAsync(credential["id"]?.GetValue<string>() ?? "", hash, password, MatchesBcrypt);
+    }
+
+    private static bool MatchesBcrypt(string password, string hash)
+    {
+        try
         {
-            return true;
+            return BCrypt.Net.BCrypt.Verify(password, hash);
         }
-
-        // Tens of milliseconds of CPU on purpose: on the thread pool, not the socket thread the request runs on
-        // (inline completions), so a stream of wrong passwords cannot stall the other connections of that thread.
-        var ok = await Task.Run(() =>
+        catch (BCrypt.Net.SaltParseException)
         {
-            try
-            {
-                return BCrypt.Net.BCrypt.Verify(password, hash);
-            }
-            catch (BCrypt.Net.SaltParseException)
-            {
-                return false;
-            }
-        });
-
-        if (ok)
-        {
-            if (_verified.Count >= VerifiedCapacity)
-            {
-                _verified.Clear();
-            }
-
-            _verified[key] = true;
+            return false;
         }
-
-        return ok;
     }
 }

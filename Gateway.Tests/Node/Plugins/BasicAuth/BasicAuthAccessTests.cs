@@ -148,15 +148,45 @@ public sealed class BasicAuthAccessTests(AuthNode auth) : IClassFixture<AuthNode
     [Fact]
     public async Task ChangedPassword_AppliesToTheNextRequest()
     {
+        // Both verdicts are kept (a failure of "new", a success of "old"): neither may answer after the change.
         var path = await auth.RouteAsync("""{"name":"basic-auth"}""");
         var consumer = await auth.ConsumerAsync("ba-change");
         var credential = await auth.Node.CreateAsync($"/consumers/{consumer["id"]}/basic-auth", """{"username":"ba-change-user","password":"old"}""");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await auth.GetAsync(path, ("Authorization", Basic("ba-change-user", "new")))).Status);
         Assert.Equal(HttpStatusCode.OK, (await auth.GetAsync(path, ("Authorization", Basic("ba-change-user", "old")))).Status);
 
         await auth.Node.PatchAsync($"/basic-auths/{credential["id"]}", """{"password":"new"}""");
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await auth.GetAsync(path, ("Authorization", Basic("ba-change-user", "old")))).Status);
         Assert.Equal(HttpStatusCode.OK, (await auth.GetAsync(path, ("Authorization", Basic("ba-change-user", "new")))).Status);
+    }
+
+    [Fact]
+    public async Task RightPassword_Authenticates_WhileEightClientsSendAWrongOne()
+    {
+        var path = await auth.RouteAsync("""{"name":"basic-auth"}""");
+        var consumer = await auth.ConsumerAsync("ba-flood");
+        await auth.Node.CreateAsync($"/consumers/{consumer["id"]}/basic-auth", """{"username":"ba-flood-user","password":"right"}""");
+        using var stop = new CancellationTokenSource();
+        var flood = Enumerable.Range(0, 8).Select(async _ =>
+        {
+            var answers = new List<Answer>();
+            while (!stop.IsCancellationRequested)
+            {
+                answers.Add(await auth.GetAsync(path, ("Authorization", Basic("ba-flood-user", "wrong"))));
+            }
+
+            return answers;
+        }).ToList();
+
+        var right = await auth.GetAsync(path, ("Authorization", Basic("ba-flood-user", "right")));
+        await stop.CancelAsync();
+        var wrong = (await Task.WhenAll(flood)).SelectMany(a => a).ToList();
+
+        Assert.Equal(HttpStatusCode.OK, right.Status);
+        Assert.Equal("ba-flood", right.Upstream("x-consumer-username"));
+        Assert.NotEmpty(wrong);
+        Assert.All(wrong, a => Assert.Equal((HttpStatusCode.Unauthorized, "Unauthorized", "Basic realm=\"service\""), (a.Status, a.Message, a.WwwAuthenticate)));
     }
 
     private static string Basic(string username, string password) =>
