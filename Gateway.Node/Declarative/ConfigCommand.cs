@@ -94,7 +94,7 @@ public static class ConfigCommand
             throw new DatabaseNotReadyException($"'config db_import' and 'config db_export' need a database; database = {settings.Raw["database"]} has none here");
         }
 
-        var opened = await StoreFactory.OpenAsync(settings, registry);
+        var opened = StoreFactory.Open(settings, registry);
         var (store, _, database, isUnavailable) = opened;
         try
         {
