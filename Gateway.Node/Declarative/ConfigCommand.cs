@@ -11,7 +11,8 @@ namespace Gateway.Node.Declarative;
 
 /// <summary>
 /// <c>gateway config parse|db_import|db_export|sync FILE</c>: Kong's <c>kong config</c> commands, and sync. Output and
-/// exit codes follow Kong's: a success line on stdout, or the code-14 message on stderr and exit 1.
+/// exit codes follow Kong's: a success line on stdout, or the code-14 message on stderr and exit 1. db_import also takes a
+/// node's config snapshot (<see cref="SnapshotImport"/>).
 /// </summary>
 public static class ConfigCommand
 {
@@ -31,7 +32,10 @@ public static class ConfigCommand
                     return 0;
                 case "db_import":
                     {
-                        var parsed = parser.ParseFile(file);
+                        // A node's config snapshot is a config file too: what restores a lost SQLite database.
+                        var document = DeclarativeText.ReadFile(file);
+                        var snapshot = SnapshotImport.TryFrom(document);
+                        var parsed = parser.Parse(snapshot?.Config ?? document);
                         await using var store = await OpenDatabaseAsync(settings, registry);
                         var result = await DeclarativeImporter.ImportAsync(store, parsed);
                         if (result.Refusal is { } refusal)
@@ -41,6 +45,11 @@ public static class ConfigCommand
                         }
 
                         await output.WriteLineAsync($"import successful: {result.Written} entities written, {result.Unchanged} unchanged, from {file}");
+                        if (snapshot is { ConsumerPluginsLeftOut: > 0 and var leftOut })
+                        {
+                            await output.WriteLineAsync($"left out {leftOut} plugins scoped to consumers: a config snapshot holds no consumers");
+                        }
+
                         return 0;
                     }
 
