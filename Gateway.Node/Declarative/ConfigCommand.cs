@@ -47,7 +47,7 @@ public static class ConfigCommand
                         await output.WriteLineAsync($"import successful: {result.Written} entities written, {result.Unchanged} unchanged, from {file}");
                         if (snapshot is { ConsumerPluginsLeftOut: > 0 and var leftOut })
                         {
-                            await output.WriteLineAsync($"left out {leftOut} plugins scoped to consumers: a config snapshot holds no consumers");
+                            await output.WriteLineAsync($"plugins scoped to a consumer left out: {leftOut} (a config snapshot holds no consumers or credentials)");
                         }
 
                         return 0;

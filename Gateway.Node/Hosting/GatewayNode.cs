@@ -76,13 +76,11 @@ public sealed class GatewayNode : IAsyncDisposable
         IConfigStore store;
         try
         {
-            var startup = loggers.CreateLogger<GatewayNode>();
-            PreparePrefix(settings.Prefix, startup);
-            store = await StartupStore.OpenAsync(settings, registry, discardSnapshot, startup, cancellationToken);
+            store = await StartupStore.OpenAsync(settings, registry, discardSnapshot, loggers.CreateLogger<GatewayNode>(), cancellationToken);
         }
         catch
         {
-            // Flushes what was logged before the refusal (an unreadable snapshot, a file made owner-only).
+            // Flushes what was logged before the refusal (an unreadable snapshot).
             loggers.Dispose();
             throw;
         }
@@ -140,19 +138,6 @@ public sealed class GatewayNode : IAsyncDisposable
         catch (Exception e) when (e is OperationCanceledException or InvalidOperationException)
         {
             // Never started, or the stop timed out: disposal still releases the ports.
-        }
-    }
-
-    /// <summary>The prefix folder readied (<see cref="PrefixFolder.Prepare"/>); one that cannot be is a one-line refusal.</summary>
-    private static void PreparePrefix(string prefix, Microsoft.Extensions.Logging.ILogger logger)
-    {
-        try
-        {
-            PrefixFolder.Prepare(prefix, logger);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new NodeStartException($"cannot use the prefix {prefix}: {e.Message}", e);
         }
     }
 

@@ -15,13 +15,43 @@ namespace Gateway.Node.Hosting;
 internal static class StartupStore
 {
     /// <summary>
+    /// The config store, checked (<see cref="OpenCheckedAsync"/>), then the prefix folder readied
+    /// (<see cref="PrefixFolder.Prepare"/>): after the checks, so that a refusal is the only line and leaves every file
+    /// as it found it. A prefix that cannot be readied is a one-line refusal too.
+    /// </summary>
+    public static async Task<IConfigStore> OpenAsync(
+        GatewaySettings settings, SchemaRegistry registry, bool discardSnapshot, ILogger logger, CancellationToken cancellationToken)
+    {
+        try
+        {
+            PrefixFolder.Create(settings.Prefix);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw Unusable(settings.Prefix, e);
+        }
+
+        var store = await OpenCheckedAsync(settings, registry, discardSnapshot, logger, cancellationToken);
+        try
+        {
+            PrefixFolder.Prepare(settings.Prefix, logger);
+            return store;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            await store.DisposeAsync();
+            throw Unusable(settings.Prefix, e);
+        }
+    }
+
+    /// <summary>
     /// The config store, checked before the node trusts it. A database with a migration log must be bootstrapped and
     /// current. One that does not answer, or a corrupt SQLite file (left as it is), is served from the saved snapshot
     /// when there is one, read-only, and is a one-line refusal otherwise. An empty SQLite database (missing, 0 bytes,
     /// never written) beside a snapshot with rows is a lost database: a refusal naming both files and the way back,
     /// unless <paramref name="discardSnapshot"/>.
     /// </summary>
-    public static async Task<IConfigStore> OpenAsync(
+    private static async Task<IConfigStore> OpenCheckedAsync(
         GatewaySettings settings, SchemaRegistry registry, bool discardSnapshot, ILogger logger, CancellationToken cancellationToken)
     {
         if (settings.Database == DatabaseKind.Off)
@@ -129,4 +159,6 @@ internal static class StartupStore
             SnapshotFile.Describe(saved),
             aside);
     }
+
+    private static NodeStartException Unusable(string prefix, Exception e) => new($"cannot use the prefix {prefix}: {e.Message}", e);
 }
