@@ -106,6 +106,26 @@ public sealed class DatabaseFileStartupTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task NeverWrittenDatabase_BesideASnapshotWithRows_RefusesToStart()
+    {
+        await WriteSnapshotAsync(Prefix);
+        await using (var store = new SqliteConfigStore(DatabasePath, PluginCatalog.Bundled.CreateRegistry(), TimeProvider.System))
+        {
+            await store.InitializeAsync();
+        }
+
+        var (code, stdout, stderr) = await NodeProcess.RunAsync(Arguments());
+
+        Assert.Equal(1, code);
+        Assert.StartsWith(
+            $"gateway: {DatabasePath} holds no config (version 0), but {SnapshotPath} holds config version 7 (services: 1, routes: 1): "
+            + $"restore it with 'gateway config db_import {SnapshotPath}'",
+            Assert.Single(stderr));
+        Assert.Empty(stdout);
+        Assert.True(SnapshotFile.TryRead(Prefix) is { Version: 7 } kept && !SnapshotFile.IsEmpty(kept), "the snapshot is kept");
+    }
+
+    [Fact]
     public async Task DiscardSnapshot_StartsEmpty_AndSetsTheSnapshotAside()
     {
         await WriteSnapshotAsync(Prefix);
