@@ -87,13 +87,19 @@ public sealed class DbImportExportTests : IDisposable
         Assert.True(code == 0, $"gateway {string.Join(' ', args)} failed: {output}{error}");
     }
 
-    [Fact]
-    public async Task ExportImportExport_OnEveryEntityType_GivesAnIdenticalFile()
+    /// <summary><c>config db_import</c> of <see cref="EveryEntityType"/> into <paramref name="prefix"/>.</summary>
+    private async Task ImportEveryEntityTypeAsync(string prefix)
     {
         var source = Path.Combine(_root, "source.json");
         await File.WriteAllTextAsync(source, EveryEntityType().ToJsonString());
+        await RunOkAsync(prefix, "config", "db_import", source);
+    }
+
+    [Fact]
+    public async Task ExportImportExport_OnEveryEntityType_GivesAnIdenticalFile()
+    {
         string first = Path.Combine(_root, "first"), second = Path.Combine(_root, "second");
-        await RunOkAsync(first, "config", "db_import", source);
+        await ImportEveryEntityTypeAsync(first);
         var exported = Path.Combine(_root, "exported.yml");
         await RunOkAsync(first, "config", "db_export", exported);
 
@@ -187,10 +193,8 @@ public sealed class DbImportExportTests : IDisposable
     [Fact]
     public async Task Import_OfANodesConfigSnapshot_RestoresEveryEntityButConsumers_AndLeavesOutTheirPlugins()
     {
-        var source = Path.Combine(_root, "source.json");
-        await File.WriteAllTextAsync(source, EveryEntityType().ToJsonString());
         string original = Path.Combine(_root, "original"), restored = Path.Combine(_root, "restored");
-        await RunOkAsync(original, "config", "db_import", source);
+        await ImportEveryEntityTypeAsync(original);
         await using (var store = new SqliteConfigStore(Path.Combine(original, "gateway.db"), PluginCatalog.Bundled.CreateRegistry(), TimeProvider.System))
         {
             Assert.True(await SnapshotFile.WriteAsync(original, await ConfigData.LoadAsync(store)));
