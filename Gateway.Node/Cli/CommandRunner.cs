@@ -42,7 +42,7 @@ public static class CommandRunner
             var settings = SettingsLoader.Load(commandLine);
             return commandLine.Command switch
             {
-                GatewayCommand.Start => await StartAsync(settings),
+                GatewayCommand.Start => await StartAsync(settings, commandLine.DiscardSnapshot),
                 GatewayCommand.Migrations => await MigrationsAsync(settings, commandLine.Subcommand),
                 GatewayCommand.Health => await HealthAsync(settings),
                 GatewayCommand.Config => await ConfigCommand.RunAsync(settings, commandLine, Console.Out, Console.Error),
@@ -55,9 +55,9 @@ public static class CommandRunner
         }
     }
 
-    private static async Task<int> StartAsync(GatewaySettings settings)
+    private static async Task<int> StartAsync(GatewaySettings settings, bool discardSnapshot)
     {
-        await using var node = await GatewayNode.StartAsync(settings);
+        await using var node = await GatewayNode.StartAsync(settings, discardSnapshot);
         await node.WaitForShutdownAsync();
         return 0;
     }
@@ -73,14 +73,20 @@ public static class CommandRunner
         switch (settings.Database)
         {
             case DatabaseKind.Sqlite:
-                Directory.CreateDirectory(settings.Prefix);
+                PrefixFolder.Create(settings.Prefix);
                 var registry = PluginCatalog.ForSetting(settings.Plugins).CreateRegistry();
-                await using (var store = new SqliteConfigStore(Path.Combine(settings.Prefix, "gateway.db"), registry, TimeProvider.System))
+                var path = StoreFactory.SqlitePath(settings);
+                await using (var store = new SqliteConfigStore(path, registry, TimeProvider.System))
                 {
-                    await store.InitializeAsync();
-                    Console.WriteLine(subcommand == "list"
-                        ? $"sqlite database {Path.Combine(settings.Prefix, "gateway.db")} is up to date (config version {await store.GetVersionAsync()})"
-                        : "database is up to date");
+                    try
+                    {
+                        await store.InitializeAsync();
+                        Console.WriteLine(subcommand == "list" ? $"sqlite database {path} is up to date (config version {await store.GetVersionAsync()})" : "database is up to date");
+                    }
+                    catch (CorruptDatabaseFileException e)
+                    {
+                        return Fail($"{e.Message}: restore it from a backup, or move it aside");
+                    }
                 }
 
                 return 0;

@@ -64,10 +64,14 @@ public sealed class ConfigRefresher : BackgroundService, IConfigChangeListener
         }
         catch (Exception e) when (StoreFailures.IsUnavailable(e) && _prefix is not null)
         {
-            var saved = SnapshotFile.TryRead(_prefix)
-                ?? throw new InvalidOperationException($"the database is unreachable ({e.Message}) and there is no config snapshot in {_prefix} to start from", e);
+            var saved = SnapshotFile.TryRead(_prefix, out var unreadable)
+                ?? throw new InvalidOperationException(
+                    $"the database is unreachable ({e.Message}) and "
+                    + (unreadable is null ? $"there is no config snapshot in {_prefix}" : $"the config snapshot {SnapshotFile.PathIn(_prefix)} cannot be read ({unreadable})")
+                    + " to start from",
+                    e);
             _provider.Apply(saved);
-            _logger.LogWarning("database unreachable ({Reason}): serving config version {Version} from {File}", e.Message, saved.Version, SnapshotFile.PathIn(_prefix));
+            _logger.LogWarning("database unavailable: {Reason}; serving config version {Version} from {File}, read-only", e.Message, saved.Version, SnapshotFile.PathIn(_prefix));
         }
 
         await base.StartAsync(cancellationToken);

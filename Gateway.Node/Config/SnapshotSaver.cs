@@ -6,10 +6,11 @@ namespace Gateway.Node.Config;
 /// <summary>
 /// Writes the snapshots the refresher publishes to prefix/ (<see cref="SnapshotFile"/>) in the background, at
 /// most one file per <see cref="SaveInterval"/>: a burst of writes becomes one file write per interval (only the
-/// newest waiting snapshot is kept), keeping disk flushes off the cores that apply the next versions.
+/// newest waiting snapshot is kept), keeping disk flushes off the cores that apply the next versions. An empty config
+/// does not replace a file with rows of its version or a newer one (<see cref="SnapshotFile.WriteAsync"/>).
 /// </summary>
 /// <param name="prefix">The node's prefix folder.</param>
-/// <param name="logger">Where a failed write is reported (the node keeps serving; the next snapshot tries again).</param>
+/// <param name="logger">Where a failed or refused write is reported (the node keeps serving; the next snapshot tries again).</param>
 internal sealed class SnapshotSaver(string prefix, ILogger logger)
 {
     /// <summary>The shortest time between two snapshot files.</summary>
@@ -29,7 +30,13 @@ internal sealed class SnapshotSaver(string prefix, ILogger logger)
         {
             try
             {
-                await SnapshotFile.WriteAsync(prefix, data, CancellationToken.None);
+                if (!await SnapshotFile.WriteAsync(prefix, data, CancellationToken.None))
+                {
+                    logger.LogWarning(
+                        "not replacing {File} with the empty config at version {Version}: it holds rows of that version or a newer one, as after a lost or replaced database",
+                        SnapshotFile.PathIn(prefix),
+                        data.Version);
+                }
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {

@@ -15,18 +15,16 @@ public static class StoreFactory
 {
     /// <summary>
     /// Opens the store <c>database</c> names (sqlite, postgres or cassandra; not off, whose store is the declarative
-    /// file). Opening reaches no server: the caller checks <see cref="DatabaseStore.Migrations"/> first.
+    /// file). Opening reaches no server and reads no file: the caller checks <see cref="DatabaseStore.NotReadyReasonAsync"/> first.
     /// </summary>
-    public static async Task<DatabaseStore> OpenAsync(GatewaySettings settings, SchemaRegistry registry, CancellationToken cancellationToken = default)
+    public static DatabaseStore Open(GatewaySettings settings, SchemaRegistry registry)
     {
         switch (settings.Database)
         {
             case DatabaseKind.Sqlite:
-                Directory.CreateDirectory(settings.Prefix);
-                var path = Path.Combine(settings.Prefix, "gateway.db");
-                var sqlite = new SqliteConfigStore(path, registry, TimeProvider.System);
-                await sqlite.InitializeAsync(cancellationToken);
-                return new DatabaseStore(sqlite, null, $"SQLite at {path}", StoreFailures.IsUnavailable);
+                PrefixFolder.Create(settings.Prefix);
+                var path = SqlitePath(settings);
+                return new DatabaseStore(new SqliteConfigStore(path, registry, TimeProvider.System), null, $"SQLite at {path}", StoreFailures.IsUnavailable);
             case DatabaseKind.Postgres:
                 var postgres = Postgres(settings);
                 var postgresStore = new PostgresConfigStore(postgres, registry, TimeProvider.System);
@@ -40,6 +38,9 @@ public static class StoreFactory
                 throw new ArgumentException($"database = {settings.Raw["database"]} has no database store", nameof(settings));
         }
     }
+
+    /// <summary>The SQLite database file: prefix/gateway.db.</summary>
+    public static string SqlitePath(GatewaySettings settings) => Path.Combine(settings.Prefix, PrefixFolder.DatabaseFileName);
 
     /// <summary>The pg_* settings as the PostgreSQL store takes them.</summary>
     public static PostgresSettings Postgres(GatewaySettings settings) =>

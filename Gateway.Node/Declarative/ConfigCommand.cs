@@ -11,7 +11,8 @@ namespace Gateway.Node.Declarative;
 
 /// <summary>
 /// <c>gateway config parse|db_import|db_export|sync FILE</c>: Kong's <c>kong config</c> commands, and sync. Output and
-/// exit codes follow Kong's: a success line on stdout, or the code-14 message on stderr and exit 1.
+/// exit codes follow Kong's: a success line on stdout, or the code-14 message on stderr and exit 1. db_import also takes a
+/// node's config snapshot (<see cref="SnapshotImport"/>).
 /// </summary>
 public static class ConfigCommand
 {
@@ -31,7 +32,10 @@ public static class ConfigCommand
                     return 0;
                 case "db_import":
                     {
-                        var parsed = parser.ParseFile(file);
+                        // A node's config snapshot is a config file too: what restores a lost SQLite database.
+                        var document = DeclarativeText.ReadFile(file);
+                        var snapshot = SnapshotImport.TryFrom(document);
+                        var parsed = parser.Parse(snapshot?.Config ?? document);
                         await using var store = await OpenDatabaseAsync(settings, registry);
                         var result = await DeclarativeImporter.ImportAsync(store, parsed);
                         if (result.Refusal is { } refusal)
@@ -41,6 +45,11 @@ public static class ConfigCommand
                         }
 
                         await output.WriteLineAsync($"import successful: {result.Written} entities written, {result.Unchanged} unchanged, from {file}");
+                        if (snapshot is { ConsumerPluginsLeftOut: > 0 and var leftOut })
+                        {
+                            await output.WriteLineAsync($"plugins scoped to a consumer left out: {leftOut} (a config snapshot holds no consumers or credentials)");
+                        }
+
                         return 0;
                     }
 
@@ -94,7 +103,7 @@ public static class ConfigCommand
             throw new DatabaseNotReadyException($"'config db_import' and 'config db_export' need a database; database = {settings.Raw["database"]} has none here");
         }
 
-        var opened = await StoreFactory.OpenAsync(settings, registry);
+        var opened = StoreFactory.Open(settings, registry);
         var (store, _, database, isUnavailable) = opened;
         try
         {

@@ -52,9 +52,14 @@ public sealed class GatewayNode : IAsyncDisposable
     public IConfigStore Store { get; }
 
     /// <summary>Builds and starts a node; throws <see cref="NodeStartException"/> with a one-line reason.</summary>
-    public static async Task<GatewayNode> StartAsync(GatewaySettings settings, CancellationToken cancellationToken = default)
+    /// <param name="settings">The node's settings.</param>
+    /// <param name="discardSnapshot">
+    /// <c>start --discard-snapshot</c>: an empty SQLite database beside a config snapshot with rows is a refusal to start
+    /// (the database was lost); with this the snapshot is set aside instead and the node starts empty.
+    /// </param>
+    /// <param name="cancellationToken">Cancels the start.</param>
+    public static async Task<GatewayNode> StartAsync(GatewaySettings settings, bool discardSnapshot = false, CancellationToken cancellationToken = default)
     {
-        Directory.CreateDirectory(settings.Prefix);
         PluginCatalog catalog;
         try
         {
@@ -66,9 +71,20 @@ public sealed class GatewayNode : IAsyncDisposable
         }
 
         var registry = catalog.CreateRegistry();
-        var store = await OpenStoreAsync(settings, registry, cancellationToken);
         var logger = CreateLogger(settings);
         var loggers = new SerilogLoggerFactory(logger, dispose: true);
+        IConfigStore store;
+        try
+        {
+            store = await StartupStore.OpenAsync(settings, registry, discardSnapshot, loggers.CreateLogger<GatewayNode>(), cancellationToken);
+        }
+        catch
+        {
+            // Flushes what was logged before the refusal (an unreadable snapshot).
+            loggers.Dispose();
+            throw;
+        }
+
         var snapshots = new ConfigSnapshotProvider(
             catalog, settings.RouterFlavor == RouterFlavor.Traditional, TimeProvider.System, loggers.CreateLogger<ConfigSnapshotProvider>());
         var certificates = new SniCertificateSelector(() => snapshots.Current.Certificates, DefaultCertificate.LoadOrCreate(settings.Prefix));
@@ -123,45 +139,6 @@ public sealed class GatewayNode : IAsyncDisposable
         {
             // Never started, or the stop timed out: disposal still releases the ports.
         }
-    }
-
-    private static async Task<IConfigStore> OpenStoreAsync(GatewaySettings settings, SchemaRegistry registry, CancellationToken cancellationToken)
-    {
-        if (settings.Database == DatabaseKind.Off)
-        {
-            var declarative = DeclarativeStoreLoader.Open(settings, registry);
-            await declarative.InitializeAsync(cancellationToken);
-            return declarative;
-        }
-
-        var opened = await StoreFactory.OpenAsync(settings, registry, cancellationToken);
-        var (store, _, database, isUnavailable) = opened;
-
-        // A database with a migration log must be bootstrapped and current; one that does not answer is started
-        // from the saved snapshot when there is one, and is a one-line refusal otherwise.
-        try
-        {
-            if (await opened.NotReadyReasonAsync(cancellationToken) is { } reason)
-            {
-                throw new NodeStartException(reason);
-            }
-        }
-        catch (Exception e) when (isUnavailable(e) && File.Exists(SnapshotFile.PathIn(settings.Prefix)))
-        {
-            // Start anyway: the refresher serves the saved snapshot until the database is back.
-        }
-        catch (Exception e) when (isUnavailable(e))
-        {
-            await store.DisposeAsync();
-            throw new NodeStartException($"cannot reach {database} and there is no config snapshot in {settings.Prefix}: {e.Message}");
-        }
-        catch
-        {
-            await store.DisposeAsync();
-            throw;
-        }
-
-        return store;
     }
 
     /// <summary>Where membership lives: the pg_* database, or the redis_* server.</summary>

@@ -22,12 +22,19 @@ public sealed record CommandLine(
     /// <summary>For <c>config sync</c>: show the differences and change nothing.</summary>
     public bool DryRun { get; init; }
 
+    /// <summary>
+    /// For <c>start</c>: start on an empty SQLite database although prefix/ holds a config snapshot with rows (which
+    /// is otherwise a refusal: the database was lost); the snapshot is set aside, not deleted.
+    /// </summary>
+    public bool DiscardSnapshot { get; init; }
+
     /// <summary>The usage text printed by <c>gateway help</c>.</summary>
     public const string Usage = """
         Usage: gateway [command] [subcommand] [FILE] [--conf FILE] [--<setting> value ...]
 
         Commands:
-          start                       run the node (default)
+          start [--discard-snapshot]  run the node (default); --discard-snapshot: start on an empty SQLite
+                                      database although prefix/ holds a config snapshot (set aside, not deleted)
           migrations bootstrap|up|list
                                       prepare, upgrade or list the database schema
           config parse FILE           check a declarative config file

@@ -15,6 +15,7 @@ internal static class CommandLineParser
         var help = false;
         var adminUrls = new List<string>();
         var dryRun = false;
+        var discardSnapshot = false;
 
         for (var i = 0; i < args.Count; i++)
         {
@@ -42,6 +43,13 @@ internal static class CommandLineParser
             if (arg is "--dry-run" or "--dry_run")
             {
                 dryRun = true;
+                continue;
+            }
+
+            // The option of `start`, not a setting (a setting would stay on and let every later loss through unasked).
+            if (arg is "--discard-snapshot" or "--discard_snapshot")
+            {
+                discardSnapshot = true;
                 continue;
             }
 
@@ -87,7 +95,12 @@ internal static class CommandLineParser
             return new CommandLine(GatewayCommand.Help, null, null, overrides, confPath);
         }
 
-        var commandLine = BuildCommand(positional, overrides, confPath) with { AdminUrls = adminUrls, DryRun = dryRun };
+        var commandLine = BuildCommand(positional, overrides, confPath) with { AdminUrls = adminUrls, DryRun = dryRun, DiscardSnapshot = discardSnapshot };
+        if (discardSnapshot && commandLine.Command != GatewayCommand.Start)
+        {
+            throw new SettingsException("--discard-snapshot is only for 'start'");
+        }
+
         var sync = commandLine is { Command: GatewayCommand.Config, Subcommand: "sync" };
         if (sync && adminUrls.Count == 0)
         {

@@ -39,6 +39,12 @@ internal interface IRelationalDialect : IAsyncDisposable
     /// <summary>Whether the failure means the database does not answer now.</summary>
     bool IsUnreachable(Exception error);
 
+    /// <summary>
+    /// When <paramref name="error"/> shows the database cannot be used at all (SQLite's file is corrupt), the failure the
+    /// store throws instead, and every later call with it; null for every other failure (a server's are per call).
+    /// </summary>
+    Exception? Unusable(Exception error) => null;
+
     /// <summary>Empties the connection pool, so the next call opens fresh connections instead of meeting ones the server closed.</summary>
     void ClearPool();
 }

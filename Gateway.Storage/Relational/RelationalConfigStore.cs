@@ -27,7 +27,12 @@ public abstract class RelationalConfigStore : IConfigStore
     }
 
     /// <inheritdoc/>
-    public Task InitializeAsync(CancellationToken cancellationToken = default) => _dialect.InitializeAsync(cancellationToken);
+    public Task InitializeAsync(CancellationToken cancellationToken = default) =>
+        GuardAsync(async () =>
+        {
+            await _dialect.InitializeAsync(cancellationToken);
+            return true;
+        });
 
     /// <inheritdoc/>
     public Task<JsonObject?> GetAsync(string entity, string id, CancellationToken cancellationToken = default) =>
@@ -229,7 +234,7 @@ public abstract class RelationalConfigStore : IConfigStore
     /// <summary>
     /// Runs a database call; when it lost the connection (the server restarted, say), empties the pool before
     /// rethrowing, so that the next call opens fresh connections instead of meeting the other idle ones the server has
-    /// also closed.
+    /// also closed. A failure that makes the database unusable is thrown as the dialect's own (<see cref="IRelationalDialect.Unusable"/>).
     /// </summary>
     private async Task<T> GuardAsync<T>(Func<Task<T>> call)
     {
@@ -241,6 +246,10 @@ public abstract class RelationalConfigStore : IConfigStore
         {
             _dialect.ClearPool();
             throw;
+        }
+        catch (Exception e) when (_dialect.Unusable(e) is { } unusable)
+        {
+            throw unusable;
         }
     }
 }

@@ -6,16 +6,22 @@ namespace Gateway.Storage.Sqlite;
 
 /// <summary>
 /// SQLite under the relational store: one file in WAL mode, read through pooled connections, written through a single
-/// long-lived connection that one write at a time holds.
+/// long-lived connection that one write at a time holds. The file holds every credential and private key: it is
+/// created owner-only. Once SQLite finds it corrupt, nothing more is read from or written to it (see
+/// <see cref="Unusable"/>).
 /// </summary>
 internal sealed class SqliteDialect : IRelationalDialect
 {
+    private readonly string _path;
     private readonly string _connectionString;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private SqliteConnection? _writer;
+    private SqliteException? _corruption;
 
     /// <summary>The database file at <paramref name="databasePath"/>, created when missing.</summary>
-    public SqliteDialect(string databasePath) =>
+    public SqliteDialect(string databasePath)
+    {
+        _path = databasePath;
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = databasePath,
@@ -26,10 +32,13 @@ internal sealed class SqliteDialect : IRelationalDialect
             // Seconds a command retries while another process holds the write lock.
             DefaultTimeout = 30,
         }.ToString();
+    }
 
     /// <inheritdoc/>
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
+        ThrowIfCorrupt();
+        CreateOwnerOnly();
         await _writeLock.WaitAsync(cancellationToken);
         try
         {
@@ -58,6 +67,7 @@ internal sealed class SqliteDialect : IRelationalDialect
     /// <inheritdoc/>
     public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
     {
+        ThrowIfCorrupt();
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken);
         return connection;
@@ -72,6 +82,7 @@ internal sealed class SqliteDialect : IRelationalDialect
     /// </summary>
     public async Task<RelationalTransaction> BeginWriteAsync(CancellationToken cancellationToken)
     {
+        ThrowIfCorrupt();
         await _writeLock.WaitAsync(cancellationToken);
         try
         {
@@ -109,6 +120,22 @@ internal sealed class SqliteDialect : IRelationalDialect
     /// <inheritdoc/>
     public bool IsUnreachable(Exception error) => error is SqliteException or IOException or UnauthorizedAccessException or InvalidOperationException;
 
+    /// <summary>
+    /// A corrupt file: from then on every call throws a <see cref="CorruptDatabaseFileException"/> of the first error without
+    /// touching the file, so no write lands on pages SQLite could not read, and the file stays as it was for whoever
+    /// restores it.
+    /// </summary>
+    public Exception? Unusable(Exception error)
+    {
+        if (!CorruptDatabaseFileException.Shows(error))
+        {
+            return null;
+        }
+
+        Interlocked.CompareExchange(ref _corruption, (SqliteException)error, null);
+        return new CorruptDatabaseFileException(_path, _corruption);
+    }
+
     /// <summary>Closes the pooled read connections (they keep the file open).</summary>
     public void ClearPool()
     {
@@ -135,6 +162,33 @@ internal sealed class SqliteDialect : IRelationalDialect
         {
             _writeLock.Release();
         }
+    }
+
+    private void ThrowIfCorrupt()
+    {
+        if (Volatile.Read(ref _corruption) is { } corruption)
+        {
+            throw new CorruptDatabaseFileException(_path, corruption);
+        }
+    }
+
+    /// <summary>
+    /// Creates a missing database file owner-only (0600) before SQLite opens it: SQLite would create it 0644, and it gives
+    /// the -wal and -shm files the database file's mode.
+    /// </summary>
+    private void CreateOwnerOnly()
+    {
+        if (OperatingSystem.IsWindows() || File.Exists(_path))
+        {
+            return;
+        }
+
+        using var created = new FileStream(_path, new FileStreamOptions
+        {
+            Mode = FileMode.OpenOrCreate,
+            Access = FileAccess.Write,
+            UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+        });
     }
 
     /// <summary>The writer connection; call with the write lock held.</summary>

@@ -3,6 +3,7 @@ using Gateway.Node.Config;
 using Gateway.Node.Upstreams;
 using Gateway.Storage.Snapshot;
 using Gateway.Tests.Node.Routing;
+using Gateway.Tests.Support;
 using Microsoft.Extensions.Logging;
 using static Gateway.Tests.Node.Upstreams.TestUpstreams;
 
@@ -14,7 +15,7 @@ namespace Gateway.Tests.Node.Config;
 /// </summary>
 public sealed class ConfigSnapshotProviderTests
 {
-    private readonly CollectingLogger _log = new();
+    private readonly ListLogger<ConfigSnapshotProvider> _log = new();
 
     [Fact]
     public void PublishedSnapshot_HasTheRoutesAndTheBalancersOfItsVersion()
@@ -105,18 +106,4 @@ public sealed class ConfigSnapshotProviderTests
             ["upstreams"] = upstreams,
             ["targets"] = targets,
         });
-
-    /// <summary>Keeps every formatted log line of the provider.</summary>
-    private sealed class CollectingLogger : ILogger<ConfigSnapshotProvider>
-    {
-        public List<string> Lines { get; } = [];
-
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            Lines.Add(formatter(state, exception));
-    }
 }

@@ -1,9 +1,13 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Gateway.Node.Config;
 using Gateway.Node.Declarative;
+using Gateway.Node.Pipeline;
 using Gateway.Node.Settings;
 using Gateway.Storage.Declarative;
 using Gateway.Storage.Migrations;
+using Gateway.Storage.Snapshot;
+using Gateway.Storage.Sqlite;
 using Gateway.Tests.Support;
 
 namespace Gateway.Tests.Node.Declarative;
@@ -83,13 +87,19 @@ public sealed class DbImportExportTests : IDisposable
         Assert.True(code == 0, $"gateway {string.Join(' ', args)} failed: {output}{error}");
     }
 
-    [Fact]
-    public async Task ExportImportExport_OnEveryEntityType_GivesAnIdenticalFile()
+    /// <summary><c>config db_import</c> of <see cref="EveryEntityType"/> into <paramref name="prefix"/>.</summary>
+    private async Task ImportEveryEntityTypeAsync(string prefix)
     {
         var source = Path.Combine(_root, "source.json");
         await File.WriteAllTextAsync(source, EveryEntityType().ToJsonString());
+        await RunOkAsync(prefix, "config", "db_import", source);
+    }
+
+    [Fact]
+    public async Task ExportImportExport_OnEveryEntityType_GivesAnIdenticalFile()
+    {
         string first = Path.Combine(_root, "first"), second = Path.Combine(_root, "second");
-        await RunOkAsync(first, "config", "db_import", source);
+        await ImportEveryEntityTypeAsync(first);
         var exported = Path.Combine(_root, "exported.yml");
         await RunOkAsync(first, "config", "db_export", exported);
 
@@ -178,6 +188,41 @@ public sealed class DbImportExportTests : IDisposable
         var (code, secondOutput, _) = await RunAsync(prefix, "config", "db_import", export);
         Assert.Equal(0, code);
         Assert.StartsWith("import successful: 0 entities written, 19 unchanged", secondOutput);
+    }
+
+    [Fact]
+    public async Task Import_OfANodesConfigSnapshot_RestoresEveryEntityButConsumers_AndLeavesOutTheirPlugins()
+    {
+        string original = Path.Combine(_root, "original"), restored = Path.Combine(_root, "restored");
+        await ImportEveryEntityTypeAsync(original);
+        await using (var store = new SqliteConfigStore(Path.Combine(original, "gateway.db"), PluginCatalog.Bundled.CreateRegistry(), TimeProvider.System))
+        {
+            Assert.True(await SnapshotFile.WriteAsync(original, await ConfigData.LoadAsync(store)));
+        }
+
+        var snapshot = SnapshotFile.PathIn(original);
+        var (code, output, error) = await RunAsync(restored, "config", "db_import", snapshot);
+        Assert.True(code == 0, error);
+        Assert.Equal(
+            $"import successful: 12 entities written, 0 unchanged, from {snapshot}\n"
+            + "plugins scoped to a consumer left out: 1 (a config snapshot holds no consumers or credentials)\n",
+            output);
+        var (_, again, _) = await RunAsync(restored, "config", "db_import", snapshot);
+        Assert.StartsWith("import successful: 0 entities written, 12 unchanged", again);
+
+        // What the snapshot restores is the original's export (ids, timestamps, the key as stored), without consumers.
+        string originalExport = Path.Combine(_root, "original.yml"), restoredExport = Path.Combine(_root, "restored.yml");
+        await RunOkAsync(original, "config", "db_export", originalExport);
+        await RunOkAsync(restored, "config", "db_export", restoredExport);
+        var expected = DeclarativeText.Parse(await File.ReadAllTextAsync(originalExport))!.AsObject();
+        foreach (var entity in new[] { "consumers", "keyauth_credentials", "basicauth_credentials", "jwt_secrets", "hmacauth_credentials", "acls" })
+        {
+            Assert.True(expected.Remove(entity), $"{entity} missing from the original's export");
+        }
+
+        var plugins = expected["plugins"]!.AsArray();
+        plugins.Remove(Assert.Single(plugins, p => p!["consumer"] is not null));
+        JsonAssert.Equal(expected.ToJsonString(), DeclarativeText.Parse(await File.ReadAllTextAsync(restoredExport)));
     }
 
     [Fact]
