@@ -20,8 +20,8 @@ public sealed partial class AdminApi(
     public const string UnavailableMessage = "database unreachable: configuration changes are refused until it is back; reads are served from the local snapshot";
 
     private readonly MetaEndpoints _meta = new(registry, reader, validator, options);
-    private readonly EntityEndpoints _entities = new(registry, reader, writer, validator, options.MaxBodyBytes);
-    private readonly ConfigEndpoint _config = new(registry, validator, options.MaxBodyBytes);
+    private readonly EntityEndpoints _entities = new(registry, reader, writer, validator, options.Body);
+    private readonly ConfigEndpoint _config = new(registry, validator, options.Body);
 
     /// <summary>Serves one Admin API request.</summary>
     public async Task HandleAsync(HttpContext context)
@@ -43,12 +43,11 @@ public sealed partial class AdminApi(
         }
         catch (AdminException e)
         {
-            await AdminResponse.WriteAsync(context, e.Status, e.Body);
+            await WriteRefusalAsync(context, e);
         }
         catch (InvalidOffsetException e)
         {
-            var refusal = AdminException.Kong(KongError.InvalidOffset, e.Message);
-            await AdminResponse.WriteAsync(context, refusal.Status, refusal.Body);
+            await WriteRefusalAsync(context, AdminException.Kong(KongError.InvalidOffset, e.Message));
         }
         catch (DatabaseUnavailableException)
         {
@@ -61,6 +60,9 @@ public sealed partial class AdminApi(
             await AdminResponse.WriteAsync(context, 500, refusal.Body);
         }
     }
+
+    private static Task WriteRefusalAsync(HttpContext context, AdminException refusal) =>
+        AdminResponse.WriteAsync(context, refusal.Status, refusal.Body);
 
     /// <summary>Splits and unescapes the path; empty segments (a trailing slash) are dropped, as nginx's routing does.</summary>
     private static string[] SplitPath(string? path) =>

@@ -221,7 +221,8 @@ public sealed class GatewayNode : IAsyncDisposable
 
         var identity = NodeIdentity.Load(settings.Prefix);
         var enabledPlugins = catalog.Enabled(settings.Plugins);
-        var options = new AdminOptions(identity, KongConfiguration.From(settings, enabledPlugins), enabledPlugins, settings.NginxAdminClientMaxBodySize);
+        var bodyLimits = new BodyLimits(settings.NginxAdminClientMaxBodySize, settings.NginxAdminClientBodyTimeout);
+        var options = new AdminOptions(identity, KongConfiguration.From(settings, enabledPlugins), enabledPlugins, bodyLimits);
         builder.Services.AddSingleton(identity);
         builder.Services.AddSingleton(registry);
         builder.Services.AddSingleton(settings);
