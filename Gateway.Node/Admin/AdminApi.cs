@@ -9,7 +9,8 @@ namespace Gateway.Node.Admin;
 /// <summary>
 /// The Kong-compatible Admin API: one terminal request handler on admin_listen that splits the
 /// path, hands it to the meta endpoints or the schema-generated entity endpoints, and turns every
-/// refusal into Kong's status and body. Nothing the caller sends can produce a 500. It reads through
+/// refusal into Kong's status and body, its quotes of the caller's input cut (<see cref="EchoLimit"/>).
+/// Nothing the caller sends can produce a 500. It reads through
 /// <paramref name="reader"/> (the node's <see cref="Config.SnapshotFallbackReader"/>) and writes through
 /// <paramref name="writer"/>, the cluster.
 /// </summary>
@@ -62,7 +63,7 @@ public sealed partial class AdminApi(
     }
 
     private static Task WriteRefusalAsync(HttpContext context, AdminException refusal) =>
-        AdminResponse.WriteAsync(context, refusal.Status, refusal.Body);
+        AdminResponse.WriteAsync(context, refusal.Status, EchoLimit.Bound(refusal.Body));
 
     /// <summary>Splits and unescapes the path; empty segments (a trailing slash) are dropped, as nginx's routing does.</summary>
     private static string[] SplitPath(string? path) =>
