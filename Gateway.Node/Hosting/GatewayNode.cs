@@ -214,7 +214,7 @@ public sealed class GatewayNode : IAsyncDisposable
             kestrel.AddServerHeader = false;
             var certificate = DefaultCertificate.LoadOrCreate(settings.Prefix);
             void Tls(ListenOptions options, HttpProtocols protocols) => options.UseHttps(certificate);
-            Listen(kestrel, settings.AdminListen, Tls);
+            Listen(kestrel, settings.AdminListen, Tls, KestrelRefusals.UseKongBodies);
             Listen(kestrel, settings.StatusListen, Tls);
             Listen(kestrel, settings.AdminGuiListen, Tls);
         });
@@ -302,8 +302,9 @@ public sealed class GatewayNode : IAsyncDisposable
         return app;
     }
 
-    /// <summary>Binds each listener; <paramref name="useTls"/> sets up TLS on the <c>ssl</c> ones.</summary>
-    private static void Listen(KestrelServerOptions kestrel, IReadOnlyList<Listener> listeners, Action<ListenOptions, HttpProtocols> useTls)
+    /// <summary>Binds each listener; <paramref name="useTls"/> sets up TLS on the <c>ssl</c> ones, then <paramref name="configure"/> runs on all.</summary>
+    private static void Listen(
+        KestrelServerOptions kestrel, IReadOnlyList<Listener> listeners, Action<ListenOptions, HttpProtocols> useTls, Action<ListenOptions>? configure = null)
     {
         foreach (var listener in listeners)
         {
@@ -314,6 +315,8 @@ public sealed class GatewayNode : IAsyncDisposable
                 {
                     useTls(options, options.Protocols);
                 }
+
+                configure?.Invoke(options);
             });
         }
     }
