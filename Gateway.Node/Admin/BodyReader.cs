@@ -1,4 +1,4 @@
-using System.Buffers;
+using System.IO.Pipelines;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
 
@@ -12,8 +12,6 @@ namespace Gateway.Node.Admin;
 /// </summary>
 public static class BodyReader
 {
-    private const int ChunkBytes = 16 * 1024;
-
     /// <summary>Reads the body; an absent body is empty.</summary>
     /// <exception cref="AdminException">413 above the limit, 408 when the client stalls, 400 when the body breaks off.</exception>
     public static async Task<ReadOnlyMemory<byte>> ReadAsync(HttpContext context, BodyLimits limits)
@@ -37,25 +35,35 @@ public static class BodyReader
         }
 
         var body = new MemoryStream();
-        var chunk = ArrayPool<byte>.Shared.Rent(ChunkBytes);
-        using var idle = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        var reader = request.BodyReader;
+
+        // On timeout the pending read is cancelled rather than abandoned: the reader stays usable, so
+        // Kestrel can drain what still comes before it closes the connection, instead of logging an error.
+        using var idle = new CancellationTokenSource();
+        using var onIdle = idle.Token.Register(static r => ((PipeReader)r!).CancelPendingRead(), reader);
         try
         {
             while (true)
             {
                 idle.CancelAfter(limits.IdleTimeout);
-                var read = await request.Body.ReadAsync(chunk.AsMemory(0, ChunkBytes), idle.Token);
-                if (read == 0)
+                var result = await reader.ReadAsync(context.RequestAborted);
+                foreach (var segment in result.Buffer)
+                {
+                    body.Write(segment.Span);
+                }
+
+                // Even a cancelled read is advanced: the reader then is not reading any more.
+                reader.AdvanceTo(result.Buffer.End);
+                if (result.IsCompleted)
                 {
                     break;
                 }
 
-                body.Write(chunk, 0, read);
+                if (result.IsCanceled)
+                {
+                    throw Unread(context, 408);
+                }
             }
-        }
-        catch (OperationCanceledException) when (!context.RequestAborted.IsCancellationRequested)
-        {
-            throw Unread(context, 408);
         }
         catch (BadHttpRequestException e)
         {
@@ -65,10 +73,6 @@ public static class BodyReader
         {
             // The client went away mid-body; nobody may read the answer, but it is the caller's doing.
             throw Unread(context, 400);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(chunk);
         }
 
         body.Position = 0;

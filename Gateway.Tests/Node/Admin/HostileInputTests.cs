@@ -114,9 +114,9 @@ public sealed class HostileInputTests(HostileInputNode fixture) : IClassFixture<
         var name = $"stalled-{sent}";
         var body = Encoding.ASCII.GetBytes($$"""{"name":"{{name}}","host":"stalled.test","tags":["{{new string('a', declared)}}"]}""")[..sent];
 
-        // RawHttp reads until the server closes the connection.
+        // RawHttp reads until the server closes the connection (after Kestrel's lingering close).
         var response = await RawHttp.SendAsync(
-            Node.AdminPort, $"POST /services HTTP/1.1\r\nHost: admin\r\nContent-Type: application/json\r\nContent-Length: {declared}", body);
+            Node.AdminPort, $"POST /services HTTP/1.1\r\nHost: admin\r\nContent-Type: application/json\r\nContent-Length: {declared}", body, untilClosed: true);
 
         Assert.Equal(408, response.Status);
         JsonAssert.Equal("""{"message":"Request timeout"}""", response.Json);

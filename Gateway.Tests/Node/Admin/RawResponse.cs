@@ -13,6 +13,24 @@ public sealed record RawResponse(int Status, IReadOnlyDictionary<string, string>
     /// <summary>The body as JSON.</summary>
     public JsonNode? Json => JsonNode.Parse(Body);
 
+    /// <summary>Whether <paramref name="bytes"/> hold a whole response: its head, and the body its framing announces.</summary>
+    public static bool IsComplete(byte[] bytes)
+    {
+        var text = Encoding.UTF8.GetString(bytes);
+        var headEnd = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
+        if (headEnd < 0)
+        {
+            return false;
+        }
+
+        var head = text[..headEnd];
+        var rest = text[(headEnd + 4)..];
+        var length = head.Split("\r\n").FirstOrDefault(l => l.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase));
+        return length is not null
+            ? Encoding.UTF8.GetByteCount(rest) >= int.Parse(length["Content-Length:".Length..].Trim(), CultureInfo.InvariantCulture)
+            : head.Contains("Transfer-Encoding: chunked", StringComparison.OrdinalIgnoreCase) && rest.EndsWith("0\r\n\r\n", StringComparison.Ordinal);
+    }
+
     /// <summary>Parses the first response of <paramref name="bytes"/>.</summary>
     public static RawResponse Parse(byte[] bytes)
     {
