@@ -65,9 +65,13 @@ public sealed partial class AdminApi(
     private static Task WriteRefusalAsync(HttpContext context, AdminException refusal) =>
         AdminResponse.WriteAsync(context, refusal.Status, EchoLimit.Bound(refusal.Body));
 
-    /// <summary>Splits and unescapes the path; empty segments (a trailing slash) are dropped, as nginx's routing does.</summary>
+    /// <summary>
+    /// Splits the path; empty segments (a trailing slash) are dropped, as nginx's routing does. Kestrel has
+    /// decoded the path once already, all but <c>%2F</c>, which is decoded here so a name may hold a slash;
+    /// decoding the rest again would decode it twice (<c>%2500</c> would become a NUL).
+    /// </summary>
     private static string[] SplitPath(string? path) =>
-        (path ?? "").Split('/', StringSplitOptions.RemoveEmptyEntries).Select(Uri.UnescapeDataString).ToArray();
+        (path ?? "").Split('/', StringSplitOptions.RemoveEmptyEntries).Select(s => s.Replace("%2F", "/", StringComparison.OrdinalIgnoreCase)).ToArray();
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Admin API {Method} {Path} failed")]
     private static partial void LogFailure(ILogger logger, string method, string path, Exception exception);

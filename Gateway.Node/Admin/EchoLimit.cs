@@ -52,34 +52,35 @@ public static class EchoLimit
         switch (node)
         {
             case JsonObject obj:
-                foreach (var (key, value) in obj.ToList())
+                // Field names are the caller's too (an unknown field of a megabyte): the entries are
+                // added again under their cut names, in their order.
+                var entries = obj.ToList();
+                obj.Clear();
+                foreach (var (key, value) in entries)
                 {
-                    if (Replacement(value) is { } cut)
-                    {
-                        obj[key] = cut;
-                    }
+                    // Two long names can cut to the same text; the first keeps it.
+                    obj.TryAdd(Cut(key), Bounded(value));
                 }
 
                 break;
             case JsonArray array:
-                for (var i = 0; i < array.Count; i++)
+                var items = array.ToList();
+                array.Clear();
+                foreach (var item in items)
                 {
-                    if (Replacement(array[i]) is { } cut)
-                    {
-                        array[i] = cut;
-                    }
+                    array.Add(Bounded(item));
                 }
 
                 break;
         }
     }
 
-    /// <summary>A new node for an overlong string; null when <paramref name="value"/> stays (its children bounded).</summary>
-    private static JsonNode? Replacement(JsonNode? value)
+    /// <summary><paramref name="value"/> with its strings cut: a new node for an overlong string, else the same node, its children bounded.</summary>
+    private static JsonNode? Bounded(JsonNode? value)
     {
         if (value is JsonValue leaf)
         {
-            return leaf.TryGetValue<string>(out var text) && text.Length > MaxLength ? JsonValue.Create(Cut(text)) : null;
+            return leaf.TryGetValue<string>(out var text) && text.Length > MaxLength ? JsonValue.Create(Cut(text)) : leaf;
         }
 
         if (value is not null)
@@ -87,6 +88,6 @@ public static class EchoLimit
             BoundChildren(value);
         }
 
-        return null;
+        return value;
     }
 }

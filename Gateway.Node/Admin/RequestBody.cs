@@ -14,8 +14,18 @@ namespace Gateway.Node.Admin;
 public static class RequestBody
 {
     /// <summary>Reads the body; an empty body is an empty object.</summary>
-    /// <exception cref="AdminException">400 for unparsable JSON or form data, 415 for another content type, and <see cref="BodyReader"/>'s refusals.</exception>
+    /// <exception cref="AdminException">
+    /// 400 for unparsable JSON or form data and for a NUL in it (<see cref="NulCharacters"/>), 415 for another content type,
+    /// and <see cref="BodyReader"/>'s refusals.
+    /// </exception>
     public static async Task<JsonObject> ReadAsync(HttpContext context, EntitySchema? schema, SchemaRegistry registry, BodyLimits limits)
+    {
+        var body = await ParseAsync(context, schema, registry, limits);
+        NulCharacters.Refuse(body);
+        return body;
+    }
+
+    private static async Task<JsonObject> ParseAsync(HttpContext context, EntitySchema? schema, SchemaRegistry registry, BodyLimits limits)
     {
         var request = context.Request;
         var bytes = await BodyReader.ReadAsync(context, limits);

@@ -12,6 +12,7 @@ namespace Gateway.Tests.Node.Admin;
 public sealed class HostileInputTests(HostileInputNode fixture) : IClassFixture<HostileInputNode>
 {
     private const string CannotParseJson = """{"message":"Cannot parse JSON body"}""";
+    private const string NulMessage = "invalid value: the NUL character (\\u0000) cannot be stored";
 
     private TestNode Node => fixture.Node;
 
@@ -26,6 +27,15 @@ public sealed class HostileInputTests(HostileInputNode fixture) : IClassFixture<
         { "GET /" + new string('a', 10_000) + " HTTP/1.1\r\nHost: admin", 414, "URI too long" },
         { "GET /status HTTP/1.1\r\nHost: admin\r\nX-Big: " + new string('a', 40_000), 431, "Request header or cookie too large" },
         { "GET /status HTTP/9.9\r\nHost: admin", 505, "HTTP Version Not Supported" },
+    };
+
+    public static TheoryData<string, string, string, string> BodiesWithANul => new()
+    {
+        { "/consumers", """{"username":"a\u0000b","tags":["nul"]}""", "username", """{"username":"MSG"}""" },
+        { "/consumers", """{"username":"nul-tag","tags":["nul","\u0000"]}""", "tags.2", """{"tags":[null,"MSG"]}""" },
+        { "/consumers", """{"username":"nul-key","tags":["nul"],"a\u0000":1}""", "a\u0000", """{"a\u0000":"MSG"}""" },
+        { "/plugins", """{"name":"request-termination","config":{"body":"\u0000"},"tags":["nul"]}""", "config.body", """{"config":{"body":"MSG"}}""" },
+        { "/schemas/consumers/validate", """{"username":"\u0000"}""", "username", """{"username":"MSG"}""" },
     };
 
     [Fact]
@@ -167,6 +177,92 @@ public sealed class HostileInputTests(HostileInputNode fixture) : IClassFixture<
         Assert.StartsWith("UNIQUE violation detected on '{name=\"unique-bbbb", body["message"]!.GetValue<string>());
         Assert.True(body["message"]!.GetValue<string>().Length <= 2048);
         Assert.True(body["fields"]!["name"]!.GetValue<string>().Length <= 2048);
+    }
+
+    [Fact]
+    public async Task ErrorBody_CutsAMegabyteFieldName()
+    {
+        var name = new string('n', 1_000_000) + "!";
+        var (status, body) = await Node.CallAsync(HttpMethod.Post, "/services", new JsonObject { [name] = 1, ["host"] = "cut-name.test" }.ToJsonString());
+
+        Assert.Equal(400, status);
+        Assert.Equal(2, body!["code"]!.GetValue<int>());
+        var field = Assert.Single(body["fields"]!.AsObject());
+        Assert.True(field.Key.Length <= 2048, $"{field.Key.Length} characters");
+        Assert.StartsWith("nnnn", field.Key);
+        Assert.EndsWith("n!", field.Key);
+        Assert.Equal("unknown field", field.Value!.GetValue<string>());
+        Assert.True(body.ToJsonString().Length < 5_000, $"{body.ToJsonString().Length} characters");
+    }
+
+    [Theory]
+    [MemberData(nameof(BodiesWithANul))]
+    public async Task NulCharacter_IsASchemaViolationNamingTheField_AndNothingIsWritten(string path, string body, string field, string fields)
+    {
+        var (status, answer) = await Node.CallAsync(HttpMethod.Post, path, body);
+
+        Assert.Equal(400, status);
+        JsonAssert.Equal(
+            new JsonObject
+            {
+                ["code"] = 2,
+                ["name"] = "schema violation",
+                ["message"] = $"schema violation ({field}: {NulMessage})",
+                ["fields"] = JsonNode.Parse(fields.Replace("MSG", JsonValue.Create(NulMessage).ToJsonString()[1..^1], StringComparison.Ordinal)),
+            }.ToJsonString(),
+            answer);
+        var (_, tagged) = await Node.CallAsync(HttpMethod.Get, "/tags/nul");
+        Assert.Empty(tagged!["data"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task NulCharacter_InAFormField_IsRefused()
+    {
+        using var multipart = new MultipartFormDataContent("XyZ") { { new StringContent("a\0b"), "username" }, { new StringContent("nul"), "tags[1]" } };
+        using var response = await Node.Admin.PostAsync("/consumers", multipart);
+
+        Assert.Equal(400, (int)response.StatusCode);
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal($"schema violation (username: {NulMessage})", body!["message"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task PathSegments_AreDecodedOnce()
+    {
+        await Node.CreateAsync("/consumers", """{"username":"once%41"}""");
+        await Node.CreateAsync("/consumers", """{"username":"with/slash"}""");
+
+        var (once, found) = await Node.CallAsync(HttpMethod.Get, "/consumers/once%2541");
+        Assert.Equal(200, once);
+        Assert.Equal("once%41", found!["username"]!.GetValue<string>());
+        var (twice, _) = await Node.CallAsync(HttpMethod.Get, "/consumers/onceA");
+        Assert.Equal(404, twice);
+        var (slash, _) = await Node.CallAsync(HttpMethod.Get, "/consumers/with%2Fslash");
+        Assert.Equal(200, slash);
+
+        var (created, consumer) = await Node.CallAsync(HttpMethod.Put, "/consumers/nul%2500name", "{}");
+        Assert.Equal(200, created);
+        Assert.Equal("nul%00name", consumer!["username"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task TagsFilterWithANul_IsAnInvalidOption()
+    {
+        var (status, body) = await Node.CallAsync(HttpMethod.Get, "/services?tags=a%00b");
+
+        Assert.Equal(400, status);
+        JsonAssert.Equal(
+            """{"code":11,"name":"invalid options","message":"invalid option (tags: invalid filter syntax)","options":{"tags":"invalid filter syntax"}}""", body);
+    }
+
+    [Fact]
+    public async Task GeneratedHostileRequests_NeverGetA5xx_AndAlwaysAJsonObject()
+    {
+        await HostileRequests.SetUpAsync(Node);
+
+        var failures = await HostileRequests.ReplayAsync(Node.AdminPort, seed: 21, count: 600);
+
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
     }
 
     [Fact]
