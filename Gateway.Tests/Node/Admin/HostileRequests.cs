@@ -33,7 +33,7 @@ public static class HostileRequests
 
     private static readonly string[] Queries =
     [
-        "", "", "", "?size=0", "?size=-1", "?size=1001", "?size=abc", "?size=1e3", "?size=99999999999999999999", "?offset=xyz",
+        "", "", "", "?size=0", "?size=-1", "?size=1001", "?size=abc", "?size=1e3", "?size=99999999999999999999", "?offset=xyz", "?offset=AAAA",
         "?offset=%00", "?offset=eyJ4IjoxfQ", "?offset=" + new string('A', 3000), "?tags=a,b", "?tags=a/b,c", "?tags=a%00b",
         "?tags=%ff", "?tags=,", "?tags=" + new string('t', 3000), "?check_hash=1", "?flatten_errors=1", "?balancer_health=1",
         "?username=a%00", "?custom_id=%ff",

@@ -31,6 +31,9 @@ public sealed class PostgresHostileInputTests(PostgresHostileInputNode fixture) 
     [InlineData("/key-auths/%2500", 404)]
     [InlineData("/tags/%2500", 200)]
     [InlineData("/services?tags=a%00b", 400)]
+    [InlineData("/services?offset=AAAA", 400)]
+    [InlineData("/key-auths?offset=AAAA", 400)]
+    [InlineData("/tags?offset=WyJcdTAwMDAiLCJzZXJ2aWNlcyIsIjAwMDAwMDAwLTAwMDAtMDAwMC0wMDAwLTAwMDAwMDAwMDAwMCJd", 400)]
     public async Task NulInAPathOrFilter_IsNotADatabaseError(string path, int expected)
     {
         var (status, body) = await Node.CallAsync(HttpMethod.Get, path);
