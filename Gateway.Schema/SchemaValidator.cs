@@ -135,7 +135,9 @@ public sealed class SchemaValidator(SchemaRegistry registry, TimeProvider time)
         var result = new JsonObject();
         foreach (var field in fields)
         {
-            var present = input.TryGetPropertyValue(field.Name, out var value);
+            // On insert, an auto field given as null (an "id": null) is generated as if it were left out, as
+            // Kong's process_auto_fields does.
+            var present = input.TryGetPropertyValue(field.Name, out var value) && !(value is null && field.Auto && existing is null);
             JsonNode? current = null;
             if (existing is not null && existing.TryGetPropertyValue(field.Name, out var old))
             {

@@ -9,7 +9,8 @@ namespace Gateway.Node.Admin;
 /// <summary>
 /// The Kong-compatible Admin API: one terminal request handler on admin_listen that splits the
 /// path, hands it to the meta endpoints or the schema-generated entity endpoints, and turns every
-/// refusal into Kong's status and body. Nothing the caller sends can produce a 500. It reads through
+/// refusal into Kong's status and body, its quotes of the caller's input cut (<see cref="EchoLimit"/>).
+/// Nothing the caller sends can produce a 500. It reads through
 /// <paramref name="reader"/> (the node's <see cref="Config.SnapshotFallbackReader"/>) and writes through
 /// <paramref name="writer"/>, the cluster.
 /// </summary>
@@ -20,8 +21,8 @@ public sealed partial class AdminApi(
     public const string UnavailableMessage = "database unreachable: configuration changes are refused until it is back; reads are served from the local snapshot";
 
     private readonly MetaEndpoints _meta = new(registry, reader, validator, options);
-    private readonly EntityEndpoints _entities = new(registry, reader, writer, validator, options.MaxBodyBytes);
-    private readonly ConfigEndpoint _config = new(registry, validator, options.MaxBodyBytes);
+    private readonly EntityEndpoints _entities = new(registry, reader, writer, validator, options.Body);
+    private readonly ConfigEndpoint _config = new(registry, validator, options.Body);
 
     /// <summary>Serves one Admin API request.</summary>
     public async Task HandleAsync(HttpContext context)
@@ -43,12 +44,11 @@ public sealed partial class AdminApi(
         }
         catch (AdminException e)
         {
-            await AdminResponse.WriteAsync(context, e.Status, e.Body);
+            await WriteRefusalAsync(context, e);
         }
         catch (InvalidOffsetException e)
         {
-            var refusal = AdminException.Kong(KongError.InvalidOffset, e.Message);
-            await AdminResponse.WriteAsync(context, refusal.Status, refusal.Body);
+            await WriteRefusalAsync(context, AdminException.Kong(KongError.InvalidOffset, e.Message));
         }
         catch (DatabaseUnavailableException)
         {
@@ -62,9 +62,16 @@ public sealed partial class AdminApi(
         }
     }
 
-    /// <summary>Splits and unescapes the path; empty segments (a trailing slash) are dropped, as nginx's routing does.</summary>
+    private static Task WriteRefusalAsync(HttpContext context, AdminException refusal) =>
+        AdminResponse.WriteAsync(context, refusal.Status, EchoLimit.Bound(refusal.Body));
+
+    /// <summary>
+    /// Splits the path; empty segments (a trailing slash) are dropped, as nginx's routing does. Kestrel has
+    /// decoded the path once already, all but <c>%2F</c>, which is decoded here so a name may hold a slash;
+    /// decoding the rest again would decode it twice (<c>%2500</c> would become a NUL).
+    /// </summary>
     private static string[] SplitPath(string? path) =>
-        (path ?? "").Split('/', StringSplitOptions.RemoveEmptyEntries).Select(Uri.UnescapeDataString).ToArray();
+        (path ?? "").Split('/', StringSplitOptions.RemoveEmptyEntries).Select(s => s.Replace("%2F", "/", StringComparison.OrdinalIgnoreCase)).ToArray();
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Admin API {Method} {Path} failed")]
     private static partial void LogFailure(ILogger logger, string method, string path, Exception exception);

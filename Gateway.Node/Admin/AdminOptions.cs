@@ -6,5 +6,5 @@ namespace Gateway.Node.Admin;
 /// <param name="Identity">The node's id and host name.</param>
 /// <param name="Configuration">The settings shown under <c>configuration</c> in <c>/</c>, secrets masked.</param>
 /// <param name="EnabledPlugins">The plugins named by the <c>plugins</c> setting.</param>
-/// <param name="MaxBodyBytes">The largest request body accepted (Kong's nginx_admin_client_max_body_size).</param>
-public sealed record AdminOptions(NodeIdentity Identity, JsonObject Configuration, IReadOnlyList<string> EnabledPlugins, long MaxBodyBytes);
+/// <param name="Body">How much of a request body is taken, and how long the API waits for it.</param>
+public sealed record AdminOptions(NodeIdentity Identity, JsonObject Configuration, IReadOnlyList<string> EnabledPlugins, BodyLimits Body);

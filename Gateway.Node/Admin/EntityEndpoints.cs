@@ -12,7 +12,7 @@ namespace Gateway.Node.Admin;
 /// <c>/{parents}/{p}/{children}/{c}</c> and <c>/{children}/{c}/{parent}</c>. Reads go through
 /// <paramref name="reader"/>, writes through the cluster's <paramref name="writer"/>.
 /// </summary>
-public sealed class EntityEndpoints(SchemaRegistry registry, IConfigReader reader, ClusterConfigWriter writer, SchemaValidator validator, long maxBodyBytes)
+public sealed class EntityEndpoints(SchemaRegistry registry, IConfigReader reader, ClusterConfigWriter writer, SchemaValidator validator, BodyLimits bodyLimits)
 {
     private const string CollectionMethods = "GET, HEAD, OPTIONS, POST";
     private const string EntityMethods = "DELETE, GET, HEAD, OPTIONS, PATCH, PUT";
@@ -285,7 +285,7 @@ public sealed class EntityEndpoints(SchemaRegistry registry, IConfigReader reade
     }
 
     private Task<JsonObject> ReadBodyAsync(HttpContext context, EntitySchema schema) =>
-        RequestBody.ReadAsync(context, schema, registry, maxBodyBytes);
+        RequestBody.ReadAsync(context, schema, registry, bodyLimits);
 
     private static void ApplyScope(JsonObject body, Scope? scope)
     {

@@ -190,7 +190,7 @@ public sealed class MetaEndpoints(SchemaRegistry registry, IConfigReader store, 
             throw AdminException.MethodNotAllowed();
         }
 
-        var body = await RequestBody.ReadAsync(context, schema, registry, options.MaxBodyBytes);
+        var body = await RequestBody.ReadAsync(context, schema, registry, options.Body);
         var errors = new ValidationErrors();
         if (validator.Validate(schema, body, existing: null, errors) is null)
         {

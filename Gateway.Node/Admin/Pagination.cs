@@ -62,7 +62,8 @@ public static class Pagination
             throw InvalidTags($"cannot query more than {MaxTags} tags");
         }
 
-        if (tags.Any(string.IsNullOrEmpty))
+        // A NUL cannot be in a tag (nor in PostgreSQL's text, which would fail the query).
+        if (tags.Any(t => t.Length == 0 || t.Contains('\0', StringComparison.Ordinal)))
         {
             throw InvalidTags("invalid filter syntax");
         }

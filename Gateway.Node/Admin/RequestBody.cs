@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Gateway.Schema;
-using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.WebUtilities;
 
 namespace Gateway.Node.Admin;
 
@@ -14,57 +14,71 @@ namespace Gateway.Node.Admin;
 public static class RequestBody
 {
     /// <summary>Reads the body; an empty body is an empty object.</summary>
-    /// <exception cref="AdminException">400 for unparsable JSON, 413 above <paramref name="maxBytes"/>.</exception>
-    public static async Task<JsonObject> ReadAsync(HttpContext context, EntitySchema? schema, SchemaRegistry registry, long maxBytes)
+    /// <exception cref="AdminException">
+    /// 400 for unparsable JSON or form data and for a NUL in it (<see cref="NulCharacters"/>), 415 for another content type,
+    /// and <see cref="BodyReader"/>'s refusals.
+    /// </exception>
+    public static async Task<JsonObject> ReadAsync(HttpContext context, EntitySchema? schema, SchemaRegistry registry, BodyLimits limits)
+    {
+        var body = await ParseAsync(context, schema, registry, limits);
+        NulCharacters.Refuse(body);
+        return body;
+    }
+
+    private static async Task<JsonObject> ParseAsync(HttpContext context, EntitySchema? schema, SchemaRegistry registry, BodyLimits limits)
     {
         var request = context.Request;
-        if (request.ContentLength > maxBytes)
+        var bytes = await BodyReader.ReadAsync(context, limits);
+        if (request.HasFormContentType)
         {
-            throw AdminException.WithMessage(413, "Request size limit exceeded");
+            var form = await ReadFormAsync(context);
+            var decoded = Decode(form.SelectMany(pair => pair.Value.Select(v => (pair.Key, v ?? ""))));
+            return schema is null ? decoded : Infer(decoded, FieldsOf(schema, decoded, registry));
         }
 
-        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        if (bytes.IsEmpty)
         {
-            limit.MaxRequestBodySize = maxBytes;
+            return [];
         }
 
+        if (request.ContentType is { } type && !type.Contains("json", StringComparison.OrdinalIgnoreCase))
+        {
+            throw AdminException.WithMessage(415, "Unsupported Content-Type: use application/json, application/x-www-form-urlencoded or multipart/form-data");
+        }
+
+        return ParseJson(bytes.Span) as JsonObject ?? throw CannotParseJson();
+    }
+
+    /// <summary>A JSON body by Kong's rules (<see cref="KongJson"/>): the last of a repeated key wins; invalid text is a 400.</summary>
+    /// <exception cref="AdminException">400 "Cannot parse JSON body".</exception>
+    public static JsonNode? ParseJson(ReadOnlySpan<byte> utf8)
+    {
         try
         {
-            if (request.HasFormContentType)
-            {
-                var form = await request.ReadFormAsync(context.RequestAborted);
-                var decoded = Decode(form.SelectMany(pair => pair.Value.Select(v => (pair.Key, v ?? ""))));
-                return schema is null ? decoded : Infer(decoded, FieldsOf(schema, decoded, registry));
-            }
-
-            using var buffer = new MemoryStream();
-            await request.Body.CopyToAsync(buffer, context.RequestAborted);
-            if (buffer.Length == 0)
-            {
-                return [];
-            }
-
-            if (request.ContentType is { } type && !type.Contains("json", StringComparison.OrdinalIgnoreCase))
-            {
-                throw AdminException.WithMessage(415, "Unsupported Content-Type: use application/json, application/x-www-form-urlencoded or multipart/form-data");
-            }
-
-            return JsonNode.Parse(buffer.ToArray()) as JsonObject
-                ?? throw AdminException.WithMessage(400, "Cannot parse JSON body");
+            return KongJson.Parse(utf8);
         }
         catch (JsonException)
         {
-            throw AdminException.WithMessage(400, "Cannot parse JSON body");
+            throw CannotParseJson();
         }
-        catch (BadHttpRequestException e) when (e.StatusCode == 413)
+    }
+
+    /// <summary>A form body already read by <see cref="BodyReader"/>.</summary>
+    /// <exception cref="AdminException">400 "Cannot parse form body".</exception>
+    public static async Task<IFormCollection> ReadFormAsync(HttpContext context)
+    {
+        try
         {
-            throw AdminException.WithMessage(413, "Request size limit exceeded");
+            return await context.Request.ReadFormAsync(context.RequestAborted);
         }
-        catch (InvalidDataException)
+        catch (Exception e) when (e is InvalidDataException or IOException)
         {
+            // The body is in memory: an IOException is a multipart body that ends before its last boundary.
             throw AdminException.WithMessage(400, "Cannot parse form body");
         }
     }
+
+    private static AdminException CannotParseJson() => AdminException.WithMessage(400, "Cannot parse JSON body");
 
     /// <summary>Turns flat form pairs into a nested object: dots make records, brackets make arrays.</summary>
     public static JsonObject Decode(IEnumerable<(string Key, string Value)> pairs)
@@ -146,8 +160,10 @@ public static class RequestBody
 
             var name = segment[..bracket];
             var inside = segment[(bracket + 1)..^1];
+            // No form carries more values than the form reader takes, so no index needs to be larger: a
+            // larger one stays part of the key (and is an unknown field) instead of padding an array.
             int? index = inside.Length == 0 ? -1
-                : int.TryParse(inside, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= 1 ? n - 1 : null;
+                : int.TryParse(inside, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= FormReader.DefaultValueCountLimit ? n - 1 : null;
             parts.Add(index is null ? (segment, null) : (name, index));
         }
 

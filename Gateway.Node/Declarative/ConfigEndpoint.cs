@@ -5,7 +5,6 @@ using Gateway.Node.Admin;
 using Gateway.Node.Config;
 using Gateway.Schema;
 using Gateway.Storage.Declarative;
-using Microsoft.AspNetCore.Http.Features;
 
 namespace Gateway.Node.Declarative;
 
@@ -16,8 +15,10 @@ namespace Gateway.Node.Declarative;
 /// <c>?check_hash=1</c> when it is the config already served. The body is the config itself (JSON), a
 /// JSON or form field <c>config</c> holding YAML or JSON text, or YAML with a YAML content type.
 /// </summary>
-public sealed class ConfigEndpoint(SchemaRegistry registry, SchemaValidator validator, long maxBodyBytes)
+public sealed class ConfigEndpoint(SchemaRegistry registry, SchemaValidator validator, BodyLimits bodyLimits)
 {
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     private readonly DeclarativeParser _parser = new(registry, validator);
     private readonly DeclarativeExporter _exporter = new(registry);
     private readonly SemaphoreSlim _loading = new(1, 1);
@@ -88,54 +89,45 @@ public sealed class ConfigEndpoint(SchemaRegistry registry, SchemaValidator vali
     private async Task<JsonNode?> ReadConfigAsync(HttpContext context)
     {
         var request = context.Request;
-        if (request.ContentLength > maxBodyBytes)
+        var bytes = await BodyReader.ReadAsync(context, bodyLimits);
+        if (request.HasFormContentType)
         {
-            throw AdminException.WithMessage(413, "Request size limit exceeded");
+            var form = await RequestBody.ReadFormAsync(context);
+            return form.TryGetValue("config", out var text) && !string.IsNullOrEmpty(text)
+                ? ParseText(context, text.ToString())
+                : throw NoConfig();
         }
 
-        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        if (bytes.IsEmpty)
         {
-            limit.MaxRequestBodySize = maxBodyBytes;
+            throw NoConfig();
         }
 
+        if (request.ContentType is { } type && !type.Contains("json", StringComparison.OrdinalIgnoreCase))
+        {
+            return ParseText(context, DecodeText(context, bytes.Span));
+        }
+
+        var body = RequestBody.ParseJson(bytes.Span) as JsonObject ?? throw AdminException.WithMessage(400, "Cannot parse JSON body");
+        return body["config"] switch
+        {
+            JsonValue text when text.GetValueKind() == JsonValueKind.String => ParseText(context, text.GetValue<string>()),
+            JsonObject nested => nested,
+            null when body.Count > 0 && !body.ContainsKey("config") => body,
+            _ => throw NoConfig(),
+        };
+    }
+
+    /// <summary>A YAML body as text; one that is not UTF-8 is refused, as libyaml refuses it for Kong.</summary>
+    private static string DecodeText(HttpContext context, ReadOnlySpan<byte> bytes)
+    {
         try
         {
-            if (request.HasFormContentType)
-            {
-                var form = await request.ReadFormAsync(context.RequestAborted);
-                return form.TryGetValue("config", out var text) && !string.IsNullOrEmpty(text)
-                    ? ParseText(context, text.ToString())
-                    : throw NoConfig();
-            }
-
-            using var buffer = new MemoryStream();
-            await request.Body.CopyToAsync(buffer, context.RequestAborted);
-            if (buffer.Length == 0)
-            {
-                throw NoConfig();
-            }
-
-            if (request.ContentType is { } type && !type.Contains("json", StringComparison.OrdinalIgnoreCase))
-            {
-                return ParseText(context, Encoding.UTF8.GetString(buffer.ToArray()));
-            }
-
-            var body = JsonNode.Parse(buffer.ToArray()) as JsonObject ?? throw AdminException.WithMessage(400, "Cannot parse JSON body");
-            return body["config"] switch
-            {
-                JsonValue text when text.GetValueKind() == JsonValueKind.String => ParseText(context, text.GetValue<string>()),
-                JsonObject nested => nested,
-                null when body.Count > 0 && !body.ContainsKey("config") => body,
-                _ => throw NoConfig(),
-            };
+            return StrictUtf8.GetString(bytes);
         }
-        catch (JsonException)
+        catch (DecoderFallbackException)
         {
-            throw AdminException.WithMessage(400, "Cannot parse JSON body");
-        }
-        catch (BadHttpRequestException e) when (e.StatusCode == 413)
-        {
-            throw AdminException.WithMessage(413, "Request size limit exceeded");
+            throw Refusal(context, DeclarativeConfigException.Parsing("the text is not valid UTF-8"));
         }
     }
 

@@ -191,14 +191,15 @@ public sealed class GatewayNode : IAsyncDisposable
             kestrel.AddServerHeader = false;
             var certificate = DefaultCertificate.LoadOrCreate(settings.Prefix);
             void Tls(ListenOptions options, HttpProtocols protocols) => options.UseHttps(certificate);
-            Listen(kestrel, settings.AdminListen, Tls);
+            Listen(kestrel, settings.AdminListen, Tls, KestrelRefusals.UseKongBodies);
             Listen(kestrel, settings.StatusListen, Tls);
             Listen(kestrel, settings.AdminGuiListen, Tls);
         });
 
         var identity = NodeIdentity.Load(settings.Prefix);
         var enabledPlugins = catalog.Enabled(settings.Plugins);
-        var options = new AdminOptions(identity, KongConfiguration.From(settings, enabledPlugins), enabledPlugins, settings.NginxAdminClientMaxBodySize);
+        var bodyLimits = new BodyLimits(settings.NginxAdminClientMaxBodySize, settings.NginxAdminClientBodyTimeout);
+        var options = new AdminOptions(identity, KongConfiguration.From(settings, enabledPlugins), enabledPlugins, bodyLimits);
         builder.Services.AddSingleton(identity);
         builder.Services.AddSingleton(registry);
         builder.Services.AddSingleton(settings);
@@ -278,8 +279,9 @@ public sealed class GatewayNode : IAsyncDisposable
         return app;
     }
 
-    /// <summary>Binds each listener; <paramref name="useTls"/> sets up TLS on the <c>ssl</c> ones.</summary>
-    private static void Listen(KestrelServerOptions kestrel, IReadOnlyList<Listener> listeners, Action<ListenOptions, HttpProtocols> useTls)
+    /// <summary>Binds each listener; <paramref name="useTls"/> sets up TLS on the <c>ssl</c> ones, then <paramref name="configure"/> runs on all.</summary>
+    private static void Listen(
+        KestrelServerOptions kestrel, IReadOnlyList<Listener> listeners, Action<ListenOptions, HttpProtocols> useTls, Action<ListenOptions>? configure = null)
     {
         foreach (var listener in listeners)
         {
@@ -290,6 +292,8 @@ public sealed class GatewayNode : IAsyncDisposable
                 {
                     useTls(options, options.Protocols);
                 }
+
+                configure?.Invoke(options);
             });
         }
     }

@@ -137,6 +137,9 @@ public sealed record GatewaySettings
     /// <summary>nginx_admin_client_max_body_size: largest Admin API request body in bytes; 0 means unlimited.</summary>
     public long NginxAdminClientMaxBodySize { get; init; }
 
+    /// <summary>nginx_admin_client_body_timeout: the longest wait between two reads of an Admin API request body.</summary>
+    public TimeSpan NginxAdminClientBodyTimeout { get; init; }
+
     /// <summary>log_level.</summary>
     public GatewayLogLevel LogLevel { get; init; }
 

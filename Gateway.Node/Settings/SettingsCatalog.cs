@@ -110,6 +110,8 @@ public static class SettingsCatalog
             (s, v) => s with { AdminGuiUrl = SettingParsers.Urls(v) }),
         new("nginx_admin_client_max_body_size", "10m", "largest Admin API request body (nginx size: 8k, 10m; 0 = unlimited)",
             (s, v) => s with { NginxAdminClientMaxBodySize = SettingParsers.Size(v) }),
+        new("nginx_admin_client_body_timeout", "60s", "longest wait between two reads of an Admin API request body, then 408 (nginx time: 500ms, 60s, 1m)",
+            (s, v) => s with { NginxAdminClientBodyTimeout = SettingParsers.Duration(v) }),
         new("log_level", "notice", "least severe level logged: debug, info, notice, warn, error, crit, alert, emerg",
             (s, v) => s with
             {

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Gateway.Schema;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -15,6 +16,8 @@ namespace Gateway.Storage.Declarative;
 /// </summary>
 public static partial class DeclarativeText
 {
+    private static readonly JsonSerializerOptions JsonText = new() { AllowTrailingCommas = true };
+
     /// <summary>Parses YAML or JSON text into its root node.</summary>
     /// <exception cref="DeclarativeConfigException">The text is neither.</exception>
     public static JsonNode? Parse(string text)
@@ -24,7 +27,7 @@ public static partial class DeclarativeText
         {
             try
             {
-                return JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { AllowTrailingCommas = true });
+                return KongJson.Parse(text, JsonText);
             }
             catch (JsonException)
             {

@@ -18,21 +18,24 @@ public static class PageOffset
     public static string Encode(string[] lastKey) => Convert.ToBase64String(JsonSerializer.SerializeToUtf8Bytes(lastKey));
 
     /// <summary>The last id the offset names.</summary>
-    /// <exception cref="InvalidOffsetException">Not base64 of UTF-8 text.</exception>
+    /// <exception cref="InvalidOffsetException">Not base64 of UTF-8 text, or the text holds a NUL (no id does, and PostgreSQL's text cannot).</exception>
     public static string DecodeId(string offset)
     {
+        string id;
         try
         {
-            return StrictUtf8.GetString(Convert.FromBase64String(offset));
+            id = StrictUtf8.GetString(Convert.FromBase64String(offset));
         }
         catch (Exception e) when (e is FormatException or DecoderFallbackException)
         {
             throw new InvalidOffsetException(offset, "bad base64 encoding");
         }
+
+        return id.Contains('\0', StringComparison.Ordinal) ? throw new InvalidOffsetException(offset, "bad base64 encoding") : id;
     }
 
     /// <summary>The key parts the offset names.</summary>
-    /// <exception cref="InvalidOffsetException">Not base64, or not a JSON array of <paramref name="count"/> strings.</exception>
+    /// <exception cref="InvalidOffsetException">Not base64, or not a JSON array of <paramref name="count"/> strings without a NUL.</exception>
     public static string[] DecodeKey(string offset, int count)
     {
         byte[] bytes;
@@ -47,7 +50,7 @@ public static class PageOffset
 
         try
         {
-            if (JsonSerializer.Deserialize<string?[]>(bytes) is { } parts && parts.Length == count && parts.All(p => p is not null))
+            if (JsonSerializer.Deserialize<string?[]>(bytes) is { } parts && parts.Length == count && parts.All(p => p is not null && !p.Contains('\0', StringComparison.Ordinal)))
             {
                 return parts!;
             }

@@ -58,6 +58,7 @@ public class GatewaySettingsDefaultsTests
         Assert.Empty(Defaults.TrustedIps);
         Assert.Empty(Defaults.AdminGuiUrl);
         Assert.Equal(10L * 1024 * 1024, Defaults.NginxAdminClientMaxBodySize);
+        Assert.Equal(TimeSpan.FromSeconds(60), Defaults.NginxAdminClientBodyTimeout);
         Assert.Equal("gateway", Defaults.ClusterId);
         Assert.Equal("gateway", Defaults.ServiceId);
         Assert.Equal(GatewayLogLevel.Notice, Defaults.LogLevel);
@@ -90,8 +91,9 @@ public class GatewaySettingsDefaultsTests
             "declarative_config", "db_update_frequency", "plugins", "headers", "trusted_ips", "admin_gui_url",
             "nginx_admin_client_max_body_size", "cluster_id", "service_id", "log_level", "router_flavor",
 
-            // Beyond the contract table: Kong's realip settings, which trusted_ips works with.
-            "real_ip_header", "real_ip_recursive",
+            // Beyond the contract table: Kong's realip settings, which trusted_ips works with, and the
+            // Admin API's body timeout (nginx's client_body_timeout, injected as nginx_admin_*).
+            "real_ip_header", "real_ip_recursive", "nginx_admin_client_body_timeout",
         ];
         Assert.Equal(contract.Order(), SettingsCatalog.All.Select(d => d.Name).Order());
     }

@@ -142,6 +142,8 @@ public sealed class SettingsLoaderTests : IDisposable
     [InlineData("real_ip_recursive", "yes", "'yes' is not one of on, off")]
     [InlineData("admin_gui_url", "ftp://x", "'ftp://x' is not an http or https URL")]
     [InlineData("nginx_admin_client_max_body_size", "10x", "'10x' is not a size (such as 0, 8k, 10m or 1g)")]
+    [InlineData("nginx_admin_client_body_timeout", "0s", "'0s' is not a time greater than 0 (such as 500ms, 60s or 1m)")]
+    [InlineData("nginx_admin_client_body_timeout", "10d", "'10d' is not a time greater than 0 (such as 500ms, 60s or 1m)")]
     [InlineData("prefix", "  ", "must not be empty")]
     [InlineData("cluster_id", "my cluster", "'my cluster' must not contain spaces")]
     [InlineData("cluster_listen", "off", "'off' is not an address:port")]
@@ -188,6 +190,7 @@ public sealed class SettingsLoaderTests : IDisposable
             ("headers", "off", "test"),
             ("plugins", "bundled, my-plugin, /opt/plugins/Custom.dll", "test"),
             ("nginx_admin_client_max_body_size", "512k", "test"),
+            ("nginx_admin_client_body_timeout", "1500ms", "test"),
             ("admin_gui_url", "https://a.example, http://b.example:8080", "test"),
             ("cassandra_data_centers", "east:3", "test"),
             ("database", "POSTGRES", "test"),
@@ -201,6 +204,7 @@ public sealed class SettingsLoaderTests : IDisposable
         Assert.Empty(settings.Headers);
         Assert.Equal(["bundled", "my-plugin", "/opt/plugins/Custom.dll"], settings.Plugins);
         Assert.Equal(512L * 1024, settings.NginxAdminClientMaxBodySize);
+        Assert.Equal(TimeSpan.FromMilliseconds(1500), settings.NginxAdminClientBodyTimeout);
         Assert.Equal(["https://a.example", "http://b.example:8080"], settings.AdminGuiUrl);
         Assert.Equal([new CassandraDataCenter("east", 3)], settings.CassandraDataCenters);
         Assert.Equal(DatabaseKind.Postgres, settings.Database);
