@@ -287,6 +287,7 @@ public sealed class GatewayNode : IAsyncDisposable
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
+            ConnectionHeaderCapture.Install(kestrel);
             Listen(kestrel, settings.ProxyListen, (options, protocols) => options.UseHttps(certificates.CreateHandshakeOptions(protocols)));
         });
         builder.Services.AddSingleton(snapshots);

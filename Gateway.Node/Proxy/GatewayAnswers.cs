@@ -8,8 +8,8 @@ using Yarp.ReverseProxy.Forwarder;
 namespace Gateway.Node.Proxy;
 
 /// <summary>
-/// The answers the gateway gives itself instead of the upstream's, with Kong's bodies and status codes: no
-/// route (404), the runloop's refusals (426, the https redirect, 415, grpc-status), no service or no peer
+/// The answers the gateway gives itself instead of the upstream's, with Kong's bodies and status codes: what
+/// nginx refuses (405 TRACE, 400, 408, 413), no route (404), the runloop's refusals (426, the https redirect, 415, grpc-status), no service or no peer
 /// (503), a failed upstream (502, 503, 504) and a plugin's <c>kong.response.exit</c>/<c>error</c>. Each goes
 /// out with Kong's headers and through the request's plugins, header filter, body filter and log, as Kong's
 /// (kong/runloop/handler.lua, kong/pdk/response.lua).
@@ -88,15 +88,25 @@ internal static class GatewayAnswers
             return Task.CompletedTask;
         }
 
-        var message = status switch
-        {
-            400 => "Bad request",
-            503 => "The upstream server is currently unavailable",
-            504 => "The upstream server is timing out",
-            _ => "An invalid response was received from the upstream server",
-        };
         var headers = context.Request.Headers;
-        return ErrorAsync(exchange, status, message, ErrorTemplates.ForProxyError(headers.Accept, headers.ContentType));
+        return ErrorAsync(exchange, status, ErrorTemplates.HandlerMessage(status), ErrorTemplates.ForProxyError(headers.Accept, headers.ContentType));
+    }
+
+    /// <summary>
+    /// Kong's error handler's answer to a request nginx turns away itself (<see cref="RequestChecks"/>, or a body
+    /// that broke, stalled or grew past the limit while it was read: 400, 408, 413). After a refused body the
+    /// connection closes, as nginx's: what is left of the body is not worth reading.
+    /// </summary>
+    public static Task RefuseRequestAsync(ProxyExchange exchange, int status)
+    {
+        var context = exchange.Context;
+        if (status != StatusCodes.Status405MethodNotAllowed)
+        {
+            context.Response.Headers.Connection = "close";
+        }
+
+        var headers = context.Request.Headers;
+        return ErrorAsync(exchange, status, ErrorTemplates.HandlerMessage(status), ErrorTemplates.ForProxyError(headers.Accept, headers.ContentType));
     }
 
     /// <summary>A plugin's answer (kong.response.exit or kong.response.error), with its headers.</summary>

@@ -40,6 +40,14 @@ public sealed class ProxyHandler(
         var exchange = new ProxyExchange(context, options, _forwardedHeaders);
         var snapshot = snapshots.Current;
         var chains = snapshot.Plugins;
+        if (RequestChecks.Find(context) is var refused and not 0)
+        {
+            // nginx turns these away while it reads the headers: Kong's phases never start.
+            CollectGlobals(exchange, chains);
+            await GatewayAnswers.RefuseRequestAsync(exchange, refused);
+            return;
+        }
+
         if (chains.Rewrite.Count > 0)
         {
             // Kong runs the rewrite phase before routing, for global plugins only.
