@@ -77,7 +77,7 @@ internal static class GatewayAnswers
         {
             ForwarderError.RequestTimedOut => 504,
             ForwarderError.Request when ForwarderFailures.IsTimeout(exception) => 504,
-            ForwarderError.RequestBodyClient => 400,
+            ForwarderError.RequestBodyClient => ForwarderFailures.ClientBodyStatus(exception),
             ForwarderError.NoAvailableDestinations => 503,
             ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled => 499,
             _ => 502,

@@ -4,7 +4,7 @@ namespace Gateway.Node.Proxy;
 
 /// <summary>
 /// What nginx refuses while it reads a request's headers, before any of Kong's phases: TRACE (405), a body framed
-/// by both Content-Length and Transfer-Encoding (400).
+/// by both Content-Length and Transfer-Encoding (400), and a Content-Length past client_max_body_size (413).
 /// Kong's error handler answers them (kong/templates/nginx_kong.lua error_page).
 /// </summary>
 internal static class RequestChecks
@@ -14,7 +14,8 @@ internal static class RequestChecks
 
     /// <summary>The status to refuse the request with; 0 when it may go on.</summary>
     /// <param name="context">The client's request.</param>
-    public static int Find(HttpContext context)
+    /// <param name="maxBodySize">client_max_body_size; 0 for no limit.</param>
+    public static int Find(HttpContext context, long maxBodySize)
     {
         var request = context.Request;
         if (HttpMethods.IsTrace(request.Method))
@@ -25,6 +26,11 @@ internal static class RequestChecks
         if (context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody != true)
         {
             return 0;
+        }
+
+        if (maxBodySize > 0 && request.ContentLength > maxBodySize)
+        {
+            return StatusCodes.Status413PayloadTooLarge;
         }
 
         return HadContentLengthAndTransferEncoding(request.Headers) ? StatusCodes.Status400BadRequest : 0;
