@@ -65,29 +65,6 @@ public static class ErrorTemplates
         : !string.IsNullOrEmpty(contentType) ? MimeType(contentType)
         : Plain;
 
-    /// <summary>
-    /// The message Kong's error handler gives a status (kong/error_handlers.lua): nginx's own refusals and the
-    /// proxy's failures; another status is "The upstream server responded with N".
-    /// </summary>
-    public static string HandlerMessage(int status) => status switch
-    {
-        400 => "Bad request",
-        404 => "Not found",
-        405 => "Method not allowed",
-        408 => "Request timeout",
-        411 => "Length required",
-        412 => "Precondition failed",
-        413 => "Payload too large",
-        414 => "URI too long",
-        417 => "Expectation failed",
-        494 => "Request header or cookie too large",
-        500 => "An unexpected error occurred",
-        502 => "An invalid response was received from the upstream server",
-        503 => "The upstream server is currently unavailable",
-        504 => "The upstream server is timing out",
-        _ => $"The upstream server responded with {status}",
-    };
-
     /// <summary>The body for <paramref name="message"/> in <paramref name="mimeType"/> (one of this class's types).</summary>
     public static string Render(string mimeType, string message, string requestId) => mimeType switch
     {

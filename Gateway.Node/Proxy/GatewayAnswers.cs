@@ -88,8 +88,7 @@ internal static class GatewayAnswers
             return Task.CompletedTask;
         }
 
-        var headers = context.Request.Headers;
-        return ErrorAsync(exchange, status, ErrorTemplates.HandlerMessage(status), ErrorTemplates.ForProxyError(headers.Accept, headers.ContentType));
+        return ErrorHandlerAsync(exchange, status);
     }
 
     /// <summary>
@@ -105,8 +104,7 @@ internal static class GatewayAnswers
             context.Response.Headers.Connection = "close";
         }
 
-        var headers = context.Request.Headers;
-        return ErrorAsync(exchange, status, ErrorTemplates.HandlerMessage(status), ErrorTemplates.ForProxyError(headers.Accept, headers.ContentType));
+        return ErrorHandlerAsync(exchange, status);
     }
 
     /// <summary>A plugin's answer (kong.response.exit or kong.response.error), with its headers.</summary>
@@ -134,6 +132,13 @@ internal static class GatewayAnswers
         }
 
         return WriteAsync(exchange, exit.Status, contentType, body);
+    }
+
+    /// <summary>Kong's error handler's answer: its message for the status, in the type the request asks for.</summary>
+    private static Task ErrorHandlerAsync(ProxyExchange exchange, int status)
+    {
+        var headers = exchange.Context.Request.Headers;
+        return ErrorAsync(exchange, status, PluginMessages.ForStatus(status), ErrorTemplates.ForProxyError(headers.Accept, headers.ContentType));
     }
 
     /// <summary>kong.response.error: the message in the format the client asks for, with the request id.</summary>

@@ -69,6 +69,15 @@ public sealed class ConnectionLimitsTests(ConnectionLimitsTests.ConnectionsFixtu
         }, TimeSpan.FromSeconds(20), "an idle connection was served, then closed");
     }
 
+    [Fact]
+    public async Task SilentConnection_Closed()
+    {
+        // A client that connects and sends nothing holds its connection for the keepalive timeout at most.
+        await using var connection = await RawConnection.OpenAsync(Node.ProxyPort);
+
+        Assert.True(await connection.ClosedByServerAsync());
+    }
+
     /// <summary>A connection with a request the backend is still answering: opened again until the node takes it (an earlier test's connection may still count).</summary>
     private async Task<RawConnection> HoldAsync(Backend backend, int requests)
     {
