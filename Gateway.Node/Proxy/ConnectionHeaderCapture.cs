@@ -38,8 +38,9 @@ internal static class ConnectionHeaderCapture
     public static void Record(string value) => Current.Value?.Add(value);
 
     /// <summary>
-    /// The Connection header of the request that is starting, as sent (every line); empty when the request had none or
-    /// nothing was captured (HTTP/2 and HTTP/3 have no Connection header). Takes it: call once, for every request.
+    /// The Connection header lines of the request that is starting that name headers, as sent; empty when it had none
+    /// (no Connection header, or only an option such as keep-alive; HTTP/2 and HTTP/3 have none). Takes them: call
+    /// once, for every request.
     /// </summary>
     public static StringValues Take() => Current.Value?.Take() ?? default;
 }

@@ -4,7 +4,8 @@ namespace Gateway.Node.Proxy;
 
 /// <summary>
 /// Strict UTF-8, as Kestrel decodes request headers by default (invalid bytes fail the request), that also hands
-/// each decoded value to <see cref="ConnectionHeaderCapture.Record"/>. Kestrel asks for it for the Connection header only.
+/// each decoded value naming a header to <see cref="ConnectionHeaderCapture.Record"/>. Kestrel asks for it for the
+/// Connection header only. The usual values (one option: keep-alive, close, upgrade) name none and cost nothing more.
 /// </summary>
 internal sealed class ConnectionHeaderEncoding : Encoding
 {
@@ -21,10 +22,22 @@ internal sealed class ConnectionHeaderEncoding : Encoding
     public override int GetCharCount(byte[] bytes, int index, int count) => Utf8.GetCharCount(bytes, index, count);
 
     /// <inheritdoc />
+    public override unsafe int GetCharCount(byte* bytes, int count) => Utf8.GetCharCount(bytes, count);
+
+    /// <inheritdoc />
     public override int GetChars(byte[] bytes, int byteIndex, int byteCount, char[] chars, int charIndex)
     {
         var count = Utf8.GetChars(bytes, byteIndex, byteCount, chars, charIndex);
-        ConnectionHeaderCapture.Record(new string(chars, charIndex, count));
+        Record(chars.AsSpan(charIndex, count));
+        return count;
+    }
+
+    /// <inheritdoc />
+    /// <remarks>What Kestrel calls (through <see cref="Encoding.GetString(ReadOnlySpan{byte})"/>): no copies to arrays.</remarks>
+    public override unsafe int GetChars(byte* bytes, int byteCount, char* chars, int charCount)
+    {
+        var count = Utf8.GetChars(bytes, byteCount, chars, charCount);
+        Record(new ReadOnlySpan<char>(chars, count));
         return count;
     }
 
@@ -33,4 +46,12 @@ internal sealed class ConnectionHeaderEncoding : Encoding
 
     /// <inheritdoc />
     public override int GetMaxCharCount(int byteCount) => Utf8.GetMaxCharCount(byteCount);
+
+    private static void Record(ReadOnlySpan<char> value)
+    {
+        if (!HopByHopHeaders.IsOnlyAnOption(value.Trim()))
+        {
+            ConnectionHeaderCapture.Record(value.ToString());
+        }
+    }
 }

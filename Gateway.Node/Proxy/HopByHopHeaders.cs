@@ -11,7 +11,7 @@ namespace Gateway.Node.Proxy;
 internal static class HopByHopHeaders
 {
     /// <summary>Removes from the upstream request what the client's Connection names, and Proxy (httpoxy), as Kong.</summary>
-    /// <param name="connection">The client's Connection header as sent (<see cref="ConnectionHeaderCapture"/>).</param>
+    /// <param name="connection">The client's Connection header lines that name headers (<see cref="ConnectionHeaderCapture"/>).</param>
     /// <param name="incoming">The client's request headers.</param>
     /// <param name="proxyRequest">The upstream request, its headers copied and Kong's own not yet set.</param>
     public static void RemoveFromRequest(StringValues connection, IHeaderDictionary incoming, HttpRequestMessage proxyRequest)
@@ -21,7 +21,7 @@ internal static class HopByHopHeaders
             proxyRequest.Headers.Remove("Proxy");
         }
 
-        if (connection.Count == 0 || IsOnlyAnOption(connection))
+        if (connection.Count == 0)
         {
             return;
         }
@@ -56,7 +56,7 @@ internal static class HopByHopHeaders
 
         foreach (var value in values)
         {
-            if (IsOnlyAnOption(value))
+            if (IsOnlyAnOption(value.AsSpan().Trim()))
             {
                 continue;
             }
@@ -72,11 +72,10 @@ internal static class HopByHopHeaders
         }
     }
 
-    /// <summary>The usual Connection values name no header: looked at first, so they cost no parsing.</summary>
-    private static bool IsOnlyAnOption(StringValues connection) =>
-        connection.Count == 1 && connection.ToString() is var value
-        && (value.Equals("keep-alive", StringComparison.OrdinalIgnoreCase) || value.Equals("close", StringComparison.OrdinalIgnoreCase)
-            || value.Equals("upgrade", StringComparison.OrdinalIgnoreCase));
+    /// <summary>Whether a Connection value is one of the usual ones, which name no header: looked at first, so they cost no parsing.</summary>
+    public static bool IsOnlyAnOption(ReadOnlySpan<char> value) =>
+        value.Equals("keep-alive", StringComparison.OrdinalIgnoreCase) || value.Equals("close", StringComparison.OrdinalIgnoreCase)
+        || value.Equals("upgrade", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
     /// A token that names a header to clear: not a connection option, and not what the proxy sets itself (framing,
