@@ -94,10 +94,16 @@ internal static class GatewayAnswers
     /// <summary>
     /// Kong's error handler's answer to a request nginx turns away itself (<see cref="RequestChecks"/>, or a body
     /// that broke, stalled or grew past the limit while it was read: 400, 408, 413). After a refused body the
-    /// connection closes, as nginx's: what is left of the body is not worth reading.
+    /// connection closes, as nginx's: what is left of the body is not worth reading. 499 (the client went away
+    /// while its body was read) gets no answer: nobody reads it.
     /// </summary>
     public static Task RefuseRequestAsync(ProxyExchange exchange, int status)
     {
+        if (status == StatusCodes.Status499ClientClosedRequest)
+        {
+            return Task.CompletedTask;
+        }
+
         var context = exchange.Context;
         if (status != StatusCodes.Status405MethodNotAllowed)
         {

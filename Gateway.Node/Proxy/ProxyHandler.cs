@@ -120,11 +120,7 @@ public sealed class ProxyHandler(
         if (RequestBodyBuffer.Applies(context, match.Route, service)
             && await RequestBodyBuffer.ReadAsync(context, options.Body) is var unread and not 0)
         {
-            if (unread != StatusCodes.Status499ClientClosedRequest)
-            {
-                await GatewayAnswers.RefuseRequestAsync(exchange, unread);
-            }
-
+            await GatewayAnswers.RefuseRequestAsync(exchange, unread);
             return;
         }
 
