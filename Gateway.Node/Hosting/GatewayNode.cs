@@ -265,18 +265,43 @@ public sealed class GatewayNode : IAsyncDisposable
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
+            LimitProxy(kestrel.Limits, settings);
+            ConnectionHeaderCapture.Install(kestrel);
             Listen(kestrel, settings.ProxyListen, (options, protocols) => options.UseHttps(certificates.CreateHandshakeOptions(protocols)));
         });
+        var options = new ProxyOptions(settings);
+        RequestBodyBuffer.PrepareTempPath(options.Body.TempPath);
         builder.Services.AddSingleton(snapshots);
         builder.Services.AddHttpForwarder();
         builder.Services.AddSingleton<UpstreamClients>();
         builder.Services.AddSingleton<IDestinationResolver, BalancedDestinationResolver>();
-        builder.Services.AddSingleton(new ProxyOptions(settings));
+        builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(consumers);
         builder.Services.AddSingleton<ProxyHandler>();
         var app = builder.Build();
         app.Run(app.Services.GetRequiredService<ProxyHandler>().HandleAsync);
         return app;
+    }
+
+    /// <summary>
+    /// nginx's limits on client connections and requests, from the nginx_* settings: Kestrel answers past them
+    /// itself (414 request line, 431 headers, 408 headers timeout, and closes connections past the count at once).
+    /// Bodies have no rate floor, as nginx: client_body_timeout (buffered bodies) and the service's read_timeout
+    /// (streamed ones) end a stalled one.
+    /// </summary>
+    private static void LimitProxy(KestrelServerLimits limits, GatewaySettings settings)
+    {
+        var headers = settings.NginxHttpLargeClientHeaderBuffers;
+        limits.MaxConcurrentConnections = settings.NginxEventsWorkerConnections;
+        limits.MaxConcurrentUpgradedConnections = settings.NginxEventsWorkerConnections;
+        limits.MaxRequestBodySize = settings.NginxHttpClientMaxBodySize > 0 ? settings.NginxHttpClientMaxBodySize : null;
+        limits.MinRequestBodyDataRate = null;
+        limits.MaxRequestLineSize = headers.Size;
+        limits.MaxRequestHeadersTotalSize = headers.Total;
+        limits.MaxRequestHeaderCount = Math.Max(100, headers.Total / 4); // nginx counts bytes only; the shortest header line is 4 bytes
+        limits.Http2.MaxRequestHeaderFieldSize = headers.Size;
+        limits.RequestHeadersTimeout = settings.NginxHttpClientHeaderTimeout;
+        limits.KeepAliveTimeout = settings.NginxHttpKeepaliveTimeout;
     }
 
     /// <summary>Binds each listener; <paramref name="useTls"/> sets up TLS on the <c>ssl</c> ones, then <paramref name="configure"/> runs on all.</summary>

@@ -1,6 +1,6 @@
 namespace Gateway.Node.Pipeline;
 
-/// <summary>The default texts of <c>kong.response.error</c> when a plugin gives no message (kong/tools/http.lua, kong/error_handlers.lua).</summary>
+/// <summary>Kong's default texts per status: <c>kong.response.error</c> without a message, and the error handler's answers to what nginx refuses (kong/tools/http.lua, kong/error_handlers.lua).</summary>
 public static class PluginMessages
 {
     /// <summary>Kong's default message for an error status.</summary>

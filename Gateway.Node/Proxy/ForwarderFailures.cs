@@ -32,4 +32,35 @@ internal static class ForwarderFailures
 
         return false;
     }
+
+    /// <summary>The connection to the upstream failed: nothing of the request was sent (nginx may then pass even a POST on).</summary>
+    public static bool NeverReachedUpstream(Exception? exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// The status for a client body that failed while it was streamed: what Kestrel refused it with (413 past
+    /// client_max_body_size, 408), else 400.
+    /// </summary>
+    public static int ClientBodyStatus(Exception? exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is BadHttpRequestException bad)
+            {
+                return bad.StatusCode;
+            }
+        }
+
+        return StatusCodes.Status400BadRequest;
+    }
 }

@@ -8,8 +8,8 @@ using Yarp.ReverseProxy.Forwarder;
 namespace Gateway.Node.Proxy;
 
 /// <summary>
-/// The answers the gateway gives itself instead of the upstream's, with Kong's bodies and status codes: no
-/// route (404), the runloop's refusals (426, the https redirect, 415, grpc-status), no service or no peer
+/// The answers the gateway gives itself instead of the upstream's, with Kong's bodies and status codes: what
+/// nginx refuses (405 TRACE, 400, 408, 413), no route (404), the runloop's refusals (426, the https redirect, 415, grpc-status), no service or no peer
 /// (503), a failed upstream (502, 503, 504) and a plugin's <c>kong.response.exit</c>/<c>error</c>. Each goes
 /// out with Kong's headers and through the request's plugins, header filter, body filter and log, as Kong's
 /// (kong/runloop/handler.lua, kong/pdk/response.lua).
@@ -77,7 +77,7 @@ internal static class GatewayAnswers
         {
             ForwarderError.RequestTimedOut => 504,
             ForwarderError.Request when ForwarderFailures.IsTimeout(exception) => 504,
-            ForwarderError.RequestBodyClient => 400,
+            ForwarderError.RequestBodyClient => ForwarderFailures.ClientBodyStatus(exception),
             ForwarderError.NoAvailableDestinations => 503,
             ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled => 499,
             _ => 502,
@@ -88,15 +88,29 @@ internal static class GatewayAnswers
             return Task.CompletedTask;
         }
 
-        var message = status switch
+        return ErrorHandlerAsync(exchange, status);
+    }
+
+    /// <summary>
+    /// Kong's error handler's answer to a request nginx turns away itself (<see cref="RequestChecks"/>, or a body
+    /// that broke, stalled or grew past the limit while it was read: 400, 408, 413). After a refused body the
+    /// connection closes, as nginx's: what is left of the body is not worth reading. 499 (the client went away
+    /// while its body was read) gets no answer: nobody reads it.
+    /// </summary>
+    public static Task RefuseRequestAsync(ProxyExchange exchange, int status)
+    {
+        if (status == StatusCodes.Status499ClientClosedRequest)
         {
-            400 => "Bad request",
-            503 => "The upstream server is currently unavailable",
-            504 => "The upstream server is timing out",
-            _ => "An invalid response was received from the upstream server",
-        };
-        var headers = context.Request.Headers;
-        return ErrorAsync(exchange, status, message, ErrorTemplates.ForProxyError(headers.Accept, headers.ContentType));
+            return Task.CompletedTask;
+        }
+
+        var context = exchange.Context;
+        if (status != StatusCodes.Status405MethodNotAllowed)
+        {
+            context.Response.Headers.Connection = "close";
+        }
+
+        return ErrorHandlerAsync(exchange, status);
     }
 
     /// <summary>A plugin's answer (kong.response.exit or kong.response.error), with its headers.</summary>
@@ -124,6 +138,13 @@ internal static class GatewayAnswers
         }
 
         return WriteAsync(exchange, exit.Status, contentType, body);
+    }
+
+    /// <summary>Kong's error handler's answer: its message for the status, in the type the request asks for.</summary>
+    private static Task ErrorHandlerAsync(ProxyExchange exchange, int status)
+    {
+        var headers = exchange.Context.Request.Headers;
+        return ErrorAsync(exchange, status, PluginMessages.ForStatus(status), ErrorTemplates.ForProxyError(headers.Accept, headers.ContentType));
     }
 
     /// <summary>kong.response.error: the message in the format the client asks for, with the request id.</summary>

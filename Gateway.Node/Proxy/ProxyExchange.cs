@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Gateway.Node.Pipeline;
 using Gateway.Node.Routing;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
 using Yarp.ReverseProxy.Forwarder;
 
@@ -22,6 +23,7 @@ internal sealed class ProxyExchange : HttpTransformer
         ["X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host", "X-Forwarded-Port", "X-Forwarded-Path", "X-Forwarded-Prefix", "X-Real-IP", "X-Kong-Request-Id", HeaderNames.Via];
 
     private readonly ForwardedHeaders _forwardedHeaders;
+    private readonly bool _originForm;
     private readonly int _queryStart;
     private ForwardedValues _forwarded; // default (For null) until computed
 
@@ -33,14 +35,15 @@ internal sealed class ProxyExchange : HttpTransformer
         RequestId = NewRequestId();
         Options = options;
         _forwardedHeaders = forwardedHeaders;
-        RawTarget = context.Features.Get<IHttpRequestFeature>()?.RawTarget;
+        RawTarget = WithoutFragment(context.Features.Get<IHttpRequestFeature>()?.RawTarget);
 
         // Absolute-form or asterisk-form targets: Kestrel's decoded path and query are the best there are.
-        var originForm = RawTarget is { Length: > 0 } target && target[0] == '/';
-        _queryStart = originForm ? RawTarget!.IndexOf('?') : -1;
-        RawPath = !originForm ? DecodedPath(context.Request) : _queryStart < 0 ? RawTarget! : RawTarget![.._queryStart];
+        _originForm = RawTarget is { Length: > 0 } target && target[0] == '/';
+        _queryStart = _originForm ? RawTarget!.IndexOf('?') : -1;
+        RawPath = !_originForm ? DecodedPath(context.Request) : _queryStart < 0 ? RawTarget! : RawTarget![.._queryStart];
         Host = context.Request.Headers.Host.ToString();
         Path = UriNormalizer.Normalize(RawPath);
+        SentConnection = ConnectionHeaderCapture.Take();
     }
 
     /// <summary>The node's proxy settings.</summary>
@@ -55,7 +58,7 @@ internal sealed class ProxyExchange : HttpTransformer
     /// <summary>When the request arrived (Stopwatch ticks).</summary>
     public long Started { get; }
 
-    /// <summary>The request target as the client sent it; null when the server does not say.</summary>
+    /// <summary>The request target as the client sent it, without a fragment (nginx never forwards one); null when the server does not say.</summary>
     public string? RawTarget { get; }
 
     /// <summary>The path as the client sent it (percent-encodings intact), without the query.</summary>
@@ -66,6 +69,9 @@ internal sealed class ProxyExchange : HttpTransformer
 
     /// <summary>The Host header as sent (preserve_host passes it on).</summary>
     public string Host { get; }
+
+    /// <summary>The client's Connection header as sent, the names of hop-by-hop headers included (Kestrel keeps only the option).</summary>
+    public StringValues SentConnection { get; }
 
     /// <summary>The X-Forwarded-* and X-Real-IP values, computed on first use and kept for the request.</summary>
     public ref readonly ForwardedValues Forwarded
@@ -112,20 +118,21 @@ internal sealed class ProxyExchange : HttpTransformer
         UpstreamPath = UriNormalizer.Escape(match.UpstreamPath);
 
         // The query goes on as the client wrote it, an empty one ("/path?") included, as Kong does.
-        UpstreamQuery = _queryStart >= 0 ? RawTarget![_queryStart..] : Context.Request.QueryString.Value ?? "";
+        UpstreamQuery = _queryStart >= 0 ? RawTarget![_queryStart..] : _originForm ? "" : Context.Request.QueryString.Value ?? "";
     }
 
     public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
     {
         await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
         proxyRequest.RequestUri = Destination!.UriFor(UpstreamPath, UpstreamQuery);
+        var incoming = httpContext.Request.Headers;
+        HopByHopHeaders.RemoveFromRequest(SentConnection, incoming, proxyRequest);
 
         var headers = proxyRequest.Headers;
         headers.Host = Plugins?.Context.UpstreamHost
             ?? (Match!.Route.PreserveHost && Host.Length > 0 ? Host : Destination.HostHeader);
 
         // Only what the client (or a plugin) sent was copied: looking there first is cheaper than removing.
-        var incoming = httpContext.Request.Headers;
         foreach (var name in KongRequestHeaders)
         {
             if (incoming.ContainsKey(name))
@@ -161,6 +168,7 @@ internal sealed class ProxyExchange : HttpTransformer
         }
 
         await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
+        HopByHopHeaders.RemoveFromResponse(proxyResponse, httpContext.Response.Headers);
         UpstreamStatus = (int)proxyResponse.StatusCode;
         ResponsePhases.WriteHeaders(this, fromUpstream: true);
         return true;
@@ -180,6 +188,13 @@ internal sealed class ProxyExchange : HttpTransformer
         Span<byte> bytes = stackalloc byte[16];
         Random.Shared.NextBytes(bytes);
         return Convert.ToHexStringLower(bytes);
+    }
+
+    /// <summary>The target up to its <c>#</c>: a fragment belongs to the client, and Kestrel passes one on as part of the target.</summary>
+    private static string? WithoutFragment(string? target)
+    {
+        var hash = target is null ? -1 : target.IndexOf('#');
+        return hash < 0 ? target : target![..hash];
     }
 
     private static string DecodedPath(HttpRequest request)

@@ -40,6 +40,14 @@ public sealed class ProxyHandler(
         var exchange = new ProxyExchange(context, options, _forwardedHeaders);
         var snapshot = snapshots.Current;
         var chains = snapshot.Plugins;
+        if (RequestChecks.Find(context, options.Body.MaxSize) is var refused and not 0)
+        {
+            // nginx turns these away while it reads the headers: Kong's phases never start.
+            CollectGlobals(exchange, chains);
+            await GatewayAnswers.RefuseRequestAsync(exchange, refused);
+            return;
+        }
+
         if (chains.Rewrite.Count > 0)
         {
             // Kong runs the rewrite phase before routing, for global plugins only.
@@ -105,6 +113,14 @@ public sealed class ProxyHandler(
         {
             // Kong answers after the plugins' access phase (request-termination works there).
             await GatewayAnswers.NoServiceAsync(exchange);
+            return;
+        }
+
+        // As nginx's proxy_pass, after access: the whole body first, unless the route (or the protocol) streams it.
+        if (RequestBodyBuffer.Applies(context, match.Route, service)
+            && await RequestBodyBuffer.ReadAsync(context, options.Body) is var unread and not 0)
+        {
+            await GatewayAnswers.RefuseRequestAsync(exchange, unread);
             return;
         }
 

@@ -10,14 +10,25 @@ public sealed class ProxyOptions
 {
     /// <summary>Reads the proxy's part of the node settings.</summary>
     public ProxyOptions(GatewaySettings settings)
-        : this(new ProxyHeaders(settings.Headers), settings.TrustedIps, settings.RealIpHeader, settings.RealIpRecursive)
+        : this(
+            new ProxyHeaders(settings.Headers),
+            settings.TrustedIps,
+            settings.RealIpHeader,
+            settings.RealIpRecursive,
+            new RequestBodyOptions(
+                settings.NginxHttpClientMaxBodySize,
+                settings.NginxHttpClientBodyBufferSize,
+                settings.NginxHttpClientBodyTimeout,
+                Path.Combine(settings.Prefix, "client_body_temp")))
     {
     }
 
-    /// <summary>Builds options from their parts (tests).</summary>
-    public ProxyOptions(ProxyHeaders headers, IReadOnlyList<IPNetwork> trustedIps, string realIpHeader = "X-Real-IP", bool realIpRecursive = false)
+    /// <summary>Builds options from their parts (tests); <paramref name="body"/> defaults to Kong's.</summary>
+    public ProxyOptions(
+        ProxyHeaders headers, IReadOnlyList<IPNetwork> trustedIps, string realIpHeader = "X-Real-IP", bool realIpRecursive = false, RequestBodyOptions? body = null)
     {
         Headers = headers;
+        Body = body ?? RequestBodyOptions.Default;
         TrustedIps = trustedIps;
         RealIpHeader = realIpHeader;
         RealIpRecursive = realIpRecursive;
@@ -27,6 +38,9 @@ public sealed class ProxyOptions
         Via2 = $"2 {ServerToken}";
         Via3 = $"3 {ServerToken}";
     }
+
+    /// <summary>How request bodies are taken: their limit, buffering and read timeout.</summary>
+    public RequestBodyOptions Body { get; }
 
     /// <summary>Which response headers are on.</summary>
     public ProxyHeaders Headers { get; }

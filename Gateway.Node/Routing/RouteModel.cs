@@ -33,6 +33,7 @@ public sealed class RouteModel
         PreserveHost = RowReader.Bool(row, "preserve_host") ?? false;
         PathHandlingV1 = honorPathHandlingV1 && RowReader.String(row, "path_handling") == "v1";
         HttpsRedirectStatusCode = (int)(RowReader.Long(row, "https_redirect_status_code") ?? 426);
+        RequestBuffering = RowReader.Bool(row, "request_buffering") ?? true;
     }
 
     /// <summary>The row this was compiled from; never modify it.</summary>
@@ -67,6 +68,9 @@ public sealed class RouteModel
 
     /// <summary>https_redirect_status_code: 426, or a redirect status, for plain HTTP on an https-only route.</summary>
     public int HttpsRedirectStatusCode { get; }
+
+    /// <summary>request_buffering: whether the request body is read whole before it goes upstream.</summary>
+    public bool RequestBuffering { get; }
 
     /// <summary>Whether plain HTTP must be turned away: https is allowed and http is not (Kong's runloop check).</summary>
     public bool HttpsOnly => (Protocols & RouteProtocols.Https) != 0 && (Protocols & RouteProtocols.Http) == 0;

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text;
+using System.Text.Unicode;
 
 namespace Gateway.Node.Routing;
 
@@ -19,7 +20,9 @@ public static class UriNormalizer
 
     /// <summary>
     /// Percent-decodes every triplet except reserved characters (which are upper-cased instead), then
-    /// removes dot segments and merges repeated slashes, as Kong's <c>normalize(uri, true)</c>.
+    /// removes dot segments and merges repeated slashes, as Kong's <c>normalize(uri, true)</c>. Decoded bytes
+    /// that are not UTF-8 (an overlong <c>%C0%AF</c>, a lone <c>%FF</c>) stay encoded, upper-cased: Kong keeps
+    /// them as raw bytes, which match no <c>/</c> or <c>.</c> and go upstream re-encoded as they came.
     /// </summary>
     public static string Normalize(string path)
     {
@@ -120,7 +123,35 @@ public static class UriNormalizer
             }
         }
 
-        return ascii ? Encoding.ASCII.GetString(bytes, 0, count) : Encoding.UTF8.GetString(bytes, 0, count);
+        var decoded = bytes.AsSpan(0, count);
+        return ascii ? Encoding.ASCII.GetString(decoded)
+            : Utf8.IsValid(decoded) ? Encoding.UTF8.GetString(decoded)
+            : KeepInvalidEncoded(decoded);
+    }
+
+    /// <summary>The decoded bytes as text, with every byte outside a valid UTF-8 sequence as its upper-case triplet.</summary>
+    private static string KeepInvalidEncoded(ReadOnlySpan<byte> bytes)
+    {
+        var builder = new StringBuilder(bytes.Length * 3);
+        Span<char> utf16 = stackalloc char[2];
+        while (!bytes.IsEmpty)
+        {
+            if (Rune.DecodeFromUtf8(bytes, out var rune, out var consumed) == OperationStatus.Done)
+            {
+                builder.Append(utf16[..rune.EncodeToUtf16(utf16)]);
+            }
+            else
+            {
+                foreach (var b in bytes[..consumed])
+                {
+                    builder.Append('%').Append(HexUpper(b >> 4)).Append(HexUpper(b & 0xF));
+                }
+            }
+
+            bytes = bytes[consumed..];
+        }
+
+        return builder.ToString();
     }
 
     private static int HexValue(char c) => c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;

@@ -140,6 +140,27 @@ public sealed record GatewaySettings
     /// <summary>nginx_admin_client_body_timeout: the longest wait between two reads of an Admin API request body.</summary>
     public TimeSpan NginxAdminClientBodyTimeout { get; init; }
 
+    /// <summary>nginx_http_client_max_body_size: largest proxied request body in bytes; 0 means unlimited.</summary>
+    public long NginxHttpClientMaxBodySize { get; init; }
+
+    /// <summary>nginx_http_client_body_buffer_size: bytes of a buffered request body held in memory before the rest goes to a file.</summary>
+    public int NginxHttpClientBodyBufferSize { get; init; }
+
+    /// <summary>nginx_http_large_client_header_buffers: the request line's and the headers' limits.</summary>
+    public HeaderBuffers NginxHttpLargeClientHeaderBuffers { get; init; } = new(4, 8192);
+
+    /// <summary>nginx_http_client_header_timeout: time to receive a request's headers.</summary>
+    public TimeSpan NginxHttpClientHeaderTimeout { get; init; }
+
+    /// <summary>nginx_http_client_body_timeout: longest wait between two reads of a buffered request body.</summary>
+    public TimeSpan NginxHttpClientBodyTimeout { get; init; }
+
+    /// <summary>nginx_http_keepalive_timeout: how long an idle client connection stays open.</summary>
+    public TimeSpan NginxHttpKeepaliveTimeout { get; init; }
+
+    /// <summary>nginx_events_worker_connections: most client connections open at once on proxy_listen.</summary>
+    public int NginxEventsWorkerConnections { get; init; }
+
     /// <summary>log_level.</summary>
     public GatewayLogLevel LogLevel { get; init; }
 

@@ -162,29 +162,6 @@ public static class SettingParsers
         return number * multiplier;
     }
 
-    /// <summary>An nginx time greater than 0: a number with ms, s, m or h (seconds without a unit).</summary>
-    public static TimeSpan Duration(string raw)
-    {
-        var value = raw.Trim();
-        var unit = value.EndsWith("ms", StringComparison.OrdinalIgnoreCase) ? "ms" : value.Length > 0 && char.IsLetter(value[^1]) ? value[^1..].ToLowerInvariant() : "";
-        var scale = unit switch
-        {
-            "ms" => 0.001,
-            "" or "s" => 1.0,
-            "m" => 60.0,
-            "h" => 3600.0,
-            _ => 0,
-        };
-        var digits = value[..^unit.Length];
-        if (scale == 0 || !double.TryParse(digits, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var number)
-            || !(number * scale is > 0 and <= int.MaxValue))
-        {
-            throw new FormatException($"'{value}' is not a time greater than 0 (such as 500ms, 60s or 1m)");
-        }
-
-        return TimeSpan.FromSeconds(number * scale);
-    }
-
     /// <summary>A comma-separated list of absolute http or https URLs; NONE or empty means none.</summary>
     public static IReadOnlyList<string> Urls(string raw)
     {

@@ -91,7 +91,7 @@ public sealed class ForwardingTests(NodeFixture fixture) : IClassFixture<NodeFix
     }
 
     [Fact]
-    public async Task Post_LargeBody_StreamsToUpstream()
+    public async Task Post_LargeBody_ReachesUpstreamWhole()
     {
         await Node.RouteAsync($$"""{"host":"127.0.0.1","port":{{BackendPort}}}""", """{"hosts":["body.test"]}""");
         using var request = new HttpRequestMessage(HttpMethod.Post, "/upload") { Content = new ByteArrayContent(new byte[3_000_000]) };

@@ -124,8 +124,8 @@ public sealed class UpstreamFailureTests(NodeFixture fixture) : IClassFixture<No
     {
         // SocketsHttpHandler itself reconnects a few times when a fresh connection closes before any
         // response byte; the gateway's tries come on top: retries = 3 gives four times the connections.
-        var once = await ConnectionsForGetAsync(retries: 0, "retry-0.test");
-        var four = await ConnectionsForGetAsync(retries: 3, "retry-3.test");
+        var once = await ConnectionsForAsync(retries: 0, "retry-0.test");
+        var four = await ConnectionsForAsync(retries: 3, "retry-3.test");
 
         Assert.True(once >= 1);
         Assert.Equal(4 * once, four);
@@ -134,7 +134,8 @@ public sealed class UpstreamFailureTests(NodeFixture fixture) : IClassFixture<No
     [Fact]
     public async Task Post_UpstreamClosesBeforeAnswering_NotRetried()
     {
-        // nginx never retries a non-idempotent request, and this body is streamed, not buffered.
+        // nginx does not pass a non-idempotent request on once it reached an upstream (proxy_next_upstream without
+        // non_idempotent), buffered body or not.
         await using var closer = await ClosingListener.StartAsync();
         await Node.RouteAsync($$"""{"host":"127.0.0.1","port":{{closer.Port}},"retries":3}""", """{"hosts":["retry-post.test"]}""");
         using var request = new HttpRequestMessage(HttpMethod.Post, "/") { Content = new StringContent("payload") };
@@ -146,11 +147,48 @@ public sealed class UpstreamFailureTests(NodeFixture fixture) : IClassFixture<No
         Assert.Equal(1, closer.Accepted);
     }
 
-    private async Task<int> ConnectionsForGetAsync(int retries, string host)
+    [Fact]
+    public async Task PutWithABody_UpstreamClosesBeforeAnswering_TriedRetriesPlusOneTimes()
+    {
+        // The body is buffered, so an idempotent request with one can be sent again, as nginx's.
+        var once = await ConnectionsForAsync(retries: 0, "retry-put-0.test", HttpMethod.Put);
+        var four = await ConnectionsForAsync(retries: 3, "retry-put-3.test", HttpMethod.Put);
+
+        Assert.True(once >= 1);
+        Assert.Equal(4 * once, four);
+    }
+
+    [Fact]
+    public async Task Post_ATargetRefusesConnections_TheBodyGoesToTheOther()
+    {
+        // Nothing reached the refusing target, so nginx passes even a POST on; the buffered body goes again whole.
+        await Node.CreateAsync("/upstreams", """{"name":"refusing.upstream"}""");
+        await Node.CreateAsync("/upstreams/refusing.upstream/targets", $$"""{"target":"127.0.0.1:{{FreePorts.Next()}}"}""");
+        await Node.CreateAsync("/upstreams/refusing.upstream/targets", $$"""{"target":"127.0.0.1:{{fixture.Backend.Port}}"}""");
+        await Node.RouteAsync("""{"host":"refusing.upstream","retries":1}""", """{"hosts":["refusing.test"]}""");
+
+        for (var i = 0; i < 4; i++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/") { Content = new StringContent("twelve bytes") };
+            request.Headers.Host = "refusing.test";
+            using var response = await Node.Proxy.SendAsync(request);
+            var echo = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+
+            Assert.Equal(200, (int)response.StatusCode);
+            Assert.Equal(12, echo["body_length"]!.GetValue<long>());
+        }
+    }
+
+    private async Task<int> ConnectionsForAsync(int retries, string host, HttpMethod? method = null)
     {
         await using var closer = await ClosingListener.StartAsync();
         await Node.RouteAsync($$"""{"host":"127.0.0.1","port":{{closer.Port}},"retries":{{retries}}}""", $$"""{"hosts":["{{host}}"]}""");
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/");
+        using var request = new HttpRequestMessage(method ?? HttpMethod.Get, "/");
+        if (method == HttpMethod.Put)
+        {
+            request.Content = new StringContent("payload");
+        }
+
         request.Headers.Host = host;
 
         using var response = await Node.Proxy.SendAsync(request);

@@ -66,6 +66,19 @@ public class GatewaySettingsDefaultsTests
     }
 
     [Fact]
+    public void Default_ProxyLimits_MatchKongDefaults()
+    {
+        Assert.Equal(0, Defaults.NginxHttpClientMaxBodySize);
+        Assert.Equal(8 * 1024, Defaults.NginxHttpClientBodyBufferSize);
+        Assert.Equal(new HeaderBuffers(4, 8 * 1024), Defaults.NginxHttpLargeClientHeaderBuffers);
+        Assert.Equal(32 * 1024, Defaults.NginxHttpLargeClientHeaderBuffers.Total);
+        Assert.Equal(TimeSpan.FromSeconds(60), Defaults.NginxHttpClientHeaderTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(60), Defaults.NginxHttpClientBodyTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(75), Defaults.NginxHttpKeepaliveTimeout);
+        Assert.Equal(10_000, Defaults.NginxEventsWorkerConnections);
+    }
+
+    [Fact]
     public void Catalog_NamesAreUniqueSnakeCaseWithDescriptions()
     {
         var names = SettingsCatalog.All.Select(d => d.Name).ToList();
@@ -94,6 +107,11 @@ public class GatewaySettingsDefaultsTests
             // Beyond the contract table: Kong's realip settings, which trusted_ips works with, and the
             // Admin API's body timeout (nginx's client_body_timeout, injected as nginx_admin_*).
             "real_ip_header", "real_ip_recursive", "nginx_admin_client_body_timeout",
+
+            // Beyond it too: the proxy's request and connection limits, with Kong's (nginx's) names and defaults.
+            "nginx_http_client_max_body_size", "nginx_http_client_body_buffer_size", "nginx_http_large_client_header_buffers",
+            "nginx_http_client_header_timeout", "nginx_http_client_body_timeout", "nginx_http_keepalive_timeout",
+            "nginx_events_worker_connections",
         ];
         Assert.Equal(contract.Order(), SettingsCatalog.All.Select(d => d.Name).Order());
     }
