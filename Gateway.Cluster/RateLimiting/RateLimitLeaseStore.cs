@@ -13,15 +13,6 @@ public sealed partial class RateLimitLeaseStore : IDisposable
 {
     private const string KeyPrefix = "gateway:cluster-ratelimit:";
 
-    /// <summary>KEYS[1]: the total. ARGV: the delta, then the expiry (Unix ms). Returns the new total.</summary>
-    private const string AddScript = """
-        local total = redis.call('INCRBY', KEYS[1], ARGV[1])
-        if redis.call('PTTL', KEYS[1]) < 0 then
-          redis.call('PEXPIREAT', KEYS[1], ARGV[2])
-        end
-        return total
-        """;
-
     /// <summary>How long a saved total outlives its window (nodes' clocks differ a little).</summary>
     private const long GraceMs = 60_000;
 
@@ -50,9 +41,15 @@ public sealed partial class RateLimitLeaseStore : IDisposable
     public Task<long?> ReadAsync(string grainKey) =>
         CallAsync(async database => (long?)await database.StringGetAsync(KeyPrefix + grainKey) ?? 0);
 
-    /// <summary>Adds <paramref name="delta"/> to the saved total of <paramref name="grainKey"/>; returns the new total, or null when Redis does not answer.</summary>
-    public Task<long?> AddAsync(string grainKey, long delta, long windowEndsAtMs) =>
-        CallAsync(async database => (long)await database.ScriptEvaluateAsync(AddScript, [KeyPrefix + grainKey], [delta, windowEndsAtMs + GraceMs]));
+    /// <summary>
+    /// Saves <paramref name="total"/> as the leased total of <paramref name="grainKey"/> (a whole value, not a delta: one
+    /// that did not reach Redis is made good by the next); false when Redis does not answer.
+    /// </summary>
+    public async Task<bool> SaveAsync(string grainKey, long total, long windowEndsAtMs)
+    {
+        var expiry = TimeSpan.FromMilliseconds(Math.Max(GraceMs, windowEndsAtMs + GraceMs - DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
+        return await CallAsync(database => database.StringSetAsync(KeyPrefix + grainKey, total, expiry)) is true;
+    }
 
     /// <inheritdoc/>
     public void Dispose()
@@ -63,7 +60,8 @@ public sealed partial class RateLimitLeaseStore : IDisposable
         }
     }
 
-    private async Task<long?> CallAsync(Func<IDatabase, Task<long>> call)
+    private async Task<T?> CallAsync<T>(Func<IDatabase, Task<T>> call)
+        where T : struct
     {
         if (_connection is null)
         {

@@ -9,6 +9,12 @@ public static class OneRateLimitWindow
 {
     private const int Attempts = 3;
 
+    /// <summary>Runs <paramref name="attempt"/> inside one minute window, starting with at least 40 s of it left.</summary>
+    public static Task<T> MinuteAsync<T>(Func<Task<T>> attempt) => RunAsync(TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(40), attempt);
+
+    /// <summary>Runs <paramref name="attempt"/> inside one hour window, starting with at least 5 minutes of it left.</summary>
+    public static Task<T> HourAsync<T>(Func<Task<T>> attempt) => RunAsync(TimeSpan.FromHours(1), TimeSpan.FromMinutes(5), attempt);
+
     /// <summary>
     /// Runs <paramref name="attempt"/> (which must count on a counter of its own, such as a fresh route) until one
     /// run starts and ends in the same window of <paramref name="length"/>; returns that run's result.

@@ -13,9 +13,9 @@ public sealed class RateLimitingCounterSurvivalTests(RateLimitCluster cluster) :
     public async Task SiloHoldingTheCounterKilled_TheSurvivorsAdmitOnlyWhatWasLeft()
     {
         var (a, b, c) = (cluster.Nodes[0], cluster.Nodes[1], cluster.Nodes[2]);
-        var (before, after) = await OneRateLimitWindow.RunAsync(TimeSpan.FromHours(1), TimeSpan.FromMinutes(5), async () =>
+        var (before, after) = await OneRateLimitWindow.HourAsync(async () =>
         {
-            var path = await cluster.RouteWithPluginAsync("""{"hour":100,"policy":"cluster","limit_by":"ip","fault_tolerant":false}""", "Hour");
+            var path = await cluster.RouteWithPluginAsync("""{"hour":100,"policy":"cluster","limit_by":"ip","fault_tolerant":false}""");
 
             // C asks first, so the counter grain activates on C (it is placed on its first caller's silo); one request
             // leases one unit (a node's first lease is one unit), so C dies holding no idle quota.

@@ -72,7 +72,7 @@ public sealed class ClusterRateLimitCounters : IRateLimitCounters, IRateLimitLea
 
     /// <inheritdoc />
     public Task<long> ReturnIdleAsync(string grainKey) =>
-        Task.FromResult(_leases.TryGetValue(grainKey, out var lease) ? Interlocked.Exchange(ref lease.Available, 0) : 0);
+        Task.FromResult(_leases.TryGetValue(grainKey, out var lease) ? lease.ReturnIdle() : 0);
 
     private void SweepIfDue(long nowMs)
     {
@@ -99,6 +99,7 @@ public sealed class ClusterRateLimitCounters : IRateLimitCounters, IRateLimitLea
         private readonly Lock _gate = new();
         private Task<bool>? _pending;
         private long _batch;
+        private long _returned;
         private long _leasedTotal;
         private bool _exhausted;
 
@@ -147,12 +148,20 @@ public sealed class ClusterRateLimitCounters : IRateLimitCounters, IRateLimitLea
 
         public void Untake(long cost) => Interlocked.Add(ref Available, cost);
 
+        /// <summary>Gives up every unit held unused; the total given up goes with each lease call after.</summary>
+        public long ReturnIdle()
+        {
+            var units = Interlocked.Exchange(ref Available, 0);
+            Interlocked.Add(ref _returned, units);
+            return units;
+        }
+
         private async Task<bool> RefillAsync(IGrainFactory grains, IRateLimitLeaseHolder holder, long limit, long cost)
         {
             // Batches double from one unit up to a sixteenth of the limit: few remote calls for a busy node,
             // little quota idle on a quiet one.
             _batch = Math.Min(Math.Max(1, Math.Min(1000, limit / 16)), Math.Max(1, _batch * 2));
-            var request = new RateLimitLeaseRequest(limit, cost, Math.Max(cost, _batch), EndsAt, holder);
+            var request = new RateLimitLeaseRequest(limit, cost, Math.Max(cost, _batch), EndsAt, holder, Volatile.Read(ref _returned));
             var lease = await grains.GetGrain<IRateLimitCounterGrain>(grainKey).LeaseAsync(request);
             Volatile.Write(ref _leasedTotal, lease.Leased);
             Interlocked.Add(ref Available, lease.Granted);
