@@ -3,8 +3,10 @@ using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using Gateway.Cluster.Membership.Cassandra;
 using Gateway.Cluster.Propagation;
+using Gateway.Cluster.RateLimiting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 using Orleans.Hosting;
@@ -16,8 +18,8 @@ namespace Gateway.Cluster.Membership;
 public static class SiloBuilderExtensions
 {
     /// <summary>
-    /// Sets the silo endpoint, cluster ids and membership provider, the config push service, and
-    /// adds the dashboard. Silos take no client connections (gateway port 0): the node itself is the
+    /// Sets the silo endpoint, cluster ids and membership provider, the config push service, the rate-limit
+    /// counters' Redis store, and adds the dashboard. Silos take no client connections (gateway port 0): the node itself is the
     /// only caller.
     /// </summary>
     public static ISiloBuilder UseGatewayCluster(this ISiloBuilder silo, SiloOptions options)
@@ -61,6 +63,7 @@ public static class SiloBuilderExtensions
         });
         silo.AddGrainService<ConfigPushService>();
         silo.Services.AddSingleton<IConfigPushClient, ConfigPushClient>();
+        silo.Services.AddSingleton(sp => new RateLimitLeaseStore(options.CounterRedis, sp.GetRequiredService<ILogger<RateLimitLeaseStore>>()));
         silo.AddDashboard();
         return silo;
     }

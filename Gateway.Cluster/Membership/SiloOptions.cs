@@ -17,6 +17,10 @@ namespace Gateway.Cluster.Membership;
 /// For cassandra, the cassandra_* settings: the membership table goes in their keyspace, created from their
 /// replication settings when missing.
 /// </param>
+/// <param name="CounterRedis">
+/// The redis_* server as a StackExchange.Redis configuration string: the cluster rate-limit counters save their
+/// leased totals there (none when null).
+/// </param>
 public sealed record SiloOptions(
     IPAddress ListenAddress,
     int SiloPort,
@@ -24,4 +28,5 @@ public sealed record SiloOptions(
     string ServiceId,
     ClusterMembershipKind Membership,
     string? MembershipConnection = null,
-    CassandraSettings? Cassandra = null);
+    CassandraSettings? Cassandra = null,
+    string? CounterRedis = null);

@@ -3,15 +3,17 @@ namespace Gateway.Cluster.RateLimiting;
 /// <summary>
 /// The cluster policy's counter for one rate-limit key in one window (key
 /// <c>{scope}:{identifier}:{window start}:{period}</c>). Nodes lease quota from it in batches and admit
-/// requests from their batch without a remote call; the grain never leases more than the limit in total.
+/// requests from their batch without a remote call; the grain never leases more than the limit in total,
+/// and draws back the units other nodes hold unused before it refuses one.
 /// </summary>
 public interface IRateLimitCounterGrain : IGrainWithStringKey
 {
     /// <summary>
-    /// Leases up to <paramref name="wanted"/> units of <paramref name="limit"/>; returns how many were
-    /// granted (0 when the window is used up) and the total leased. Batches shrink as the window fills, down to one unit.
+    /// Leases units of the request's limit; returns how many were granted (0 when every unit of the window is
+    /// used, at least <see cref="RateLimitLeaseRequest.Needed"/> otherwise) and the total leased. Batches shrink
+    /// as the window fills, down to the units needed.
     /// </summary>
-    Task<RateLimitLease> LeaseAsync(long limit, long wanted);
+    Task<RateLimitLease> LeaseAsync(RateLimitLeaseRequest request);
 
     /// <summary>How many units are leased out now (for tests and diagnostics).</summary>
     Task<long> LeasedAsync();

@@ -145,10 +145,14 @@ public sealed class GatewayNode : IAsyncDisposable
     private static string? MembershipConnection(GatewaySettings settings) => settings.ClusterMembership switch
     {
         ClusterMembershipKind.Postgres => StoreFactory.Postgres(settings).ConnectionString,
-        ClusterMembershipKind.Redis => $"{settings.RedisHost}:{settings.RedisPort},defaultDatabase={settings.RedisDatabase},abortConnect=false"
-            + (string.IsNullOrEmpty(settings.RedisPassword) ? "" : $",password={settings.RedisPassword}"),
+        ClusterMembershipKind.Redis => RedisConnection(settings),
         _ => null,
     };
+
+    /// <summary>The redis_* server as a StackExchange.Redis configuration string.</summary>
+    private static string RedisConnection(GatewaySettings settings) =>
+        $"{settings.RedisHost}:{settings.RedisPort},defaultDatabase={settings.RedisDatabase},abortConnect=false"
+            + (string.IsNullOrEmpty(settings.RedisPassword) ? "" : $",password={settings.RedisPassword}");
 
     /// <summary>
     /// The node's log, written to the console by a background writer: requests run on the socket threads (inline
@@ -184,7 +188,7 @@ public sealed class GatewayNode : IAsyncDisposable
         var cluster = settings.ClusterListen;
         builder.UseOrleans(silo => silo.UseGatewayCluster(new SiloOptions(
             ParseAddress(cluster.Host), cluster.Port, settings.ClusterId, settings.ServiceId, settings.ClusterMembership, MembershipConnection(settings),
-            settings.ClusterMembership == ClusterMembershipKind.Cassandra ? StoreFactory.Cassandra(settings) : null)));
+            settings.ClusterMembership == ClusterMembershipKind.Cassandra ? StoreFactory.Cassandra(settings) : null, RedisConnection(settings))));
 
         builder.WebHost.ConfigureKestrel(kestrel =>
         {

@@ -9,16 +9,29 @@ namespace Gateway.Node.Plugins.RateLimiting;
 /// The <c>cluster</c> policy: each key's window is counted by one <see cref="IRateLimitCounterGrain"/>
 /// somewhere in the cluster. This node leases batches of units from it and admits requests from its
 /// batch with an interlocked decrement, so most requests make no remote call; concurrent requests that
-/// find the batch empty wait for one lease call together. The grain never leases more than the limit,
-/// so the cluster never admits more than the limit; its batches shrink near the limit, so quota idle
-/// in another node's batch is at most a few units.
+/// find the batch empty wait for one lease call together. A node's batches start at one unit and double
+/// with its demand (a node that sees one request takes one unit), up to a sixteenth of the limit. The grain
+/// never leases more than the limit, so the cluster never admits more than the limit; its batches shrink
+/// near the limit, and when none is left it draws back what other nodes hold unused (this node is their
+/// <see cref="IRateLimitLeaseHolder"/>), so a request is refused only when the limit was reached.
 /// </summary>
-public sealed class ClusterRateLimitCounters(IGrainFactory grains) : IRateLimitCounters
+public sealed class ClusterRateLimitCounters : IRateLimitCounters, IRateLimitLeaseHolder
 {
     private const long SweepEveryMs = 5000;
 
+    private readonly IGrainFactory _grains;
+    private readonly Lazy<IRateLimitLeaseHolder> _holder;
     private readonly ConcurrentDictionary<string, Lease> _leases = new(StringComparer.Ordinal);
     private long _nextSweep;
+
+    /// <summary>Counters on the cluster <paramref name="grains"/> reaches.</summary>
+    public ClusterRateLimitCounters(IGrainFactory grains)
+    {
+        _grains = grains;
+
+        // The reference the grains call back on; Orleans holds the object weakly, this node strongly.
+        _holder = new Lazy<IRateLimitLeaseHolder>(() => grains.CreateObjectReference<IRateLimitLeaseHolder>(this));
+    }
 
     /// <inheritdoc />
     public async ValueTask<RateLimitDecision> ConsumeAsync(string key, WindowLimit[] windows, long nowMs, long cost)
@@ -32,7 +45,7 @@ public sealed class ClusterRateLimitCounters(IGrainFactory grains) : IRateLimitC
             var start = RateLimitPeriods.WindowStart(period, nowMs);
             var grainKey = string.Create(CultureInfo.InvariantCulture, $"{key}:{start}:{RateLimitingSchema.Periods[period]}");
             var lease = _leases.GetOrAdd(grainKey, static (k, s) => new Lease(k, s), start + (RateLimitPeriods.Seconds[period] * 1000));
-            if (!await lease.TakeAsync(grains, windows[i].Limit, cost))
+            if (!await lease.TakeAsync(_grains, _holder.Value, windows[i].Limit, cost))
             {
                 // Units taken from the other windows' batches go back to those batches, unused.
                 for (var j = 0; j < i; j++)
@@ -57,8 +70,9 @@ public sealed class ClusterRateLimitCounters(IGrainFactory grains) : IRateLimitC
         return new RateLimitDecision(true, used, -1);
     }
 
-    /// <summary>Units this node holds unused for <paramref name="grainKey"/> (tests).</summary>
-    public long Available(string grainKey) => _leases.TryGetValue(grainKey, out var lease) ? Volatile.Read(ref lease.Available) : 0;
+    /// <inheritdoc />
+    public Task<long> ReturnIdleAsync(string grainKey) =>
+        Task.FromResult(_leases.TryGetValue(grainKey, out var lease) ? lease.ReturnIdle() : 0);
 
     private void SweepIfDue(long nowMs)
     {
@@ -84,6 +98,8 @@ public sealed class ClusterRateLimitCounters(IGrainFactory grains) : IRateLimitC
 
         private readonly Lock _gate = new();
         private Task<bool>? _pending;
+        private long _batch;
+        private long _returned;
         private long _leasedTotal;
         private bool _exhausted;
 
@@ -92,7 +108,7 @@ public sealed class ClusterRateLimitCounters(IGrainFactory grains) : IRateLimitC
         /// <summary>An estimate of the window's cluster-wide count: what was leased out, less what this node still holds.</summary>
         public long Used => Math.Max(0, Volatile.Read(ref _leasedTotal) - Volatile.Read(ref Available));
 
-        public async ValueTask<bool> TakeAsync(IGrainFactory grains, long limit, long cost)
+        public async ValueTask<bool> TakeAsync(IGrainFactory grains, IRateLimitLeaseHolder holder, long limit, long cost)
         {
             while (true)
             {
@@ -117,7 +133,7 @@ public sealed class ClusterRateLimitCounters(IGrainFactory grains) : IRateLimitC
                 {
                     if (_pending is null || _pending.IsCompleted)
                     {
-                        _pending = RefillAsync(grains, limit, cost);
+                        _pending = RefillAsync(grains, holder, limit, cost);
                     }
 
                     pending = _pending;
@@ -132,17 +148,27 @@ public sealed class ClusterRateLimitCounters(IGrainFactory grains) : IRateLimitC
 
         public void Untake(long cost) => Interlocked.Add(ref Available, cost);
 
-        private async Task<bool> RefillAsync(IGrainFactory grains, long limit, long cost)
+        /// <summary>Gives up every unit held unused; the total given up goes with each lease call after.</summary>
+        public long ReturnIdle()
         {
-            // A batch of about a sixteenth of the limit: few remote calls, little quota idle per node.
-            var wanted = Math.Max(cost, Math.Min(1000, limit / 16));
-            var lease = await grains.GetGrain<IRateLimitCounterGrain>(grainKey).LeaseAsync(limit, wanted);
+            var units = Interlocked.Exchange(ref Available, 0);
+            Interlocked.Add(ref _returned, units);
+            return units;
+        }
+
+        private async Task<bool> RefillAsync(IGrainFactory grains, IRateLimitLeaseHolder holder, long limit, long cost)
+        {
+            // Batches double from one unit up to a sixteenth of the limit: few remote calls for a busy node,
+            // little quota idle on a quiet one.
+            _batch = Math.Min(Math.Max(1, Math.Min(1000, limit / 16)), Math.Max(1, _batch * 2));
+            var request = new RateLimitLeaseRequest(limit, cost, Math.Max(cost, _batch), EndsAt, holder, Volatile.Read(ref _returned));
+            var lease = await grains.GetGrain<IRateLimitCounterGrain>(grainKey).LeaseAsync(request);
             Volatile.Write(ref _leasedTotal, lease.Leased);
             Interlocked.Add(ref Available, lease.Granted);
             if (lease.Granted == 0)
             {
-                // The window is used up for good (nothing is returned before it ends): refuse locally
-                // from now on instead of asking the grain again for every request.
+                // Every unit of the window was taken by a request (the grain drew back what other nodes held
+                // unused before it answered 0): refuse locally from now on instead of asking for every request.
                 Volatile.Write(ref _exhausted, true);
             }
 

@@ -117,9 +117,19 @@ public sealed partial class RateLimitingPlugin(PluginServices services) : Gatewa
     private IRateLimitCounters CountersFor(RateLimitingConfig config) => config.Policy switch
     {
         "redis" => _redis.For(config.Redis ?? new RedisSettings()),
-        "cluster" => _cluster ??= new ClusterRateLimitCounters(services.Get<Orleans.IGrainFactory>()),
+        "cluster" => _cluster ?? CreateCluster(),
         _ => _local,
     };
+
+    /// <summary>
+    /// The cluster counters, made once: two made by concurrent first requests would each lease quota, and what the
+    /// one not kept still held would be lost to the window.
+    /// </summary>
+    private ClusterRateLimitCounters CreateCluster()
+    {
+        Interlocked.CompareExchange(ref _cluster, new ClusterRateLimitCounters(services.Get<Orleans.IGrainFactory>()), null);
+        return _cluster;
+    }
 
     private ILogger Logger => _logger ??= services.Find<ILoggerFactory>()?.CreateLogger<RateLimitingPlugin>() ?? NullLogger<RateLimitingPlugin>.Instance;
 
