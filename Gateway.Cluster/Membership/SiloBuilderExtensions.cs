@@ -16,7 +16,8 @@ namespace Gateway.Cluster.Membership;
 public static class SiloBuilderExtensions
 {
     /// <summary>
-    /// Sets the silo endpoint, cluster ids and membership provider, the config push service, and
+    /// Sets the silo endpoint, cluster ids and membership provider, the config push service, a fatal-error
+    /// handler that reports an eviction (<see cref="SiloEviction"/>) instead of ending the process, and
     /// adds the dashboard. Silos take no client connections (gateway port 0): the node itself is the
     /// only caller.
     /// </summary>
@@ -61,6 +62,8 @@ public static class SiloBuilderExtensions
         });
         silo.AddGrainService<ConfigPushService>();
         silo.Services.AddSingleton<IConfigPushClient, ConfigPushClient>();
+        silo.Services.AddSingleton<SiloEviction>();
+        silo.Services.AddSingleton<Orleans.Runtime.IFatalErrorHandler, EvictionFatalErrorHandler>();
         silo.AddDashboard();
         return silo;
     }

@@ -62,23 +62,19 @@ public sealed class PartitionTests
             var proxiedDuringCut = traffic.Count;
 
             NamespaceNetwork.Heal(network.Hosts[2]);
-
-            await Eventually.HoldsAsync(
-                async () => (await c.Proxy.GetAsync("/during")).IsSuccessStatusCode, MembershipVerdict, $"C routes /during after the heal (running: {c.Running}); C's log: {c.Output}");
             try
             {
+                await Eventually.HoldsAsync(async () => (await c.Proxy.GetAsync("/during")).IsSuccessStatusCode, MembershipVerdict, "C routes /during after the heal");
                 await Eventually.HoldsAsync(
                     async () => await a.ActiveMembersAsync() == 3 && await c.ActiveMembersAsync() == 3, MembershipVerdict, "A and C see C back in the cluster");
             }
-            catch (Exception e)
+            catch (Exception e) when (e is Xunit.Sdk.XunitException or HttpRequestException)
             {
-                string Safe(Func<Task<string>> f) { try { return f().Result; } catch (Exception x) { return x.Message; } }
-                Assert.Fail($"{e.Message}; exit code {c.ExitCode}; A: {Safe(async () => (await a.StatusAsync()).ToJsonString())}; C: {Safe(async () => (await c.StatusAsync()).ToJsonString())}; C log: {c.Output} {c.Log}");
+                throw new Xunit.Sdk.XunitException($"{e.Message}\nC's exit code: {c.ExitCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none (runs)"}\nC's log:\n{c.Output}\n{c.Log}");
             }
 
             Assert.Empty(await traffic.StopAsync());
             Assert.True(proxiedDuringCut > 100, $"only {proxiedDuringCut} requests reached C during the cut");
-            Assert.True(c.Running, $"C exited: {c.Output}");
         }
         finally
         {
