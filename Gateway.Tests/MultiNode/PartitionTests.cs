@@ -6,7 +6,7 @@ namespace Gateway.Tests.MultiNode;
 
 /// <summary>
 /// Three nodes in their own network namespaces on one PostgreSQL (store and membership): one is cut off from the
-/// database and its peers while its clients still reach it.
+/// database and its peers while its clients still reach it, long enough for the others to declare its silo dead.
 /// </summary>
 [Collection(MultiNodeCollection.Name)]
 public sealed class PartitionTests
@@ -73,8 +73,12 @@ public sealed class PartitionTests
                 throw new Xunit.Sdk.XunitException($"{e.Message}\nC's exit code: {c.ExitCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none (runs)"}\nC's log:\n{c.Output}\n{c.Log}");
             }
 
+            // C came back to find its silo voted out: it started a new one and never stopped proxying.
             Assert.Empty(await traffic.StopAsync());
             Assert.True(proxiedDuringCut > 100, $"only {proxiedDuringCut} requests reached C during the cut");
+            Assert.Null(c.ExitCode);
+            Assert.Equal(201, (await c.CallAsync(HttpMethod.Post, "/services/svc/routes", """{"name":"after","paths":["/after"]}""")).Status);
+            await Eventually.HoldsAsync(async () => (await a.Proxy.GetAsync("/after")).IsSuccessStatusCode, TimeSpan.FromSeconds(10), "A routes C's /after");
         }
         finally
         {

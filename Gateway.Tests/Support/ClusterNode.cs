@@ -39,9 +39,6 @@ public sealed class ClusterNode : IDisposable
     /// <summary>A client of the node's plain-HTTP proxy listener (no redirects followed, no cookies kept).</summary>
     public HttpClient Proxy { get; private set; } = null!;
 
-    /// <summary>Whether the process runs (started, and has not exited).</summary>
-    public bool Running => _process is { Process.HasExited: false };
-
     /// <summary>The exit code once the process has exited; null while it runs.</summary>
     public int? ExitCode => _process is { Process.HasExited: true } ended ? ended.Process.ExitCode : null;
 
