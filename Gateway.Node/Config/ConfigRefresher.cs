@@ -108,6 +108,7 @@ public sealed class ConfigRefresher : BackgroundService, IConfigChangeListener
             {
                 var changes = await _store.GetChangesSinceAsync(current.Version, cancellationToken);
                 timings?.ChangesRead();
+                _logger.LogDebug("read {Count} config changes after version {Version}", changes.Count, current.Version);
                 changeCount = changes.Count;
                 if (changes.Count > 0)
                 {
@@ -129,6 +130,7 @@ public sealed class ConfigRefresher : BackgroundService, IConfigChangeListener
 
             if (_provider.Apply(next))
             {
+                _logger.LogDebug("config version {Version} is live", next.Version);
                 timings?.Published(_logger, _provider.Current, changeCount);
                 Interlocked.Exchange(ref _published, new(TaskCreationOptions.RunContinuationsAsynchronously)).SetResult();
 

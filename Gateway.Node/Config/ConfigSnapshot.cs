@@ -58,7 +58,7 @@ public sealed class ConfigSnapshot
     public static ConfigSnapshot Build(ConfigData data, ConfigSnapshot? previous, PluginCatalog plugins, TimeProvider time, bool honorPathHandlingV1 = false)
     {
         var started = Stopwatch.GetTimestamp();
-        var routes = RouteTable.Build(data, honorPathHandlingV1);
+        var routes = RouteTable.Build(data, honorPathHandlingV1, previous?.Routes);
         var routerBuildTime = Stopwatch.GetElapsedTime(started);
         return new(
             data,
