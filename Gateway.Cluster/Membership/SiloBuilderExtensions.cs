@@ -19,7 +19,8 @@ public static class SiloBuilderExtensions
 {
     /// <summary>
     /// Sets the silo endpoint, cluster ids and membership provider, the config push service, the rate-limit
-    /// counters' Redis store, and adds the dashboard. Silos take no client connections (gateway port 0): the node itself is the
+    /// counters' Redis store, a fatal-error handler that reports an eviction (<see cref="SiloEviction"/>) instead of
+    /// ending the process, and adds the dashboard. Silos take no client connections (gateway port 0): the node itself is the
     /// only caller.
     /// </summary>
     public static ISiloBuilder UseGatewayCluster(this ISiloBuilder silo, SiloOptions options)
@@ -64,6 +65,8 @@ public static class SiloBuilderExtensions
         silo.AddGrainService<ConfigPushService>();
         silo.Services.AddSingleton<IConfigPushClient, ConfigPushClient>();
         silo.Services.AddSingleton(sp => new RateLimitLeaseStore(options.CounterRedis, sp.GetRequiredService<ILogger<RateLimitLeaseStore>>()));
+        silo.Services.AddSingleton<SiloEviction>();
+        silo.Services.AddSingleton<Orleans.Runtime.IFatalErrorHandler, EvictionFatalErrorHandler>();
         silo.AddDashboard();
         return silo;
     }

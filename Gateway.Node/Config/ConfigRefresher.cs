@@ -33,6 +33,9 @@ public sealed class ConfigRefresher : BackgroundService, IConfigChangeListener
     private long _wanted;
     private int _following;
 
+    /// <summary>When the latest push arrived (<see cref="System.Diagnostics.Stopwatch"/> ticks), for the stage timings.</summary>
+    private long _pushedAt;
+
     /// <summary>
     /// A refresher of <paramref name="provider"/> from <paramref name="store"/>; saves snapshots under
     /// <paramref name="prefix"/> when given, and hands every change-log batch it reads (null after a whole
@@ -88,13 +91,19 @@ public sealed class ConfigRefresher : BackgroundService, IConfigChangeListener
     /// Brings the snapshot to the store's current version, if it is behind; concurrent callers share
     /// one reload at a time, and each returns once a version at least as new as when it called is live.
     /// </summary>
-    public async Task RefreshAsync(CancellationToken cancellationToken = default)
+    public Task RefreshAsync(CancellationToken cancellationToken = default) => RefreshAsync(0, cancellationToken);
+
+    /// <summary>A refresh asked for at <paramref name="asked"/> (a push's arrival; 0 for now), timed stage by stage at log_level debug.</summary>
+    private async Task RefreshAsync(long asked, CancellationToken cancellationToken)
     {
+        var timings = RefreshTimings.Start(_logger, asked);
         await _reloading.WaitAsync(cancellationToken);
         try
         {
+            timings?.Locked();
             var current = _provider.Current.Data;
             ConfigData next;
+            var changeCount = 0;
             if (current.Version == 0)
             {
                 next = await ConfigData.LoadAsync(_store, cancellationToken);
@@ -102,10 +111,13 @@ public sealed class ConfigRefresher : BackgroundService, IConfigChangeListener
             else
             {
                 var changes = await _store.GetChangesSinceAsync(current.Version, cancellationToken);
+                timings?.ChangesRead();
                 _logger.LogDebug("read {Count} config changes after version {Version}", changes.Count, current.Version);
+                changeCount = changes.Count;
                 if (changes.Count > 0)
                 {
                     next = await ApplyAsync(current, changes, cancellationToken);
+                    timings?.RowsRead();
                     _onChanges?.Invoke(next.Version, changes);
                 }
                 else if (await _store.GetVersionAsync(cancellationToken) != current.Version)
@@ -123,6 +135,7 @@ public sealed class ConfigRefresher : BackgroundService, IConfigChangeListener
             if (_provider.Apply(next))
             {
                 _logger.LogDebug("config version {Version} is live", next.Version);
+                timings?.Published(_logger, _provider.Current, changeCount);
                 Interlocked.Exchange(ref _published, new(TaskCreationOptions.RunContinuationsAsynchronously)).SetResult();
 
                 // An empty store re-applies version 0 on every poll: save that only once.
@@ -151,6 +164,8 @@ public sealed class ConfigRefresher : BackgroundService, IConfigChangeListener
             }
         }
         while (Interlocked.CompareExchange(ref _wanted, version, wanted) != wanted);
+
+        Volatile.Write(ref _pushedAt, System.Diagnostics.Stopwatch.GetTimestamp());
 
         if (version > _provider.Current.Version && Interlocked.CompareExchange(ref _following, 1, 0) == 0)
         {
@@ -289,7 +304,7 @@ public sealed class ConfigRefresher : BackgroundService, IConfigChangeListener
         {
             try
             {
-                await RefreshAsync(_stopping.Token);
+                await RefreshAsync(Volatile.Read(ref _pushedAt), _stopping.Token);
                 return true;
             }
             catch (Exception e) when (e is not OperationCanceledException)

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Gateway.Node.Pipeline;
 using Gateway.Node.Routing;
 using Gateway.Node.Tls;
@@ -38,6 +39,9 @@ public sealed class ConfigSnapshot
     /// <summary>The SNI names of this version and their certificates, for the proxy's TLS handshakes.</summary>
     public SniCertificateTable Certificates { get; }
 
+    /// <summary>How long its router took to compile: a stage of the propagation timings (<see cref="RefreshTimings"/>).</summary>
+    public TimeSpan RouterBuildTime { get; private init; }
+
     /// <summary>The config version this snapshot is at.</summary>
     public long Version => Data.Version;
 
@@ -51,11 +55,19 @@ public sealed class ConfigSnapshot
     /// <param name="plugins">The plugin handlers.</param>
     /// <param name="time">The clock of the balancers (latency averages).</param>
     /// <param name="honorPathHandlingV1">router_flavor = traditional: routes with path_handling v1 join paths as Kong 2.x did.</param>
-    public static ConfigSnapshot Build(ConfigData data, ConfigSnapshot? previous, PluginCatalog plugins, TimeProvider time, bool honorPathHandlingV1 = false) =>
-        new(
+    public static ConfigSnapshot Build(ConfigData data, ConfigSnapshot? previous, PluginCatalog plugins, TimeProvider time, bool honorPathHandlingV1 = false)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var routes = RouteTable.Build(data, honorPathHandlingV1, previous?.Routes);
+        var routerBuildTime = Stopwatch.GetElapsedTime(started);
+        return new(
             data,
-            RouteTable.Build(data, honorPathHandlingV1),
+            routes,
             PluginChains.Build(data, plugins),
             BalancerTable.Build(data, previous?.Balancers ?? BalancerTable.Empty, time),
-            SniCertificateTable.Build(data, previous?.Certificates ?? SniCertificateTable.Empty));
+            SniCertificateTable.Build(data, previous?.Certificates ?? SniCertificateTable.Empty))
+        {
+            RouterBuildTime = routerBuildTime,
+        };
+    }
 }

@@ -35,16 +35,29 @@ namespace Gateway.Node.Hosting;
 /// </summary>
 public sealed class GatewayNode : IAsyncDisposable
 {
-    private readonly WebApplication _control;
     private readonly WebApplication _proxy;
     private readonly IReadOnlyList<IDisposable> _shared;
+    private readonly Func<WebApplication> _newControl;
+    private readonly ClusterConsumerStore _consumers;
+    private readonly Serilog.ILogger _logger;
+    private WebApplication _control;
 
+    /// <param name="newControl">Builds a control host (a new silo); the first one is built here.</param>
+    /// <param name="proxy">The proxy host.</param>
+    /// <param name="consumers">The proxy's consumer look-ups, through the control host's silo.</param>
+    /// <param name="store">The config store.</param>
+    /// <param name="logger">The node's log.</param>
     /// <param name="shared">What both hosts use and neither container owns; disposed after both hosts stop.</param>
-    private GatewayNode(WebApplication control, WebApplication proxy, IConfigStore store, IReadOnlyList<IDisposable> shared)
+    private GatewayNode(
+        Func<WebApplication> newControl, WebApplication proxy, ClusterConsumerStore consumers, IConfigStore store, Serilog.ILogger logger,
+        IReadOnlyList<IDisposable> shared)
     {
-        _control = control;
+        _newControl = newControl;
+        _control = newControl();
         _proxy = proxy;
+        _consumers = consumers;
         Store = store;
+        _logger = logger;
         _shared = shared;
     }
 
@@ -88,14 +101,21 @@ public sealed class GatewayNode : IAsyncDisposable
         var snapshots = new ConfigSnapshotProvider(
             catalog, settings.RouterFlavor == RouterFlavor.Traditional, TimeProvider.System, loggers.CreateLogger<ConfigSnapshotProvider>());
         var certificates = new SniCertificateSelector(() => snapshots.Current.Certificates, DefaultCertificate.LoadOrCreate(settings.Prefix));
-        var control = BuildControlHost(settings, registry, store, snapshots, logger, catalog);
-        catalog.Services.Attach(control.Services);
-        var consumers = new ClusterConsumerStore(control.Services.GetRequiredService<ConsumerLookup>);
+        WebApplication NewControl()
+        {
+            var control = BuildControlHost(settings, registry, store, snapshots, logger, catalog);
+            catalog.Services.Attach(control.Services);
+            return control;
+        }
+
+        // The consumer lookup of whichever control host runs now: a silo the cluster evicted is replaced.
+        GatewayNode? node = null;
+        var consumers = new ClusterConsumerStore(() => node!._control.Services.GetRequiredService<ConsumerLookup>());
         var proxy = BuildProxyHost(settings, snapshots, certificates, logger, consumers);
-        var node = new GatewayNode(control, proxy, store, [loggers]);
+        node = new GatewayNode(NewControl, proxy, consumers, store, logger, [loggers]);
         try
         {
-            await control.StartAsync(cancellationToken);
+            await node._control.StartAsync(cancellationToken);
             await proxy.StartAsync(cancellationToken);
         }
         catch (Exception e) when (e is IOException or InvalidOperationException or Orleans.Runtime.OrleansException || StoreFailures.IsUnavailable(e))
@@ -109,9 +129,26 @@ public sealed class GatewayNode : IAsyncDisposable
         return node;
     }
 
-    /// <summary>Completes when either host is asked to stop (SIGINT, SIGTERM).</summary>
-    public Task WaitForShutdownAsync() =>
-        Task.WhenAny(_control.WaitForShutdownAsync(), _proxy.WaitForShutdownAsync());
+    /// <summary>
+    /// Completes when either host is asked to stop (SIGINT, SIGTERM). Meanwhile, when the cluster declares this node's
+    /// silo dead (it was cut off longer than the probes allow, and is back), the control host is replaced by a new one
+    /// (a new silo, which joins, and a refresher that catches up on the config) while the proxy serves on.
+    /// </summary>
+    public async Task WaitForShutdownAsync()
+    {
+        var proxyStopped = _proxy.WaitForShutdownAsync();
+        while (true)
+        {
+            var evicted = _control.Services.GetRequiredService<SiloEviction>().Evicted;
+            var ended = await Task.WhenAny(_control.WaitForShutdownAsync(), proxyStopped, evicted);
+            if (ended != evicted)
+            {
+                return;
+            }
+
+            await ReplaceControlAsync(await evicted, proxyStopped);
+        }
+    }
 
     /// <summary>Stops the proxy first, so no request reaches a stopped control plane, then the silo.</summary>
     public async ValueTask DisposeAsync()
@@ -127,6 +164,33 @@ public sealed class GatewayNode : IAsyncDisposable
         }
 
         await Store.DisposeAsync();
+    }
+
+    /// <summary>Stops the evicted control host and starts a new one, retrying while the database or the cluster does not answer.</summary>
+    private async Task ReplaceControlAsync(string reason, Task proxyStopped)
+    {
+        _logger.Warning("the cluster declared this node's silo dead, starting a new one; the proxy keeps serving: {Reason}", reason);
+        while (!proxyStopped.IsCompleted)
+        {
+            using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(4)))
+            {
+                await StopQuietlyAsync(_control, timeout.Token);
+            }
+
+            await _control.DisposeAsync();
+            _control = _newControl();
+            _consumers.Reset();
+            try
+            {
+                await _control.StartAsync();
+                return;
+            }
+            catch (Exception e) when (e is IOException or InvalidOperationException or Orleans.Runtime.OrleansException || StoreFailures.IsUnavailable(e))
+            {
+                _logger.Warning("the new silo did not start, retrying in 5 s: {Reason}", e.Message);
+                await Task.WhenAny(Task.Delay(TimeSpan.FromSeconds(5)), proxyStopped);
+            }
+        }
     }
 
     private static async Task StopQuietlyAsync(WebApplication app, CancellationToken cancellationToken)

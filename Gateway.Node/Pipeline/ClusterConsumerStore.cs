@@ -21,5 +21,8 @@ public sealed class ClusterConsumerStore(Func<ConsumerLookup> resolve) : IConsum
         return rows?["data"] is JsonArray data ? [.. data.OfType<JsonObject>()] : [];
     }
 
+    /// <summary>Forgets the lookup, so the next call resolves it again: the node replaced its control host (a new silo).</summary>
+    public void Reset() => _lookup = null;
+
     private ConsumerLookup Lookup => _lookup ??= resolve();
 }

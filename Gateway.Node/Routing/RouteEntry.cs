@@ -85,9 +85,6 @@ internal sealed class RouteEntry
     /// </summary>
     public string[]? PathSegments { get; }
 
-    /// <summary>The entry's position in the table's order, set once the table is sorted.</summary>
-    public int Order { get; set; }
-
     /// <summary>Checks every criterion; on success gives the matched path and captures.</summary>
     public bool TryMatch(in RouteRequest request, ReadOnlySpan<char> host, int port, out string? matchedPath, out RouteCaptures? captures)
     {

@@ -17,15 +17,24 @@ public sealed class RouteTable
     private static readonly int[] NoEntries = [];
 
     private readonly RouteEntry[] _entries;
+
+    /// <summary>Each route row's compiled form, by row reference: what the next version's build reuses when the row and its service's row are the same objects.</summary>
+    private readonly Dictionary<JsonObject, CompiledRoute> _compiled;
     private readonly int[] _general;
     private readonly FrozenDictionary<string, int[]> _byHost;
     private readonly FrozenDictionary<string, int[]>.AlternateLookup<ReadOnlySpan<char>> _byHostSpan;
     private readonly FrozenDictionary<string, int[]> _bySegment;
     private readonly FrozenDictionary<string, int[]>.AlternateLookup<ReadOnlySpan<char>> _bySegmentSpan;
 
-    private RouteTable(RouteEntry[] entries, IReadOnlyList<RouteModel> routes, IReadOnlyDictionary<string, ServiceModel> services, IReadOnlyList<string> neverMatching)
+    private RouteTable(
+        RouteEntry[] entries,
+        IReadOnlyList<RouteModel> routes,
+        IReadOnlyDictionary<string, ServiceModel> services,
+        IReadOnlyList<string> neverMatching,
+        Dictionary<JsonObject, CompiledRoute> compiled)
     {
         _entries = entries;
+        _compiled = compiled;
         Routes = routes;
         Services = services;
         NeverMatching = neverMatching;
@@ -34,7 +43,6 @@ public sealed class RouteTable
         var bySegment = new Dictionary<string, List<int>>(StringComparer.Ordinal);
         for (var i = 0; i < entries.Length; i++)
         {
-            entries[i].Order = i;
             if (entries[i].ExactHosts is { } hosts)
             {
                 foreach (var host in hosts.Distinct(StringComparer.OrdinalIgnoreCase))
@@ -63,7 +71,7 @@ public sealed class RouteTable
     }
 
     /// <summary>An empty table: nothing matches.</summary>
-    public static RouteTable Empty { get; } = new([], [], new Dictionary<string, ServiceModel>(), []);
+    public static RouteTable Empty { get; } = new([], [], new Dictionary<string, ServiceModel>(), [], new(ReferenceEqualityComparer.Instance));
 
     /// <summary>Every HTTP-family route of the config, compiled.</summary>
     public IReadOnlyList<RouteModel> Routes { get; }
@@ -87,18 +95,29 @@ public sealed class RouteTable
     /// <param name="data">The config rows.</param>
     /// <param name="honorPathHandlingV1">Apply path_handling v1 (router_flavor = traditional); Kong's
     /// traditional_compatible router joins every path the v0 way.</param>
-    public static RouteTable Build(ConfigData data, bool honorPathHandlingV1 = false)
+    public static RouteTable Build(ConfigData data, bool honorPathHandlingV1 = false) => Build(data, honorPathHandlingV1, null);
+
+    /// <summary>
+    /// Compiles the router of <paramref name="data"/>, reusing from <paramref name="previous"/> (the table being served,
+    /// built with the same <paramref name="honorPathHandlingV1"/>) every route whose row and whose service's row are the
+    /// very objects it was compiled from: a version that changed one route of a thousand compiles one. What it reuses
+    /// is never changed after it was built, so both tables can serve at once.
+    /// </summary>
+    public static RouteTable Build(ConfigData data, bool honorPathHandlingV1, RouteTable? previous)
     {
         var services = new Dictionary<string, ServiceModel>(StringComparer.Ordinal);
         foreach (var row in data["services"])
         {
-            var service = new ServiceModel(row);
+            var service = previous?.Services.GetValueOrDefault(RowReader.String(row, "id") ?? "") is { } same && ReferenceEquals(same.Row, row)
+                ? same
+                : new ServiceModel(row);
             services[service.Id] = service;
         }
 
         var routes = new List<RouteModel>();
         var entries = new List<RouteEntry>();
         var neverMatching = new List<string>();
+        var compiled = new Dictionary<JsonObject, CompiledRoute>(ReferenceEqualityComparer.Instance);
         foreach (var row in data["routes"])
         {
             var serviceId = RowReader.ForeignId(row, "service");
@@ -110,19 +129,18 @@ public sealed class RouteTable
                 continue;
             }
 
-            var route = Named(row, () => new RouteModel(row, service, honorPathHandlingV1));
-            if (route.Protocols == RouteProtocols.None)
+            var route = previous is not null && previous._compiled.TryGetValue(row, out var earlier) && ReferenceEquals(earlier.Route.Service?.Row, service?.Row)
+                ? earlier
+                : Compile(row, service, honorPathHandlingV1);
+            if (route is null)
             {
                 continue;
             }
 
-            routes.Add(route);
-            foreach (var group in SplitPaths(RowReader.Strings(row, "paths")))
-            {
-                var entry = Named(row, () => new RouteEntry(route, row, group));
-                entries.Add(entry);
-                neverMatching.AddRange(entry.NeverMatching.Select(line => $"{RouteName(row)}: {line}"));
-            }
+            compiled[row] = route;
+            routes.Add(route.Route);
+            entries.AddRange(route.Entries);
+            neverMatching.AddRange(route.NeverMatching);
         }
 
         var sorted = entries
@@ -130,7 +148,20 @@ public sealed class RouteTable
             .ThenBy(e => e.Route.CreatedAt)
             .ThenBy(e => e.Route.Id, StringComparer.Ordinal)
             .ToArray();
-        return new RouteTable(sorted, routes, services, [.. neverMatching.Distinct(StringComparer.Ordinal)]);
+        return new RouteTable(sorted, routes, services, [.. neverMatching.Distinct(StringComparer.Ordinal)], compiled);
+    }
+
+    /// <summary>One route row compiled: its model and an entry per group of its paths; null when it takes no protocol the router serves.</summary>
+    private static CompiledRoute? Compile(JsonObject row, ServiceModel? service, bool honorPathHandlingV1)
+    {
+        var route = Named(row, () => new RouteModel(row, service, honorPathHandlingV1));
+        if (route.Protocols == RouteProtocols.None)
+        {
+            return null;
+        }
+
+        var entries = SplitPaths(RowReader.Strings(row, "paths")).Select(group => Named(row, () => new RouteEntry(route, row, group))).ToArray();
+        return new CompiledRoute(route, entries, [.. entries.SelectMany(e => e.NeverMatching).Select(line => $"{RouteName(row)}: {line}")]);
     }
 
     /// <summary>Runs one route's compilation; a failure names the route, so the log says which one keeps the config out.</summary>

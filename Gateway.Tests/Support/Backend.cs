@@ -33,8 +33,8 @@ public sealed class Backend : IAsyncDisposable
     /// <summary>The port it listens on.</summary>
     public int Port { get; private set; }
 
-    /// <summary><c>127.0.0.1:port</c>, as a target is written.</summary>
-    public string Address => $"127.0.0.1:{Port}";
+    /// <summary><c>address:port</c> (127.0.0.1 unless <see cref="BackendOptions.ListenAddress"/> says otherwise), as a target is written.</summary>
+    public string Address => $"{_options.ListenAddress}:{Port}";
 
     /// <summary>What the echo puts in its X-Backend header and body.</summary>
     public string Name => _options.Name;
@@ -81,7 +81,7 @@ public sealed class Backend : IAsyncDisposable
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port, o =>
+        builder.WebHost.ConfigureKestrel(k => k.Listen(_options.ListenAddress, port, o =>
         {
             o.Protocols = _options.Protocols;
             if (_options.Tls)

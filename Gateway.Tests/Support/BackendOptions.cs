@@ -15,6 +15,9 @@ public sealed record BackendOptions
     /// <summary>Serve HTTPS with a self-signed certificate.</summary>
     public bool Tls { get; init; }
 
+    /// <summary>The address it listens on: loopback unless a test's own network needs another.</summary>
+    public System.Net.IPAddress ListenAddress { get; init; } = System.Net.IPAddress.Loopback;
+
     /// <summary>What answers each request; null for <see cref="BackendEcho"/>.</summary>
     public RequestDelegate? Handler { get; init; }
 }

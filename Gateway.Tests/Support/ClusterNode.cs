@@ -11,14 +11,16 @@ namespace Gateway.Tests.Support;
 public sealed class ClusterNode : IDisposable
 {
     private readonly List<string> _settings;
+    private readonly NamespacedHost? _host;
     private List<string> _arguments = [];
     private NodeProcess? _process;
 
-    private ClusterNode(string name, string prefix, List<string> settings)
+    private ClusterNode(string name, string prefix, List<string> settings, NamespacedHost? host)
     {
         Name = name;
         Prefix = prefix;
         _settings = settings;
+        _host = host;
         TakePorts();
     }
 
@@ -37,6 +39,12 @@ public sealed class ClusterNode : IDisposable
     /// <summary>A client of the node's plain-HTTP proxy listener (no redirects followed, no cookies kept).</summary>
     public HttpClient Proxy { get; private set; } = null!;
 
+    /// <summary>The exit code once the process has exited; null while it runs.</summary>
+    public int? ExitCode => _process is { Process.HasExited: true } ended ? ended.Process.ExitCode : null;
+
+    /// <summary>What the process wrote to stdout (its log) so far.</summary>
+    public string Output => _process is null ? "" : string.Join('\n', _process.Stdout);
+
     /// <summary>What the process wrote to stderr so far.</summary>
     public string Log => _process is null ? "" : string.Join('\n', _process.Stderr);
 
@@ -45,8 +53,21 @@ public sealed class ClusterNode : IDisposable
     /// cluster <paramref name="clusterId"/>, and waits until its status API answers. The poll is set to
     /// <paramref name="pollSeconds"/>, so a test can tell a push from a poll.
     /// </summary>
-    public static async Task<ClusterNode> StartAsync(
-        string name, PostgresSettings postgres, string membership, string clusterId, int pollSeconds = 60, params string[] extra)
+    public static Task<ClusterNode> StartAsync(
+        string name, PostgresSettings postgres, string membership, string clusterId, int pollSeconds = 60, params string[] extra) =>
+        StartAsync(name, null, postgres, membership, clusterId, pollSeconds, extra);
+
+    /// <summary>
+    /// Starts a node as <see cref="StartAsync(string, PostgresSettings, string, string, int, string[])"/> does, in
+    /// <paramref name="host"/>'s network namespace: its listeners on the host's client address, its silo on the
+    /// host's cluster address.
+    /// </summary>
+    public static Task<ClusterNode> StartInAsync(
+        NamespacedHost host, string name, PostgresSettings postgres, string membership, string clusterId, int pollSeconds = 60, params string[] extra) =>
+        StartAsync(name, host, postgres, membership, clusterId, pollSeconds, extra);
+
+    private static async Task<ClusterNode> StartAsync(
+        string name, NamespacedHost? host, PostgresSettings postgres, string membership, string clusterId, int pollSeconds, string[] extra)
     {
         var prefix = Directory.CreateTempSubdirectory($"gateway-cluster-{name}-").FullName;
         List<string> settings =
@@ -64,7 +85,7 @@ public sealed class ClusterNode : IDisposable
             "--db_update_frequency", pollSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
             .. extra,
         ];
-        var node = new ClusterNode(name, prefix, settings);
+        var node = new ClusterNode(name, prefix, settings, host);
         await node.StartAsync();
         return node;
     }
@@ -93,23 +114,29 @@ public sealed class ClusterNode : IDisposable
     private void TakePorts()
     {
         int admin = FreePorts.Next(), status = FreePorts.Next(), proxy = FreePorts.Next();
-        _arguments = [.. TestNode.Arguments(Prefix, admin, proxy, status, FreePorts.Next(), FreePorts.Next(), FreePorts.Next()), .. _settings];
+        var address = _host?.ClientAddress ?? "127.0.0.1";
+        _arguments =
+        [
+            .. TestNode.Arguments(
+                Prefix, admin, proxy, status, FreePorts.Next(), FreePorts.Next(), FreePorts.Next(), address, _host?.ClusterAddress ?? "127.0.0.1"),
+            .. _settings,
+        ];
         Admin?.Dispose();
         Status?.Dispose();
         Proxy?.Dispose();
         Proxy = new HttpClient(new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false })
         {
-            BaseAddress = new Uri($"http://127.0.0.1:{proxy}"),
+            BaseAddress = new Uri($"http://{address}:{proxy}"),
             Timeout = TimeSpan.FromSeconds(30),
         };
-        Admin = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{admin}"), Timeout = TimeSpan.FromSeconds(10) };
-        Status = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{status}"), Timeout = TimeSpan.FromSeconds(10) };
+        Admin = new HttpClient { BaseAddress = new Uri($"http://{address}:{admin}"), Timeout = TimeSpan.FromSeconds(10) };
+        Status = new HttpClient { BaseAddress = new Uri($"http://{address}:{status}"), Timeout = TimeSpan.FromSeconds(10) };
     }
 
     private async Task StartOnceAsync()
     {
         _process?.Dispose();
-        _process = NodeProcess.Start(_arguments);
+        _process = NodeProcess.Start(_arguments, netns: _host?.Namespace);
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         while (DateTime.UtcNow < deadline)
         {

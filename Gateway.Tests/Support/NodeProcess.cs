@@ -29,15 +29,26 @@ public sealed partial class NodeProcess : IDisposable
     /// <summary>The process, for its exit code.</summary>
     public Process Process => _process;
 
-    /// <summary>Starts <c>dotnet gateway.dll</c> with the arguments.</summary>
-    public static NodeProcess Start(IEnumerable<string> arguments, IDictionary<string, string>? environment = null)
+    /// <summary>
+    /// Starts <c>dotnet gateway.dll</c> with the arguments; in network namespace <paramref name="netns"/> when given
+    /// (<c>ip netns exec</c>, which runs it as the same process).
+    /// </summary>
+    public static NodeProcess Start(IEnumerable<string> arguments, IDictionary<string, string>? environment = null, string? netns = null)
     {
-        var info = new ProcessStartInfo("dotnet")
+        var info = new ProcessStartInfo(netns is null ? "dotnet" : IpCommand.Path ?? "ip")
         {
             RedirectStandardError = true,
             RedirectStandardOutput = true,
             UseShellExecute = false,
         };
+        if (netns is not null)
+        {
+            foreach (var argument in new[] { "netns", "exec", netns, "dotnet" })
+            {
+                info.ArgumentList.Add(argument);
+            }
+        }
+
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "gateway.dll"));
         foreach (var argument in arguments)
         {

@@ -81,15 +81,19 @@ public sealed class TestNode : IAsyncDisposable
     /// <summary>A client for the status API.</summary>
     public HttpClient Status { get; }
 
-    /// <summary>Command-line arguments that put a node on fresh loopback ports in <paramref name="prefix"/>.</summary>
-    public static List<string> Arguments(string prefix, int adminPort, int proxyPort, int statusPort, int guiPort, int clusterPort, int tlsPort) =>
+    /// <summary>
+    /// Command-line arguments that put a node on fresh ports in <paramref name="prefix"/>: its listeners on
+    /// <paramref name="host"/> and its silo on <paramref name="clusterHost"/> (loopback unless a test's own network says otherwise).
+    /// </summary>
+    public static List<string> Arguments(
+        string prefix, int adminPort, int proxyPort, int statusPort, int guiPort, int clusterPort, int tlsPort, string host = "127.0.0.1", string clusterHost = "127.0.0.1") =>
     [
         "--prefix", prefix,
-        "--admin_listen", $"127.0.0.1:{adminPort}",
-        "--proxy_listen", $"127.0.0.1:{proxyPort}, 127.0.0.1:{tlsPort} http2 ssl",
-        "--status_listen", $"127.0.0.1:{statusPort}",
-        "--admin_gui_listen", $"127.0.0.1:{guiPort}",
-        "--cluster_listen", $"127.0.0.1:{clusterPort}",
+        "--admin_listen", $"{host}:{adminPort}",
+        "--proxy_listen", $"{host}:{proxyPort}, {host}:{tlsPort} http2 ssl",
+        "--status_listen", $"{host}:{statusPort}",
+        "--admin_gui_listen", $"{host}:{guiPort}",
+        "--cluster_listen", $"{clusterHost}:{clusterPort}",
         "--log_level", "warn",
     ];
 

@@ -4,7 +4,7 @@
 #
 #   start_backend              -> BACKEND_PORT, BACKEND_TLS_PORT: nginx (nginx/backend.conf.in), logs in $WORK/logs
 #   start_postgres DB_PREFIX   -> PG_PORT, DB (a fresh database); its own server unless BENCH_PG_PORT names one
-#   build_gateway              -> GATEWAY (the command; BUILD=0 uses the last Release build)
+#   build_gateway              -> GATEWAY (the command; BUILD=0 uses the last Release build, or BENCH_GATEWAY_DLL's)
 #   start_three_nodes          -> ADMIN, PROXY, STATUS (ports by node A, B, C); waits for three active silos
 #   cluster_cleanup            stops the nodes, and PostgreSQL when it started it
 
@@ -54,7 +54,7 @@ build_gateway() {
     dotnet build Gateway.Node -c Release -nologo -v quiet -o "$WORK/bin" >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log"; exit 1; }
     GATEWAY=(dotnet "$WORK/bin/gateway.dll")
   else
-    GATEWAY=(dotnet "$(pwd)/Gateway.Node/bin/Release/net10.0/gateway.dll")
+    GATEWAY=(dotnet "${BENCH_GATEWAY_DLL:-$(pwd)/Gateway.Node/bin/Release/net10.0/gateway.dll}")
   fi
 }
 

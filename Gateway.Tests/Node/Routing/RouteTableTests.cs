@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json.Nodes;
 using Gateway.Node.Config;
 using Gateway.Node.Routing;
 using Gateway.Storage.Snapshot;
@@ -406,5 +407,45 @@ public sealed class RouteTableTests
         Assert.ThrowsAny<ArgumentException>(() => provider.Apply(badData));
         Assert.Equal(1, provider.Current.Version);
         Assert.NotNull(provider.Current.Routes.Match(RouteConfig.Request("/ok")));
+    }
+
+    [Fact]
+    public void Build_OnThePreviousTable_ReusesUnchangedRoutes_SeesEveryChange_AndLeavesThePreviousTableAsItWas()
+    {
+        var config = new RouteConfig();
+        config.Route("""{"paths":["/kept"]}""");
+        var moved = config.Route("""{"paths":["/moved"]}""");
+        var service = config.Service(host: "old.test");
+        config.Route("""{"paths":["/svc"]}""", service);
+        var first = config.Build();
+        var data = config.Data();
+
+        // The next version as the refresher makes it: unchanged rows are the same objects, changed ones are new.
+        JsonObject Changed(JsonObject row, string field, JsonNode value)
+        {
+            var copy = row.DeepClone().AsObject();
+            copy[field] = value;
+            return copy;
+        }
+
+        var routes = data["routes"].Select(r => r["id"]!.GetValue<string>() == moved ? Changed(r, "paths", new JsonArray("/moved-to")) : r).ToList();
+        var added = routes[0].DeepClone().AsObject();
+        added["id"] = Guid.NewGuid().ToString();
+        added["paths"] = new JsonArray("/added");
+        added["service"] = new JsonObject { ["id"] = service };
+        routes.Add(added);
+        var services = data["services"].Select(r => r["id"]!.GetValue<string>() == service ? Changed(r, "host", "new.test") : r).ToList();
+        var next = RouteTable.Build(new ConfigData(2, new Dictionary<string, IReadOnlyList<JsonObject>> { ["services"] = services, ["routes"] = routes }), false, first);
+
+        Assert.Same(first.Match(RouteConfig.Request("/kept"))!.Route, next.Match(RouteConfig.Request("/kept"))!.Route);
+        Assert.Null(next.Match(RouteConfig.Request("/moved")));
+        Assert.Equal(moved, next.Match(RouteConfig.Request("/moved-to"))!.Route.Id);
+        Assert.Equal("new.test", next.Match(RouteConfig.Request("/svc"))!.Service!.Host);
+        Assert.Equal("new.test", next.Match(RouteConfig.Request("/added"))!.Service!.Host);
+        Assert.Equal(4, next.Routes.Count);
+
+        Assert.Equal(moved, first.Match(RouteConfig.Request("/moved"))!.Route.Id);
+        Assert.Equal("old.test", first.Match(RouteConfig.Request("/svc"))!.Service!.Host);
+        Assert.Null(first.Match(RouteConfig.Request("/added")));
     }
 }
