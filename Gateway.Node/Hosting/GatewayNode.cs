@@ -1,5 +1,6 @@
 using System.Net;
 using Gateway.Cluster.Consumers;
+using Gateway.Cluster.Joining;
 using Gateway.Cluster.Membership;
 using Gateway.Cluster.Propagation;
 using Gateway.Node.Admin;
@@ -93,9 +94,18 @@ public sealed class GatewayNode : IAsyncDisposable
         return node;
     }
 
-    /// <summary>Completes when either host is asked to stop (SIGINT, SIGTERM).</summary>
-    public Task WaitForShutdownAsync() =>
-        Task.WhenAny(_control.WaitForShutdownAsync(), _proxy.WaitForShutdownAsync());
+    /// <summary>
+    /// Completes when either host is asked to stop (SIGINT, SIGTERM); throws <see cref="NodeStartException"/> when the
+    /// silo, started in the background while the membership table did not answer, could not join after all.
+    /// </summary>
+    public async Task WaitForShutdownAsync()
+    {
+        var joinFailed = _control.Services.GetRequiredService<ClusterJoin>().Failed;
+        if (await Task.WhenAny(_control.WaitForShutdownAsync(), _proxy.WaitForShutdownAsync(), joinFailed) == joinFailed)
+        {
+            throw new NodeStartException(await joinFailed);
+        }
+    }
 
     /// <summary>Stops the proxy first, so no request reaches a stopped control plane, then the silo.</summary>
     public async ValueTask DisposeAsync()
@@ -176,15 +186,22 @@ public sealed class GatewayNode : IAsyncDisposable
     /// <summary>
     /// The node's log, written to the console by a background writer: requests run on the socket threads (inline
     /// completions), which must never wait on a slow stdout. Disposing it (with the logger factory) flushes it.
+    /// Exceptions are written on their event's line (<see cref="OneLineExceptionSink"/>), with stack traces at debug.
     /// </summary>
-    private static Serilog.Core.Logger CreateLogger(GatewaySettings settings) =>
-        new LoggerConfiguration()
-            .MinimumLevel.Is(ToSerilog(settings.LogLevel))
+    private static Serilog.Core.Logger CreateLogger(GatewaySettings settings)
+    {
+        const string Template = "{Timestamp:yyyy/MM/dd HH:mm:ss} [{Level:u3}] {SourceContext}: {Message:lj}{" + OneLineExceptionSink.Property + "}{NewLine}{Exception}";
+        var level = ToSerilog(settings.LogLevel);
+        return new LoggerConfiguration()
+            .MinimumLevel.Is(level)
             .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
             .MinimumLevel.Override("Orleans", LogEventLevel.Warning)
             .MinimumLevel.Override("Polly", LogEventLevel.Warning)
-            .WriteTo.Async(sink => sink.Console(outputTemplate: "{Timestamp:yyyy/MM/dd HH:mm:ss} [{Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}"))
+            .WriteTo.Async(sink => sink.Sink(Serilog.Configuration.LoggerSinkConfiguration.Wrap(
+                console => level == LogEventLevel.Debug ? console : new OneLineExceptionSink(console),
+                wrapped => wrapped.Console(outputTemplate: Template))))
             .CreateLogger();
+    }
 
     /// <summary>nginx severities onto Serilog's: notice (Kong's default) is Information.</summary>
     private static LogEventLevel ToSerilog(GatewayLogLevel level) => level switch
@@ -231,7 +248,7 @@ public sealed class GatewayNode : IAsyncDisposable
         }
 
         builder.Services.AddSingleton(snapshots);
-        builder.Services.AddSingleton(sp => new ConsumerLookup(sp.GetRequiredService<IGrainFactory>()));
+        builder.Services.AddSingleton(sp => new ConsumerLookup(sp.GetRequiredService<IGrainFactory>(), join: sp.GetRequiredService<ClusterJoin>()));
         builder.Services.AddSingleton(sp => new ConfigRefresher(
             store,
             snapshots,
@@ -241,6 +258,8 @@ public sealed class GatewayNode : IAsyncDisposable
             sp.GetRequiredService<ConsumerLookup>().Invalidate));
         builder.Services.AddSingleton<IConfigChangeListener>(sp => sp.GetRequiredService<ConfigRefresher>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ConfigRefresher>());
+        builder.Services.AddHostedService(sp => new ConsumerCacheKeeper(
+            sp.GetRequiredService<ConsumerLookup>(), snapshots, settings.Prefix, sp.GetRequiredService<ILogger<ConsumerCacheKeeper>>()));
         builder.Services.AddSingleton(new ClusterStore(store));
 
         // The Admin API writes through the cluster and reads with the snapshot to fall back on.

@@ -40,6 +40,9 @@ public sealed class ClusterNode : IDisposable
     /// <summary>What the process wrote to stderr so far.</summary>
     public string Log => _process is null ? "" : string.Join('\n', _process.Stderr);
 
+    /// <summary>What the process wrote to stdout (its log) so far.</summary>
+    public IReadOnlyList<string> Output => _process?.Stdout ?? [];
+
     /// <summary>
     /// Starts a node on <paramref name="postgres"/> with <paramref name="membership"/> (postgres or redis) membership in
     /// cluster <paramref name="clusterId"/>, and waits until its status API answers. The poll is set to
