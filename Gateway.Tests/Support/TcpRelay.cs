@@ -27,10 +27,11 @@ public sealed class TcpRelay : IAsyncDisposable
     /// <summary>The relay's port on 127.0.0.1.</summary>
     public int Port { get; }
 
-    /// <summary>Starts relaying from a free loopback port to <paramref name="host"/>:<paramref name="port"/>.</summary>
+    /// <summary>Starts relaying from a free loopback port to <paramref name="host"/> (an address or a name):<paramref name="port"/>.</summary>
     public static TcpRelay Start(string host, int port)
     {
-        var relay = new TcpRelay(new IPEndPoint(IPAddress.Parse(host), port), FreePorts.Next());
+        var address = IPAddress.TryParse(host, out var parsed) ? parsed : Dns.GetHostAddresses(host)[0];
+        var relay = new TcpRelay(new IPEndPoint(address, port), FreePorts.Next());
         relay.Restore();
         return relay;
     }
@@ -90,7 +91,7 @@ public sealed class TcpRelay : IAsyncDisposable
 
     private async Task RelayAsync(Socket client)
     {
-        using var server = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        using var server = new Socket(_target.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         using (client)
         {
             _connections[client] = 0;
