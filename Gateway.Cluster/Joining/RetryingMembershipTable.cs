@@ -48,12 +48,12 @@ internal sealed class RetryingMembershipTable(
                 {
                     logger.LogWarning(
                         "cluster_membership = {Kind}: the membership table does not answer ({Reason}); the node serves without the cluster and joins once it does",
-                        membership, OneLine(e.Message));
+                        membership, Reason(e));
                     join.OnTableUnreachable();
                 }
                 else
                 {
-                    logger.LogDebug("cluster_membership = {Kind}: attempt {Attempt} to reach the membership table failed: {Reason}", membership, attempt, OneLine(e.Message));
+                    logger.LogDebug("cluster_membership = {Kind}: attempt {Attempt} to reach the membership table failed: {Reason}", membership, attempt, Reason(e));
                 }
             }
 
@@ -115,6 +115,11 @@ internal sealed class RetryingMembershipTable(
     private static bool IsUnreachable(Exception e) =>
         StoreFailures.IsUnavailable(e) || CassandraFailures.IsUnavailable(e) || e is RedisConnectionException || e.InnerException is RedisConnectionException;
 
-    private static string OneLine(string message) =>
-        string.Join(' ', message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+    /// <summary>The failure's message on one line, without the "cluster_membership = x: " a table's own message may start with.</summary>
+    private string Reason(Exception e)
+    {
+        var message = string.Join(' ', e.Message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        var named = $"cluster_membership = {membership}: ";
+        return message.StartsWith(named, StringComparison.Ordinal) ? message[named.Length..] : message;
+    }
 }
