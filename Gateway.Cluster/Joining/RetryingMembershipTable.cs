@@ -22,6 +22,9 @@ internal sealed class RetryingMembershipTable(
     private static readonly TimeSpan FirstRetry = TimeSpan.FromMilliseconds(500);
     private static readonly TimeSpan LongestRetry = TimeSpan.FromSeconds(5);
 
+    /// <summary>The table cluster_membership configures, which every call reaches.</summary>
+    internal IMembershipTable Inner => inner;
+
     /// <inheritdoc/>
     public Task InitializeMembershipTable(bool tryInitTableVersion) => InitializeMembershipTableAsync(tryInitTableVersion, CancellationToken.None);
 

@@ -10,11 +10,11 @@ namespace Gateway.Cluster.Propagation;
 /// unless another node wrote that entity first), which applies it on the store and pushes the committed version to
 /// every silo, this one included; the answer comes once this node's snapshot has that version, so a write that
 /// returned already routes here. The store's <see cref="StoreWriteResult"/> comes back as it is, refusals included.
-/// Until this node's silo has joined the cluster (<see cref="ClusterJoin"/>), writes are applied here.
+/// Until this node's silo has joined the cluster (the <see cref="ClusterJoin"/> given, when the silo has one), writes are applied here.
 /// </summary>
 public sealed class ClusterConfigWriter(
-    IGrainFactory grains, ClusterStore cluster, IConfigPushClient push, IConfigChangeListener listener, ClusterJoin join,
-    ILogger<ClusterConfigWriter> logger)
+    IGrainFactory grains, ClusterStore cluster, IConfigPushClient push, IConfigChangeListener listener, ILogger<ClusterConfigWriter> logger,
+    ClusterJoin? join = null)
 {
     /// <summary>Stores a new entity.</summary>
     /// <exception cref="DatabaseUnavailableException">The database did not answer.</exception>
@@ -35,7 +35,7 @@ public sealed class ClusterConfigWriter(
     private async Task<StoreWriteResult> WriteAsync(ConfigWriteRequest request)
     {
         StoreWriteResult result;
-        if (!join.IsActive)
+        if (join is { IsActive: false })
         {
             result = await ConfigWriteApplier.WriteAsync(cluster.Store, push, request);
         }
