@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using Gateway.Cluster.Joining;
+using Gateway.Cluster.Propagation;
 using Gateway.Storage.Store;
 
 namespace Gateway.Cluster.Consumers;
@@ -15,15 +17,46 @@ namespace Gateway.Cluster.Consumers;
 /// Auth plugins look up on every request, so a hit takes no lock and allocates nothing: the entry keeps
 /// its completed task, and its row's strings are decoded once when it is cached. Past capacity, the
 /// least recently used tenth is dropped in one pass, so a stream of misses costs no scan per request.
+/// The rows found can be saved (<see cref="Export"/>) and loaded back at start-up (<see cref="Import"/>), so that a
+/// node restarted while its database is down still knows the consumers it had seen.
 /// </remarks>
-public sealed class ConsumerLookup(IGrainFactory grains, int capacity = 10_000)
+/// <param name="grains">The consumer grains.</param>
+/// <param name="capacity">How many look-ups are kept.</param>
+/// <param name="join">When given, a miss before this node's silo has joined fails at once rather than waiting on it.</param>
+public sealed class ConsumerLookup(IGrainFactory grains, int capacity = 10_000, ClusterJoin? join = null)
 {
     private readonly Lock _lock = new();
     private readonly ConcurrentDictionary<LookupKey, Entry> _entries = new();
     private long _version;
+    private long _changes;
 
     /// <summary>How many lookups the cache holds now.</summary>
     public int Count => _entries.Count;
+
+    /// <summary>Counts what was added or dropped: a saver compares it with the count it last saved at.</summary>
+    public long Changes => Interlocked.Read(ref _changes);
+
+    /// <summary>The rows found (consumers, credentials, lists of a consumer's rows) with their keys, for saving.</summary>
+    public IReadOnlyList<CachedConsumerRow> Export() =>
+        [.. _entries.Where(e => e.Value.Found.Result is not null)
+            .Select(e => new CachedConsumerRow(e.Key.Entity, e.Key.Field, e.Key.Value, e.Value.Found.Result!.ToJsonString()))];
+
+    /// <summary>
+    /// Adds saved rows to the cache (up to its capacity), as found at config version <paramref name="version"/>: the
+    /// caller loads them only when the node starts at that version, so the change log after it invalidates them.
+    /// </summary>
+    public void Import(long version, IEnumerable<CachedConsumerRow> rows)
+    {
+        lock (_lock)
+        {
+            _version = Math.Max(_version, version);
+            foreach (var row in rows.Take(capacity - _entries.Count))
+            {
+                var decoded = DecodedRow(row.Json);
+                _entries.TryAdd(new LookupKey(row.Entity, row.Field, row.Value), new Entry(decoded["id"]?.GetValue<string>(), Task.FromResult<JsonObject?>(decoded)));
+            }
+        }
+    }
 
     /// <summary>The row whose <paramref name="field"/> is <paramref name="value"/> (field "id" for the primary key), or null.</summary>
     /// <remarks>Rows are shared between callers: never modify them.</remarks>
@@ -49,6 +82,7 @@ public sealed class ConsumerLookup(IGrainFactory grains, int capacity = 10_000)
         lock (_lock)
         {
             _version = Math.Max(_version, version);
+            Interlocked.Increment(ref _changes);
             if (changes is null)
             {
                 _entries.Clear();
@@ -69,15 +103,24 @@ public sealed class ConsumerLookup(IGrainFactory grains, int capacity = 10_000)
 
     private async Task<JsonObject?> LoadAsync(LookupKey key)
     {
+        if (join is { IsActive: false })
+        {
+            throw new DatabaseUnavailableException("this node has not joined the cluster yet");
+        }
+
         var version = Volatile.Read(ref _version);
         var json = await grains.GetGrain<IConsumerGrain>(ConsumerKey.Format(key.Entity, key.Field, key.Value)).GetAsync(version);
         var row = json is null ? null : DecodedRow(json);
         lock (_lock)
         {
             // An invalidation that arrived during the call wins: do not cache what may be older.
-            if (_version == version && _entries.TryAdd(key, new Entry(row?["id"]?.GetValue<string>(), Task.FromResult(row))) && _entries.Count > capacity)
+            if (_version == version && _entries.TryAdd(key, new Entry(row?["id"]?.GetValue<string>(), Task.FromResult(row))))
             {
-                DropLeastRecentlyUsed();
+                Interlocked.Increment(ref _changes);
+                if (_entries.Count > capacity)
+                {
+                    DropLeastRecentlyUsed();
+                }
             }
         }
 

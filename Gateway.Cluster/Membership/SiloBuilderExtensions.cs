@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
+using Gateway.Cluster.Joining;
 using Gateway.Cluster.Membership.Cassandra;
 using Gateway.Cluster.Propagation;
 using Gateway.Cluster.RateLimiting;
@@ -49,6 +50,9 @@ public static class SiloBuilderExtensions
                 throw new NotSupportedException($"cluster_membership {options.Membership} is not available yet");
         }
 
+        silo.Services.AddSingleton<ClusterJoin>();
+        StartInBackgroundWhenTheTableIsDown(silo.Services, options.Membership);
+
         var advertised = AdvertisedAddress(options);
         silo.Configure<EndpointOptions>(endpoints =>
         {
@@ -70,6 +74,32 @@ public static class SiloBuilderExtensions
         silo.AddDashboard();
         return silo;
     }
+
+    /// <summary>
+    /// Wraps the membership table so that its set-up is retried while it does not answer, and starts the silo with
+    /// <see cref="SiloStarter"/> instead of Orleans' hosted service, so that the node does not wait for it then.
+    /// </summary>
+    private static void StartInBackgroundWhenTheTableIsDown(IServiceCollection services, ClusterMembershipKind kind)
+    {
+        if (kind != ClusterMembershipKind.Localhost)
+        {
+            var table = services.Last(d => d.ServiceType == typeof(IMembershipTable));
+            services.Remove(table);
+            services.AddSingleton<IMembershipTable>(sp => ActivatorUtilities.CreateInstance<RetryingMembershipTable>(sp, Create(sp, table), kind.ToString().ToLowerInvariant()));
+        }
+
+        // Orleans' SiloHostedService is internal: found by name, and a missing one fails every start (and its tests).
+        var hosted = services.SingleOrDefault(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType?.FullName == "Orleans.Hosting.SiloHostedService")
+            ?? throw new InvalidOperationException("Orleans.Hosting.SiloHostedService is not registered: this Orleans version starts its silo differently");
+        services.Remove(hosted);
+        services.AddHostedService<SiloStarter>();
+    }
+
+    /// <summary>The service <paramref name="descriptor"/> registers, made as the container would have made it.</summary>
+    private static IMembershipTable Create(IServiceProvider services, ServiceDescriptor descriptor) => (IMembershipTable)(
+        descriptor.ImplementationInstance
+        ?? descriptor.ImplementationFactory?.Invoke(services)
+        ?? ActivatorUtilities.CreateInstance(services, descriptor.ImplementationType!));
 
     /// <summary>
     /// The address other silos reach this one at. A silo listening on every interface advertises the

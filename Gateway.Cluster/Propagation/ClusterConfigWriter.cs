@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Gateway.Cluster.Joining;
 using Gateway.Storage.Store;
 using Microsoft.Extensions.Logging;
 
@@ -9,9 +10,11 @@ namespace Gateway.Cluster.Propagation;
 /// unless another node wrote that entity first), which applies it on the store and pushes the committed version to
 /// every silo, this one included; the answer comes once this node's snapshot has that version, so a write that
 /// returned already routes here. The store's <see cref="StoreWriteResult"/> comes back as it is, refusals included.
+/// Until this node's silo has joined the cluster (the <see cref="ClusterJoin"/> given, when the silo has one), writes are applied here.
 /// </summary>
 public sealed class ClusterConfigWriter(
-    IGrainFactory grains, ClusterStore cluster, IConfigPushClient push, IConfigChangeListener listener, ILogger<ClusterConfigWriter> logger)
+    IGrainFactory grains, ClusterStore cluster, IConfigPushClient push, IConfigChangeListener listener, ILogger<ClusterConfigWriter> logger,
+    ClusterJoin? join = null)
 {
     /// <summary>Stores a new entity.</summary>
     /// <exception cref="DatabaseUnavailableException">The database did not answer.</exception>
@@ -32,16 +35,23 @@ public sealed class ClusterConfigWriter(
     private async Task<StoreWriteResult> WriteAsync(ConfigWriteRequest request)
     {
         StoreWriteResult result;
-        try
+        if (join is { IsActive: false })
         {
-            result = (await grains.GetGrain<IConfigWriterGrain>($"{request.Entity}/{request.Id}").WriteAsync(request)).Value;
-        }
-        catch (Exception e) when (e is not (OperationCanceledException or DatabaseUnavailableException))
-        {
-            // The grain is out of reach (its silo just died, the directory is being rebuilt): apply the
-            // write here. The store's own lock still serialises it with every other writer.
-            logger.LogWarning("writer grain for {Entity}/{Id} unreachable, writing locally: {Reason}", request.Entity, request.Id, e.Message);
             result = await ConfigWriteApplier.WriteAsync(cluster.Store, push, request);
+        }
+        else
+        {
+            try
+            {
+                result = (await grains.GetGrain<IConfigWriterGrain>($"{request.Entity}/{request.Id}").WriteAsync(request)).Value;
+            }
+            catch (Exception e) when (e is not (OperationCanceledException or DatabaseUnavailableException))
+            {
+                // The grain is out of reach (its silo just died, the directory is being rebuilt): apply the
+                // write here. The store's own lock still serialises it with every other writer.
+                logger.LogWarning("writer grain for {Entity}/{Id} unreachable, writing locally: {Reason}", request.Entity, request.Id, e.Message);
+                result = await ConfigWriteApplier.WriteAsync(cluster.Store, push, request);
+            }
         }
 
         if (result.Applied)

@@ -1,5 +1,6 @@
 using System.Net;
 using Gateway.Cluster.Consumers;
+using Gateway.Cluster.Joining;
 using Gateway.Cluster.Membership;
 using Gateway.Cluster.Propagation;
 using Gateway.Node.Admin;
@@ -130,9 +131,11 @@ public sealed class GatewayNode : IAsyncDisposable
     }
 
     /// <summary>
-    /// Completes when either host is asked to stop (SIGINT, SIGTERM). Meanwhile, when the cluster declares this node's
-    /// silo dead (it was cut off longer than the probes allow, and is back), the control host is replaced by a new one
-    /// (a new silo, which joins, and a refresher that catches up on the config) while the proxy serves on.
+    /// Completes when either host is asked to stop (SIGINT, SIGTERM); throws <see cref="NodeStartException"/> when the
+    /// silo, started in the background while the membership table did not answer, could not join after all. Meanwhile,
+    /// when the cluster declares this node's silo dead (it was cut off longer than the probes allow, and is back), the
+    /// control host is replaced by a new one (a new silo, which joins, and a refresher that catches up on the config)
+    /// while the proxy serves on.
     /// </summary>
     public async Task WaitForShutdownAsync()
     {
@@ -140,7 +143,13 @@ public sealed class GatewayNode : IAsyncDisposable
         while (true)
         {
             var evicted = _control.Services.GetRequiredService<SiloEviction>().Evicted;
-            var ended = await Task.WhenAny(_control.WaitForShutdownAsync(), proxyStopped, evicted);
+            var joinFailed = _control.Services.GetRequiredService<ClusterJoin>().Failed;
+            var ended = await Task.WhenAny(_control.WaitForShutdownAsync(), proxyStopped, evicted, joinFailed);
+            if (ended == joinFailed)
+            {
+                throw new NodeStartException(await joinFailed);
+            }
+
             if (ended != evicted)
             {
                 return;
@@ -221,15 +230,22 @@ public sealed class GatewayNode : IAsyncDisposable
     /// <summary>
     /// The node's log, written to the console by a background writer: requests run on the socket threads (inline
     /// completions), which must never wait on a slow stdout. Disposing it (with the logger factory) flushes it.
+    /// Exceptions are written on their event's line (<see cref="OneLineExceptionSink"/>), with stack traces at debug.
     /// </summary>
-    private static Serilog.Core.Logger CreateLogger(GatewaySettings settings) =>
-        new LoggerConfiguration()
-            .MinimumLevel.Is(ToSerilog(settings.LogLevel))
+    private static Serilog.Core.Logger CreateLogger(GatewaySettings settings)
+    {
+        const string Template = "{Timestamp:yyyy/MM/dd HH:mm:ss} [{Level:u3}] {SourceContext}: {Message:lj}{" + OneLineExceptionSink.Property + "}{NewLine}{Exception}";
+        var level = ToSerilog(settings.LogLevel);
+        return new LoggerConfiguration()
+            .MinimumLevel.Is(level)
             .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
             .MinimumLevel.Override("Orleans", LogEventLevel.Warning)
             .MinimumLevel.Override("Polly", LogEventLevel.Warning)
-            .WriteTo.Async(sink => sink.Console(outputTemplate: "{Timestamp:yyyy/MM/dd HH:mm:ss} [{Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}"))
+            .WriteTo.Async(sink => sink.Sink(Serilog.Configuration.LoggerSinkConfiguration.Wrap(
+                console => level == LogEventLevel.Debug ? console : new OneLineExceptionSink(console),
+                wrapped => wrapped.Console(outputTemplate: Template))))
             .CreateLogger();
+    }
 
     /// <summary>nginx severities onto Serilog's: notice (Kong's default) is Information.</summary>
     private static LogEventLevel ToSerilog(GatewayLogLevel level) => level switch
@@ -277,7 +293,7 @@ public sealed class GatewayNode : IAsyncDisposable
         }
 
         builder.Services.AddSingleton(snapshots);
-        builder.Services.AddSingleton(sp => new ConsumerLookup(sp.GetRequiredService<IGrainFactory>()));
+        builder.Services.AddSingleton(sp => new ConsumerLookup(sp.GetRequiredService<IGrainFactory>(), join: sp.GetRequiredService<ClusterJoin>()));
         builder.Services.AddSingleton(sp => new ConfigRefresher(
             store,
             snapshots,
@@ -287,6 +303,8 @@ public sealed class GatewayNode : IAsyncDisposable
             sp.GetRequiredService<ConsumerLookup>().Invalidate));
         builder.Services.AddSingleton<IConfigChangeListener>(sp => sp.GetRequiredService<ConfigRefresher>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ConfigRefresher>());
+        builder.Services.AddHostedService(sp => new ConsumerCacheKeeper(
+            sp.GetRequiredService<ConsumerLookup>(), snapshots, settings.Prefix, sp.GetRequiredService<ILogger<ConsumerCacheKeeper>>()));
         builder.Services.AddSingleton(new ClusterStore(store));
 
         // The Admin API writes through the cluster and reads with the snapshot to fall back on.

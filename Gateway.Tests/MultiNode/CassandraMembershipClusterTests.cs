@@ -66,6 +66,47 @@ public sealed class CassandraMembershipClusterTests
         }
     }
 
+    [CassandraFact]
+    public async Task NodeStartedWhileCassandraIsUnreachable_ServesAndTakesWrites_ThenJoinsWhenItIsBack()
+    {
+        var settings = CassandraStoreContractTests.Settings();
+        var clusterId = $"membership-{Guid.NewGuid():N}";
+        var (host, port) = HostAndPort(settings.ContactPoints[0]);
+        await using var relay = TcpRelay.Start(host, port ?? 9042);
+        await relay.CutAsync();
+        await using var backend = await Backend.StartAsync();
+        await using var table = new CassandraMembershipTable(
+            Options.Create(new ClusterOptions { ServiceId = clusterId, ClusterId = clusterId }),
+            Options.Create(new CassandraClusteringOptions { Settings = settings }));
+        TestNode? node = null;
+        try
+        {
+            node = await TestNode.StartAsync(NodeArguments(settings with { ContactPoints = [$"127.0.0.1:{relay.Port}"] }, clusterId));
+            Assert.Equal(0, (await StatusAsync(node))["cluster"]!["active"]!.GetValue<int>());
+
+            // The config is in the node's own SQLite store: writes and proxying do not wait for the cluster.
+            Assert.Equal(201, (await node.CallAsync(HttpMethod.Post, "/services", $$"""{"name":"svc","url":"http://127.0.0.1:{{backend.Port}}/"}""")).Status);
+            Assert.Equal(201, (await node.CallAsync(HttpMethod.Post, "/services/svc/routes", """{"paths":["/alone"]}""")).Status);
+            using (var proxied = await node.Proxy.GetAsync("/alone"))
+            {
+                Assert.Equal(200, (int)proxied.StatusCode);
+            }
+
+            relay.Restore();
+            await Eventually.HoldsAsync(async () => Statuses(await StatusAsync(node)) is ["active"], Patience, "the node joins once Cassandra answers");
+            Assert.Equal([SiloStatus.Active], (await table.ReadAll()).Members.Select(m => m.Item1.Status));
+        }
+        finally
+        {
+            if (node is not null)
+            {
+                await node.DisposeAsync();
+            }
+
+            await CassandraStoreContractTests.DropKeyspaceAsync(settings);
+        }
+    }
+
     private static async Task<JsonObject> StatusAsync(TestNode node) => JsonNode.Parse(await node.Status.GetStringAsync("/status"))!.AsObject();
 
     /// <summary>The members' statuses, sorted ("active" before "dead").</summary>
@@ -82,16 +123,9 @@ public sealed class CassandraMembershipClusterTests
         var port = 9042;
         foreach (var point in settings.ContactPoints)
         {
-            var colon = point.LastIndexOf(':');
-            if (colon > 0 && point.IndexOf(':') == colon && int.TryParse(point[(colon + 1)..], CultureInfo.InvariantCulture, out var parsed))
-            {
-                hosts.Add(point[..colon]);
-                port = parsed;
-            }
-            else
-            {
-                hosts.Add(point.Trim('[', ']'));
-            }
+            var (host, parsed) = HostAndPort(point);
+            hosts.Add(host);
+            port = parsed ?? port;
         }
 
         List<string> arguments =
@@ -109,5 +143,14 @@ public sealed class CassandraMembershipClusterTests
         }
 
         return [.. arguments];
+    }
+
+    /// <summary>A contact point's host, and its port when it names one ("host:port"; a bare IPv6 address names none).</summary>
+    private static (string Host, int? Port) HostAndPort(string point)
+    {
+        var colon = point.LastIndexOf(':');
+        return colon > 0 && point.IndexOf(':') == colon && int.TryParse(point[(colon + 1)..], CultureInfo.InvariantCulture, out var port)
+            ? (point[..colon], port)
+            : (point.Trim('[', ']'), null);
     }
 }

@@ -18,7 +18,7 @@ public sealed class PartitionTests
     {
         using var network = NamespaceNetwork.Create(3);
         var server = PostgresTestDatabase.Server();
-        await using var relay = TcpRelay.Start(network.BridgeAddress, new IPEndPoint(IPAddress.Parse(server.Host), server.Port));
+        await using var relay = TcpRelay.Start(server.Host, server.Port, network.BridgeAddress);
         await using var backend = await Backend.StartAsync(new BackendOptions { ListenAddress = IPAddress.Parse(network.BackendAddress) });
         var database = await PostgresTestDatabase.CreateDatabaseAsync();
         try
@@ -70,7 +70,7 @@ public sealed class PartitionTests
             }
             catch (Exception e) when (e is Xunit.Sdk.XunitException or HttpRequestException)
             {
-                throw new Xunit.Sdk.XunitException($"{e.Message}\nC's exit code: {c.ExitCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none (runs)"}\nC's log:\n{c.Output}\n{c.Log}");
+                throw new Xunit.Sdk.XunitException($"{e.Message}\nC's exit code: {c.ExitCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none (runs)"}\nC's log:\n{string.Join('\n', c.Output)}\n{c.Log}");
             }
 
             // C came back to find its silo voted out: it started a new one and never stopped proxying.

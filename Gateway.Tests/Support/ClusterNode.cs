@@ -42,11 +42,11 @@ public sealed class ClusterNode : IDisposable
     /// <summary>The exit code once the process has exited; null while it runs.</summary>
     public int? ExitCode => _process is { Process.HasExited: true } ended ? ended.Process.ExitCode : null;
 
-    /// <summary>What the process wrote to stdout (its log) so far.</summary>
-    public string Output => _process is null ? "" : string.Join('\n', _process.Stdout);
-
     /// <summary>What the process wrote to stderr so far.</summary>
     public string Log => _process is null ? "" : string.Join('\n', _process.Stderr);
+
+    /// <summary>What the process wrote to stdout (its log) so far.</summary>
+    public IReadOnlyList<string> Output => _process?.Stdout ?? [];
 
     /// <summary>
     /// Starts a node on <paramref name="postgres"/> with <paramref name="membership"/> (postgres or redis) membership in

@@ -127,6 +127,32 @@ public sealed class ConsumerLookupTests : IAsyncLifetime
         Assert.Equal(19, lookup.Count);
     }
 
+    [Fact]
+    public async Task Export_ThenImportIntoANewCache_AnswersWithoutTheStore_UntilAChangeInvalidatesTheRow()
+    {
+        var lookup = new ConsumerLookup(_silo.Services.GetRequiredService<IGrainFactory>());
+        await _store.InsertAsync("consumers", Consumer("c-9", "ivan", "i"));
+        var version = await _store.GetVersionAsync();
+        lookup.Invalidate(version, []);
+        await lookup.FindAsync("consumers", "username", "ivan");
+        Assert.Null(await lookup.FindAsync("consumers", "username", "nobody"));
+        Assert.Equal(3, lookup.Changes);
+
+        // Only rows found are saved: a "not found" is not worth keeping across a restart.
+        var saved = lookup.Export();
+        var row = Assert.Single(saved);
+        Assert.Equal(("consumers", "username", "ivan"), (row.Entity, row.Field, row.Value));
+        Assert.Equal("c-9", JsonNode.Parse(row.Json)!["id"]!.GetValue<string>());
+
+        // A restarted node's cache: the row is there even once the store no longer has it, until the change log says so.
+        var restarted = new ConsumerLookup(_silo.Services.GetRequiredService<IGrainFactory>());
+        restarted.Import(version, saved);
+        await _store.DeleteAsync("consumers", "c-9");
+        Assert.Equal("i", (await restarted.FindAsync("consumers", "username", "ivan"))!["custom_id"]!.GetValue<string>());
+        restarted.Invalidate(await _store.GetVersionAsync(), await _store.GetChangesSinceAsync(version));
+        Assert.Null(await restarted.FindAsync("consumers", "username", "ivan"));
+    }
+
     private static JsonObject Consumer(string id, string username, string? customId) => new()
     {
         ["id"] = id,

@@ -1,4 +1,5 @@
 using System.Net;
+using Gateway.Cluster.Joining;
 using Gateway.Cluster.Membership;
 using Gateway.Cluster.Membership.Cassandra;
 using Gateway.Storage.Cassandra.Store;
@@ -24,7 +25,8 @@ public sealed class CassandraClusteringRegistrationTests
 
         var table = host.Services.GetRequiredService<IMembershipTable>();
 
-        Assert.IsType<CassandraMembershipTable>(table);
+        // The Cassandra table, behind the wrapper that retries its set-up while Cassandra does not answer.
+        Assert.IsType<CassandraMembershipTable>(Assert.IsType<RetryingMembershipTable>(table).Inner);
         Assert.Same(settings, host.Services.GetRequiredService<IOptions<CassandraClusteringOptions>>().Value.Settings);
         Assert.Equal("orleans_membership", host.Services.GetRequiredService<IOptions<CassandraClusteringOptions>>().Value.TableName);
     }

@@ -1,0 +1,42 @@
+using System.Text.Json;
+
+namespace Gateway.Node.Config;
+
+/// <summary>
+/// Writes a file of prefix/ that holds secrets: owner only (0600), written to a temporary file beside it, flushed to
+/// disk and renamed over the old one, so a reader (or a crash) sees the old file or the new one, never half of one.
+/// </summary>
+internal static class PrivateFile
+{
+    /// <summary>Writes the JSON <paramref name="write"/> produces to <paramref name="path"/>, atomically.</summary>
+    public static async Task WriteJsonAsync(string path, Action<Utf8JsonWriter> write, CancellationToken cancellationToken = default)
+    {
+        var temporary = $"{path}.{Environment.ProcessId}.tmp";
+        var options = new FileStreamOptions
+        {
+            Mode = FileMode.Create,
+            Access = FileAccess.Write,
+            Share = FileShare.None,
+            BufferSize = 65536,
+            Options = FileOptions.Asynchronous,
+        };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        await using (var stream = new FileStream(temporary, options))
+        {
+            await using (var writer = new Utf8JsonWriter(stream))
+            {
+                write(writer);
+                await writer.FlushAsync(cancellationToken);
+            }
+
+            // On disk before the rename makes it the file.
+            stream.Flush(flushToDisk: true);
+        }
+
+        File.Move(temporary, path, overwrite: true);
+    }
+}
