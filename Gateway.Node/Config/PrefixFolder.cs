@@ -2,7 +2,7 @@ namespace Gateway.Node.Config;
 
 /// <summary>
 /// The node's prefix folder as the files in it need it: they hold every key-auth key, HMAC and JWT secret and
-/// certificate private key (the SQLite database and its -wal and -shm, the config snapshot), so the folder is created
+/// certificate private key (the SQLite database and its -wal and -shm, the config snapshot, the consumer cache), so the folder is created
 /// owner-only (0700) and those files are kept 0600.
 /// </summary>
 public static class PrefixFolder
@@ -17,7 +17,7 @@ public static class PrefixFolder
 
     /// <summary>The files whose content is secret, by name inside prefix/.</summary>
     private static readonly string[] SecretFiles =
-        [DatabaseFileName, DatabaseFileName + "-wal", DatabaseFileName + "-shm", DatabaseFileName + "-journal", SnapshotFile.FileName];
+        [DatabaseFileName, DatabaseFileName + "-wal", DatabaseFileName + "-shm", DatabaseFileName + "-journal", SnapshotFile.FileName, ConsumerCacheFile.FileName];
 
     /// <summary>Creates <paramref name="prefix"/> owner-only when it does not exist (an existing folder keeps its mode).</summary>
     public static void Create(string prefix)
@@ -35,7 +35,7 @@ public static class PrefixFolder
     /// <summary>
     /// Readies the folder for a node start: creates it (owner-only), tightens the secret files that other users can
     /// read to 0600 (one line saying which), warns once when the folder itself is open to them (it is left as it is: it
-    /// may hold what is not the node's), and removes the temporary files of snapshot writes a crash cut short.
+    /// may hold what is not the node's), and removes the temporary files of snapshot and consumer-cache writes a crash cut short.
     /// </summary>
     public static void Prepare(string prefix, ILogger logger)
     {
@@ -65,9 +65,9 @@ public static class PrefixFolder
             }
         }
 
-        foreach (var leftover in SnapshotFile.RemoveLeftovers(prefix))
+        foreach (var leftover in PrivateFile.RemoveLeftovers(SnapshotFile.PathIn(prefix)).Concat(PrivateFile.RemoveLeftovers(ConsumerCacheFile.PathIn(prefix))))
         {
-            logger.LogInformation("removed {File}, left by a snapshot write that did not finish", leftover);
+            logger.LogInformation("removed {File}, left by a write that did not finish", leftover);
         }
     }
 

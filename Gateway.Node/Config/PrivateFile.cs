@@ -6,7 +6,7 @@ namespace Gateway.Node.Config;
 /// Writes a file of prefix/ that holds secrets: owner only (0600), written to a temporary file beside it, flushed to
 /// disk and renamed over the old one, so a reader (or a crash) sees the old file or the new one, never half of one.
 /// </summary>
-internal static class PrivateFile
+public static class PrivateFile
 {
     /// <summary>Writes the JSON <paramref name="write"/> produces to <paramref name="path"/>, atomically.</summary>
     public static async Task WriteJsonAsync(string path, Action<Utf8JsonWriter> write, CancellationToken cancellationToken = default)
@@ -38,5 +38,27 @@ internal static class PrivateFile
         }
 
         File.Move(temporary, path, overwrite: true);
+    }
+
+    /// <summary>
+    /// Deletes the temporary files of writes to <paramref name="path"/> that a crash cut short (<c>NAME.PID.tmp</c>);
+    /// returns their paths. Run at start, before this process writes the file.
+    /// </summary>
+    public static IReadOnlyList<string> RemoveLeftovers(string path)
+    {
+        var folder = Path.GetDirectoryName(path) ?? ".";
+        var name = Path.GetFileName(path);
+        var removed = new List<string>();
+        foreach (var file in Directory.EnumerateFiles(folder, name + ".*.tmp"))
+        {
+            var pid = Path.GetFileName(file)[(name.Length + 1)..^".tmp".Length];
+            if (pid.Length > 0 && pid.All(char.IsAsciiDigit))
+            {
+                File.Delete(file);
+                removed.Add(file);
+            }
+        }
+
+        return removed;
     }
 }

@@ -41,33 +41,7 @@ public static class SnapshotFile
         }
 
         var document = new JsonObject { ["version"] = data.Version, ["rows"] = rows };
-        var path = PathIn(prefix);
-        var temporary = $"{path}.{Environment.ProcessId}.tmp";
-        var options = new FileStreamOptions
-        {
-            Mode = FileMode.Create,
-            Access = FileAccess.Write,
-            Share = FileShare.None,
-            BufferSize = 65536,
-            Options = FileOptions.Asynchronous,
-        };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        await using (var stream = new FileStream(temporary, options))
-        {
-            await using (var writer = new Utf8JsonWriter(stream))
-            {
-                document.WriteTo(writer);
-            }
-
-            // On disk before the rename makes it the snapshot.
-            stream.Flush(flushToDisk: true);
-        }
-
-        File.Move(temporary, path, overwrite: true);
+        await PrivateFile.WriteJsonAsync(PathIn(prefix), writer => document.WriteTo(writer), cancellationToken);
         return true;
     }
 
@@ -137,26 +111,6 @@ public static class SnapshotFile
     {
         var counts = ConfigData.SnapshotEntities.Where(e => data[e].Count > 0).Select(e => $"{e}: {data[e].Count}");
         return $"config version {data.Version} ({string.Join(", ", counts)})";
-    }
-
-    /// <summary>
-    /// Deletes the temporary files of writes that a crash cut short (<c>config-snapshot.json.PID.tmp</c>); returns their
-    /// paths. Run at start, before this process saves anything.
-    /// </summary>
-    public static IReadOnlyList<string> RemoveLeftovers(string prefix)
-    {
-        var removed = new List<string>();
-        foreach (var file in Directory.EnumerateFiles(prefix, FileName + ".*.tmp"))
-        {
-            var pid = Path.GetFileName(file)[(FileName.Length + 1)..^".tmp".Length];
-            if (pid.Length > 0 && pid.All(char.IsAsciiDigit))
-            {
-                File.Delete(file);
-                removed.Add(file);
-            }
-        }
-
-        return removed;
     }
 
     /// <summary>

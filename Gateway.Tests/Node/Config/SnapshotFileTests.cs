@@ -118,7 +118,7 @@ public sealed class SnapshotFileTests : IDisposable
             File.WriteAllText(Path.Combine(_prefix, name), "x");
         }
 
-        var removed = SnapshotFile.RemoveLeftovers(_prefix);
+        var removed = PrivateFile.RemoveLeftovers(SnapshotPath);
 
         Assert.Equal([$"{SnapshotFile.FileName}.4242.tmp", $"{SnapshotFile.FileName}.7.tmp"], removed.Select(Path.GetFileName).Order(StringComparer.Ordinal));
         Assert.Equal(kept.Order(StringComparer.Ordinal), Directory.GetFiles(_prefix).Select(Path.GetFileName).Order(StringComparer.Ordinal));

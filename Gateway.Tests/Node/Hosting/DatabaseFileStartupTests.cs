@@ -198,7 +198,7 @@ public sealed class DatabaseFileStartupTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ExistingFilesOpenToOthers_AreMadeOwnerOnly_InOneLine_AndLeftoverSnapshotWritesRemoved()
+    public async Task ExistingFilesOpenToOthers_AreMadeOwnerOnly_InOneLine_AndLeftoverWritesRemoved()
     {
         if (OperatingSystem.IsWindows())
         {
@@ -212,24 +212,29 @@ public sealed class DatabaseFileStartupTests : IAsyncLifetime
             await store.InsertAsync("services", new JsonObject { ["id"] = Guid.NewGuid().ToString(), ["name"] = "s", ["host"] = "example.test" });
         }
 
-        foreach (var file in new[] { DatabasePath, SnapshotPath })
+        var consumerCache = ConsumerCacheFile.PathIn(Prefix);
+        await File.WriteAllTextAsync(consumerCache, "{\"version\":0,\"rows\":[]}");
+        foreach (var file in new[] { DatabasePath, SnapshotPath, consumerCache })
         {
             File.SetUnixFileMode(file, WithUmask);
         }
 
-        var leftover = $"{SnapshotPath}.4242.tmp";
-        await File.WriteAllTextAsync(leftover, "{\"version\":");
+        string[] leftovers = [$"{SnapshotPath}.4242.tmp", $"{consumerCache}.4243.tmp"];
+        foreach (var leftover in leftovers)
+        {
+            await File.WriteAllTextAsync(leftover, "{\"version\":");
+        }
 
         using var node = await StartAsync();
-        foreach (var name in new[] { "gateway.db", "gateway.db-wal", "gateway.db-shm", SnapshotFile.FileName })
+        foreach (var name in new[] { "gateway.db", "gateway.db-wal", "gateway.db-shm", SnapshotFile.FileName, ConsumerCacheFile.FileName })
         {
             Assert.Equal(OwnerOnly, File.GetUnixFileMode(Path.Combine(Prefix, name)));
         }
 
-        Assert.False(File.Exists(leftover), "the leftover snapshot write is removed");
+        Assert.All(leftovers, leftover => Assert.False(File.Exists(leftover), $"{leftover}, a write a crash cut short, is removed"));
         await StopAsync(node);
         var line = Assert.Single(node.Process.Stdout, l => l.Contains("made owner-only", StringComparison.Ordinal));
-        Assert.EndsWith($"made owner-only (600) in {Prefix}, as they hold credentials and keys: gateway.db (was 644), gateway.db-wal (was 644), gateway.db-shm (was 644), {SnapshotFile.FileName} (was 644)", line);
+        Assert.EndsWith($"made owner-only (600) in {Prefix}, as they hold credentials and keys: gateway.db (was 644), gateway.db-wal (was 644), gateway.db-shm (was 644), {SnapshotFile.FileName} (was 644), {ConsumerCacheFile.FileName} (was 644)", line);
     }
 
     [Fact]
