@@ -64,6 +64,11 @@ public static class RequestBody
         {
             throw AdminException.WithMessage(400, "Cannot parse form body");
         }
+        catch (IOException e) when (request.HasFormContentType && e is not BadHttpRequestException)
+        {
+            // The multipart reader's "Unexpected end of Stream": the body ended before its closing boundary.
+            throw AdminException.WithMessage(400, "Cannot parse form body");
+        }
     }
 
     /// <summary>Turns flat form pairs into a nested object: dots make records, brackets make arrays.</summary>

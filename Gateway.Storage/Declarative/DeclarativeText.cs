@@ -32,16 +32,18 @@ public static partial class DeclarativeText
             }
         }
 
+        var stream = new YamlStream();
         try
         {
-            var stream = new YamlStream();
             stream.Load(new StringReader(text));
-            return stream.Documents.Count == 0 ? null : Convert(stream.Documents[0].RootNode);
         }
-        catch (YamlException e)
+        catch (Exception e) when (e is YamlException or InvalidOperationException)
         {
+            // YamlDotNet's scanner throws InvalidOperationException on some malformed plain scalars.
             throw DeclarativeConfigException.Parsing(e.Message);
         }
+
+        return stream.Documents.Count == 0 ? null : Convert(stream.Documents[0].RootNode);
     }
 
     /// <summary>Reads a file; a missing or unreadable file is a parsing error naming it.</summary>
