@@ -24,7 +24,8 @@ public static partial class DeclarativeText
         {
             try
             {
-                return JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { AllowTrailingCommas = true });
+                // A repeated key is refused here (the YAML reader then reports it) rather than failing later on first access.
+                return JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { AllowTrailingCommas = true, AllowDuplicateProperties = false });
             }
             catch (JsonException)
             {
@@ -37,9 +38,10 @@ public static partial class DeclarativeText
         {
             stream.Load(new StringReader(text));
         }
-        catch (Exception e) when (e is YamlException or InvalidOperationException)
+        catch (Exception e) when (e is YamlException or InvalidOperationException or ArgumentException)
         {
-            // YamlDotNet's scanner throws InvalidOperationException on some malformed plain scalars.
+            // YamlDotNet also fails so on some malformed input: its scanner with InvalidOperationException,
+            // its node loader with ArgumentException ("the current event is of an unsupported type").
             throw DeclarativeConfigException.Parsing(e.Message);
         }
 

@@ -6,13 +6,15 @@
 # to infra/fuzz/out/corpus/HARNESS (not committed); crashes to infra/fuzz/out/crashes/HARNESS/.
 # Replay inputs on the uninstrumented build (dotnet build Gateway.sln -c Release first):
 #   dotnet infra/fuzz/Gateway.Fuzz/bin/Release/net10.0/Gateway.Fuzz.dll HARNESS FILE...
-# FUZZ_SKIP_BUILD=1 reuses the last instrumented build (for several harnesses in a row).
+# FUZZ_SKIP_BUILD=1 reuses the last instrumented build (for several harnesses in a row);
+# FUZZ_MAX_SECONDS=N stops after N seconds if the executions are not done by then; FUZZ_OUT=DIR
+# builds and keeps corpus and crashes there instead of out/ (to rebuild while another harness runs).
 set -euo pipefail
 cd "$(dirname "$0")"
 
 HARNESS=${1:?usage: run.sh HARNESS [EXECUTIONS]}
 RUNS=${2:-1000000}
-OUT=$PWD/out
+OUT=${FUZZ_OUT:-$PWD/out}
 [ -d "corpus/$HARNESS" ] || { echo "run.sh: no harness '$HARNESS' (no corpus/$HARNESS)" >&2; exit 2; }
 
 log() { echo "[fuzz] $*"; }
@@ -46,5 +48,5 @@ log "fuzzing $HARNESS for $RUNS executions"
 # A harness that leaks or allocates without bound fails as an OutOfMemoryException, not a swapping machine.
 export DOTNET_GCHeapHardLimit=0x40000000 DOTNET_gcServer=0 DOTNET_TieredPGO=0
 export FUZZ_HARNESS_DLL="$OUT/bin/Gateway.Fuzz.dll" FUZZ_HARNESS="$HARNESS"
-exec "$OUT/sharpfuzz-driver" -runs="$RUNS" -max_len=4096 -timeout=10 -print_final_stats=1 \
+exec "$OUT/sharpfuzz-driver" -runs="$RUNS" -max_total_time="${FUZZ_MAX_SECONDS:-0}" -max_len=4096 -timeout=10 -print_final_stats=1 \
   -artifact_prefix="$OUT/crashes/$HARNESS/" "$OUT/corpus/$HARNESS" "corpus/$HARNESS"
