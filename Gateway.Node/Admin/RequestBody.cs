@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Gateway.Schema;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.WebUtilities;
 
 namespace Gateway.Node.Admin;
 
@@ -13,6 +14,9 @@ namespace Gateway.Node.Admin;
 /// </summary>
 public static class RequestBody
 {
+    /// <summary>The nesting JSON bodies are parsed with (System.Text.Json's default), and form keys are held to.</summary>
+    private const int MaxDepth = 64;
+
     /// <summary>Reads the body; an empty body is an empty object.</summary>
     /// <exception cref="AdminException">400 for unparsable JSON, 413 above <paramref name="maxBytes"/>.</exception>
     public static async Task<JsonObject> ReadAsync(HttpContext context, EntitySchema? schema, SchemaRegistry registry, long maxBytes)
@@ -83,6 +87,12 @@ public static class RequestBody
                 continue;
             }
 
+            // As deep as a JSON body may nest: a.a.a... past that could not be written back as JSON.
+            if (path.Count > MaxDepth)
+            {
+                throw AdminException.WithMessage(400, "Cannot parse form body");
+            }
+
             JsonNode container = root;
             for (var i = 0; i < path.Count; i++)
             {
@@ -151,8 +161,10 @@ public static class RequestBody
 
             var name = segment[..bracket];
             var inside = segment[(bracket + 1)..^1];
+            // No form carries more values than the form reader takes, so no index needs to be larger: a
+            // larger one stays part of the key (and is an unknown field) instead of padding an array.
             int? index = inside.Length == 0 ? -1
-                : int.TryParse(inside, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= 1 ? n - 1 : null;
+                : int.TryParse(inside, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= FormReader.DefaultValueCountLimit ? n - 1 : null;
             parts.Add(index is null ? (segment, null) : (name, index));
         }
 

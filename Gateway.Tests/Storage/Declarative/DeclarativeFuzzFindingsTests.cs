@@ -1,3 +1,4 @@
+using System.Text;
 using Gateway.Storage.Declarative;
 
 namespace Gateway.Tests.Storage.Declarative;
@@ -24,5 +25,38 @@ public sealed class DeclarativeFuzzFindingsTests
         var error = Record.Exception(() => Declarative.Parser.ParseText("""{"_format_version":"3.0","routes":[],"routes":[]}"""));
 
         Assert.True(error is null or DeclarativeConfigException, error?.ToString());
+    }
+
+    [Fact]
+    public void ParseText_FloatPastDoubleRange_StaysTextForTheSchemaToRefuse()
+    {
+        // 1e999 read as infinity, which the parser's JSON re-read cannot write (ArgumentException).
+        var error = Declarative.Invalid("_format_version: \"3.0\"\nservices:\n- name: s\n  host: h\n  retries: 1e999\n");
+
+        Assert.Contains("retries", error.Message);
+    }
+
+    [Fact]
+    public void ParseText_NestedPast64Levels_IsKongsParsingError()
+    {
+        // JSON past 64 levels falls through to YAML, which read it; the JSON re-read then threw JsonException.
+        var error = Declarative.Invalid("a: " + new string('[', 70) + new string(']', 70));
+
+        Assert.Contains("nests deeper than 64 levels", error.Fields["error"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void ParseText_AliasesExpandingExponentially_AreRefusedQuickly()
+    {
+        // Nine levels of nine aliases each: 387 million nodes if expanded.
+        var text = new StringBuilder("l0: &l0 [x, x, x, x, x, x, x, x, x]\n");
+        for (var i = 1; i < 9; i++)
+        {
+            text.Append($"l{i}: &l{i} [{string.Join(", ", Enumerable.Repeat($"*l{i - 1}", 9))}]\n");
+        }
+
+        var error = Declarative.Invalid(text.ToString());
+
+        Assert.Contains("aliases expand the document", error.Fields["error"]!.GetValue<string>());
     }
 }
