@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Unicode;
 using Gateway.Schema;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
@@ -53,7 +54,14 @@ public static class RequestBody
                 throw AdminException.WithMessage(415, "Unsupported Content-Type: use application/json, application/x-www-form-urlencoded or multipart/form-data");
             }
 
-            return JsonNode.Parse(buffer.ToArray()) as JsonObject
+            // Invalid UTF-8 and a repeated key are refused here rather than failing on first access, deep in
+            // validation (a 500).
+            if (!Utf8.IsValid(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)))
+            {
+                throw AdminException.WithMessage(400, "Cannot parse JSON body");
+            }
+
+            return JsonNode.Parse(buffer.ToArray(), documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false }) as JsonObject
                 ?? throw AdminException.WithMessage(400, "Cannot parse JSON body");
         }
         catch (JsonException)

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Gateway.Node.Admin;
 using Gateway.Node.Pipeline;
 using Gateway.Schema;
@@ -40,6 +41,27 @@ internal static class AdminBodyHarness
         }
     }
 
+    private static void Walk(JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                foreach (var (_, value) in obj)
+                {
+                    Walk(value);
+                }
+
+                break;
+            case JsonArray array:
+                foreach (var item in array)
+                {
+                    Walk(item);
+                }
+
+                break;
+        }
+    }
+
     private static void Read(string contentType, EntitySchema? schema, ReadOnlySpan<byte> body)
     {
         var context = new DefaultHttpContext();
@@ -51,7 +73,8 @@ internal static class AdminBodyHarness
         {
             var read = RequestBody.ReadAsync(context, schema, Registry, MaxBytes).GetAwaiter().GetResult();
 
-            // What the Admin API does next with a body: validate it and write it back as JSON.
+            // What the Admin API does next with a body: read every member (validation) and write it back as JSON.
+            Walk(read);
             _ = read.ToJsonString();
         }
         catch (AdminException)
