@@ -27,6 +27,11 @@ internal static class RouterHarness
         """{"snis":["secure.test"],"protocols":["https"],"paths":["/secure"]}""",
     ];
 
+    /// <summary>What the schema fills in for a route row that leaves these out.</summary>
+    private static readonly JsonObject RouteDefaults = JsonNode.Parse("""
+        {"protocols":["http","https"],"strip_path":true,"preserve_host":false,"regex_priority":0,"path_handling":"v0","https_redirect_status_code":426}
+        """)!.AsObject();
+
     private static readonly RouteTable V0 = RouteTable.Build(Config(), honorPathHandlingV1: false);
 
     private static readonly RouteTable V1 = RouteTable.Build(Config(), honorPathHandlingV1: true);
@@ -89,13 +94,12 @@ internal static class RouterHarness
         row["id"] = $"00000000-0000-4000-8000-{index:D12}";
         row["name"] = $"r{index}";
         row["created_at"] = 1_700_000_000 + index;
-        row["protocols"] ??= new JsonArray("http", "https");
-        row["strip_path"] ??= true;
-        row["preserve_host"] ??= false;
-        row["regex_priority"] ??= 0;
-        row["path_handling"] ??= "v0";
-        row["https_redirect_status_code"] ??= 426;
         row["service"] = new JsonObject { ["id"] = Id(service) };
+        foreach (var (field, value) in RouteDefaults)
+        {
+            row[field] ??= value!.DeepClone();
+        }
+
         return row;
     }
 

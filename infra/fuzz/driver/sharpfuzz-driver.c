@@ -56,32 +56,13 @@ static void stop_harness(void)
 	}
 }
 
-static int read_exactly(int fd, void *buffer, size_t size)
+// Moves exactly size bytes through fd (a pipe), reading or writing; -1 when the other side has gone.
+static int transfer(int fd, void *buffer, size_t size, int writing)
 {
 	uint8_t *at = buffer;
 	while (size > 0)
 	{
-		ssize_t n = read(fd, at, size);
-		if (n < 0 && errno == EINTR)
-		{
-			continue;
-		}
-		if (n <= 0)
-		{
-			return -1;
-		}
-		at += n;
-		size -= (size_t)n;
-	}
-	return 0;
-}
-
-static int write_exactly(int fd, const void *buffer, size_t size)
-{
-	const uint8_t *at = buffer;
-	while (size > 0)
-	{
-		ssize_t n = write(fd, at, size);
+		ssize_t n = writing ? write(fd, at, size) : read(fd, at, size);
 		if (n < 0 && errno == EINTR)
 		{
 			continue;
@@ -154,7 +135,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 	// The harness says it is ready with a first status.
 	int32_t ready;
-	if (read_exactly(status_fd, &ready, sizeof ready) != 0)
+	if (transfer(status_fd, &ready, sizeof ready, 0) != 0)
 	{
 		fprintf(stderr, "sharpfuzz-driver: the harness exited before it was ready\n");
 		exit(1);
@@ -173,7 +154,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(segment + COUNTERS_SIZE, data, size);
 	int32_t length = (int32_t)size;
 	int32_t status;
-	if (write_exactly(control_fd, &length, sizeof length) != 0 || read_exactly(status_fd, &status, sizeof status) != 0)
+	if (transfer(control_fd, &length, sizeof length, 1) != 0 || transfer(status_fd, &status, sizeof status, 0) != 0)
 	{
 		fprintf(stderr, "sharpfuzz-driver: the harness died on this input\n");
 		harness_pid = -1;
