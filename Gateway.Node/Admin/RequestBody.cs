@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Unicode;
 using Gateway.Schema;
 using Microsoft.AspNetCore.WebUtilities;
 
@@ -13,6 +14,9 @@ namespace Gateway.Node.Admin;
 /// </summary>
 public static class RequestBody
 {
+    /// <summary>The nesting JSON bodies are parsed with (System.Text.Json's default), and form keys are held to.</summary>
+    private const int MaxDepth = 64;
+
     /// <summary>Reads the body; an empty body is an empty object.</summary>
     /// <exception cref="AdminException">
     /// 400 for unparsable JSON or form data and for a NUL in it (<see cref="NulCharacters"/>), 415 for another content type,
@@ -90,6 +94,12 @@ public static class RequestBody
             if (path.Count == 0)
             {
                 continue;
+            }
+
+            // As deep as a JSON body may nest: a.a.a... past that could not be written back as JSON.
+            if (path.Count > MaxDepth)
+            {
+                throw AdminException.WithMessage(400, "Cannot parse form body");
             }
 
             JsonNode container = root;

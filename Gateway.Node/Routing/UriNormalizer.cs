@@ -81,7 +81,8 @@ public static class UriNormalizer
 
     private static string Decode(string path)
     {
-        var bytes = new byte[path.Length];
+        // Decoding never lengthens: a triplet gives one byte or stays three, any other character its UTF-8 bytes.
+        var bytes = new byte[Encoding.UTF8.GetByteCount(path)];
         var count = 0;
         var ascii = true;
         for (var i = 0; i < path.Length; i++)
@@ -110,15 +111,10 @@ public static class UriNormalizer
             }
             else
             {
-                // Already decoded text (a non-ASCII request target): keep it as UTF-8.
-                var encoded = Encoding.UTF8.GetBytes(path[i..(i + 1)]);
-                if (count + encoded.Length > bytes.Length)
-                {
-                    Array.Resize(ref bytes, bytes.Length + encoded.Length + 8);
-                }
-
-                encoded.CopyTo(bytes, count);
-                count += encoded.Length;
+                // Already decoded text (a non-ASCII request target): keep it as UTF-8, a surrogate pair as one character.
+                var length = char.IsHighSurrogate(c) && i + 1 < path.Length && char.IsLowSurrogate(path[i + 1]) ? 2 : 1;
+                count += Encoding.UTF8.GetBytes(path.AsSpan(i, length), bytes.AsSpan(count));
+                i += length - 1;
                 ascii = false;
             }
         }

@@ -16,6 +16,10 @@ namespace Gateway.Storage.Declarative;
 /// </summary>
 public static partial class DeclarativeText
 {
+    private const int MaxDepth = 64;
+
+    private const int MaxNodesPerCharacter = 10;
+
     private static readonly JsonSerializerOptions JsonText = new() { AllowTrailingCommas = true };
 
     /// <summary>Parses YAML or JSON text into its root node.</summary>
@@ -35,16 +39,21 @@ public static partial class DeclarativeText
             }
         }
 
+        var stream = new YamlStream();
         try
         {
-            var stream = new YamlStream();
             stream.Load(new StringReader(text));
-            return stream.Documents.Count == 0 ? null : Convert(stream.Documents[0].RootNode);
         }
-        catch (YamlException e)
+        catch (Exception e) when (e is YamlException or InvalidOperationException or ArgumentException)
         {
+            // YamlDotNet also fails so on some malformed input: its scanner with InvalidOperationException,
+            // its node loader with ArgumentException ("the current event is of an unsupported type").
             throw DeclarativeConfigException.Parsing(e.Message);
         }
+
+        // Aliases share nodes, so the converted tree can be exponentially larger than the text ("billion laughs").
+        var budget = MaxNodesPerCharacter * (long)text.Length + 1_000;
+        return stream.Documents.Count == 0 ? null : Convert(stream.Documents[0].RootNode, 0, ref budget);
     }
 
     /// <summary>Reads a file; a missing or unreadable file is a parsing error naming it.</summary>
@@ -60,8 +69,19 @@ public static partial class DeclarativeText
         }
     }
 
-    private static JsonNode? Convert(YamlNode node)
+    private static JsonNode? Convert(YamlNode node, int depth, ref long budget)
     {
+        // The JSON the parser re-reads the document as allows 64 levels, as the Admin API's JSON bodies do.
+        if (depth >= MaxDepth)
+        {
+            throw DeclarativeConfigException.Parsing($"the document nests deeper than {MaxDepth} levels, at {node.Start}");
+        }
+
+        if (--budget < 0)
+        {
+            throw DeclarativeConfigException.Parsing($"aliases expand the document past {MaxNodesPerCharacter} nodes per character, at {node.Start}");
+        }
+
         switch (node)
         {
             case YamlMappingNode mapping:
@@ -73,7 +93,7 @@ public static partial class DeclarativeText
                         continue;
                     }
 
-                    obj[key is YamlScalarNode scalar ? scalar.Value ?? "" : key.ToString()] = Convert(value);
+                    obj[key is YamlScalarNode scalar ? scalar.Value ?? "" : key.ToString()] = Convert(value, depth + 1, ref budget);
                 }
 
                 // YAML merge keys (<<: *base): merged keys never override the mapping's own.
@@ -82,7 +102,7 @@ public static partial class DeclarativeText
                     var sources = value is YamlSequenceNode list ? list.Children : [value];
                     foreach (var source in sources)
                     {
-                        if (Convert(source) is not JsonObject merged)
+                        if (Convert(source, depth, ref budget) is not JsonObject merged)
                         {
                             throw DeclarativeConfigException.Parsing($"a merge key needs a mapping, at {key.Start}");
                         }
@@ -100,7 +120,13 @@ public static partial class DeclarativeText
 
                 return obj;
             case YamlSequenceNode sequence:
-                return new JsonArray([.. sequence.Children.Select(Convert)]);
+                var array = new JsonArray();
+                foreach (var child in sequence.Children)
+                {
+                    array.Add(Convert(child, depth + 1, ref budget));
+                }
+
+                return array;
             case YamlScalarNode scalar:
                 return Scalar(scalar);
             default:
@@ -138,7 +164,8 @@ public static partial class DeclarativeText
             return JsonValue.Create(hex);
         }
 
-        if (Float().IsMatch(text) && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number))
+        // 1e999 parses as infinity, which JSON cannot hold: it stays text (and a number field refuses it).
+        if (Float().IsMatch(text) && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && double.IsFinite(number))
         {
             return JsonValue.Create(number);
         }

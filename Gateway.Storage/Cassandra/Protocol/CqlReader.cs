@@ -110,6 +110,11 @@ public ref struct CqlReader
             throw new CqlProtocolException($"[inet] address size must be 4 or 16, got {size}");
         }
         var address = new IPAddress(ReadRaw(size));
-        return new IPEndPoint(address, ReadInt());
+        var port = ReadInt();
+        if (port is < IPEndPoint.MinPort or > IPEndPoint.MaxPort)
+        {
+            throw new CqlProtocolException($"[inet] port {port} is out of range");
+        }
+        return new IPEndPoint(address, port);
     }
 }

@@ -117,6 +117,13 @@ public static class CqlResponseDecoder
                     throw new CqlProtocolException($"Rows result has {metadata.ColumnCount} columns but the metadata describes {columns.Count}");
                 }
                 var rowCount = reader.ReadInt();
+
+                // Every cell takes at least its 4-byte length: a count the body cannot hold is refused
+                // before it becomes an allocation (or, with no columns, a loop) of that size.
+                if ((long)rowCount * Math.Max(1, columns.Count) * 4 > reader.Remaining)
+                {
+                    throw new CqlProtocolException($"Rows result declares {rowCount} rows but only {reader.Remaining} bytes follow");
+                }
                 var rows = new List<object?[]>(Math.Max(0, rowCount));
                 for (var r = 0; r < rowCount; r++)
                 {
@@ -136,7 +143,7 @@ public static class CqlResponseDecoder
                 var flags = reader.ReadInt();
                 var count = reader.ReadInt();
                 var pkCount = reader.ReadInt();
-                var pkIndexes = new List<int>(pkCount);
+                var pkIndexes = new List<int>(Math.Clamp(pkCount, 0, reader.Remaining / 2));
                 for (var i = 0; i < pkCount; i++)
                 {
                     pkIndexes.Add(reader.ReadShort());

@@ -29,7 +29,8 @@ public sealed record CqlResultMetadata(int ColumnCount, IReadOnlyList<CqlColumn>
             globalKeyspace = reader.ReadString();
             globalTable = reader.ReadString();
         }
-        var columns = new List<CqlColumn>(count);
+        // A column spec takes at least 4 bytes (a name and a type): the capacity follows the body, not the count.
+        var columns = new List<CqlColumn>(Math.Clamp(count, 0, reader.Remaining / 4));
         for (var i = 0; i < count; i++)
         {
             var keyspace = globalKeyspace ?? reader.ReadString();

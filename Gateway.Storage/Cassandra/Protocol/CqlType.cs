@@ -6,6 +6,9 @@ namespace Gateway.Storage.Cassandra.Protocol;
 /// <param name="CustomName">The class name of a custom type, or the keyspace.name of a UDT.</param>
 public sealed record CqlType(CqlTypeCode Code, IReadOnlyList<CqlType> Parameters, string? CustomName = null)
 {
+    /// <summary>How deep <see cref="Read(ref CqlReader)"/> follows nested collection, tuple and UDT types.</summary>
+    private const int MaxNesting = 64;
+
     /// <summary>ascii.</summary>
     public static CqlType Ascii { get; } = Simple(CqlTypeCode.Ascii);
 
@@ -81,8 +84,15 @@ public sealed record CqlType(CqlTypeCode Code, IReadOnlyList<CqlType> Parameters
     }
 
     /// <summary>Reads an [option] type description from a result or prepared metadata.</summary>
-    public static CqlType Read(ref CqlReader reader)
+    public static CqlType Read(ref CqlReader reader) => Read(ref reader, 0);
+
+    private static CqlType Read(ref CqlReader reader, int depth)
     {
+        // Types nest a few levels in practice; a server's 256 MiB frame of list<list<...>> must not overflow the stack.
+        if (depth > MaxNesting)
+        {
+            throw new CqlProtocolException($"type nests deeper than {MaxNesting} levels");
+        }
         var code = (CqlTypeCode)reader.ReadShort();
         switch (code)
         {
@@ -90,16 +100,16 @@ public sealed record CqlType(CqlTypeCode Code, IReadOnlyList<CqlType> Parameters
                 return new CqlType(code, [], reader.ReadString());
             case CqlTypeCode.List:
             case CqlTypeCode.Set:
-                return new CqlType(code, [Read(ref reader)]);
+                return new CqlType(code, [Read(ref reader, depth + 1)]);
             case CqlTypeCode.Map:
-                var key = Read(ref reader);
-                return new CqlType(code, [key, Read(ref reader)]);
+                var key = Read(ref reader, depth + 1);
+                return new CqlType(code, [key, Read(ref reader, depth + 1)]);
             case CqlTypeCode.Tuple:
                 var count = reader.ReadShort();
                 var elements = new List<CqlType>(count);
                 for (var i = 0; i < count; i++)
                 {
-                    elements.Add(Read(ref reader));
+                    elements.Add(Read(ref reader, depth + 1));
                 }
                 return new CqlType(code, elements);
             case CqlTypeCode.Udt:
@@ -110,7 +120,7 @@ public sealed record CqlType(CqlTypeCode Code, IReadOnlyList<CqlType> Parameters
                 for (var i = 0; i < fieldCount; i++)
                 {
                     reader.ReadString();
-                    fields.Add(Read(ref reader));
+                    fields.Add(Read(ref reader, depth + 1));
                 }
                 return new CqlType(code, fields, $"{keyspace}.{udtName}");
             default:

@@ -11,6 +11,10 @@ namespace Gateway.Storage.Cassandra.Protocol;
 /// </summary>
 public static class CqlValueCodec
 {
+    private static readonly long MinTimestamp = DateTimeOffset.MinValue.ToUnixTimeMilliseconds();
+
+    private static readonly long MaxTimestamp = DateTimeOffset.MaxValue.ToUnixTimeMilliseconds();
+
     /// <summary>The value bytes of <paramref name="value"/> as <paramref name="type"/>, without a length prefix.</summary>
     public static byte[] Serialize(CqlType type, object value)
     {
@@ -107,7 +111,7 @@ public static class CqlValueCodec
             case CqlTypeCode.Timeuuid:
                 return new Guid(Exact(type, bytes, 16), bigEndian: true);
             case CqlTypeCode.Timestamp:
-                return DateTimeOffset.FromUnixTimeMilliseconds(BinaryPrimitives.ReadInt64BigEndian(Exact(type, bytes, 8)));
+                return Timestamp(BinaryPrimitives.ReadInt64BigEndian(Exact(type, bytes, 8)));
             case CqlTypeCode.List:
             case CqlTypeCode.Set:
                 return DeserializeCollection(type.Parameters[0], bytes);
@@ -161,7 +165,8 @@ public static class CqlValueCodec
     {
         var reader = new CqlReader(bytes);
         var count = reader.ReadInt();
-        var list = new List<object?>(Math.Max(0, count));
+        // Each element takes at least its 4-byte length: a count past that is the server's error, not an allocation.
+        var list = new List<object?>(Math.Clamp(count, 0, reader.Remaining / 4));
         for (var i = 0; i < count; i++)
         {
             list.Add(ReadElement(element, ref reader));
@@ -173,7 +178,7 @@ public static class CqlValueCodec
     {
         var reader = new CqlReader(bytes);
         var count = reader.ReadInt();
-        var map = new Dictionary<object, object?>(Math.Max(0, count));
+        var map = new Dictionary<object, object?>(Math.Clamp(count, 0, reader.Remaining / 8));
         for (var i = 0; i < count; i++)
         {
             var key = ReadElement(type.Parameters[0], ref reader) ?? throw new CqlProtocolException("map key is null");
@@ -187,6 +192,12 @@ public static class CqlValueCodec
         var length = reader.ReadInt();
         return length < 0 ? null : Deserialize(type, reader.ReadRaw(length));
     }
+
+    /// <summary>A CQL timestamp; one outside what <see cref="DateTimeOffset"/> holds (years 1 to 9999) is refused.</summary>
+    private static DateTimeOffset Timestamp(long milliseconds) =>
+        milliseconds >= MinTimestamp && milliseconds <= MaxTimestamp
+            ? DateTimeOffset.FromUnixTimeMilliseconds(milliseconds)
+            : throw new CqlProtocolException($"timestamp {milliseconds} ms is outside years 1 to 9999");
 
     private static string AsString(CqlType type, object value) => value as string ?? throw Mismatch(type, value);
 
