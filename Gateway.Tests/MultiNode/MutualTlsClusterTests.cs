@@ -40,7 +40,7 @@ public sealed class MutualTlsClusterTests
                 async () => (int)(await b.Proxy.GetAsync("/invoices")).StatusCode == 200, Deadline, "B proxies the route written on A");
             Assert.True(backend.Requests > 0);
 
-            using var c = await ClusterNode.StartAsync("C", database, "postgres", clusterId, extra: foreign.NodeSettings("node-c"));
+            using var c = ClusterNode.Launch("C", database, "postgres", clusterId, foreign.NodeSettings("node-c"));
             await Eventually.HoldsAsync(
                 () => Task.FromResult(c.Output.Any(IsRefusal)), Deadline, "C logs why the cluster refused it");
             var refusal = c.Output.First(IsRefusal);
