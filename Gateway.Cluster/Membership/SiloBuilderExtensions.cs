@@ -5,10 +5,12 @@ using Gateway.Cluster.Joining;
 using Gateway.Cluster.Membership.Cassandra;
 using Gateway.Cluster.Propagation;
 using Gateway.Cluster.RateLimiting;
+using Gateway.Cluster.Tls;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
+using Orleans.Connections.Security;
 using Orleans.Dashboard;
 using Orleans.Hosting;
 using StackExchange.Redis;
@@ -21,7 +23,7 @@ public static class SiloBuilderExtensions
     /// <summary>
     /// Sets the silo endpoint, cluster ids and membership provider, the config push service, the rate-limit
     /// counters' Redis store, a fatal-error handler that reports an eviction (<see cref="SiloEviction"/>) instead of
-    /// ending the process, and adds the dashboard. Silos take no client connections (gateway port 0): the node itself is the
+    /// ending the process, TLS with mutual certificate checks when <see cref="SiloOptions.Tls"/> is set, and adds the dashboard. Silos take no client connections (gateway port 0): the node itself is the
     /// only caller.
     /// </summary>
     public static ISiloBuilder UseGatewayCluster(this ISiloBuilder silo, SiloOptions options)
@@ -66,6 +68,11 @@ public static class SiloBuilderExtensions
             cluster.ClusterId = options.ClusterId;
             cluster.ServiceId = options.ServiceId;
         });
+        if (options.Tls is { } tls)
+        {
+            UseMutualTls(silo, tls);
+        }
+
         silo.AddGrainService<ConfigPushService>();
         silo.Services.AddSingleton<IConfigPushClient, ConfigPushClient>();
         silo.Services.AddSingleton(sp => new RateLimitLeaseStore(options.CounterRedis, sp.GetRequiredService<ILogger<RateLimitLeaseStore>>()));
@@ -73,6 +80,21 @@ public static class SiloBuilderExtensions
         silo.Services.AddSingleton<Orleans.Runtime.IFatalErrorHandler, EvictionFatalErrorHandler>();
         silo.AddDashboard();
         return silo;
+    }
+
+    /// <summary>
+    /// Makes every silo-to-silo connection TLS, both ends showing a certificate that the other checks against the
+    /// cluster CA (<see cref="PeerCertificateCheck"/>), so a node without one of the cluster's certificates cannot join.
+    /// </summary>
+    private static void UseMutualTls(ISiloBuilder silo, ClusterTls tls)
+    {
+        var check = new PeerCertificateCheck(tls.Authority, tls.Log);
+        silo.UseTls(tls.Certificate, options =>
+        {
+            options.RemoteCertificateMode = RemoteCertificateMode.RequireCertificate;
+            options.ClientCertificateMode = RemoteCertificateMode.RequireCertificate;
+            options.RemoteCertificateValidation = (certificate, _, _) => check.Accepts(certificate);
+        });
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using System.Net;
+using Gateway.Cluster.Tls;
 using Gateway.Storage.Cassandra.Store;
 
 namespace Gateway.Cluster.Membership;
@@ -21,6 +22,7 @@ namespace Gateway.Cluster.Membership;
 /// The redis_* server as a StackExchange.Redis configuration string: the cluster rate-limit counters save their
 /// leased totals there (none when null).
 /// </param>
+/// <param name="Tls">cluster_mtls = on: silo-to-silo traffic is TLS with mutual certificate checks (plain TCP when null).</param>
 public sealed record SiloOptions(
     IPAddress ListenAddress,
     int SiloPort,
@@ -29,4 +31,5 @@ public sealed record SiloOptions(
     ClusterMembershipKind Membership,
     string? MembershipConnection = null,
     CassandraSettings? Cassandra = null,
-    string? CounterRedis = null);
+    string? CounterRedis = null,
+    ClusterTls? Tls = null);

@@ -3,6 +3,7 @@ using Gateway.Cluster.Consumers;
 using Gateway.Cluster.Joining;
 using Gateway.Cluster.Membership;
 using Gateway.Cluster.Propagation;
+using Gateway.Cluster.Tls;
 using Gateway.Node.Admin;
 using Gateway.Node.Config;
 using Gateway.Node.Declarative;
@@ -88,8 +89,10 @@ public sealed class GatewayNode : IAsyncDisposable
         var logger = CreateLogger(settings);
         var loggers = new SerilogLoggerFactory(logger, dispose: true);
         IConfigStore store;
+        ClusterTls? clusterTls;
         try
         {
+            clusterTls = ClusterCertificates.Load(settings, loggers.CreateLogger<PeerCertificateCheck>());
             store = await StartupStore.OpenAsync(settings, registry, discardSnapshot, loggers.CreateLogger<GatewayNode>(), cancellationToken);
         }
         catch
@@ -104,7 +107,7 @@ public sealed class GatewayNode : IAsyncDisposable
         var certificates = new SniCertificateSelector(() => snapshots.Current.Certificates, DefaultCertificate.LoadOrCreate(settings.Prefix));
         WebApplication NewControl()
         {
-            var control = BuildControlHost(settings, registry, store, snapshots, logger, catalog);
+            var control = BuildControlHost(settings, registry, store, snapshots, logger, catalog, clusterTls);
             catalog.Services.Attach(control.Services);
             return control;
         }
@@ -259,7 +262,7 @@ public sealed class GatewayNode : IAsyncDisposable
 
     private static WebApplication BuildControlHost(
         GatewaySettings settings, SchemaRegistry registry, IConfigStore store, ConfigSnapshotProvider snapshots, Serilog.ILogger logger,
-        PluginCatalog catalog)
+        PluginCatalog catalog, ClusterTls? clusterTls)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
@@ -268,7 +271,8 @@ public sealed class GatewayNode : IAsyncDisposable
         var cluster = settings.ClusterListen;
         builder.UseOrleans(silo => silo.UseGatewayCluster(new SiloOptions(
             ParseAddress(cluster.Host), cluster.Port, settings.ClusterId, settings.ServiceId, settings.ClusterMembership, MembershipConnection(settings),
-            settings.ClusterMembership == ClusterMembershipKind.Cassandra ? StoreFactory.Cassandra(settings) : null, RedisConnection(settings))));
+            settings.ClusterMembership == ClusterMembershipKind.Cassandra ? StoreFactory.Cassandra(settings) : null, RedisConnection(settings),
+            clusterTls)));
 
         builder.WebHost.ConfigureKestrel(kestrel =>
         {

@@ -47,6 +47,18 @@ public sealed record GatewaySettings
     /// <summary>cluster_membership: how silos find each other.</summary>
     public ClusterMembershipKind ClusterMembership { get; init; }
 
+    /// <summary>cluster_mtls: silo-to-silo traffic is TLS with mutual certificate checks.</summary>
+    public bool ClusterMtls { get; init; }
+
+    /// <summary>cluster_cert: the PEM certificate file this node shows on the cluster port; null when unset.</summary>
+    public string? ClusterCert { get; init; }
+
+    /// <summary>cluster_cert_key: the PEM private key file of <see cref="ClusterCert"/>; null when unset.</summary>
+    public string? ClusterCertKey { get; init; }
+
+    /// <summary>cluster_ca_cert: the PEM file of the CA every peer's certificate must chain to; null when unset.</summary>
+    public string? ClusterCaCert { get; init; }
+
     /// <summary>cluster_id: the Orleans ClusterId; nodes with the same id form one cluster.</summary>
     public string ClusterId { get; init; } = "";
 

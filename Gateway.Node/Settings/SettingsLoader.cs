@@ -116,7 +116,26 @@ public static class SettingsLoader
             }
         }
 
+        RequireClusterCertificates(settings, origins);
         return settings with { Raw = raw, Origins = origins };
+    }
+
+    /// <summary>cluster_mtls = on is useless without the three files: say which are missing rather than start in plain TCP.</summary>
+    private static void RequireClusterCertificates(GatewaySettings settings, Dictionary<string, string> origins)
+    {
+        if (!settings.ClusterMtls)
+        {
+            return;
+        }
+
+        var missing = new (string Name, string? Value)[]
+        {
+            ("cluster_cert", settings.ClusterCert), ("cluster_cert_key", settings.ClusterCertKey), ("cluster_ca_cert", settings.ClusterCaCert),
+        }.Where(f => f.Value is null).Select(f => f.Name).ToList();
+        if (missing.Count > 0)
+        {
+            throw new SettingsException($"cluster_mtls = on (from {origins["cluster_mtls"]}) needs {string.Join(", ", missing)}");
+        }
     }
 
     /// <summary>The process environment as a dictionary.</summary>

@@ -66,7 +66,26 @@ public sealed class ClusterNode : IDisposable
         NamespacedHost host, string name, PostgresSettings postgres, string membership, string clusterId, int pollSeconds = 60, params string[] extra) =>
         StartAsync(name, host, postgres, membership, clusterId, pollSeconds, extra);
 
+    /// <summary>
+    /// Starts the process of a node as <see cref="StartAsync(string, PostgresSettings, string, string, int, string[])"/>
+    /// does, without waiting for its status API: for a node that is expected never to join.
+    /// </summary>
+    public static ClusterNode Launch(string name, PostgresSettings postgres, string membership, string clusterId, params string[] extra)
+    {
+        var node = Create(name, null, postgres, membership, clusterId, 60, extra);
+        _ = node.Launch();
+        return node;
+    }
+
     private static async Task<ClusterNode> StartAsync(
+        string name, NamespacedHost? host, PostgresSettings postgres, string membership, string clusterId, int pollSeconds, string[] extra)
+    {
+        var node = Create(name, host, postgres, membership, clusterId, pollSeconds, extra);
+        await node.StartAsync();
+        return node;
+    }
+
+    private static ClusterNode Create(
         string name, NamespacedHost? host, PostgresSettings postgres, string membership, string clusterId, int pollSeconds, string[] extra)
     {
         var prefix = Directory.CreateTempSubdirectory($"gateway-cluster-{name}-").FullName;
@@ -85,9 +104,7 @@ public sealed class ClusterNode : IDisposable
             "--db_update_frequency", pollSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
             .. extra,
         ];
-        var node = new ClusterNode(name, prefix, settings, host);
-        await node.StartAsync();
-        return node;
+        return new ClusterNode(name, prefix, settings, host);
     }
 
     /// <summary>
@@ -135,14 +152,13 @@ public sealed class ClusterNode : IDisposable
 
     private async Task StartOnceAsync()
     {
-        _process?.Dispose();
-        _process = NodeProcess.Start(_arguments, netns: _host?.Namespace);
+        var process = Launch();
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         while (DateTime.UtcNow < deadline)
         {
-            if (_process.Process.HasExited)
+            if (process.Process.HasExited)
             {
-                throw new InvalidOperationException($"node {Name} exited with {_process.Process.ExitCode}: {Log}");
+                throw new InvalidOperationException($"node {Name} exited with {process.Process.ExitCode}: {Log}");
             }
 
             try
@@ -161,6 +177,13 @@ public sealed class ClusterNode : IDisposable
         }
 
         throw new TimeoutException($"node {Name} did not answer /status within 60 s: {Log}");
+    }
+
+    private NodeProcess Launch()
+    {
+        _process?.Dispose();
+        _process = NodeProcess.Start(_arguments, netns: _host?.Namespace);
+        return _process;
     }
 
     /// <summary>Kills the process at once (SIGKILL): no goodbye to the cluster.</summary>

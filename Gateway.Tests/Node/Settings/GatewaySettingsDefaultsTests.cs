@@ -112,6 +112,9 @@ public class GatewaySettingsDefaultsTests
             "nginx_http_client_max_body_size", "nginx_http_client_body_buffer_size", "nginx_http_large_client_header_buffers",
             "nginx_http_client_header_timeout", "nginx_http_client_body_timeout", "nginx_http_keepalive_timeout",
             "nginx_events_worker_connections",
+
+            // The cluster port's TLS, with Kong hybrid mode's names.
+            "cluster_mtls", "cluster_cert", "cluster_cert_key", "cluster_ca_cert",
         ];
         Assert.Equal(contract.Order(), SettingsCatalog.All.Select(d => d.Name).Order());
     }
