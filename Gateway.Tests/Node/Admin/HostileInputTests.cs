@@ -81,6 +81,9 @@ public sealed class HostileInputTests(HostileInputNode fixture) : IClassFixture<
             """{"host":"utf8.test","tags":["a\ud800"]}""",
             """{"host":"utf8.test","tags":["\udc00b"]}""",
             """{"host":"utf8.test","tags":["\ud800\u0041"]}""",
+
+            // The fuzzer's find (infra/fuzz, admin-json): byte 0x8C in a member name, once a 500 on first access.
+            "{\"\u008c\":\"x\",\"host\":\"utf8.test\"}",
         ];
 
         foreach (var body in bodies)
@@ -268,11 +271,15 @@ public sealed class HostileInputTests(HostileInputNode fixture) : IClassFixture<
     [Fact]
     public async Task FormIndexBeyondAnyForm_IsAnUnknownField_NotAHugeArray()
     {
-        using var huge = new FormUrlEncodedContent([new("host", "form-index.test"), new("tags[2000000000]", "a")]);
-        using var refused = await Node.Admin.PostAsync("/services", huge);
-        var body = JsonNode.Parse(await refused.Content.ReadAsStringAsync());
-        Assert.Equal(400, (int)refused.StatusCode);
-        Assert.Equal("unknown field", body!["fields"]!["tags[2000000000]"]!.GetValue<string>());
+        // 44242442 is the fuzzer's find (admin-form): it padded the array with 44 million nulls (OutOfMemoryException).
+        foreach (var key in new[] { "tags[2000000000]", "tags[44242442]" })
+        {
+            using var huge = new FormUrlEncodedContent([new("host", "form-index.test"), new(key, "a")]);
+            using var refused = await Node.Admin.PostAsync("/services", huge);
+            var body = JsonNode.Parse(await refused.Content.ReadAsStringAsync());
+            Assert.Equal(400, (int)refused.StatusCode);
+            Assert.Equal("unknown field", body!["fields"]![key]!.GetValue<string>());
+        }
 
         using var ordered = new FormUrlEncodedContent([new("host", "form-index.test"), new("tags[2]", "b"), new("tags[1]", "a")]);
         using var accepted = await Node.Admin.PostAsync("/services", ordered);
@@ -280,12 +287,27 @@ public sealed class HostileInputTests(HostileInputNode fixture) : IClassFixture<
         JsonAssert.Equal("""["a","b"]""", JsonNode.Parse(await accepted.Content.ReadAsStringAsync())!["tags"]);
     }
 
-    [Fact]
-    public async Task TruncatedMultipart_Is400CannotParseFormBody()
+    [Theory]
+    [InlineData("XX", "--XX\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\nkey-auth\r\n--XX\r\nContent-Disposition: form-da")]
+    [InlineData("fuzz", "\n")] // the fuzzer's minimised find (admin-multipart)
+    [InlineData("fuzz", "--fuzz\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\ncut-short")]
+    public async Task TruncatedMultipart_Is400CannotParseFormBody(string boundary, string truncated)
     {
-        var truncated = "--XX\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\nkey-auth\r\n--XX\r\nContent-Disposition: form-da"u8.ToArray();
-        using var content = new ByteArrayContent(truncated);
-        content.Headers.ContentType = MediaTypeHeaderValue.Parse("multipart/form-data; boundary=XX");
+        using var content = new ByteArrayContent(Encoding.UTF8.GetBytes(truncated));
+        content.Headers.ContentType = MediaTypeHeaderValue.Parse($"multipart/form-data; boundary={boundary}");
+
+        using var response = await Node.Admin.PostAsync("/plugins", content);
+
+        Assert.Equal(400, (int)response.StatusCode);
+        JsonAssert.Equal("""{"message":"Cannot parse form body"}""", JsonNode.Parse(await response.Content.ReadAsStringAsync()));
+    }
+
+    [Fact]
+    public async Task FormKeyNestedPast64Levels_Is400CannotParseFormBody()
+    {
+        // The fuzzer's find (admin-multipart): a key nested past what can be written back as JSON.
+        var key = "config" + string.Concat(Enumerable.Repeat(".a", 70));
+        using var content = new StringContent($"name=key-auth&{key}=1", Encoding.UTF8, "application/x-www-form-urlencoded");
 
         using var response = await Node.Admin.PostAsync("/plugins", content);
 
