@@ -44,16 +44,21 @@ public static class ConsumerCacheFile
     {
         try
         {
-            var document = JsonNode.Parse(File.ReadAllBytes(PathIn(prefix)))!.AsObject();
-            var rows = document["rows"]!.AsArray()
-                .Select(r => r!.AsObject())
+            var document = Required(JsonNode.Parse(File.ReadAllBytes(PathIn(prefix))), "the document").AsObject();
+            var rows = Required(document["rows"], "rows").AsArray()
+                .Select(r => Required(r, "a row").AsObject())
                 .Select(r => new CachedConsumerRow(
-                    r["entity"]!.GetValue<string>(), r["field"]!.GetValue<string>(), r["value"]!.GetValue<string>(), r["row"]!.AsObject().ToJsonString()));
-            return (document["version"]!.GetValue<long>(), [.. rows]);
+                    Text(r, "entity"), Text(r, "field"), Text(r, "value"), Required(r["row"], "row").AsObject().ToJsonString()));
+            return (Required(document["version"], "version").GetValue<long>(), [.. rows]);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException or InvalidOperationException or NullReferenceException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException or InvalidOperationException)
         {
+            // Unreadable, not JSON, or a member missing (JsonException) or of another kind (InvalidOperationException).
             return null;
         }
     }
+
+    private static string Text(JsonObject row, string name) => Required(row[name], name).GetValue<string>();
+
+    private static JsonNode Required(JsonNode? node, string name) => node ?? throw new JsonException($"{FileName}: no {name}");
 }
