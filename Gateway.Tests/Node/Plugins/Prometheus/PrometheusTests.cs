@@ -35,11 +35,13 @@ public sealed partial class PrometheusTests : IAsyncLifetime
         await GetAsync("/all/x", "alice", HttpStatusCode.OK);
         await GetAsync("/all/status/404", null, HttpStatusCode.NotFound);
 
-        var metrics = await ScrapeUntilAsync("kong_request_latency_ms_count{service=\"all\",route=\"all-route\",workspace=\"default\"} 2");
-        Assert.Contains("kong_http_requests_total{service=\"all\",route=\"all-route\",code=\"200\",source=\"service\",workspace=\"default\",consumer=\"alice\"} 1\n", metrics);
-        Assert.Contains("kong_http_requests_total{service=\"all\",route=\"all-route\",code=\"404\",source=\"service\",workspace=\"default\",consumer=\"\"} 1\n", metrics);
-        Assert.Contains("kong_upstream_latency_ms_count{service=\"all\",route=\"all-route\",workspace=\"default\"} 2\n", metrics);
-        Assert.Contains("kong_kong_latency_ms_bucket{service=\"all\",route=\"all-route\",workspace=\"default\",le=\"1000\"} 2\n", metrics);
+        // A scrape is not atomic across families (no exporter's is): wait until every line has shown in one scrape.
+        var metrics = await ScrapeUntilAsync(
+            "kong_request_latency_ms_count{service=\"all\",route=\"all-route\",workspace=\"default\"} 2",
+            "kong_http_requests_total{service=\"all\",route=\"all-route\",code=\"200\",source=\"service\",workspace=\"default\",consumer=\"alice\"} 1",
+            "kong_http_requests_total{service=\"all\",route=\"all-route\",code=\"404\",source=\"service\",workspace=\"default\",consumer=\"\"} 1",
+            "kong_upstream_latency_ms_count{service=\"all\",route=\"all-route\",workspace=\"default\"} 2",
+            "kong_kong_latency_ms_bucket{service=\"all\",route=\"all-route\",workspace=\"default\",le=\"1000\"} 2");
         // Bandwidth is nginx's request_length and bytes_sent: request line, headers and body (HttpLogTests pins the exact count).
         var ingress = long.Parse(Regex.Match(metrics, "kong_bandwidth_bytes\\{service=\"all\",route=\"all-route\",direction=\"ingress\",workspace=\"default\",consumer=\"alice\"\\} ([0-9]+)\n").Groups[1].Value);
         Assert.InRange(ingress, "POST /all/x HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello".Length, 4096);
@@ -131,14 +133,14 @@ public sealed partial class PrometheusTests : IAsyncLifetime
         Assert.Equal(expected, response.StatusCode);
     }
 
-    /// <summary>The log phase runs after the response: scrape until the expected line shows up.</summary>
-    private async Task<string> ScrapeUntilAsync(string line)
+    /// <summary>The log phase runs after the response: scrape until every expected line shows up in one scrape.</summary>
+    private async Task<string> ScrapeUntilAsync(params string[] lines)
     {
         var text = "";
         for (var i = 0; i < 100; i++)
         {
             text = await _status.GetStringAsync("/metrics");
-            if (text.Contains(line + "\n", StringComparison.Ordinal))
+            if (lines.All(line => text.Contains(line + "\n", StringComparison.Ordinal)))
             {
                 return text;
             }
@@ -146,7 +148,7 @@ public sealed partial class PrometheusTests : IAsyncLifetime
             await Task.Delay(50);
         }
 
-        Assert.Fail($"no line '{line}' in:\n{text}");
+        Assert.Fail($"no line '{lines.First(line => !text.Contains(line + "\n", StringComparison.Ordinal))}' in:\n{text}");
         return text;
     }
 }
