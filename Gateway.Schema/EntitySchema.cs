@@ -30,6 +30,12 @@ public sealed record EntitySchema(string Name, IReadOnlyList<Field> Fields)
     /// <summary>Whether the collection is served at the top level (Kong disables /targets).</summary>
     public bool TopLevel { get; init; } = true;
 
+    /// <summary>
+    /// Whether declarative config holds the entity (Kong's <c>db_export</c>): false for the RBAC entities, which
+    /// have their own endpoints and are never exported, imported or synced.
+    /// </summary>
+    public bool DbExport { get; init; } = true;
+
     /// <summary>For plugins: the field whose value selects the subschema of <see cref="SubschemaField"/>.</summary>
     public string? SubschemaKey { get; init; }
 

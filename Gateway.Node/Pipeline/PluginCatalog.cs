@@ -3,6 +3,7 @@ using Gateway.Node.Plugins;
 using Gateway.Plugins.Sdk;
 using Gateway.Schema;
 using Gateway.Storage.Entities;
+using Gateway.Storage.Entities.Rbac;
 
 namespace Gateway.Node.Pipeline;
 
@@ -13,6 +14,9 @@ namespace Gateway.Node.Pipeline;
 /// </summary>
 public sealed class PluginCatalog
 {
+    /// <summary>The entities every node has whatever its plugins: Kong's core entities, then the Admin API's RBAC.</summary>
+    private static readonly IReadOnlyList<EntitySchema> BuiltInEntities = [.. CoreEntities.All, .. RbacEntities.All];
+
     private readonly FrozenDictionary<string, IGatewayPlugin> _byName;
     private readonly IReadOnlyList<IGatewayPlugin> _bundled;
 
@@ -51,8 +55,8 @@ public sealed class PluginCatalog
     /// <summary>Every plugin schema, in the order of <see cref="Plugins"/>.</summary>
     public IEnumerable<PluginSchema> Schemas => Plugins.Select(p => p.Schema);
 
-    /// <summary>The schema registry a node with these plugins validates with: the core entities, then the plugins' own, and these plugins.</summary>
-    public SchemaRegistry CreateRegistry() => new(CoreEntities.All.Concat(Plugins.SelectMany(p => p.Entities)), Schemas);
+    /// <summary>The schema registry a node with these plugins validates with: the built-in entities, then the plugins' own, and these plugins.</summary>
+    public SchemaRegistry CreateRegistry() => new(BuiltInEntities.Concat(Plugins.SelectMany(p => p.Entities)), Schemas);
 
     /// <summary>The plugin for a name, or null.</summary>
     public IGatewayPlugin? Find(string name) => _byName.GetValueOrDefault(name);
@@ -83,8 +87,8 @@ public sealed class PluginCatalog
     /// <summary>Refuses owned entities the registry could not hold or serve, with the plugin at fault.</summary>
     private static void CheckEntities(IEnumerable<IGatewayPlugin> plugins)
     {
-        var names = CoreEntities.All.Select(e => e.Name).ToHashSet(StringComparer.Ordinal);
-        var paths = CoreEntities.All.Select(e => e.AdminPath).ToHashSet(StringComparer.Ordinal);
+        var names = BuiltInEntities.Select(e => e.Name).ToHashSet(StringComparer.Ordinal);
+        var paths = BuiltInEntities.Select(e => e.AdminPath).ToHashSet(StringComparer.Ordinal);
         var owned = plugins.SelectMany(p => p.Entities.Select(e => (Plugin: p.Name, Entity: e))).ToList();
         foreach (var (plugin, entity) in owned)
         {

@@ -5,12 +5,12 @@ namespace Gateway.Storage.Declarative;
 /// <summary>Orders entity types so that every type comes after the types its foreign fields reference (Kong's topological_sort).</summary>
 public static class EntityOrder
 {
-    /// <summary>The registry's entities, referenced before referencing, otherwise in registration order.</summary>
+    /// <summary>The registry's declarative entities (<see cref="EntitySchema.DbExport"/>), referenced before referencing, otherwise in registration order.</summary>
     public static IReadOnlyList<EntitySchema> Sort(SchemaRegistry registry)
     {
         var placed = new List<EntitySchema>();
         var names = new HashSet<string>(StringComparer.Ordinal);
-        var pending = registry.Entities.ToList();
+        var pending = registry.Entities.Where(e => e.DbExport).ToList();
         while (pending.Count > 0)
         {
             var progress = false;

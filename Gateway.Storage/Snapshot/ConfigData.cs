@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using System.Text.Json.Nodes;
+using Gateway.Storage.Entities.Rbac;
 using Gateway.Storage.Store;
 
 namespace Gateway.Storage.Snapshot;
@@ -14,7 +15,7 @@ public sealed class ConfigData
 {
     /// <summary>The entities every snapshot holds, in dependency order (a row's references come earlier).</summary>
     public static readonly IReadOnlyList<string> SnapshotEntities =
-        ["certificates", "ca_certificates", "snis", "services", "routes", "upstreams", "targets", "plugins"];
+        ["certificates", "ca_certificates", "snis", "services", "routes", "upstreams", "targets", "plugins", .. RbacEntities.Names];
 
     private readonly FrozenDictionary<string, IReadOnlyList<JsonObject>> _rows;
 

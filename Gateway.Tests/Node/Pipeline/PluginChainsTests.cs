@@ -5,6 +5,7 @@ using Gateway.Node.Plugins.Cors;
 using Gateway.Plugins.Sdk;
 using Gateway.Schema;
 using Gateway.Storage.Entities;
+using Gateway.Storage.Entities.Rbac;
 using Gateway.Storage.Snapshot;
 
 namespace Gateway.Tests.Node.Pipeline;
@@ -98,13 +99,14 @@ public sealed class PluginChainsTests
     }
 
     [Fact]
-    public void Catalog_Registry_HasThePluginsEntitiesAfterTheCoreOnes()
+    public void Catalog_Registry_HasThePluginsEntitiesAfterTheCoreAndRbacOnes()
     {
         var registry = PluginCatalog.Bundled.CreateRegistry();
-        Assert.Equal(CoreEntities.All.Select(e => e.Name), registry.Entities.Take(CoreEntities.All.Count).Select(e => e.Name));
+        var builtIn = CoreEntities.All.Count + RbacEntities.All.Count;
+        Assert.Equal(CoreEntities.All.Concat(RbacEntities.All).Select(e => e.Name), registry.Entities.Take(builtIn).Select(e => e.Name));
         Assert.Equal(
             ["jwt_secrets", "acls", "keyauth_credentials", "hmacauth_credentials", "basicauth_credentials"],
-            registry.Entities.Skip(CoreEntities.All.Count).Select(e => e.Name));
+            registry.Entities.Skip(builtIn).Select(e => e.Name));
     }
 
     [Fact]
