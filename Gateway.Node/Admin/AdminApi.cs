@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Gateway.Cluster.Propagation;
+using Gateway.Node.Admin.Rbac;
 using Gateway.Node.Declarative;
 using Gateway.Schema;
 using Gateway.Storage.Store;
@@ -23,6 +24,7 @@ public sealed partial class AdminApi(
     private readonly MetaEndpoints _meta = new(registry, reader, validator, options);
     private readonly EntityEndpoints _entities = new(registry, reader, writer, validator, options.Body);
     private readonly ConfigEndpoint _config = new(registry, validator, options.Body);
+    private readonly RbacEndpoints _rbac = new(registry, reader, writer, validator, options.Body);
 
     /// <summary>Serves one Admin API request.</summary>
     public async Task HandleAsync(HttpContext context)
@@ -37,7 +39,8 @@ public sealed partial class AdminApi(
         {
             var path = SplitPath(context.Request.Path.Value);
             if (!await _meta.TryHandleAsync(context, path) && !await _config.TryHandleAsync(context, path)
-                && !await UpstreamHealthEndpoints.TryHandleAsync(context, path, reader, options) && !await _entities.TryHandleAsync(context, path))
+                && !await UpstreamHealthEndpoints.TryHandleAsync(context, path, reader, options) && !await _rbac.TryHandleAsync(context, path)
+                && !await _entities.TryHandleAsync(context, path))
             {
                 throw AdminException.NotFound();
             }

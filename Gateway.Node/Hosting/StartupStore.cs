@@ -1,3 +1,4 @@
+using Gateway.Node.Admin.Rbac;
 using Gateway.Node.Config;
 using Gateway.Node.Declarative;
 using Gateway.Node.Settings;
@@ -32,6 +33,7 @@ internal static class StartupStore
         }
 
         var store = await OpenCheckedAsync(settings, registry, discardSnapshot, logger, cancellationToken);
+        await SeedRbacAsync(settings, registry, store, logger, cancellationToken);
         try
         {
             PrefixFolder.Prepare(settings.Prefix, logger);
@@ -128,6 +130,28 @@ internal static class StartupStore
         }
 
         return store;
+    }
+
+    /// <summary>
+    /// The embedded SQLite database is created by its first start, with no bootstrap command: the default RBAC roles
+    /// (and <c>kong_admin</c>) are seeded here as bootstrap seeds them elsewhere. A file that cannot be written (the node
+    /// serves its snapshot) gets them once it can.
+    /// </summary>
+    private static async Task SeedRbacAsync(GatewaySettings settings, SchemaRegistry registry, IConfigStore store, ILogger logger, CancellationToken cancellationToken)
+    {
+        if (settings.Database != DatabaseKind.Sqlite)
+        {
+            return;
+        }
+
+        try
+        {
+            await RbacDefaults.SeedAsync(store, new SchemaValidator(registry, TimeProvider.System), settings.AdminPassword, cancellationToken);
+        }
+        catch (Exception e) when (e is CorruptDatabaseFileException || StoreFailures.IsUnavailable(e))
+        {
+            logger.LogWarning("the default RBAC roles are not in {Database} yet: {Reason}", StoreFactory.SqlitePath(settings), e.Message);
+        }
     }
 
     /// <summary>An empty SQLite database beside a snapshot with rows: refused, or with --discard-snapshot the snapshot set aside.</summary>

@@ -179,6 +179,9 @@ public sealed record GatewaySettings
     /// <summary>router_flavor.</summary>
     public RouterFlavor RouterFlavor { get; init; }
 
+    /// <summary>The RBAC admin's token from <c>KONG_PASSWORD</c> or <c>GATEWAY_PASSWORD</c> (the latter wins), for seeding <c>kong_admin</c>; not a setting.</summary>
+    public string? AdminPassword { get; init; }
+
     /// <summary>The effective raw value of every setting, by name, as it was written in its source.</summary>
     public IReadOnlyDictionary<string, string> Raw { get; init; } = new Dictionary<string, string>();
 
