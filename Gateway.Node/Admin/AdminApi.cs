@@ -16,7 +16,7 @@ namespace Gateway.Node.Admin;
 /// <paramref name="writer"/>, the cluster.
 /// </summary>
 public sealed partial class AdminApi(
-    SchemaRegistry registry, IConfigReader reader, ClusterConfigWriter writer, SchemaValidator validator, AdminOptions options, ILogger<AdminApi> logger)
+    SchemaRegistry registry, IConfigReader reader, ClusterConfigWriter writer, SchemaValidator validator, AdminOptions options, RbacGuard guard, ILogger<AdminApi> logger)
 {
     /// <summary>The message of the 503 a request gets while the database is unreachable and the snapshot cannot answer it.</summary>
     public const string UnavailableMessage = "database unreachable: configuration changes are refused until it is back; reads are served from the local snapshot";
@@ -38,6 +38,7 @@ public sealed partial class AdminApi(
         try
         {
             var path = SplitPath(context.Request.Path.Value);
+            guard.Check(context, path);
             if (!await _meta.TryHandleAsync(context, path) && !await _config.TryHandleAsync(context, path)
                 && !await UpstreamHealthEndpoints.TryHandleAsync(context, path, reader, options) && !await _rbac.TryHandleAsync(context, path)
                 && !await _entities.TryHandleAsync(context, path))

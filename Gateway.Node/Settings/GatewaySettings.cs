@@ -176,6 +176,15 @@ public sealed record GatewaySettings
     /// <summary>log_level.</summary>
     public GatewayLogLevel LogLevel { get; init; }
 
+    /// <summary>enforce_rbac: which RBAC checks the Admin API makes.</summary>
+    public RbacMode EnforceRbac { get; init; }
+
+    /// <summary>rbac_auth_header: the header holding an RBAC user's token.</summary>
+    public string RbacAuthHeader { get; init; } = "";
+
+    /// <summary>rbac_auth_failures_per_minute: failed token checks allowed per client address and minute; 0 for no limit.</summary>
+    public int RbacAuthFailuresPerMinute { get; init; }
+
     /// <summary>router_flavor.</summary>
     public RouterFlavor RouterFlavor { get; init; }
 

@@ -124,6 +124,11 @@ public static class SettingsLoader
         }
 
         RequireClusterCertificates(settings, origins);
+        if (settings.EnforceRbac != RbacMode.Off && settings.Database == DatabaseKind.Off)
+        {
+            throw new SettingsException($"enforce_rbac = {raw["enforce_rbac"]} (from {origins["enforce_rbac"]}) needs a database: RBAC users live in it, and database = off has none");
+        }
+
         return settings with { Raw = raw, Origins = origins };
     }
 
