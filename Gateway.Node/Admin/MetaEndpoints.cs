@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using Gateway.Node.Admin.Rbac;
 using Gateway.Schema;
+using Gateway.Storage.Entities.Rbac;
 using Gateway.Storage.Store;
 
 namespace Gateway.Node.Admin;
@@ -153,7 +155,8 @@ public sealed class MetaEndpoints(SchemaRegistry registry, IConfigReader store, 
             "/", "/status", "/endpoints", "/plugins/enabled", "/schemas/{name}", "/schemas/{db_entity_name}/validate",
             "/schemas/plugins/{name}", "/schemas/plugins/validate", "/tags", "/tags/{tags}",
         };
-        foreach (var schema in registry.Entities)
+        paths.UnionWith(RbacEndpoints.Paths);
+        foreach (var schema in registry.Entities.Where(s => !RbacEntities.Names.Contains(s.Name)))
         {
             var key = $"{{{schema.Name}}}";
             if (schema.TopLevel)

@@ -36,6 +36,20 @@ public sealed class RbacRows(SchemaRegistry registry, IConfigReader reader, Clus
     /// <exception cref="AdminException">404 Not found.</exception>
     public async Task<JsonObject> RoleAsync(string key) => await FindRoleAsync(key) ?? throw AdminException.NotFound();
 
+    /// <summary>The kind of the config entity with this id (<c>services</c>), or null when none has it.</summary>
+    public async Task<string?> EntityTypeOfAsync(string id)
+    {
+        foreach (var schema in registry.Entities.Where(s => !RbacEntities.Names.Contains(s.Name)))
+        {
+            if (await reader.GetAsync(schema.Name, id) is not null)
+            {
+                return schema.Name;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>Every row of <paramref name="entity"/>, or those whose <paramref name="foreignField"/> is <paramref name="foreignId"/>.</summary>
     public async Task<List<JsonObject>> AllAsync(string entity, string? foreignField = null, string? foreignId = null)
     {

@@ -6,8 +6,8 @@ using Gateway.Tests.Support;
 namespace Gateway.Tests.Node.Admin.Rbac;
 
 /// <summary>
-/// The default roles and <c>kong_admin</c>: seeded by <c>migrations bootstrap</c> (and by the embedded SQLite
-/// database's first start) as Kong Enterprise's first migration seeds them, and never twice.
+/// The default roles and <c>kong_admin</c>: seeded by <c>migrations bootstrap</c> (and <c>up</c>) as Kong Enterprise's
+/// first migration seeds them, and never twice; a start with RBAC off writes nothing.
 /// </summary>
 public sealed class RbacDefaultsTests : IAsyncLifetime
 {
@@ -40,15 +40,29 @@ public sealed class RbacDefaultsTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task FreshSqliteNode_HasTheDefaultRoles_AndARestartAddsNone()
+    public async Task StartWithRbacOff_SeedsNothing()
     {
         await using var node = await TestNode.StartInAsync(_prefix);
-        var before = await AssertDefaultRolesAsync(node);
-        Assert.Equal(404, (await node.CallAsync(HttpMethod.Get, "/rbac/users/kong_admin")).Status);
+        JsonAssert.Equal("""{"data":[],"next":null}""", await node.GetAsync("/rbac/roles"));
+    }
+
+    [Fact]
+    public async Task SqliteBootstrapAndUp_SeedTheDefaultRoles_Once()
+    {
+        foreach (var subcommand in new[] { "bootstrap", "bootstrap", "up" })
+        {
+            var run = await NodeProcess.RunAsync(["migrations", subcommand, "--prefix", _prefix]);
+            Assert.Equal(0, run.ExitCode);
+            Assert.Empty(run.Stderr);
+        }
+
+        await using var node = await TestNode.StartInAsync(_prefix);
+        var roles = await AssertDefaultRolesAsync(node);
+        Assert.Empty((await node.GetAsync("/rbac/users"))["data"]!.AsArray());
 
         await node.StopAsync();
         await node.StartAgainAsync();
-        JsonAssert.Equal(before.ToJsonString(), await node.GetAsync("/rbac/roles"));
+        JsonAssert.Equal(roles.ToJsonString(), await node.GetAsync("/rbac/roles"));
     }
 
     [Fact]
