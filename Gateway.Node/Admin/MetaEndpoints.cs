@@ -88,7 +88,8 @@ public sealed class MetaEndpoints(SchemaRegistry registry, IConfigReader store, 
         return GetOnlyAsync(context, () => Task.FromResult<JsonNode>(SchemaDescriber.Describe(registry.Get("plugins"), plugin)));
     }
 
-    private static async Task GetOnlyAsync(HttpContext context, Func<Task<JsonNode>> body)
+    /// <summary>Answers GET and HEAD with <paramref name="body"/>, OPTIONS with the methods; anything else is 405.</summary>
+    public static async Task GetOnlyAsync(HttpContext context, Func<Task<JsonNode>> body)
     {
         switch (context.Request.Method)
         {

@@ -92,6 +92,14 @@ public sealed class RbacRows(SchemaRegistry registry, IConfigReader reader, Clus
     /// <summary>Deletes a row (and, by the schemas' cascades, what references it).</summary>
     public async Task DeleteAsync(EntitySchema schema, JsonObject row) => WriteRefusals.ThrowIfRefused(await writer.DeleteAsync(schema.Name, IdOf(row)));
 
+    /// <summary>Kong's schema violation (code 2) of one field.</summary>
+    public static AdminException Violation(string field, string message)
+    {
+        var errors = new ValidationErrors();
+        errors.Field(field, message);
+        return AdminException.Kong(KongError.SchemaViolation, errors.ToMessage(), errors.ToJson());
+    }
+
     /// <summary>The row's id.</summary>
     public static string IdOf(JsonObject row) => row["id"]!.GetValue<string>();
 

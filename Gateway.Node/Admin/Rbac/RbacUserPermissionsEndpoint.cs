@@ -11,48 +11,40 @@ namespace Gateway.Node.Admin.Rbac;
 public sealed class RbacUserPermissionsEndpoint(RbacRows rows)
 {
     /// <summary>Serves the request for the user named by <paramref name="userKey"/>.</summary>
-    public async Task HandleAsync(HttpContext context, string userKey)
+    public Task HandleAsync(HttpContext context, string userKey) => MetaEndpoints.GetOnlyAsync(context, () => PermissionsAsync(userKey));
+
+    private async Task<JsonNode> PermissionsAsync(string userKey)
     {
-        switch (context.Request.Method)
+        var user = await rows.UserAsync(userKey);
+        var endpoints = new Dictionary<(string Workspace, string Endpoint), (int Actions, bool Negative)>();
+        var entities = new Dictionary<string, (int Actions, bool Negative)>(StringComparer.Ordinal);
+        foreach (var role in await rows.RolesOfAsync(RbacRows.IdOf(user)))
         {
-            case "GET" or "HEAD":
-                var user = await rows.UserAsync(userKey);
-                var endpoints = new Dictionary<(string Workspace, string Endpoint), (int Actions, bool Negative)>();
-                var entities = new Dictionary<string, (int Actions, bool Negative)>(StringComparer.Ordinal);
-                foreach (var role in await rows.RolesOfAsync(RbacRows.IdOf(user)))
-                {
-                    foreach (var permission in await rows.AllAsync(RbacRoleEndpoints.Schema.Name, "role", RbacRows.IdOf(role)))
-                    {
-                        Join(endpoints, (permission["workspace"]!.GetValue<string>(), permission["endpoint"]!.GetValue<string>()), permission);
-                    }
+            foreach (var permission in await rows.AllAsync(RbacRoleEndpoints.Schema.Name, "role", RbacRows.IdOf(role)))
+            {
+                Join(endpoints, (permission["workspace"]!.GetValue<string>(), permission["endpoint"]!.GetValue<string>()), permission);
+            }
 
-                    foreach (var permission in await rows.AllAsync(RbacRoleEntities.Schema.Name, "role", RbacRows.IdOf(role)))
-                    {
-                        Join(entities, permission["entity_id"]!.GetValue<string>(), permission);
-                    }
-                }
-
-                var byWorkspace = new JsonObject();
-                foreach (var ((workspace, endpoint), grant) in endpoints.OrderBy(e => e.Key.Workspace, StringComparer.Ordinal).ThenBy(e => e.Key.Endpoint, StringComparer.Ordinal))
-                {
-                    var paths = byWorkspace[workspace] as JsonObject ?? (JsonObject)(byWorkspace[workspace] = new JsonObject());
-                    paths[endpoint] = Render(grant);
-                }
-
-                var byId = new JsonObject();
-                foreach (var (id, grant) in entities.OrderBy(e => e.Key, StringComparer.Ordinal))
-                {
-                    byId[id] = Render(grant);
-                }
-
-                await AdminResponse.WriteAsync(context, 200, new JsonObject { ["endpoints"] = byWorkspace, ["entities"] = byId });
-                break;
-            case "OPTIONS":
-                AdminResponse.Allow(context, "GET, HEAD, OPTIONS");
-                break;
-            default:
-                throw AdminException.MethodNotAllowed();
+            foreach (var permission in await rows.AllAsync(RbacRoleEntities.Schema.Name, "role", RbacRows.IdOf(role)))
+            {
+                Join(entities, permission["entity_id"]!.GetValue<string>(), permission);
+            }
         }
+
+        var byWorkspace = new JsonObject();
+        foreach (var ((workspace, endpoint), grant) in endpoints.OrderBy(e => e.Key.Workspace, StringComparer.Ordinal).ThenBy(e => e.Key.Endpoint, StringComparer.Ordinal))
+        {
+            var paths = byWorkspace[workspace] as JsonObject ?? (JsonObject)(byWorkspace[workspace] = new JsonObject());
+            paths[endpoint] = Render(grant);
+        }
+
+        var byId = new JsonObject();
+        foreach (var (id, grant) in entities.OrderBy(e => e.Key, StringComparer.Ordinal))
+        {
+            byId[id] = Render(grant);
+        }
+
+        return new JsonObject { ["endpoints"] = byWorkspace, ["entities"] = byId };
     }
 
     private static void Join<TKey>(Dictionary<TKey, (int Actions, bool Negative)> granted, TKey key, JsonObject permission)
