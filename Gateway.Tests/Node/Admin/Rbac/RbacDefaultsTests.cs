@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Gateway.Node.Admin.Rbac;
+using Gateway.Node.Settings;
 using Gateway.Tests.Support;
 
 namespace Gateway.Tests.Node.Admin.Rbac;
@@ -71,12 +72,30 @@ public sealed class RbacDefaultsTests : IAsyncLifetime
         const string password = "sqlite-bootstrap-secret";
         for (var run = 0; run < 2; run++)
         {
-            var bootstrap = await NodeProcess.RunAsync(["migrations", "bootstrap", "--prefix", _prefix], new Dictionary<string, string> { ["KONG_PASSWORD"] = password });
+            var bootstrap = await NodeProcess.RunAsync(
+                ["migrations", "bootstrap", "--prefix", _prefix, "--log_level", "debug"], new Dictionary<string, string> { ["KONG_PASSWORD"] = password });
             Assert.Equal(0, bootstrap.ExitCode);
+            Assert.DoesNotContain(password, string.Join('\n', bootstrap.Stdout.Concat(bootstrap.Stderr)), StringComparison.Ordinal);
         }
 
         await using var node = await TestNode.StartInAsync(_prefix);
         await AssertKongAdminAsync(node, password);
+        Assert.DoesNotContain(password, (await node.GetAsync("/")).ToJsonString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AdminPassword_IsReadFromKongOrGatewayPassword_AndIsNoSetting()
+    {
+        var kong = SettingsLoader.Load(CommandLine.Parse(["start"]), new Dictionary<string, string> { ["KONG_PASSWORD"] = "from-kong" });
+        Assert.Equal("from-kong", kong.AdminPassword);
+
+        var both = SettingsLoader.Load(
+            CommandLine.Parse(["start"]), new Dictionary<string, string> { ["KONG_PASSWORD"] = "from-kong", ["GATEWAY_PASSWORD"] = "from-gateway" });
+        Assert.Equal("from-gateway", both.AdminPassword);
+        Assert.DoesNotContain(both.Raw, setting => setting.Value.Contains("from-", StringComparison.Ordinal));
+        Assert.DoesNotContain(both.ToDisplay(), setting => setting.Value.Contains("from-", StringComparison.Ordinal));
+
+        Assert.Null(SettingsLoader.Load(CommandLine.Parse(["start"]), new Dictionary<string, string>()).AdminPassword);
     }
 
     [Fact]
