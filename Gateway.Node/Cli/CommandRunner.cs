@@ -123,12 +123,22 @@ public static class CommandRunner
     private static Task SeedRbacAsync(IConfigStore store, SchemaRegistry registry, GatewaySettings settings, string? subcommand) =>
         RbacDefaults.SeedAsync(store, new SchemaValidator(registry, TimeProvider.System), subcommand == "bootstrap" ? settings.AdminPassword : null);
 
-    /// <summary>The default RBAC roles (and the admin) into the database <paramref name="settings"/> names, once its schema is current.</summary>
+    /// <summary>
+    /// The default RBAC roles (and the admin) into the database <paramref name="settings"/> names, once its schema is current.
+    /// The schema is what the command is for: a failure here is one line on stderr, and the first start with RBAC enforced seeds them.
+    /// </summary>
     private static async Task SeedRbacAsync(GatewaySettings settings, string? subcommand)
     {
         var registry = PluginCatalog.ForSetting(settings.Plugins).CreateRegistry();
-        await using var store = StoreFactory.Open(settings, registry).Store;
-        await SeedRbacAsync(store, registry, settings, subcommand);
+        try
+        {
+            await using var store = StoreFactory.Open(settings, registry).Store;
+            await SeedRbacAsync(store, registry, settings, subcommand);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            await Console.Error.WriteLineAsync($"gateway: the default RBAC roles were not created ({OneLine(e.Message)}): the first start with enforce_rbac on creates them");
+        }
     }
 
     /// <summary>The subcommands on a database with a migration log, described in messages as <paramref name="database"/>.</summary>

@@ -15,6 +15,8 @@ namespace Gateway.Node.Hosting;
 /// </summary>
 internal static class StartupStore
 {
+    private const string EnforceRbac = "enforce_rbac";
+
     /// <summary>
     /// The config store, checked (<see cref="OpenCheckedAsync"/>), then the prefix folder readied
     /// (<see cref="PrefixFolder.Prepare"/>): after the checks, so that a refusal is the only line and leaves every file
@@ -133,13 +135,14 @@ internal static class StartupStore
     }
 
     /// <summary>
-    /// The embedded SQLite database is created by its first start, with no bootstrap command: the default RBAC roles
-    /// (and <c>kong_admin</c>) are seeded here as bootstrap seeds them elsewhere. A file that cannot be written (the node
-    /// serves its snapshot) gets them once it can.
+    /// With RBAC enforced, the default roles (and, with <c>KONG_PASSWORD</c>, <c>kong_admin</c>) are seeded into a database
+    /// that has no roles: the embedded SQLite database is created by its first start, with no bootstrap, and a database
+    /// bootstrapped before RBAC existed has none. With <c>enforce_rbac = off</c> nothing is written, as before RBAC.
+    /// A database that does not answer (the node serves its snapshot) gets them at a later start.
     /// </summary>
     private static async Task SeedRbacAsync(GatewaySettings settings, SchemaRegistry registry, IConfigStore store, ILogger logger, CancellationToken cancellationToken)
     {
-        if (settings.Database != DatabaseKind.Sqlite)
+        if (settings.Database == DatabaseKind.Off || settings.Raw.GetValueOrDefault(EnforceRbac, "off") == "off")
         {
             return;
         }
@@ -150,7 +153,7 @@ internal static class StartupStore
         }
         catch (Exception e) when (e is CorruptDatabaseFileException || StoreFailures.IsUnavailable(e))
         {
-            logger.LogWarning("the default RBAC roles are not in {Database} yet: {Reason}", StoreFactory.SqlitePath(settings), e.Message);
+            logger.LogWarning("the default RBAC roles are not in the database yet: {Reason}", e.Message);
         }
     }
 

@@ -44,9 +44,12 @@ public static class RbacActionList
     {
         var shown = (JsonObject)row.DeepClone();
         shown.Remove("id");
-        shown["actions"] = Render(int.Parse(row["actions"]!.ToJsonString(), CultureInfo.InvariantCulture));
+        shown["actions"] = Render(Stored(row));
         return shown;
     }
+
+    /// <summary>A stored permission row's bit field.</summary>
+    public static int Stored(JsonObject row) => int.Parse(row["actions"]!.ToJsonString(), CultureInfo.InvariantCulture);
 
     private static string Text(JsonNode? element) =>
         element is JsonValue value && value.GetValueKind() == JsonValueKind.String

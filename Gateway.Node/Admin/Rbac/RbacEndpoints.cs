@@ -14,6 +14,16 @@ public sealed class RbacEndpoints
     private readonly RbacUserRolesEndpoint _userRoles;
     private readonly RbacRolesEndpoint _roles;
     private readonly RbacRoleEndpointsEndpoint _roleEndpoints;
+    private readonly RbacRoleEntitiesEndpoint _roleEntities;
+    private readonly RbacUserPermissionsEndpoint _permissions;
+
+    /// <summary>The paths, as <c>/endpoints</c> lists them.</summary>
+    public static IReadOnlyList<string> Paths { get; } =
+    [
+        "/rbac/users", "/rbac/users/{rbac_users}", "/rbac/users/{rbac_users}/roles", "/rbac/users/{rbac_users}/permissions",
+        "/rbac/roles", "/rbac/roles/{rbac_roles}", "/rbac/roles/{rbac_roles}/endpoints", "/rbac/roles/{rbac_roles}/endpoints/{workspace}/*",
+        "/rbac/roles/{rbac_roles}/entities", "/rbac/roles/{rbac_roles}/entities/{entity_id}",
+    ];
 
     /// <summary>The endpoints over the node's reader and the cluster's writer.</summary>
     public RbacEndpoints(SchemaRegistry registry, IConfigReader reader, ClusterConfigWriter writer, SchemaValidator validator, BodyLimits bodyLimits)
@@ -24,6 +34,8 @@ public sealed class RbacEndpoints
         _userRoles = new RbacUserRolesEndpoint(rows);
         _roles = new RbacRolesEndpoint(rows);
         _roleEndpoints = new RbacRoleEndpointsEndpoint(rows);
+        _roleEntities = new RbacRoleEntitiesEndpoint(rows);
+        _permissions = new RbacUserPermissionsEndpoint(rows);
     }
 
     /// <summary>Handles the request when the path is under <c>/rbac</c>; false when it is not.</summary>
@@ -41,6 +53,9 @@ public sealed class RbacEndpoints
             case ["rbac", "users", var user, "roles"]:
                 await _userRoles.HandleAsync(context, user);
                 return true;
+            case ["rbac", "users", var user, "permissions"]:
+                await _permissions.HandleAsync(context, user);
+                return true;
             case ["rbac", "roles"]:
                 await _roles.CollectionAsync(context);
                 return true;
@@ -51,7 +66,13 @@ public sealed class RbacEndpoints
                 await _roleEndpoints.CollectionAsync(context, role);
                 return true;
             case ["rbac", "roles", var role, "endpoints", var workspace, .. var endpoint] when endpoint.Length > 0:
-                await _roleEndpoints.EntityAsync(context, role, workspace, endpoint);
+                await _roleEndpoints.PermissionAsync(context, role, workspace, endpoint);
+                return true;
+            case ["rbac", "roles", var role, "entities"]:
+                await _roleEntities.CollectionAsync(context, role);
+                return true;
+            case ["rbac", "roles", var role, "entities", var entityId]:
+                await _roleEntities.PermissionAsync(context, role, entityId);
                 return true;
             case ["rbac", ..]:
                 throw AdminException.NotFound();

@@ -29,9 +29,7 @@ public sealed class RbacRolesEndpoint(RbacRows rows) : RbacNamedEndpoint(rows, R
         }
         else if (!JsonNode.DeepEquals(body[IsDefault], current[IsDefault]))
         {
-            var errors = new ValidationErrors();
-            errors.Field(IsDefault, "immutable field cannot be updated");
-            throw AdminException.Kong(KongError.SchemaViolation, errors.ToMessage(), errors.ToJson());
+            throw RbacRows.Violation(IsDefault, "immutable field cannot be updated");
         }
 
         return Task.CompletedTask;

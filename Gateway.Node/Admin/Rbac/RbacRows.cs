@@ -36,6 +36,20 @@ public sealed class RbacRows(SchemaRegistry registry, IConfigReader reader, Clus
     /// <exception cref="AdminException">404 Not found.</exception>
     public async Task<JsonObject> RoleAsync(string key) => await FindRoleAsync(key) ?? throw AdminException.NotFound();
 
+    /// <summary>The kind of the config entity with this id (<c>services</c>), or null when none has it.</summary>
+    public async Task<string?> EntityTypeOfAsync(string id)
+    {
+        foreach (var schema in registry.Entities.Where(s => !RbacEntities.Names.Contains(s.Name)))
+        {
+            if (await reader.GetAsync(schema.Name, id) is not null)
+            {
+                return schema.Name;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>Every row of <paramref name="entity"/>, or those whose <paramref name="foreignField"/> is <paramref name="foreignId"/>.</summary>
     public async Task<List<JsonObject>> AllAsync(string entity, string? foreignField = null, string? foreignId = null)
     {
@@ -77,6 +91,14 @@ public sealed class RbacRows(SchemaRegistry registry, IConfigReader reader, Clus
 
     /// <summary>Deletes a row (and, by the schemas' cascades, what references it).</summary>
     public async Task DeleteAsync(EntitySchema schema, JsonObject row) => WriteRefusals.ThrowIfRefused(await writer.DeleteAsync(schema.Name, IdOf(row)));
+
+    /// <summary>Kong's schema violation (code 2) of one field.</summary>
+    public static AdminException Violation(string field, string message)
+    {
+        var errors = new ValidationErrors();
+        errors.Field(field, message);
+        return AdminException.Kong(KongError.SchemaViolation, errors.ToMessage(), errors.ToJson());
+    }
 
     /// <summary>The row's id.</summary>
     public static string IdOf(JsonObject row) => row["id"]!.GetValue<string>();

@@ -37,9 +37,7 @@ public static class RbacUserTokens
 
         if (RbacToken.Normalize(token).Length == 0)
         {
-            var errors = new ValidationErrors();
-            errors.Field(Token, "length must be at least 1");
-            throw AdminException.Kong(KongError.SchemaViolation, errors.ToMessage(), errors.ToJson());
+            throw RbacRows.Violation(Token, "length must be at least 1");
         }
 
         var hash = RbacToken.Hash(token);

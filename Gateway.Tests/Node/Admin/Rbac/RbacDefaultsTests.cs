@@ -1,13 +1,14 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Gateway.Node.Admin.Rbac;
+using Gateway.Node.Settings;
 using Gateway.Tests.Support;
 
 namespace Gateway.Tests.Node.Admin.Rbac;
 
 /// <summary>
-/// The default roles and <c>kong_admin</c>: seeded by <c>migrations bootstrap</c> (and by the embedded SQLite
-/// database's first start) as Kong Enterprise's first migration seeds them, and never twice.
+/// The default roles and <c>kong_admin</c>: seeded by <c>migrations bootstrap</c> (and <c>up</c>) as Kong Enterprise's
+/// first migration seeds them, and never twice; a start with RBAC off writes nothing.
 /// </summary>
 public sealed class RbacDefaultsTests : IAsyncLifetime
 {
@@ -40,15 +41,29 @@ public sealed class RbacDefaultsTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task FreshSqliteNode_HasTheDefaultRoles_AndARestartAddsNone()
+    public async Task StartWithRbacOff_SeedsNothing()
     {
         await using var node = await TestNode.StartInAsync(_prefix);
-        var before = await AssertDefaultRolesAsync(node);
-        Assert.Equal(404, (await node.CallAsync(HttpMethod.Get, "/rbac/users/kong_admin")).Status);
+        JsonAssert.Equal("""{"data":[],"next":null}""", await node.GetAsync("/rbac/roles"));
+    }
+
+    [Fact]
+    public async Task SqliteBootstrapAndUp_SeedTheDefaultRoles_Once()
+    {
+        foreach (var subcommand in new[] { "bootstrap", "bootstrap", "up" })
+        {
+            var run = await NodeProcess.RunAsync(["migrations", subcommand, "--prefix", _prefix]);
+            Assert.Equal(0, run.ExitCode);
+            Assert.Empty(run.Stderr);
+        }
+
+        await using var node = await TestNode.StartInAsync(_prefix);
+        var roles = await AssertDefaultRolesAsync(node);
+        Assert.Empty((await node.GetAsync("/rbac/users"))["data"]!.AsArray());
 
         await node.StopAsync();
         await node.StartAgainAsync();
-        JsonAssert.Equal(before.ToJsonString(), await node.GetAsync("/rbac/roles"));
+        JsonAssert.Equal(roles.ToJsonString(), await node.GetAsync("/rbac/roles"));
     }
 
     [Fact]
@@ -57,12 +72,30 @@ public sealed class RbacDefaultsTests : IAsyncLifetime
         const string password = "sqlite-bootstrap-secret";
         for (var run = 0; run < 2; run++)
         {
-            var bootstrap = await NodeProcess.RunAsync(["migrations", "bootstrap", "--prefix", _prefix], new Dictionary<string, string> { ["KONG_PASSWORD"] = password });
+            var bootstrap = await NodeProcess.RunAsync(
+                ["migrations", "bootstrap", "--prefix", _prefix, "--log_level", "debug"], new Dictionary<string, string> { ["KONG_PASSWORD"] = password });
             Assert.Equal(0, bootstrap.ExitCode);
+            Assert.DoesNotContain(password, string.Join('\n', bootstrap.Stdout.Concat(bootstrap.Stderr)), StringComparison.Ordinal);
         }
 
         await using var node = await TestNode.StartInAsync(_prefix);
         await AssertKongAdminAsync(node, password);
+        Assert.DoesNotContain(password, (await node.GetAsync("/")).ToJsonString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AdminPassword_IsReadFromKongOrGatewayPassword_AndIsNoSetting()
+    {
+        var kong = SettingsLoader.Load(CommandLine.Parse(["start"]), new Dictionary<string, string> { ["KONG_PASSWORD"] = "from-kong" });
+        Assert.Equal("from-kong", kong.AdminPassword);
+
+        var both = SettingsLoader.Load(
+            CommandLine.Parse(["start"]), new Dictionary<string, string> { ["KONG_PASSWORD"] = "from-kong", ["GATEWAY_PASSWORD"] = "from-gateway" });
+        Assert.Equal("from-gateway", both.AdminPassword);
+        Assert.DoesNotContain(both.Raw, setting => setting.Value.Contains("from-", StringComparison.Ordinal));
+        Assert.DoesNotContain(both.ToDisplay(), setting => setting.Value.Contains("from-", StringComparison.Ordinal));
+
+        Assert.Null(SettingsLoader.Load(CommandLine.Parse(["start"]), new Dictionary<string, string>()).AdminPassword);
     }
 
     [Fact]
