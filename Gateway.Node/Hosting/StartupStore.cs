@@ -15,8 +15,6 @@ namespace Gateway.Node.Hosting;
 /// </summary>
 internal static class StartupStore
 {
-    private const string EnforceRbac = "enforce_rbac";
-
     /// <summary>
     /// The config store, checked (<see cref="OpenCheckedAsync"/>), then the prefix folder readied
     /// (<see cref="PrefixFolder.Prepare"/>): after the checks, so that a refusal is the only line and leaves every file
@@ -142,7 +140,7 @@ internal static class StartupStore
     /// </summary>
     private static async Task SeedRbacAsync(GatewaySettings settings, SchemaRegistry registry, IConfigStore store, ILogger logger, CancellationToken cancellationToken)
     {
-        if (settings.Database == DatabaseKind.Off || settings.Raw.GetValueOrDefault(EnforceRbac, "off") == "off")
+        if (settings.Database == DatabaseKind.Off || settings.EnforceRbac == RbacMode.Off)
         {
             return;
         }

@@ -50,6 +50,15 @@ public static class RbacDefaults
                         ["negative"] = negative,
                     });
                 }
+
+                // Entity checks (enforce_rbac entity, both) need entity permissions too: each default role's on every entity.
+                await Insert(RbacRoleEntities.Schema, new JsonObject
+                {
+                    ["role"] = RbacRows.Reference(role),
+                    ["entity_id"] = "*",
+                    ["entity_type"] = "wildcard",
+                    ["actions"] = (int)endpoints[0].Actions,
+                });
             }
         }
 

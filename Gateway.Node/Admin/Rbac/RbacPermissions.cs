@@ -4,8 +4,9 @@ namespace Gateway.Node.Admin.Rbac;
 
 /// <summary>
 /// One user's permissions, merged over all their roles: per (workspace, endpoint) and per entity id, the
-/// actions allowed and the actions denied (<c>negative</c>). The first entry found in lookup order decides,
-/// and within it a deny beats an allow; nothing found is a deny.
+/// actions allowed and the actions denied (<c>negative</c>). The first entry in lookup order that names the
+/// action decides, and within it a deny beats an allow; an entry that does not name it (a negative delete
+/// asked for a read) leaves the decision to the next; nothing found is a deny.
 /// </summary>
 public sealed class RbacPermissions
 {
@@ -31,9 +32,9 @@ public sealed class RbacPermissions
         {
             foreach (var form in forms)
             {
-                if (_endpoints.TryGetValue((workspace, form), out var grant))
+                if (_endpoints.TryGetValue((workspace, form), out var grant) && grant.Decides(action) is { } allowed)
                 {
-                    return grant.Allows(action);
+                    return allowed;
                 }
             }
         }
@@ -43,7 +44,8 @@ public sealed class RbacPermissions
 
     /// <summary>Whether <paramref name="action"/> on the entity with <paramref name="entityId"/> is allowed (its own permission, else <c>*</c>).</summary>
     public bool AllowsEntity(string entityId, RbacActions action) =>
-        (_entities.TryGetValue(entityId, out var grant) || _entities.TryGetValue("*", out grant)) && grant.Allows(action);
+        (_entities.TryGetValue(entityId, out var grant) && grant.Decides(action) is { } allowed ? allowed
+            : _entities.TryGetValue("*", out grant) && grant.Decides(action) == true);
 
     private static FrozenDictionary<TKey, Grant> Merge<TKey>(IEnumerable<(TKey Key, RbacActions Actions, bool Negative)> rows)
         where TKey : notnull
@@ -60,6 +62,8 @@ public sealed class RbacPermissions
 
     private readonly record struct Grant(RbacActions Allowed, RbacActions Denied)
     {
-        public bool Allows(RbacActions action) => (Denied & action) == 0 && (Allowed & action) == action;
+        /// <summary>False when the action is denied here, true when allowed, null when this entry does not name it.</summary>
+        public bool? Decides(RbacActions action) =>
+            (Denied & action) != 0 ? false : (Allowed & action) == action ? true : null;
     }
 }
