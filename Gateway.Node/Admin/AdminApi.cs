@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Gateway.Cluster.Propagation;
+using Gateway.Node.Admin.Rbac;
 using Gateway.Node.Declarative;
 using Gateway.Schema;
 using Gateway.Storage.Store;
@@ -15,7 +16,7 @@ namespace Gateway.Node.Admin;
 /// <paramref name="writer"/>, the cluster.
 /// </summary>
 public sealed partial class AdminApi(
-    SchemaRegistry registry, IConfigReader reader, ClusterConfigWriter writer, SchemaValidator validator, AdminOptions options, ILogger<AdminApi> logger)
+    SchemaRegistry registry, IConfigReader reader, ClusterConfigWriter writer, SchemaValidator validator, AdminOptions options, RbacGuard guard, ILogger<AdminApi> logger)
 {
     /// <summary>The message of the 503 a request gets while the database is unreachable and the snapshot cannot answer it.</summary>
     public const string UnavailableMessage = "database unreachable: configuration changes are refused until it is back; reads are served from the local snapshot";
@@ -23,6 +24,7 @@ public sealed partial class AdminApi(
     private readonly MetaEndpoints _meta = new(registry, reader, validator, options);
     private readonly EntityEndpoints _entities = new(registry, reader, writer, validator, options.Body);
     private readonly ConfigEndpoint _config = new(registry, validator, options.Body);
+    private readonly RbacEndpoints _rbac = new(registry, reader, writer, validator, options.Body);
 
     /// <summary>Serves one Admin API request.</summary>
     public async Task HandleAsync(HttpContext context)
@@ -36,8 +38,10 @@ public sealed partial class AdminApi(
         try
         {
             var path = SplitPath(context.Request.Path.Value);
+            guard.Check(context, path);
             if (!await _meta.TryHandleAsync(context, path) && !await _config.TryHandleAsync(context, path)
-                && !await UpstreamHealthEndpoints.TryHandleAsync(context, path, reader, options) && !await _entities.TryHandleAsync(context, path))
+                && !await UpstreamHealthEndpoints.TryHandleAsync(context, path, reader, options) && !await _rbac.TryHandleAsync(context, path)
+                && !await _entities.TryHandleAsync(context, path))
             {
                 throw AdminException.NotFound();
             }

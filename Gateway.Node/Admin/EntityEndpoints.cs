@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Gateway.Cluster.Propagation;
+using Gateway.Node.Admin.Rbac;
 using Gateway.Schema;
 using Gateway.Storage.Store;
 
@@ -135,7 +136,7 @@ public sealed class EntityEndpoints(SchemaRegistry registry, IConfigReader reade
                 var query = Pagination.Parse(context.Request.Query);
                 var page = await reader.ListAsync(schema.Name, query with { ForeignField = scope?.Field, ForeignId = scope?.Id });
                 var shown = new List<JsonObject>(page.Data.Count);
-                foreach (var row in page.Data)
+                foreach (var row in page.Data.Where(row => RbacEntityAccess.MayRead(context, row)))
                 {
                     shown.Add(await PresentAsync(schema, row));
                 }
@@ -173,6 +174,11 @@ public sealed class EntityEndpoints(SchemaRegistry registry, IConfigReader reade
         }
 
         var existing = await FindAsync(schema, key, scope);
+        if (existing is not null)
+        {
+            RbacEntityAccess.Demand(context, existing);
+        }
+
         switch (method)
         {
             case "GET" or "HEAD":

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using Gateway.Node.Admin.Rbac;
 using Gateway.Schema;
+using Gateway.Storage.Entities.Rbac;
 using Gateway.Storage.Store;
 
 namespace Gateway.Node.Admin;
@@ -86,7 +88,8 @@ public sealed class MetaEndpoints(SchemaRegistry registry, IConfigReader store, 
         return GetOnlyAsync(context, () => Task.FromResult<JsonNode>(SchemaDescriber.Describe(registry.Get("plugins"), plugin)));
     }
 
-    private static async Task GetOnlyAsync(HttpContext context, Func<Task<JsonNode>> body)
+    /// <summary>Answers GET and HEAD with <paramref name="body"/>, OPTIONS with the methods; anything else is 405.</summary>
+    public static async Task GetOnlyAsync(HttpContext context, Func<Task<JsonNode>> body)
     {
         switch (context.Request.Method)
         {
@@ -153,7 +156,8 @@ public sealed class MetaEndpoints(SchemaRegistry registry, IConfigReader store, 
             "/", "/status", "/endpoints", "/plugins/enabled", "/schemas/{name}", "/schemas/{db_entity_name}/validate",
             "/schemas/plugins/{name}", "/schemas/plugins/validate", "/tags", "/tags/{tags}",
         };
-        foreach (var schema in registry.Entities)
+        paths.UnionWith(RbacEndpoints.Paths);
+        foreach (var schema in registry.Entities.Where(s => !RbacEntities.Names.Contains(s.Name)))
         {
             var key = $"{{{schema.Name}}}";
             if (schema.TopLevel)

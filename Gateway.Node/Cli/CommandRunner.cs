@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Gateway.Node.Admin;
+using Gateway.Node.Admin.Rbac;
 using Gateway.Node.Config;
 using Gateway.Node.Declarative;
 using Gateway.Node.Hosting;
@@ -12,6 +13,7 @@ using Gateway.Storage.Cassandra.Protocol;
 using Gateway.Storage.Entities;
 using Gateway.Storage.Migrations;
 using Gateway.Storage.Sqlite;
+using Gateway.Storage.Store;
 
 namespace Gateway.Node.Cli;
 
@@ -81,6 +83,11 @@ public static class CommandRunner
                     try
                     {
                         await store.InitializeAsync();
+                        if (subcommand != "list")
+                        {
+                            await SeedRbacAsync(store, registry, settings, subcommand);
+                        }
+
                         Console.WriteLine(subcommand == "list" ? $"sqlite database {path} is up to date (config version {await store.GetVersionAsync()})" : "database is up to date");
                     }
                     catch (CorruptDatabaseFileException e)
@@ -94,14 +101,14 @@ public static class CommandRunner
                 var postgres = StoreFactory.Postgres(settings);
                 await using (var dataSource = postgres.CreateDataSource())
                 {
-                    return await LoggedMigrationsAsync(new PostgresMigrationRunner(dataSource), StoreFactory.Describe(postgres), subcommand);
+                    return await LoggedMigrationsAsync(new PostgresMigrationRunner(dataSource), StoreFactory.Describe(postgres), subcommand, settings);
                 }
 
             case DatabaseKind.Cassandra:
                 var cassandra = StoreFactory.Cassandra(settings);
                 await using (var cluster = new CqlCluster(cassandra.ClientOptions()))
                 {
-                    return await LoggedMigrationsAsync(new CassandraMigrationRunner(cluster, cassandra), StoreFactory.Describe(cassandra), subcommand);
+                    return await LoggedMigrationsAsync(new CassandraMigrationRunner(cluster, cassandra), StoreFactory.Describe(cassandra), subcommand, settings);
                 }
 
             default:
@@ -109,8 +116,33 @@ public static class CommandRunner
         }
     }
 
+    /// <summary>
+    /// The default RBAC roles, after bootstrap or up, and with <c>KONG_PASSWORD</c> at bootstrap the <c>kong_admin</c> user
+    /// (<see cref="RbacDefaults"/>): as Kong's first migration seeds them, and never twice.
+    /// </summary>
+    private static Task SeedRbacAsync(IConfigStore store, SchemaRegistry registry, GatewaySettings settings, string? subcommand) =>
+        RbacDefaults.SeedAsync(store, new SchemaValidator(registry, TimeProvider.System), subcommand == "bootstrap" ? settings.AdminPassword : null);
+
+    /// <summary>
+    /// The default RBAC roles (and the admin) into the database <paramref name="settings"/> names, once its schema is current.
+    /// The schema is what the command is for: a failure here is one line on stderr, and the first start with RBAC enforced seeds them.
+    /// </summary>
+    private static async Task SeedRbacAsync(GatewaySettings settings, string? subcommand)
+    {
+        var registry = PluginCatalog.ForSetting(settings.Plugins).CreateRegistry();
+        try
+        {
+            await using var store = StoreFactory.Open(settings, registry).Store;
+            await SeedRbacAsync(store, registry, settings, subcommand);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            await Console.Error.WriteLineAsync($"gateway: the default RBAC roles were not created ({OneLine(e.Message)}): the first start with enforce_rbac on creates them");
+        }
+    }
+
     /// <summary>The subcommands on a database with a migration log, described in messages as <paramref name="database"/>.</summary>
-    private static async Task<int> LoggedMigrationsAsync(IMigrationRunner runner, string database, string? subcommand)
+    private static async Task<int> LoggedMigrationsAsync(IMigrationRunner runner, string database, string? subcommand, GatewaySettings settings)
     {
         try
         {
@@ -125,6 +157,7 @@ public static class CommandRunner
                     }
 
                     var bootstrapped = await runner.UpAsync();
+                    await SeedRbacAsync(settings, subcommand);
                     Console.WriteLine($"database bootstrapped: {string.Join(", ", bootstrapped)}");
                     return 0;
                 case "up":
@@ -134,6 +167,7 @@ public static class CommandRunner
                     }
 
                     var applied = await runner.UpAsync();
+                    await SeedRbacAsync(settings, subcommand);
                     Console.WriteLine(applied.Count == 0 ? "database is up to date" : $"migrations applied: {string.Join(", ", applied)}");
                     return 0;
                 default:

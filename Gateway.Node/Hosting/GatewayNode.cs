@@ -5,6 +5,7 @@ using Gateway.Cluster.Membership;
 using Gateway.Cluster.Propagation;
 using Gateway.Cluster.Tls;
 using Gateway.Node.Admin;
+using Gateway.Node.Admin.Rbac;
 using Gateway.Node.Config;
 using Gateway.Node.Declarative;
 using Gateway.Node.Pipeline;
@@ -317,6 +318,7 @@ public sealed class GatewayNode : IAsyncDisposable
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<SchemaValidator>();
         builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(sp => new RbacGuard(settings, () => snapshots.Current.Data, TimeProvider.System, sp.GetRequiredService<ILogger<RbacGuard>>()));
         builder.Services.AddSingleton<AdminApi>();
         builder.Services.AddSingleton<IBalancerSource>(snapshots);
         builder.Services.AddHostedService<ActiveHealthChecker>();
@@ -328,6 +330,13 @@ public sealed class GatewayNode : IAsyncDisposable
         var guiPorts = Ports(settings.AdminGuiListen);
         app.MapWhen(c => adminPorts.Contains(c.Connection.LocalPort), b => b.Run(admin.HandleAsync));
         app.MapWhen(c => statusPorts.Contains(c.Connection.LocalPort), b => b.Run(c => StatusEndpoint.HandleAsync(c, store, c.RequestServices.GetRequiredService<IClusterMembershipService>(), catalog)));
+        var guard = app.Services.GetRequiredService<RbacGuard>();
+        if (guard.Enabled)
+        {
+            var gate = new RbacDashboardGate(guard);
+            app.UseWhen(c => guiPorts.Contains(c.Connection.LocalPort), b => b.Use(gate.InvokeAsync));
+        }
+
         app.MapOrleansDashboard().RequireHost([.. guiPorts.Select(p => $"*:{p}")]);
         return app;
     }

@@ -1,3 +1,4 @@
+using Gateway.Node.Admin.Rbac;
 using Gateway.Node.Config;
 using Gateway.Node.Declarative;
 using Gateway.Node.Settings;
@@ -32,6 +33,7 @@ internal static class StartupStore
         }
 
         var store = await OpenCheckedAsync(settings, registry, discardSnapshot, logger, cancellationToken);
+        await SeedRbacAsync(settings, registry, store, logger, cancellationToken);
         try
         {
             PrefixFolder.Prepare(settings.Prefix, logger);
@@ -128,6 +130,29 @@ internal static class StartupStore
         }
 
         return store;
+    }
+
+    /// <summary>
+    /// With RBAC enforced, the default roles (and, with <c>KONG_PASSWORD</c>, <c>kong_admin</c>) are seeded into a database
+    /// that has no roles: the embedded SQLite database is created by its first start, with no bootstrap, and a database
+    /// bootstrapped before RBAC existed has none. With <c>enforce_rbac = off</c> nothing is written, as before RBAC.
+    /// A database that does not answer (the node serves its snapshot) gets them at a later start.
+    /// </summary>
+    private static async Task SeedRbacAsync(GatewaySettings settings, SchemaRegistry registry, IConfigStore store, ILogger logger, CancellationToken cancellationToken)
+    {
+        if (settings.Database == DatabaseKind.Off || settings.EnforceRbac == RbacMode.Off)
+        {
+            return;
+        }
+
+        try
+        {
+            await RbacDefaults.SeedAsync(store, new SchemaValidator(registry, TimeProvider.System), settings.AdminPassword, cancellationToken);
+        }
+        catch (Exception e) when (e is CorruptDatabaseFileException || StoreFailures.IsUnavailable(e))
+        {
+            logger.LogWarning("the default RBAC roles are not in the database yet: {Reason}", e.Message);
+        }
     }
 
     /// <summary>An empty SQLite database beside a snapshot with rows: refused, or with --discard-snapshot the snapshot set aside.</summary>

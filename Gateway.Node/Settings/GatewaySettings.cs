@@ -176,8 +176,20 @@ public sealed record GatewaySettings
     /// <summary>log_level.</summary>
     public GatewayLogLevel LogLevel { get; init; }
 
+    /// <summary>enforce_rbac: which RBAC checks the Admin API makes.</summary>
+    public RbacMode EnforceRbac { get; init; }
+
+    /// <summary>rbac_auth_header: the header holding an RBAC user's token.</summary>
+    public string RbacAuthHeader { get; init; } = "";
+
+    /// <summary>rbac_auth_failures_per_minute: failed token checks allowed per client address and minute; 0 for no limit.</summary>
+    public int RbacAuthFailuresPerMinute { get; init; }
+
     /// <summary>router_flavor.</summary>
     public RouterFlavor RouterFlavor { get; init; }
+
+    /// <summary>The RBAC admin's token from <c>KONG_PASSWORD</c> or <c>GATEWAY_PASSWORD</c> (the latter wins), for seeding <c>kong_admin</c>; not a setting.</summary>
+    public string? AdminPassword { get; init; }
 
     /// <summary>The effective raw value of every setting, by name, as it was written in its source.</summary>
     public IReadOnlyDictionary<string, string> Raw { get; init; } = new Dictionary<string, string>();

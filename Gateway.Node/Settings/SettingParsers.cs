@@ -113,6 +113,18 @@ public static class SettingParsers
         return items.Contains("off") ? throw new FormatException("'off' cannot be combined with other values") : items;
     }
 
+    /// <summary>One HTTP header name (RFC 9110 token characters).</summary>
+    public static string HeaderName(string raw)
+    {
+        var name = raw.Trim();
+        if (name.Length == 0 || !name.All(c => char.IsAsciiLetterOrDigit(c) || "!#$%&'*+-.^_`|~".Contains(c)))
+        {
+            throw new FormatException($"'{raw}' is not a header name");
+        }
+
+        return name;
+    }
+
     /// <summary>The <c>headers</c> setting: known header names (any case), normalised to Kong's spelling.</summary>
     public static IReadOnlyList<string> Headers(string raw)
     {

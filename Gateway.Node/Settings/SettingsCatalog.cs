@@ -40,6 +40,16 @@ public static class SettingsCatalog
             (s, v) => s with { ClusterCertKey = SettingParsers.Optional(v) }),
         new("cluster_ca_cert", "", "PEM certificate of the CA every node's cluster_cert must chain to",
             (s, v) => s with { ClusterCaCert = SettingParsers.Optional(v) }),
+        new("enforce_rbac", "off", "Admin API RBAC: off, on (endpoint checks), entity (entity checks), both",
+            (s, v) => s with
+            {
+                EnforceRbac = SettingParsers.OneOf(v,
+                    ("off", RbacMode.Off), ("on", RbacMode.On), ("entity", RbacMode.Entity), ("both", RbacMode.Both)),
+            }),
+        new("rbac_auth_header", "Kong-Admin-Token", "the request header the Admin API reads an RBAC user's token from",
+            (s, v) => s with { RbacAuthHeader = SettingParsers.HeaderName(v) }),
+        new("rbac_auth_failures_per_minute", "10", "failed RBAC token checks one client address may make per minute before it gets 429 (0: no limit)",
+            (s, v) => s with { RbacAuthFailuresPerMinute = SettingParsers.Integer(v, 0) }),
         new("cluster_id", "gateway", "Orleans ClusterId: nodes with the same id form one cluster",
             (s, v) => s with { ClusterId = SettingParsers.Identifier(v) }),
         new("service_id", "gateway", "Orleans ServiceId: stable across redeployments of the cluster",

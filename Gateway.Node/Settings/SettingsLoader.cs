@@ -19,6 +19,12 @@ public static class SettingsLoader
     /// <summary>The environment variable naming the conf file when <c>--conf</c> is not given.</summary>
     public const string ConfEnvName = "GATEWAY_CONF";
 
+    /// <summary>
+    /// The environment variables of the RBAC admin's token that <c>migrations bootstrap</c> seeds (<c>kong_admin</c>),
+    /// Kong's first: environment only, never a setting, so it is in no conf file, display or log.
+    /// </summary>
+    public static readonly string[] AdminPasswordEnvNames = ["KONG_PASSWORD", "GATEWAY_PASSWORD"];
+
     private const string DefaultOrigin = "default";
 
     /// <summary>Loads settings for a parsed command line, reading the process environment.</summary>
@@ -53,7 +59,7 @@ public static class SettingsLoader
         {
             foreach (var (key, value) in environment.Where(e => e.Key.StartsWith(prefix, StringComparison.Ordinal)).OrderBy(e => e.Key, StringComparer.Ordinal))
             {
-                if (key == ConfEnvName)
+                if (key == ConfEnvName || AdminPasswordEnvNames.Contains(key))
                 {
                     continue;
                 }
@@ -76,7 +82,8 @@ public static class SettingsLoader
             values.Add((name, value, $"--{name}"));
         }
 
-        return FromValues(values);
+        var adminPassword = AdminPasswordEnvNames.Select(name => environment.TryGetValue(name, out var value) ? value : null).LastOrDefault(p => !string.IsNullOrEmpty(p));
+        return FromValues(values) with { AdminPassword = adminPassword };
     }
 
     /// <summary>Applies values over the defaults; later values win. Used by the sources above and by tests.</summary>
@@ -117,6 +124,11 @@ public static class SettingsLoader
         }
 
         RequireClusterCertificates(settings, origins);
+        if (settings.EnforceRbac != RbacMode.Off && settings.Database == DatabaseKind.Off)
+        {
+            throw new SettingsException($"enforce_rbac = {raw["enforce_rbac"]} (from {origins["enforce_rbac"]}) needs a database: RBAC users live in it, and database = off has none");
+        }
+
         return settings with { Raw = raw, Origins = origins };
     }
 
