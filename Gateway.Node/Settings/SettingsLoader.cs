@@ -117,6 +117,8 @@ public static class SettingsLoader
         }
 
         RequireClusterCertificates(settings, origins);
+        RequirePairedKeys("admin_ssl", settings.AdminSslCert, settings.AdminSslCertKey);
+        RequirePairedKeys("status_ssl", settings.StatusSslCert, settings.StatusSslCertKey);
         return settings with { Raw = raw, Origins = origins };
     }
 
@@ -136,6 +138,19 @@ public static class SettingsLoader
         {
             throw new SettingsException($"cluster_mtls = on (from {origins["cluster_mtls"]}) needs {string.Join(", ", missing)}");
         }
+    }
+
+    /// <summary>Each certificate of a listener kind needs its key, as Kong checks <c>&lt;kind&gt;_cert</c> against <c>&lt;kind&gt;_cert_key</c>.</summary>
+    private static void RequirePairedKeys(string kind, IReadOnlyList<string> certificates, IReadOnlyList<string> keys)
+    {
+        if (certificates.Count == keys.Count)
+        {
+            return;
+        }
+
+        throw new SettingsException(certificates.Count == 0 ? $"{kind}_cert must be specified"
+            : keys.Count == 0 ? $"{kind}_cert_key must be specified"
+            : $"{kind}_cert was specified {certificates.Count} times while {kind}_cert_key was specified {keys.Count} times");
     }
 
     /// <summary>The process environment as a dictionary.</summary>
