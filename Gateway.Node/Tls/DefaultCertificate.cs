@@ -23,6 +23,8 @@ public static class DefaultCertificate
         var keyPath = Path.Combine(prefix, name + ".key");
         if (!File.Exists(certPath) || !File.Exists(keyPath))
         {
+            // Loaded before the store opens prefix/, so this may be the first file in it.
+            PrefixFolder.Create(prefix);
             using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
             var request = new CertificateRequest("CN=localhost, O=Gateway default certificate", key, HashAlgorithmName.SHA256);
             var names = new SubjectAlternativeNameBuilder();
