@@ -9,7 +9,7 @@ namespace Gateway.Node.Declarative;
 public static class AdminToken
 {
     /// <summary>The environment variables read, first one set wins.</summary>
-    public static readonly IReadOnlyList<string> EnvironmentVariables = ["GATEWAY_ADMIN_TOKEN", "KONG_ADMIN_TOKEN"];
+    public static readonly IReadOnlyList<string> EnvironmentVariables = [SettingsLoader.AdminTokenEnvName, "KONG_ADMIN_TOKEN"];
 
     /// <summary>The token, or null when none is given (an empty value counts as none).</summary>
     /// <exception cref="SettingsException">The token holds a control character (a header cannot carry it); the message names where it came from.</exception>

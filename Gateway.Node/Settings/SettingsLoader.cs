@@ -19,6 +19,9 @@ public static class SettingsLoader
     /// <summary>The environment variable naming the conf file when <c>--conf</c> is not given.</summary>
     public const string ConfEnvName = "GATEWAY_CONF";
 
+    /// <summary>The token <c>config sync</c> sends (a command's input, not a setting, so not refused as an unknown one).</summary>
+    public const string AdminTokenEnvName = "GATEWAY_ADMIN_TOKEN";
+
     private const string DefaultOrigin = "default";
 
     /// <summary>Loads settings for a parsed command line, reading the process environment.</summary>
@@ -53,7 +56,7 @@ public static class SettingsLoader
         {
             foreach (var (key, value) in environment.Where(e => e.Key.StartsWith(prefix, StringComparison.Ordinal)).OrderBy(e => e.Key, StringComparer.Ordinal))
             {
-                if (key == ConfEnvName)
+                if (key is ConfEnvName or AdminTokenEnvName)
                 {
                     continue;
                 }
