@@ -16,7 +16,8 @@ namespace Gateway.Node.Admin;
 /// <paramref name="writer"/>, the cluster.
 /// </summary>
 public sealed partial class AdminApi(
-    SchemaRegistry registry, IConfigReader reader, ClusterConfigWriter writer, SchemaValidator validator, AdminOptions options, RbacGuard guard, ILogger<AdminApi> logger)
+    SchemaRegistry registry, IConfigReader reader, ClusterConfigWriter writer, SchemaValidator validator, AdminOptions options, AdminCors cors,
+    RbacGuard guard, ILogger<AdminApi> logger)
 {
     /// <summary>The message of the 503 a request gets while the database is unreachable and the snapshot cannot answer it.</summary>
     public const string UnavailableMessage = "database unreachable: configuration changes are refused until it is back; reads are served from the local snapshot";
@@ -30,7 +31,7 @@ public sealed partial class AdminApi(
     public async Task HandleAsync(HttpContext context)
     {
         context.Response.Headers.Server = $"kong/{NodeIdentity.KongVersion}";
-        if (AdminCors.Apply(context))
+        if (cors.Apply(context))
         {
             return;
         }

@@ -40,6 +40,25 @@ public static class PrivateFile
         File.Move(temporary, path, overwrite: true);
     }
 
+    /// <summary>Writes <paramref name="text"/> to <paramref name="path"/> (a private key, say), atomically and owner only.</summary>
+    public static void WriteText(string path, string text)
+    {
+        var temporary = $"{path}.{Environment.ProcessId}.tmp";
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, Share = FileShare.None };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        using (var stream = new FileStream(temporary, options))
+        {
+            stream.Write(System.Text.Encoding.UTF8.GetBytes(text));
+            stream.Flush(flushToDisk: true);
+        }
+
+        File.Move(temporary, path, overwrite: true);
+    }
+
     /// <summary>
     /// Deletes the temporary files of writes to <paramref name="path"/> that a crash cut short (<c>NAME.PID.tmp</c>);
     /// returns their paths. Run at start, before this process writes the file.

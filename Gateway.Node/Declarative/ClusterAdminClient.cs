@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
@@ -8,6 +9,12 @@ namespace Gateway.Node.Declarative;
 /// <summary>The Admin API of one cluster, as <c>config sync</c> uses it: paged reads and entity writes.</summary>
 public sealed class ClusterAdminClient(HttpClient http, string baseUrl)
 {
+    /// <summary>
+    /// The header the RBAC token travels in: Kong Enterprise's default <c>rbac_auth_header</c>, the one decK and Kong
+    /// Manager send. A cluster with another rbac_auth_header is not reachable with a token from here.
+    /// </summary>
+    public const string TokenHeader = "Kong-Admin-Token";
+
     private readonly string _base = baseUrl.TrimEnd('/');
 
     /// <summary>The cluster's Admin API address.</summary>
@@ -53,6 +60,12 @@ public sealed class ClusterAdminClient(HttpClient http, string baseUrl)
         using (response)
         {
             var text = await response.Content.ReadAsStringAsync(cancellationToken);
+            if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+            {
+                // The cluster's own words (Kong's "Invalid RBAC credentials", "<name>, you do not have permissions to ..."), on one line.
+                throw new ClusterException($"{method} {path} refused ({(int)response.StatusCode}): {KongMessage(text)}");
+            }
+
             if (!response.IsSuccessStatusCode)
             {
                 throw new ClusterException($"{method} {path} answered {(int)response.StatusCode}: {text}");
@@ -60,6 +73,27 @@ public sealed class ClusterAdminClient(HttpClient http, string baseUrl)
 
             return text.Length == 0 ? null : JsonNode.Parse(text);
         }
+    }
+
+    /// <summary>Sends <paramref name="token"/> in <see cref="TokenHeader"/> with every request of <paramref name="client"/>.</summary>
+    public static void UseToken(HttpClient client, string token) =>
+        client.DefaultRequestHeaders.TryAddWithoutValidation(TokenHeader, token);
+
+    private static string KongMessage(string text)
+    {
+        try
+        {
+            if (JsonNode.Parse(text) is JsonObject { } body && body["message"] is JsonValue message && message.GetValueKind() == JsonValueKind.String)
+            {
+                return message.GetValue<string>();
+            }
+        }
+        catch (JsonException)
+        {
+            // Not Kong's JSON: the text as it came, on one line.
+        }
+
+        return text.ReplaceLineEndings(" ");
     }
 }
 

@@ -74,6 +74,11 @@ public static class ConfigCommand
 
                         var desired = parser.Parse(untransformed);
                         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+                        if (AdminToken.Resolve(commandLine.AdminToken, SettingsLoader.ProcessEnvironment()) is { } token)
+                        {
+                            ClusterAdminClient.UseToken(http, token);
+                        }
+
                         var sync = new ConfigSync(registry, http, output, error);
                         return await sync.RunAsync(desired, document!.AsObject(), commandLine.AdminUrls, commandLine.DryRun);
                     }

@@ -91,9 +91,12 @@ public sealed class GatewayNode : IAsyncDisposable
         var loggers = new SerilogLoggerFactory(logger, dispose: true);
         IConfigStore store;
         ClusterTls? clusterTls;
+        ControlCertificates controlCertificates;
         try
         {
             clusterTls = ClusterCertificates.Load(settings, loggers.CreateLogger<PeerCertificateCheck>());
+            controlCertificates = new ControlCertificates(
+                ListenerCertificate.ForAdmin(settings), ListenerCertificate.ForStatus(settings), DefaultCertificate.LoadOrCreate(settings.Prefix));
             store = await StartupStore.OpenAsync(settings, registry, discardSnapshot, loggers.CreateLogger<GatewayNode>(), cancellationToken);
         }
         catch
@@ -105,10 +108,10 @@ public sealed class GatewayNode : IAsyncDisposable
 
         var snapshots = new ConfigSnapshotProvider(
             catalog, settings.RouterFlavor == RouterFlavor.Traditional, TimeProvider.System, loggers.CreateLogger<ConfigSnapshotProvider>());
-        var certificates = new SniCertificateSelector(() => snapshots.Current.Certificates, DefaultCertificate.LoadOrCreate(settings.Prefix));
+        var certificates = new SniCertificateSelector(() => snapshots.Current.Certificates, controlCertificates.Gui);
         WebApplication NewControl()
         {
-            var control = BuildControlHost(settings, registry, store, snapshots, logger, catalog, clusterTls);
+            var control = BuildControlHost(settings, registry, store, snapshots, logger, catalog, clusterTls, controlCertificates);
             catalog.Services.Attach(control.Services);
             return control;
         }
@@ -263,7 +266,7 @@ public sealed class GatewayNode : IAsyncDisposable
 
     private static WebApplication BuildControlHost(
         GatewaySettings settings, SchemaRegistry registry, IConfigStore store, ConfigSnapshotProvider snapshots, Serilog.ILogger logger,
-        PluginCatalog catalog, ClusterTls? clusterTls)
+        PluginCatalog catalog, ClusterTls? clusterTls, ControlCertificates certificates)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
@@ -278,11 +281,9 @@ public sealed class GatewayNode : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            var certificate = DefaultCertificate.LoadOrCreate(settings.Prefix);
-            void Tls(ListenOptions options, HttpProtocols protocols) => options.UseHttps(certificate);
-            Listen(kestrel, settings.AdminListen, Tls, KestrelRefusals.UseKongBodies);
-            Listen(kestrel, settings.StatusListen, Tls);
-            Listen(kestrel, settings.AdminGuiListen, Tls);
+            Listen(kestrel, settings.AdminListen, (options, _) => options.UseHttps(certificates.Admin!), KestrelRefusals.UseKongBodies);
+            Listen(kestrel, settings.StatusListen, (options, _) => options.UseHttps(certificates.Status!));
+            Listen(kestrel, settings.AdminGuiListen, (options, _) => options.UseHttps(certificates.Gui));
         });
 
         var identity = NodeIdentity.Load(settings.Prefix);
@@ -319,6 +320,7 @@ public sealed class GatewayNode : IAsyncDisposable
         builder.Services.AddSingleton<SchemaValidator>();
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(sp => new RbacGuard(settings, () => snapshots.Current.Data, TimeProvider.System, sp.GetRequiredService<ILogger<RbacGuard>>()));
+        builder.Services.AddSingleton(new AdminCors(settings.AdminGuiUrl));
         builder.Services.AddSingleton<AdminApi>();
         builder.Services.AddSingleton<IBalancerSource>(snapshots);
         builder.Services.AddHostedService<ActiveHealthChecker>();

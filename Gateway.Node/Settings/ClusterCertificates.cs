@@ -29,7 +29,8 @@ public static class ClusterCertificates
         return new ClusterTls(certificate, authority, log);
     }
 
-    private static X509Certificate2 Read(string name, Func<X509Certificate2> read)
+    /// <summary>Runs <paramref name="read"/>; a file that cannot be read or is not PEM becomes a <see cref="SettingsException"/> naming the setting.</summary>
+    internal static T Read<T>(string name, Func<T> read)
     {
         try
         {

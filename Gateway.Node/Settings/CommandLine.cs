@@ -19,6 +19,9 @@ public sealed record CommandLine(
     /// <summary>For <c>config sync</c>: the Admin API of each cluster to bring to the file's config.</summary>
     public IReadOnlyList<string> AdminUrls { get; init; } = [];
 
+    /// <summary>For <c>config sync</c>: the RBAC token sent to each cluster (<c>--admin-token</c>); null when not given.</summary>
+    public string? AdminToken { get; init; }
+
     /// <summary>For <c>config sync</c>: show the differences and change nothing.</summary>
     public bool DryRun { get; init; }
 
@@ -40,8 +43,10 @@ public sealed record CommandLine(
           config parse FILE           check a declarative config file
           config db_import FILE       import a declarative config file into the database
           config db_export [FILE]     export the database to a declarative config file (default kong.yml)
-          config sync FILE --admin-url URL [--admin-url URL ...] [--dry-run]
-                                      bring each cluster's config to the file's through its Admin API
+          config sync FILE --admin-url URL [--admin-url URL ...] [--admin-token TOKEN] [--dry-run]
+                                      bring each cluster's config to the file's through its Admin API;
+                                      the token (also GATEWAY_ADMIN_TOKEN or KONG_ADMIN_TOKEN) goes in
+                                      Kong-Admin-Token
           health                      check that the node is running
           version                     print the version
           help                        print this text

@@ -15,6 +15,7 @@ internal static class CommandLineParser
         var help = false;
         var adminUrls = new List<string>();
         var dryRun = false;
+        string? adminToken = null;
         var discardSnapshot = false;
 
         for (var i = 0; i < args.Count; i++)
@@ -80,6 +81,12 @@ internal static class CommandLineParser
                 continue;
             }
 
+            if (option is "admin-token" or "admin_token")
+            {
+                adminToken = value;
+                continue;
+            }
+
             // Accept --admin-listen as well as Kong's --admin_listen.
             var name = option.Replace('-', '_').ToLowerInvariant();
             if (!SettingsCatalog.TryGet(name, out _))
@@ -95,7 +102,7 @@ internal static class CommandLineParser
             return new CommandLine(GatewayCommand.Help, null, null, overrides, confPath);
         }
 
-        var commandLine = BuildCommand(positional, overrides, confPath) with { AdminUrls = adminUrls, DryRun = dryRun, DiscardSnapshot = discardSnapshot };
+        var commandLine = BuildCommand(positional, overrides, confPath) with { AdminUrls = adminUrls, AdminToken = adminToken, DryRun = dryRun, DiscardSnapshot = discardSnapshot };
         if (discardSnapshot && commandLine.Command != GatewayCommand.Start)
         {
             throw new SettingsException("--discard-snapshot is only for 'start'");
@@ -107,9 +114,9 @@ internal static class CommandLineParser
             throw new SettingsException("missing --admin-url for 'config sync'");
         }
 
-        if (!sync && (adminUrls.Count > 0 || dryRun))
+        if (!sync && (adminUrls.Count > 0 || dryRun || adminToken is not null))
         {
-            throw new SettingsException($"{(dryRun ? "--dry-run" : "--admin-url")} is only for 'config sync'");
+            throw new SettingsException($"{(dryRun ? "--dry-run" : adminToken is not null ? "--admin-token" : "--admin-url")} is only for 'config sync'");
         }
 
         foreach (var url in adminUrls)

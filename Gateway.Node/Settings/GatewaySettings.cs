@@ -41,6 +41,18 @@ public sealed record GatewaySettings
     /// <summary>status_listen: /status and Prometheus /metrics listeners; empty when <c>off</c>.</summary>
     public IReadOnlyList<Listener> StatusListen { get; init; } = [];
 
+    /// <summary>admin_ssl_cert: PEM certificate files for admin_listen's <c>ssl</c> listeners (Kong: alternate key types); empty: a self-signed default in prefix/.</summary>
+    public IReadOnlyList<string> AdminSslCert { get; init; } = [];
+
+    /// <summary>admin_ssl_cert_key: the private key file of each <see cref="AdminSslCert"/>, in the same order.</summary>
+    public IReadOnlyList<string> AdminSslCertKey { get; init; } = [];
+
+    /// <summary>status_ssl_cert: PEM certificate files for status_listen's <c>ssl</c> listeners; empty: a self-signed default in prefix/.</summary>
+    public IReadOnlyList<string> StatusSslCert { get; init; } = [];
+
+    /// <summary>status_ssl_cert_key: the private key file of each <see cref="StatusSslCert"/>, in the same order.</summary>
+    public IReadOnlyList<string> StatusSslCertKey { get; init; } = [];
+
     /// <summary>cluster_listen: the Orleans silo-to-silo endpoint.</summary>
     public Listener ClusterListen { get; init; } = null!;
 

@@ -25,6 +25,9 @@ public static class SettingsLoader
     /// </summary>
     public static readonly string[] AdminPasswordEnvNames = ["KONG_PASSWORD", "GATEWAY_PASSWORD"];
 
+    /// <summary>The token <c>config sync</c> sends (a command's input, not a setting, so not refused as an unknown one).</summary>
+    public const string AdminTokenEnvName = "GATEWAY_ADMIN_TOKEN";
+
     private const string DefaultOrigin = "default";
 
     /// <summary>Loads settings for a parsed command line, reading the process environment.</summary>
@@ -59,7 +62,7 @@ public static class SettingsLoader
         {
             foreach (var (key, value) in environment.Where(e => e.Key.StartsWith(prefix, StringComparison.Ordinal)).OrderBy(e => e.Key, StringComparer.Ordinal))
             {
-                if (key == ConfEnvName || AdminPasswordEnvNames.Contains(key))
+                if (key is ConfEnvName or AdminTokenEnvName || AdminPasswordEnvNames.Contains(key))
                 {
                     continue;
                 }
@@ -124,6 +127,8 @@ public static class SettingsLoader
         }
 
         RequireClusterCertificates(settings, origins);
+        RequirePairedKeys("admin_ssl", settings.AdminSslCert, settings.AdminSslCertKey);
+        RequirePairedKeys("status_ssl", settings.StatusSslCert, settings.StatusSslCertKey);
         if (settings.EnforceRbac != RbacMode.Off && settings.Database == DatabaseKind.Off)
         {
             throw new SettingsException($"enforce_rbac = {raw["enforce_rbac"]} (from {origins["enforce_rbac"]}) needs a database: RBAC users live in it, and database = off has none");
@@ -148,6 +153,19 @@ public static class SettingsLoader
         {
             throw new SettingsException($"cluster_mtls = on (from {origins["cluster_mtls"]}) needs {string.Join(", ", missing)}");
         }
+    }
+
+    /// <summary>Each certificate of a listener kind needs its key, as Kong checks <c>&lt;kind&gt;_cert</c> against <c>&lt;kind&gt;_cert_key</c>.</summary>
+    private static void RequirePairedKeys(string kind, IReadOnlyList<string> certificates, IReadOnlyList<string> keys)
+    {
+        if (certificates.Count == keys.Count)
+        {
+            return;
+        }
+
+        throw new SettingsException(certificates.Count == 0 ? $"{kind}_cert must be specified"
+            : keys.Count == 0 ? $"{kind}_cert_key must be specified"
+            : $"{kind}_cert was specified {certificates.Count} times while {kind}_cert_key was specified {keys.Count} times");
     }
 
     /// <summary>The process environment as a dictionary.</summary>

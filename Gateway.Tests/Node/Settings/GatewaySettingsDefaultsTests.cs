@@ -115,6 +115,9 @@ public class GatewaySettingsDefaultsTests
 
             // The cluster port's TLS, with Kong hybrid mode's names.
             "cluster_mtls", "cluster_cert", "cluster_cert_key", "cluster_ca_cert",
+
+            // The Admin and status APIs' TLS certificates, with Kong's names.
+            "admin_ssl_cert", "admin_ssl_cert_key", "status_ssl_cert", "status_ssl_cert_key",
         ];
         Assert.Equal(contract.Order(), SettingsCatalog.All.Select(d => d.Name).Order());
     }
