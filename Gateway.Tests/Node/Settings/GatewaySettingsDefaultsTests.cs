@@ -118,6 +118,9 @@ public class GatewaySettingsDefaultsTests
 
             // The Admin and status APIs' TLS certificates, with Kong's names.
             "admin_ssl_cert", "admin_ssl_cert_key", "status_ssl_cert", "status_ssl_cert_key",
+
+            // Admin API RBAC, with Kong Enterprise's names, and the failed-token limit.
+            "enforce_rbac", "rbac_auth_header", "rbac_auth_failures_per_minute",
         ];
         Assert.Equal(contract.Order(), SettingsCatalog.All.Select(d => d.Name).Order());
     }
