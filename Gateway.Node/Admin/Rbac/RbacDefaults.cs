@@ -57,7 +57,7 @@ public static class RbacDefaults
                     ["role"] = RbacRows.Reference(role),
                     ["entity_id"] = "*",
                     ["entity_type"] = "wildcard",
-                    ["actions"] = (int)endpoints[0].Actions,
+                    ["actions"] = (int)endpoints.Single(e => e.Endpoint == "*").Actions,
                 });
             }
         }

@@ -51,7 +51,7 @@ public sealed class RbacDirectory
 
     private static string ForeignId(JsonObject row, string field) => row[field]?["id"]?.GetValue<string>() ?? "";
 
-    private static RbacActions Actions(JsonObject row) => (RbacActions)(row["actions"]?.GetValue<int>() ?? 0) & RbacActions.All;
+    private static RbacActions Actions(JsonObject row) => (RbacActions)RbacActionList.Stored(row) & RbacActions.All;
 
     private static bool Negative(JsonObject row) => row["negative"]?.GetValue<bool>() == true;
 }
