@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Gateway.Cluster.Joining;
+using Gateway.Storage.Audit;
 using Gateway.Storage.Store;
 using Microsoft.Extensions.Logging;
 
@@ -10,6 +11,7 @@ namespace Gateway.Cluster.Propagation;
 /// unless another node wrote that entity first), which applies it on the store and pushes the committed version to
 /// every silo, this one included; the answer comes once this node's snapshot has that version, so a write that
 /// returned already routes here. The store's <see cref="StoreWriteResult"/> comes back as it is, refusals included.
+/// Each write carries the audit stamp of the Admin API request making it (<see cref="AuditScope"/>).
 /// Until this node's silo has joined the cluster (the <see cref="ClusterJoin"/> given, when the silo has one), writes are applied here.
 /// </summary>
 public sealed class ClusterConfigWriter(
@@ -18,19 +20,19 @@ public sealed class ClusterConfigWriter(
 {
     /// <summary>Stores a new entity.</summary>
     /// <exception cref="DatabaseUnavailableException">The database did not answer.</exception>
-    public Task<StoreWriteResult> InsertAsync(string entity, JsonObject row) => WriteAsync(new(ConfigWriteKind.Insert, entity, Id(row), row));
+    public Task<StoreWriteResult> InsertAsync(string entity, JsonObject row) => WriteAsync(new(ConfigWriteKind.Insert, entity, Id(row), row, AuditScope.Current));
 
     /// <summary>Replaces an existing entity.</summary>
     /// <exception cref="DatabaseUnavailableException">The database did not answer.</exception>
-    public Task<StoreWriteResult> UpdateAsync(string entity, JsonObject row) => WriteAsync(new(ConfigWriteKind.Update, entity, Id(row), row));
+    public Task<StoreWriteResult> UpdateAsync(string entity, JsonObject row) => WriteAsync(new(ConfigWriteKind.Update, entity, Id(row), row, AuditScope.Current));
 
     /// <summary>Inserts or replaces the entity with the row's id.</summary>
     /// <exception cref="DatabaseUnavailableException">The database did not answer.</exception>
-    public Task<StoreWriteResult> UpsertAsync(string entity, JsonObject row) => WriteAsync(new(ConfigWriteKind.Upsert, entity, Id(row), row));
+    public Task<StoreWriteResult> UpsertAsync(string entity, JsonObject row) => WriteAsync(new(ConfigWriteKind.Upsert, entity, Id(row), row, AuditScope.Current));
 
     /// <summary>Deletes an entity and what cascades from it.</summary>
     /// <exception cref="DatabaseUnavailableException">The database did not answer.</exception>
-    public Task<StoreWriteResult> DeleteAsync(string entity, string id) => WriteAsync(new(ConfigWriteKind.Delete, entity, id, null));
+    public Task<StoreWriteResult> DeleteAsync(string entity, string id) => WriteAsync(new(ConfigWriteKind.Delete, entity, id, null, AuditScope.Current));
 
     private async Task<StoreWriteResult> WriteAsync(ConfigWriteRequest request)
     {

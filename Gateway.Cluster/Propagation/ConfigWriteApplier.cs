@@ -42,9 +42,9 @@ public static class ConfigWriteApplier
 
     private static Task<StoreWriteResult> ApplyAsync(IConfigStore store, ConfigWriteRequest request) => request.Kind switch
     {
-        ConfigWriteKind.Insert => store.InsertAsync(request.Entity, request.Row!),
-        ConfigWriteKind.Update => store.UpdateAsync(request.Entity, request.Row!),
-        ConfigWriteKind.Upsert => store.UpsertAsync(request.Entity, request.Row!),
-        _ => store.DeleteAsync(request.Entity, request.Id),
+        ConfigWriteKind.Insert => store.InsertAsync(request.Entity, request.Row!, request.Stamp),
+        ConfigWriteKind.Update => store.UpdateAsync(request.Entity, request.Row!, request.Stamp),
+        ConfigWriteKind.Upsert => store.UpsertAsync(request.Entity, request.Row!, request.Stamp),
+        _ => store.DeleteAsync(request.Entity, request.Id, request.Stamp),
     };
 }

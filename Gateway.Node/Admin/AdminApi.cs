@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Gateway.Cluster.Propagation;
 using Gateway.Node.Admin.Rbac;
+using Gateway.Node.Audit;
 using Gateway.Node.Declarative;
 using Gateway.Schema;
 using Gateway.Storage.Store;
@@ -17,7 +18,7 @@ namespace Gateway.Node.Admin;
 /// </summary>
 public sealed partial class AdminApi(
     SchemaRegistry registry, IConfigReader reader, ClusterConfigWriter writer, SchemaValidator validator, AdminOptions options, AdminCors cors,
-    RbacGuard guard, ILogger<AdminApi> logger)
+    RbacGuard guard, ILogger<AdminApi> logger, AdminAudit? audit = null)
 {
     /// <summary>The message of the 503 a request gets while the database is unreachable and the snapshot cannot answer it.</summary>
     public const string UnavailableMessage = "database unreachable: configuration changes are refused until it is back; reads are served from the local snapshot";
@@ -36,10 +37,37 @@ public sealed partial class AdminApi(
             return;
         }
 
+        var audited = audit?.Begin(context);
+        try
+        {
+            await HandleAuditedAsync(context, audited);
+        }
+        finally
+        {
+            if (audited is not null)
+            {
+                audit!.End(context, audited, context.Features.Get<AdminRequestBody>()?.Body);
+            }
+        }
+    }
+
+    private async Task HandleAuditedAsync(HttpContext context, AdminAuditRequest? audited)
+    {
         try
         {
             var path = SplitPath(context.Request.Path.Value);
-            guard.Check(context, path);
+            try
+            {
+                guard.Check(context, path);
+            }
+            finally
+            {
+                if (audited is not null && context.Features.Get<RbacUser>() is { } user)
+                {
+                    audited.Authenticated(user.Id, user.Name);
+                }
+            }
+
             if (!await _meta.TryHandleAsync(context, path) && !await _config.TryHandleAsync(context, path)
                 && !await UpstreamHealthEndpoints.TryHandleAsync(context, path, reader, options) && !await _rbac.TryHandleAsync(context, path)
                 && !await _entities.TryHandleAsync(context, path))

@@ -25,6 +25,7 @@ public static class RequestBody
     public static async Task<JsonObject> ReadAsync(HttpContext context, EntitySchema? schema, SchemaRegistry registry, BodyLimits limits)
     {
         var body = await ParseAsync(context, schema, registry, limits);
+        context.Features.Set(new AdminRequestBody(body));
         NulCharacters.Refuse(body);
         return body;
     }

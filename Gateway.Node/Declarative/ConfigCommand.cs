@@ -1,8 +1,11 @@
 using System.Text.Json.Nodes;
+using Gateway.Node.Admin;
+using Gateway.Node.Audit;
 using Gateway.Node.Config;
 using Gateway.Node.Pipeline;
 using Gateway.Node.Settings;
 using Gateway.Schema;
+using Gateway.Storage.Audit;
 using Gateway.Storage.Declarative;
 using Gateway.Storage.Entities;
 using Gateway.Storage.Store;
@@ -16,6 +19,30 @@ namespace Gateway.Node.Declarative;
 /// </summary>
 public static class ConfigCommand
 {
+    /// <summary>
+    /// With audit_log = on, records db_import's writes as object records of one request (its own request_id, no RBAC
+    /// user: the command runs on the node itself); null otherwise.
+    /// </summary>
+    private static AuditStamp? OpenAuditLog(GatewaySettings settings, IConfigStore store)
+    {
+        if (!settings.AuditLog)
+        {
+            return null;
+        }
+
+        var policy = NodeAuditLog.PolicyFor(settings, NodeIdentity.Load(settings.Prefix).NodeId, sink: null);
+        try
+        {
+            NodeAuditLog.OpenOn(store, policy, settings.Database);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new DatabaseNotReadyException(e.Message);
+        }
+
+        return new AuditStamp(Guid.NewGuid().ToString("N"), policy.Time.GetUtcNow().ToUnixTimeSeconds(), null);
+    }
+
     /// <summary>Runs the config subcommand; returns the exit code.</summary>
     public static async Task<int> RunAsync(GatewaySettings settings, CommandLine commandLine, TextWriter output, TextWriter error)
     {
@@ -37,7 +64,7 @@ public static class ConfigCommand
                         var snapshot = SnapshotImport.TryFrom(document);
                         var parsed = parser.Parse(snapshot?.Config ?? document);
                         await using var store = await OpenDatabaseAsync(settings, registry);
-                        var result = await DeclarativeImporter.ImportAsync(store, parsed);
+                        var result = await DeclarativeImporter.ImportAsync(store, parsed, OpenAuditLog(settings, store));
                         if (result.Refusal is { } refusal)
                         {
                             await error.WriteLineAsync($"gateway: importing {file} failed: {refusal.Message}");

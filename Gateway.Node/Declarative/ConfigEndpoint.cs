@@ -2,8 +2,10 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Gateway.Node.Admin;
+using Gateway.Node.Audit;
 using Gateway.Node.Config;
 using Gateway.Schema;
+using Gateway.Storage.Audit;
 using Gateway.Storage.Declarative;
 
 namespace Gateway.Node.Declarative;
@@ -70,6 +72,12 @@ public sealed class ConfigEndpoint(SchemaRegistry registry, SchemaValidator vali
         await _loading.WaitAsync(context.RequestAborted);
         try
         {
+            // Recorded first: a config whose record cannot be written is not served.
+            if (context.RequestServices.GetService<NodeAuditLog>() is { } audit)
+            {
+                await audit.Log.AppendAsync([ConfigRecord(audit.Policy, store.Hash, config.Hash)], context.RequestAborted);
+            }
+
             store.Replace(config, document as JsonObject);
             if (context.RequestServices.GetService<ConfigRefresher>() is { } refresher)
             {
@@ -84,6 +92,10 @@ public sealed class ConfigEndpoint(SchemaRegistry registry, SchemaValidator vali
         await AdminResponse.WriteAsync(context, 201, config.ToEntityMap());
         return true;
     }
+
+    /// <summary>The one object record of a DB-less config load: the config's hash before and after, as entity <c>config</c>.</summary>
+    private static AuditDraft ConfigRecord(AuditPolicy policy, string before, string after) => AuditObjectRecords.Record(
+        policy, AuditScope.Current, "config", after, "update", new JsonObject { ["config_hash"] = before }, new JsonObject { ["config_hash"] = after }, version: null);
 
     /// <summary>The declarative document in the request, in any of the shapes Kong accepts.</summary>
     private async Task<JsonNode?> ReadConfigAsync(HttpContext context)

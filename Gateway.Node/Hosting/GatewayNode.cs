@@ -6,6 +6,7 @@ using Gateway.Cluster.Propagation;
 using Gateway.Cluster.Tls;
 using Gateway.Node.Admin;
 using Gateway.Node.Admin.Rbac;
+using Gateway.Node.Audit;
 using Gateway.Node.Config;
 using Gateway.Node.Declarative;
 using Gateway.Node.Pipeline;
@@ -43,18 +44,21 @@ public sealed class GatewayNode : IAsyncDisposable
     private readonly Func<WebApplication> _newControl;
     private readonly ClusterConsumerStore _consumers;
     private readonly Serilog.ILogger _logger;
+    private readonly NodeAuditLog? _audit;
     private WebApplication _control;
 
     /// <param name="newControl">Builds a control host (a new silo); the first one is built here.</param>
     /// <param name="proxy">The proxy host.</param>
     /// <param name="consumers">The proxy's consumer look-ups, through the control host's silo.</param>
     /// <param name="store">The config store.</param>
+    /// <param name="audit">The audit log, when audit_log = on.</param>
     /// <param name="logger">The node's log.</param>
     /// <param name="shared">What both hosts use and neither container owns; disposed after both hosts stop.</param>
     private GatewayNode(
-        Func<WebApplication> newControl, WebApplication proxy, ClusterConsumerStore consumers, IConfigStore store, Serilog.ILogger logger,
-        IReadOnlyList<IDisposable> shared)
+        Func<WebApplication> newControl, WebApplication proxy, ClusterConsumerStore consumers, IConfigStore store, NodeAuditLog? audit,
+        Serilog.ILogger logger, IReadOnlyList<IDisposable> shared)
     {
+        _audit = audit;
         _newControl = newControl;
         _control = newControl();
         _proxy = proxy;
@@ -90,6 +94,7 @@ public sealed class GatewayNode : IAsyncDisposable
         var logger = CreateLogger(settings);
         var loggers = new SerilogLoggerFactory(logger, dispose: true);
         IConfigStore store;
+        NodeAuditLog? audit;
         ClusterTls? clusterTls;
         ControlCertificates controlCertificates;
         try
@@ -98,6 +103,7 @@ public sealed class GatewayNode : IAsyncDisposable
             controlCertificates = new ControlCertificates(
                 ListenerCertificate.ForAdmin(settings), ListenerCertificate.ForStatus(settings), DefaultCertificate.LoadOrCreate(settings.Prefix));
             store = await StartupStore.OpenAsync(settings, registry, discardSnapshot, loggers.CreateLogger<GatewayNode>(), cancellationToken);
+            audit = await OpenAuditLogAsync(settings, store, registry, loggers, cancellationToken);
         }
         catch
         {
@@ -111,7 +117,7 @@ public sealed class GatewayNode : IAsyncDisposable
         var certificates = new SniCertificateSelector(() => snapshots.Current.Certificates, controlCertificates.Gui);
         WebApplication NewControl()
         {
-            var control = BuildControlHost(settings, registry, store, snapshots, logger, catalog, clusterTls, controlCertificates);
+            var control = BuildControlHost(settings, registry, store, audit, snapshots, logger, catalog, clusterTls, controlCertificates);
             catalog.Services.Attach(control.Services);
             return control;
         }
@@ -120,7 +126,7 @@ public sealed class GatewayNode : IAsyncDisposable
         GatewayNode? node = null;
         var consumers = new ClusterConsumerStore(() => node!._control.Services.GetRequiredService<ConsumerLookup>());
         var proxy = BuildProxyHost(settings, snapshots, certificates, logger, consumers);
-        node = new GatewayNode(NewControl, proxy, consumers, store, logger, [loggers]);
+        node = new GatewayNode(NewControl, proxy, consumers, store, audit, logger, [loggers]);
         try
         {
             await node._control.StartAsync(cancellationToken);
@@ -179,7 +185,27 @@ public sealed class GatewayNode : IAsyncDisposable
             shared.Dispose();
         }
 
+        if (_audit is not null)
+        {
+            await _audit.DisposeAsync();
+        }
+
         await Store.DisposeAsync();
+    }
+
+    /// <summary>The audit log when audit_log = on; a store that keeps none is a one-line refusal.</summary>
+    private static async Task<NodeAuditLog?> OpenAuditLogAsync(
+        GatewaySettings settings, IConfigStore store, SchemaRegistry registry, ILoggerFactory loggers, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await NodeAuditLog.OpenAsync(settings, store, registry, NodeIdentity.Load(settings.Prefix).NodeId, null, loggers, cancellationToken);
+        }
+        catch (InvalidOperationException e)
+        {
+            await store.DisposeAsync();
+            throw new NodeStartException(e.Message, e);
+        }
     }
 
     /// <summary>Stops the evicted control host and starts a new one, retrying while the database or the cluster does not answer.</summary>
@@ -265,8 +291,8 @@ public sealed class GatewayNode : IAsyncDisposable
     };
 
     private static WebApplication BuildControlHost(
-        GatewaySettings settings, SchemaRegistry registry, IConfigStore store, ConfigSnapshotProvider snapshots, Serilog.ILogger logger,
-        PluginCatalog catalog, ClusterTls? clusterTls, ControlCertificates certificates)
+        GatewaySettings settings, SchemaRegistry registry, IConfigStore store, NodeAuditLog? audit, ConfigSnapshotProvider snapshots,
+        Serilog.ILogger logger, PluginCatalog catalog, ClusterTls? clusterTls, ControlCertificates certificates)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
@@ -321,6 +347,12 @@ public sealed class GatewayNode : IAsyncDisposable
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(sp => new RbacGuard(settings, () => snapshots.Current.Data, TimeProvider.System, sp.GetRequiredService<ILogger<RbacGuard>>()));
         builder.Services.AddSingleton(new AdminCors(settings.AdminGuiUrl));
+        if (audit is not null)
+        {
+            builder.Services.AddSingleton(audit);
+            builder.Services.AddSingleton(new AdminAudit(settings, audit.Policy, audit.Requests));
+        }
+
         builder.Services.AddSingleton<AdminApi>();
         builder.Services.AddSingleton<IBalancerSource>(snapshots);
         builder.Services.AddHostedService<ActiveHealthChecker>();

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Gateway.Storage.Audit;
 using Gateway.Schema;
 using Gateway.Storage.Store;
 
@@ -106,17 +107,20 @@ public sealed class DeclarativeConfigStore : IConfigStore
         return filter.MatchAll ? filter.Tags.All(tags.Contains) : filter.Tags.Any(tags.Contains);
     }
 
-    /// <inheritdoc/>
-    public Task<StoreWriteResult> InsertAsync(string entity, JsonObject row, CancellationToken cancellationToken = default) => Unsupported("create", entity);
+    /// <summary>None: a declarative config has no database; DB-less nodes keep their audit log in an SQLite file of their own.</summary>
+    public IAuditLog? OpenAuditLog(AuditPolicy policy) => null;
 
     /// <inheritdoc/>
-    public Task<StoreWriteResult> UpdateAsync(string entity, JsonObject row, CancellationToken cancellationToken = default) => Unsupported("update", entity);
+    public Task<StoreWriteResult> InsertAsync(string entity, JsonObject row, AuditStamp? stamp = null, CancellationToken cancellationToken = default) => Unsupported("create", entity);
 
     /// <inheritdoc/>
-    public Task<StoreWriteResult> UpsertAsync(string entity, JsonObject row, CancellationToken cancellationToken = default) => Unsupported("create or update", entity);
+    public Task<StoreWriteResult> UpdateAsync(string entity, JsonObject row, AuditStamp? stamp = null, CancellationToken cancellationToken = default) => Unsupported("update", entity);
 
     /// <inheritdoc/>
-    public Task<StoreWriteResult> DeleteAsync(string entity, string id, CancellationToken cancellationToken = default) => Unsupported("remove", entity);
+    public Task<StoreWriteResult> UpsertAsync(string entity, JsonObject row, AuditStamp? stamp = null, CancellationToken cancellationToken = default) => Unsupported("create or update", entity);
+
+    /// <inheritdoc/>
+    public Task<StoreWriteResult> DeleteAsync(string entity, string id, AuditStamp? stamp = null, CancellationToken cancellationToken = default) => Unsupported("remove", entity);
 
     /// <inheritdoc/>
     public Task<long> GetVersionAsync(CancellationToken cancellationToken = default) => Task.FromResult(State.Version);

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Gateway.Storage.Audit;
 using Gateway.Storage.Store;
 
 namespace Gateway.Storage.Declarative;
@@ -15,7 +16,11 @@ public static class DeclarativeImporter
     /// Upserts every entity of <paramref name="config"/>; returns how many were written and how many were already
     /// current, or, when the database refused a row (a name taken by another id), the refusal; the rows before it stay.
     /// </summary>
-    public static async Task<ImportResult> ImportAsync(IConfigStore store, DeclarativeConfig config, CancellationToken cancellationToken = default)
+    /// <param name="store">The database.</param>
+    /// <param name="config">The config to import.</param>
+    /// <param name="stamp">The request its audit records name, when the store keeps an audit log.</param>
+    /// <param name="cancellationToken">Cancels the import.</param>
+    public static async Task<ImportResult> ImportAsync(IConfigStore store, DeclarativeConfig config, AuditStamp? stamp = null, CancellationToken cancellationToken = default)
     {
         int written = 0, unchanged = 0;
         foreach (var (entity, rows) in config.Entities)
@@ -29,7 +34,7 @@ public static class DeclarativeImporter
                     continue;
                 }
 
-                var result = await store.UpsertAsync(entity, (JsonObject)row.DeepClone(), cancellationToken);
+                var result = await store.UpsertAsync(entity, (JsonObject)row.DeepClone(), stamp, cancellationToken);
                 if (result.Refusal is { } refusal)
                 {
                     return new ImportResult(written, unchanged, refusal);

@@ -15,6 +15,7 @@ public static class PostgresMigrations
     [
         new("000_base", PostgresTables.Create),
         new("001_orleans_clustering", OrleansClusteringTables.Create),
+        new("002_audit_log", PostgresAuditTables.Create),
     ];
 
     /// <summary>Arbitrary, fixed: the advisory lock key migration runners share.</summary>

@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Gateway.Schema;
+using Gateway.Storage.Audit;
 using Gateway.Storage.Store;
 
 namespace Gateway.Storage.Relational;
@@ -17,6 +18,7 @@ public abstract class RelationalConfigStore : IConfigStore
     private readonly IRelationalDialect _dialect;
     private readonly SchemaRegistry _registry;
     private readonly TimeProvider _time;
+    private RelationalAuditLog? _audit;
 
     /// <summary>A store on <paramref name="dialect"/>'s database.</summary>
     private protected RelationalConfigStore(IRelationalDialect dialect, SchemaRegistry registry, TimeProvider time)
@@ -106,20 +108,23 @@ public abstract class RelationalConfigStore : IConfigStore
     }
 
     /// <inheritdoc/>
-    public Task<StoreWriteResult> InsertAsync(string entity, JsonObject row, CancellationToken cancellationToken = default) =>
-        WriteAsync(StoreWrites.Insert(_registry, entity, row), cancellationToken);
+    public Task<StoreWriteResult> InsertAsync(string entity, JsonObject row, AuditStamp? stamp = null, CancellationToken cancellationToken = default) =>
+        WriteAsync(StoreWrites.Insert(_registry, entity, row), stamp, cancellationToken);
 
     /// <inheritdoc/>
-    public Task<StoreWriteResult> UpdateAsync(string entity, JsonObject row, CancellationToken cancellationToken = default) =>
-        WriteAsync(StoreWrites.Update(_registry, entity, row), cancellationToken);
+    public Task<StoreWriteResult> UpdateAsync(string entity, JsonObject row, AuditStamp? stamp = null, CancellationToken cancellationToken = default) =>
+        WriteAsync(StoreWrites.Update(_registry, entity, row), stamp, cancellationToken);
 
     /// <inheritdoc/>
-    public Task<StoreWriteResult> UpsertAsync(string entity, JsonObject row, CancellationToken cancellationToken = default) =>
-        WriteAsync(StoreWrites.Upsert(_registry, entity, row), cancellationToken);
+    public Task<StoreWriteResult> UpsertAsync(string entity, JsonObject row, AuditStamp? stamp = null, CancellationToken cancellationToken = default) =>
+        WriteAsync(StoreWrites.Upsert(_registry, entity, row), stamp, cancellationToken);
 
     /// <inheritdoc/>
-    public Task<StoreWriteResult> DeleteAsync(string entity, string id, CancellationToken cancellationToken = default) =>
-        WriteAsync(StoreWrites.Delete(_registry, entity, id), cancellationToken);
+    public Task<StoreWriteResult> DeleteAsync(string entity, string id, AuditStamp? stamp = null, CancellationToken cancellationToken = default) =>
+        WriteAsync(StoreWrites.Delete(_registry, entity, id), stamp, cancellationToken);
+
+    /// <inheritdoc/>
+    public IAuditLog? OpenAuditLog(AuditPolicy policy) => _audit = new RelationalAuditLog(_dialect, this, policy);
 
     /// <inheritdoc/>
     public Task<long> GetVersionAsync(CancellationToken cancellationToken = default) =>
@@ -192,10 +197,10 @@ public abstract class RelationalConfigStore : IConfigStore
 
     private RelationalQuery Query(FormattableString sql) => RelationalQuery.Of(_dialect, sql);
 
-    private Task<StoreWriteResult> WriteAsync(StoreWrites.Write write, CancellationToken cancellationToken) =>
+    private Task<StoreWriteResult> WriteAsync(StoreWrites.Write write, AuditStamp? stamp, CancellationToken cancellationToken) =>
         GuardAsync(async () =>
         {
-            await using var session = new RelationalWrite(_dialect, await _dialect.BeginWriteAsync(cancellationToken), _time);
+            await using var session = new RelationalWrite(_dialect, await _dialect.BeginWriteAsync(cancellationToken), _time, _audit, stamp);
             return await write(session, cancellationToken);
         });
 
@@ -236,7 +241,7 @@ public abstract class RelationalConfigStore : IConfigStore
     /// rethrowing, so that the next call opens fresh connections instead of meeting the other idle ones the server has
     /// also closed. A failure that makes the database unusable is thrown as the dialect's own (<see cref="IRelationalDialect.Unusable"/>).
     /// </summary>
-    private async Task<T> GuardAsync<T>(Func<Task<T>> call)
+    internal async Task<T> GuardAsync<T>(Func<Task<T>> call)
     {
         try
         {

@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Gateway.Schema;
+using Gateway.Storage.Audit;
 using Gateway.Storage.Store;
 
 namespace Gateway.Storage.Relational;
@@ -9,10 +10,21 @@ namespace Gateway.Storage.Relational;
 /// <summary>
 /// One write transaction on a relational store, holding its write lock: the reads <see cref="StoreWrites"/> checks
 /// with, the index tables kept with every row, and on commit the one version bump and the change log. Disposing it
-/// uncommitted rolls back, so a refused write leaves nothing behind.
+/// uncommitted rolls back, so a refused write leaves nothing behind. With an audit log, the audit records of the changes
+/// are committed in the same transaction: a change whose record cannot be written does not happen.
 /// </summary>
-internal sealed class RelationalWrite(IRelationalDialect dialect, RelationalTransaction transaction, TimeProvider time) : IWriteSession
+internal sealed class RelationalWrite(
+    IRelationalDialect dialect, RelationalTransaction transaction, TimeProvider time, RelationalAuditLog? audit, AuditStamp? stamp) : IWriteSession
 {
+    /// <inheritdoc/>
+    public bool Audited => audit is not null;
+
+    /// <inheritdoc/>
+    public async Task<JsonObject?> ReadAsync(string entity, string id, CancellationToken cancellationToken) =>
+        await ScalarAsync($"SELECT body FROM entities WHERE entity = {entity} AND id = {id}", cancellationToken) is string body
+            ? JsonNode.Parse(body)!.AsObject()
+            : null;
+
     /// <inheritdoc/>
     public async Task<bool> ExistsAsync(string entity, string id, CancellationToken cancellationToken) =>
         await ScalarAsync($"SELECT 1 FROM entities WHERE entity = {entity} AND id = {id}", cancellationToken) is not null;
@@ -83,13 +95,22 @@ internal sealed class RelationalWrite(IRelationalDialect dialect, RelationalTran
             await ScalarAsync($"UPDATE config_version SET version = version + 1 WHERE singleton = 1 RETURNING version", cancellationToken),
             CultureInfo.InvariantCulture);
         var at = time.GetUtcNow().ToUnixTimeMilliseconds();
-        foreach (var (entity, id, kind) in changes)
+        foreach (var change in changes)
         {
-            var name = kind == ChangeKind.Delete ? "delete" : "upsert";
-            await ExecuteAsync($"INSERT INTO change_log (version, entity, id, kind, at) VALUES ({version}, {entity}, {id}, {name}, {at})", cancellationToken);
+            var name = change.Kind == ChangeKind.Delete ? "delete" : "upsert";
+            await ExecuteAsync(
+                $"INSERT INTO change_log (version, entity, id, kind, at) VALUES ({version}, {change.Entity}, {change.Id}, {name}, {at})", cancellationToken);
         }
 
+        if (audit is null)
+        {
+            await transaction.Transaction.CommitAsync(cancellationToken);
+            return version;
+        }
+
+        var entries = await audit.AppendAsync(transaction, AuditObjectRecords.For(audit.Policy, stamp, changes, version), cancellationToken);
         await transaction.Transaction.CommitAsync(cancellationToken);
+        audit.Committed(entries);
         return version;
     }
 

@@ -61,5 +61,46 @@ internal static class SqliteTables
             at      INTEGER NOT NULL
         );
         CREATE INDEX IF NOT EXISTS change_log_by_version ON change_log (version);
+
+        -- The audit log (see Gateway.Storage/Audit): the record's JSON, and copies of the fields lists filter on.
+        CREATE TABLE IF NOT EXISTS audit_requests (
+            sequence          INTEGER PRIMARY KEY,
+            request_id        TEXT,
+            request_timestamp INTEGER NOT NULL,
+            method            TEXT,
+            status            INTEGER,
+            rbac_user_name    TEXT,
+            rbac_user_id      TEXT,
+            client_ip         TEXT,
+            request_source    TEXT,
+            expires_at        INTEGER NOT NULL,
+            record            TEXT NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS audit_requests_by_time ON audit_requests (request_timestamp);
+        CREATE INDEX IF NOT EXISTS audit_requests_by_request ON audit_requests (request_id);
+        CREATE TABLE IF NOT EXISTS audit_objects (
+            sequence          INTEGER PRIMARY KEY,
+            id                TEXT NOT NULL,
+            request_id        TEXT,
+            request_timestamp INTEGER NOT NULL,
+            dao_name          TEXT,
+            entity_key        TEXT,
+            operation         TEXT,
+            rbac_user_id      TEXT,
+            expires_at        INTEGER NOT NULL,
+            record            TEXT NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS audit_objects_by_time ON audit_objects (request_timestamp);
+        CREATE INDEX IF NOT EXISTS audit_objects_by_request ON audit_objects (request_id);
+        CREATE INDEX IF NOT EXISTS audit_objects_by_entity ON audit_objects (entity_key);
+        -- The chain's last record (head) and the last record a purge removed (anchor).
+        CREATE TABLE IF NOT EXISTS audit_chain (
+            singleton       INTEGER PRIMARY KEY CHECK (singleton = 1),
+            head_sequence   INTEGER NOT NULL,
+            head_hash       TEXT NOT NULL,
+            anchor_sequence INTEGER NOT NULL,
+            anchor_hash     TEXT NOT NULL
+        );
+        INSERT OR IGNORE INTO audit_chain (singleton, head_sequence, head_hash, anchor_sequence, anchor_hash) VALUES (1, 0, '', 0, '');
         """;
 }

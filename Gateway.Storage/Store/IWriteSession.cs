@@ -11,6 +11,12 @@ namespace Gateway.Storage.Store;
 /// </summary>
 internal interface IWriteSession : IAsyncDisposable
 {
+    /// <summary>Whether the write's changes are recorded in the audit log, so that each change carries its rows before and after.</summary>
+    bool Audited { get; }
+
+    /// <summary>The entity's row as stored, or null; read only for the audit log.</summary>
+    Task<JsonObject?> ReadAsync(string entity, string id, CancellationToken cancellationToken);
+
     /// <summary>Whether the entity exists.</summary>
     Task<bool> ExistsAsync(string entity, string id, CancellationToken cancellationToken);
 
@@ -29,6 +35,6 @@ internal interface IWriteSession : IAsyncDisposable
     /// <summary>Removes one row and its index rows (what references it is the caller's business).</summary>
     Task RemoveAsync(EntitySchema schema, string id, CancellationToken cancellationToken);
 
-    /// <summary>Bumps the config version once, logs <paramref name="changes"/> in order under it, and commits; returns the version.</summary>
+    /// <summary>Bumps the config version once, logs <paramref name="changes"/> in order under it (and, when <see cref="Audited"/>, their audit records), and commits; returns the version.</summary>
     Task<long> CommitAsync(IReadOnlyList<EntityChange> changes, CancellationToken cancellationToken);
 }

@@ -86,8 +86,10 @@ internal static class StoreWrites
             }
         }
 
+        var before = exists && session.Audited ? await session.ReadAsync(schema.Name, id, cancellationToken) : null;
         await session.StoreAsync(schema, id, row, exists, cancellationToken);
-        return StoreWriteResult.Committed(await session.CommitAsync([new EntityChange(schema.Name, id, ChangeKind.Upsert)], cancellationToken));
+        var change = new EntityChange(schema.Name, id, ChangeKind.Upsert, before, session.Audited ? row : null);
+        return StoreWriteResult.Committed(await session.CommitAsync([change], cancellationToken));
     }
 
     /// <summary>
@@ -126,7 +128,7 @@ internal static class StoreWrites
             }
         }
 
-        doomed.Add(new EntityChange(entity, id, ChangeKind.Delete));
+        doomed.Add(new EntityChange(entity, id, ChangeKind.Delete, session.Audited ? await session.ReadAsync(entity, id, cancellationToken) : null));
         return null;
     }
 }

@@ -61,12 +61,14 @@ public sealed partial class RbacGuard
         var account = Authenticate(context.Connection.RemoteIpAddress ?? IPAddress.None, values.Count == 1 ? values[0] : null);
         var action = RbacActionNames.ForMethod(context.Request.Method) is var a and not RbacActions.None ? a : RbacActions.Read;
         var segments = path is [RbacEndpointForms.Workspace, ..] ? path.Skip(1).ToArray() : path;
+
+        // Known before the permission check, so that the audit log names who was refused.
+        context.Features.Set(account.User);
         if (_mode is RbacMode.On or RbacMode.Both && !account.Permissions.AllowsEndpoint(segments, action))
         {
             throw Forbidden(account.User, action);
         }
 
-        context.Features.Set(account.User);
         if (_mode is RbacMode.Entity or RbacMode.Both)
         {
             context.Features.Set(new RbacEntityAccess(account));

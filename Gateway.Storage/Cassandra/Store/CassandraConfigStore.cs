@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Gateway.Storage.Audit;
 using Gateway.Schema;
 using Gateway.Storage.Cassandra.Client;
 using Gateway.Storage.Cassandra.Protocol;
@@ -124,20 +125,23 @@ public sealed class CassandraConfigStore : IConfigStore
         return new StorePage(data, null);
     }
 
+    /// <summary>None yet: Cassandra keeps no audit log (start-up refuses audit_log = on with it).</summary>
+    public IAuditLog? OpenAuditLog(AuditPolicy policy) => null;
+
     /// <inheritdoc/>
-    public Task<StoreWriteResult> InsertAsync(string entity, JsonObject row, CancellationToken cancellationToken = default) =>
+    public Task<StoreWriteResult> InsertAsync(string entity, JsonObject row, AuditStamp? stamp = null, CancellationToken cancellationToken = default) =>
         WriteAsync(StoreWrites.Insert(_registry, entity, row), cancellationToken);
 
     /// <inheritdoc/>
-    public Task<StoreWriteResult> UpdateAsync(string entity, JsonObject row, CancellationToken cancellationToken = default) =>
+    public Task<StoreWriteResult> UpdateAsync(string entity, JsonObject row, AuditStamp? stamp = null, CancellationToken cancellationToken = default) =>
         WriteAsync(StoreWrites.Update(_registry, entity, row), cancellationToken);
 
     /// <inheritdoc/>
-    public Task<StoreWriteResult> UpsertAsync(string entity, JsonObject row, CancellationToken cancellationToken = default) =>
+    public Task<StoreWriteResult> UpsertAsync(string entity, JsonObject row, AuditStamp? stamp = null, CancellationToken cancellationToken = default) =>
         WriteAsync(StoreWrites.Upsert(_registry, entity, row), cancellationToken);
 
     /// <inheritdoc/>
-    public Task<StoreWriteResult> DeleteAsync(string entity, string id, CancellationToken cancellationToken = default) =>
+    public Task<StoreWriteResult> DeleteAsync(string entity, string id, AuditStamp? stamp = null, CancellationToken cancellationToken = default) =>
         WriteAsync(StoreWrites.Delete(_registry, entity, id), cancellationToken);
 
     /// <inheritdoc/>

@@ -56,6 +56,12 @@ internal sealed class CassandraWrite : IWriteSession
         }
     }
 
+    /// <summary>Never: the audit log is not kept on Cassandra yet (start-up refuses audit_log = on with database = cassandra).</summary>
+    public bool Audited => false;
+
+    /// <inheritdoc/>
+    public Task<JsonObject?> ReadAsync(string entity, string id, CancellationToken cancellationToken) => GetAsync(entity, id, cancellationToken);
+
     /// <inheritdoc/>
     public async Task<bool> ExistsAsync(string entity, string id, CancellationToken cancellationToken) => await GetAsync(entity, id, cancellationToken) is not null;
 
@@ -155,10 +161,10 @@ internal sealed class CassandraWrite : IWriteSession
         var at = _time.GetUtcNow().ToUnixTimeMilliseconds();
         for (var seq = 0; seq < changes.Count; seq++)
         {
-            var (entity, id, kind) = changes[seq];
+            var change = changes[seq];
             await _session.RunAsync(
                 $"INSERT INTO {Ks}.change_log (bucket, version, seq, entity, id, kind, at) VALUES (0, ?, ?, ?, ?, ?, ?)",
-                [current + 1, seq, entity, id, kind == ChangeKind.Delete ? "delete" : "upsert", at],
+                [current + 1, seq, change.Entity, change.Id, change.Kind == ChangeKind.Delete ? "delete" : "upsert", at],
                 cancellationToken);
         }
         await ReleaseLeaseAsync(cancellationToken);

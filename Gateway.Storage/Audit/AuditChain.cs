@@ -1,0 +1,47 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Gateway.Storage.Audit;
+
+/// <summary>
+/// The hash chain over every audit record of the cluster: each record's <c>hash</c> is the SHA-256 of the previous
+/// record's hash and this record's canonical form, so editing, removing or reordering any record, or cutting the tail
+/// (against the chain's head), breaks a link that <c>gateway audit verify</c> names.
+/// </summary>
+public static class AuditChain
+{
+    /// <summary>Fields a record's link does not cover: the link itself, the signature made over it, and the computed ttl.</summary>
+    private static readonly HashSet<string> Unlinked = ["hash", "signature", "ttl"];
+
+    /// <summary>The record as compact JSON with its keys in ordinal order, without <c>hash</c>, <c>signature</c> and <c>ttl</c>.</summary>
+    public static string Canonical(JsonObject record)
+    {
+        using var text = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(text))
+        {
+            writer.WriteStartObject();
+            foreach (var (name, value) in record.Where(p => !Unlinked.Contains(p.Key)).OrderBy(p => p.Key, StringComparer.Ordinal))
+            {
+                writer.WritePropertyName(name);
+                if (value is null)
+                {
+                    writer.WriteNullValue();
+                }
+                else
+                {
+                    value.WriteTo(writer);
+                }
+            }
+
+            writer.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(text.ToArray());
+    }
+
+    /// <summary>The record's <c>hash</c>: lowercase hex SHA-256 of the previous hash, a newline and <see cref="Canonical"/>.</summary>
+    public static string Link(string previousHash, JsonObject record) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(previousHash + "\n" + Canonical(record))));
+}
