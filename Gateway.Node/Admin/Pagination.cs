@@ -74,8 +74,11 @@ public static class Pagination
     private static AdminException InvalidTags(string reason) =>
         AdminException.Kong(KongError.InvalidOptions, $"invalid option (tags: {reason})", new JsonObject { ["tags"] = reason });
 
-    /// <summary>Builds <c>{"data":[...],"offset":"...","next":"/path?offset=...&amp;size=..."}</c>; the last page has <c>next: null</c> and no offset.</summary>
-    public static JsonObject Render(HttpRequest request, IEnumerable<JsonNode> data, string? offset)
+    /// <summary>
+    /// Builds <c>{"data":[...],"offset":"...","next":"/path?offset=...&amp;size=..."}</c>; the last page has <c>next: null</c>
+    /// and no offset. <c>next</c> keeps the query's <paramref name="kept"/> arguments (default size and tags).
+    /// </summary>
+    public static JsonObject Render(HttpRequest request, IEnumerable<JsonNode> data, string? offset, IReadOnlyList<string>? kept = null)
     {
         var page = new JsonObject { ["data"] = new JsonArray([.. data.Select(d => d.DeepClone())]) };
         if (offset is null)
@@ -86,7 +89,7 @@ public static class Pagination
 
         page["offset"] = offset;
         var next = new StringBuilder(request.PathBase + request.Path).Append("?offset=").Append(Uri.EscapeDataString(offset));
-        foreach (var name in new[] { "size", "tags" })
+        foreach (var name in kept ?? ["size", "tags"])
         {
             if (request.Query.TryGetValue(name, out var value))
             {

@@ -38,7 +38,7 @@ public sealed class PostgresMigrationCommandTests : IAsyncLifetime
         Assert.Equal(
             [
                 "executed migrations: (none)",
-                "pending migrations: 000_base, 001_orleans_clustering",
+                "pending migrations: 000_base, 001_orleans_clustering, 002_audit_log",
                 "database needs bootstrap: run 'gateway migrations bootstrap'",
             ],
             list.Stdout);
@@ -49,7 +49,7 @@ public sealed class PostgresMigrationCommandTests : IAsyncLifetime
 
         var bootstrap = await RunAsync("migrations", "bootstrap");
         Assert.Equal(0, bootstrap.ExitCode);
-        Assert.Equal(["database bootstrapped: 000_base, 001_orleans_clustering"], bootstrap.Stdout);
+        Assert.Equal(["database bootstrapped: 000_base, 001_orleans_clustering, 002_audit_log"], bootstrap.Stdout);
 
         var again = await RunAsync("migrations", "bootstrap");
         Assert.Equal(0, again.ExitCode);

@@ -32,7 +32,7 @@ public sealed class PostgresStoreContractTests : StoreContractTests
         var state = await PostgresMigrations.GetStateAsync(dataSource);
         var again = await PostgresMigrations.UpAsync(dataSource);
 
-        Assert.Equal(["000_base", "001_orleans_clustering"], state.Executed);
+        Assert.Equal(["000_base", "001_orleans_clustering", "002_audit_log"], state.Executed);
         Assert.Empty(state.Pending);
         Assert.True(state.IsCurrent);
         Assert.Empty(again);
@@ -49,7 +49,7 @@ public sealed class PostgresStoreContractTests : StoreContractTests
             var state = await PostgresMigrations.GetStateAsync(dataSource);
 
             Assert.True(state.IsEmpty);
-            Assert.Equal(["000_base", "001_orleans_clustering"], state.Pending);
+            Assert.Equal(["000_base", "001_orleans_clustering", "002_audit_log"], state.Pending);
         }
         finally
         {

@@ -1,0 +1,111 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Gateway.Node.Audit;
+using Gateway.Storage.Audit;
+
+namespace Gateway.Node.Admin;
+
+/// <summary>
+/// Kong Enterprise's <c>GET /audit/requests</c> and <c>GET /audit/objects</c>, served only with audit_log = on (404
+/// otherwise, as Kong registers them only then): Kong's paging, newest first, <c>before</c>/<c>after</c> (epoch seconds
+/// or RFC 3339) and <c>request_timestamp[lt|gte]</c>, and equality filters on the fields the tables index. The audit
+/// tables cannot be written through the Admin API: any other method is a 405.
+/// </summary>
+public static class AuditEndpoints
+{
+    private static readonly string[] TimeArguments = ["before", "after", "request_timestamp[lt]", "request_timestamp[gte]"];
+
+    /// <summary>Handles <c>/audit/requests</c> and <c>/audit/objects</c>; false for any other path, or when the audit log is off.</summary>
+    public static async Task<bool> TryHandleAsync(HttpContext context, IReadOnlyList<string> path)
+    {
+        AuditTable table;
+        switch (path)
+        {
+            case ["audit", "requests"]:
+                table = AuditTable.Requests;
+                break;
+            case ["audit", "objects"]:
+                table = AuditTable.Objects;
+                break;
+            default:
+                return false;
+        }
+
+        if (context.RequestServices.GetService<NodeAuditLog>() is not { } audit)
+        {
+            return false;
+        }
+
+        switch (context.Request.Method)
+        {
+            case "OPTIONS":
+                AdminResponse.Allow(context, "GET, HEAD, OPTIONS");
+                return true;
+            case not ("GET" or "HEAD"):
+                throw AdminException.MethodNotAllowed();
+        }
+
+        var query = Parse(context.Request.Query, table);
+        var page = await audit.Log.ListAsync(table, query, context.RequestAborted);
+        var kept = new[] { "size" }.Concat(TimeArguments).Concat(AuditColumns.Filters(table)).ToArray();
+        await AdminResponse.WriteAsync(context, 200, Pagination.Render(context.Request, page.Data, page.Offset, kept));
+        return true;
+    }
+
+    /// <summary>The page and filters the query asks for.</summary>
+    /// <exception cref="AdminException">Kong's invalid-size, invalid-offset and invalid-option errors.</exception>
+    private static AuditQuery Parse(IQueryCollection arguments, AuditTable table)
+    {
+        var paging = Pagination.Parse(arguments);
+        var fields = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var field in AuditColumns.Filters(table))
+        {
+            if (arguments.TryGetValue(field, out var value))
+            {
+                var text = value.ToString();
+                if (AuditColumns.IsInteger(field) && !long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _))
+                {
+                    throw InvalidOption(field, "expected an integer");
+                }
+
+                if (text.Contains('\0', StringComparison.Ordinal))
+                {
+                    throw InvalidOption(field, "invalid value");
+                }
+
+                fields[field] = text;
+            }
+        }
+
+        var before = Earliest(Timestamp(arguments, "before"), Timestamp(arguments, "request_timestamp[lt]"));
+        var after = Latest(Timestamp(arguments, "after"), Timestamp(arguments, "request_timestamp[gte]"));
+        return new AuditQuery(paging.Size, paging.Offset, fields, before, after);
+    }
+
+    /// <summary>The argument as epoch seconds: a number (fractions cut) or an RFC 3339 date; null when absent.</summary>
+    private static long? Timestamp(IQueryCollection arguments, string name)
+    {
+        if (!arguments.TryGetValue(name, out var value))
+        {
+            return null;
+        }
+
+        var text = value.ToString();
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && double.IsFinite(seconds)
+            && Math.Abs(seconds) < 1e15)
+        {
+            return (long)Math.Floor(seconds);
+        }
+
+        return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var date) && text.Contains('T', StringComparison.OrdinalIgnoreCase)
+            ? date.ToUnixTimeSeconds()
+            : throw InvalidOption(name, "expected epoch seconds or an RFC 3339 date");
+    }
+
+    private static long? Earliest(long? a, long? b) => a is null ? b : b is null ? a : Math.Min(a.Value, b.Value);
+
+    private static long? Latest(long? a, long? b) => a is null ? b : b is null ? a : Math.Max(a.Value, b.Value);
+
+    private static AdminException InvalidOption(string name, string reason) =>
+        AdminException.Kong(KongError.InvalidOptions, $"invalid option ({name}: {reason})", new JsonObject { [name] = reason });
+}
