@@ -1,5 +1,7 @@
 using System.Net;
+using System.Text.RegularExpressions;
 using Gateway.Cluster.Membership;
+using Gateway.Storage.Audit;
 
 namespace Gateway.Node.Settings;
 
@@ -196,6 +198,30 @@ public sealed record GatewaySettings
 
     /// <summary>rbac_auth_failures_per_minute: failed token checks allowed per client address and minute; 0 for no limit.</summary>
     public int RbacAuthFailuresPerMinute { get; init; }
+
+    /// <summary>audit_log: whether Admin API requests and config changes are recorded.</summary>
+    public bool AuditLog { get; init; }
+
+    /// <summary>audit_log_ignore_methods: methods (upper case) whose requests make no record.</summary>
+    public IReadOnlySet<string> AuditLogIgnoreMethods { get; init; } = new HashSet<string>();
+
+    /// <summary>audit_log_ignore_paths: unanchored regexes on the request URI with its query; a match makes no record.</summary>
+    public IReadOnlyList<Regex> AuditLogIgnorePaths { get; init; } = [];
+
+    /// <summary>audit_log_ignore_tables: entities whose changes make no object record.</summary>
+    public IReadOnlySet<string> AuditLogIgnoreTables { get; init; } = new HashSet<string>();
+
+    /// <summary>audit_log_payload_exclude: keys and dotted paths removed from recorded payloads and entities.</summary>
+    public AuditPayloadFilter AuditLogPayloadExclude { get; init; } = AuditPayloadFilter.Default;
+
+    /// <summary>audit_log_record_ttl: seconds a record is kept.</summary>
+    public long AuditLogRecordTtl { get; init; }
+
+    /// <summary>audit_log_signing_key, loaded; null when records are not signed.</summary>
+    public AuditSigner? AuditLogSigner { get; init; }
+
+    /// <summary>audit_log_queue_size: request records a node holds while the database is away before it drops new ones.</summary>
+    public int AuditLogQueueMax { get; init; }
 
     /// <summary>router_flavor.</summary>
     public RouterFlavor RouterFlavor { get; init; }

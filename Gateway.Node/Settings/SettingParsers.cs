@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using System.Text.RegularExpressions;
+using Gateway.Storage.Audit;
 
 namespace Gateway.Node.Settings;
 
@@ -100,6 +102,74 @@ public static class SettingParsers
     /// <summary>A comma-separated list; blank entries are dropped.</summary>
     public static IReadOnlyList<string> List(string raw) =>
         raw.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+
+    /// <summary>Comma-separated HTTP method names, upper-cased.</summary>
+    public static IReadOnlySet<string> Methods(string raw)
+    {
+        var methods = List(raw).Select(m => m.ToUpperInvariant()).ToHashSet(StringComparer.Ordinal);
+        foreach (var method in methods)
+        {
+            if (!method.All(char.IsAsciiLetter))
+            {
+                throw new FormatException($"'{method}' is not an HTTP method");
+            }
+        }
+
+        return methods;
+    }
+
+    /// <summary>
+    /// Comma-separated regexes (.NET syntax, close to PCRE for what paths need), unanchored, each bounded to
+    /// <see cref="RegexTimeout"/> a match so a request URI cannot stall the node on a backtracking pattern.
+    /// </summary>
+    public static IReadOnlyList<Regex> Regexes(string raw)
+    {
+        var regexes = new List<Regex>();
+        foreach (var pattern in List(raw))
+        {
+            try
+            {
+                regexes.Add(new Regex(pattern, RegexOptions.CultureInvariant, RegexTimeout));
+            }
+            catch (ArgumentException ex)
+            {
+                throw new FormatException($"'{pattern}' is not a regex: {ex.Message}");
+            }
+        }
+
+        return regexes;
+    }
+
+    /// <summary>The longest one regex setting may take to match one value.</summary>
+    public static readonly TimeSpan RegexTimeout = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>A path to an RSA private key PEM, loaded; empty for none.</summary>
+    public static AuditSigner? SigningKey(string raw)
+    {
+        if (Optional(raw) is not { } path)
+        {
+            return null;
+        }
+
+        string pem;
+        try
+        {
+            pem = File.ReadAllText(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            throw new FormatException($"cannot read '{path}': {ex.Message}");
+        }
+
+        try
+        {
+            return AuditSigner.FromPem(pem);
+        }
+        catch (FormatException ex)
+        {
+            throw new FormatException($"'{path}' {ex.Message}");
+        }
+    }
 
     /// <summary>A comma-separated list where a lone <c>off</c> means none.</summary>
     public static IReadOnlyList<string> ListOrOff(string raw)

@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using Gateway.Cluster.Membership;
+using Gateway.Storage.Audit;
 
 namespace Gateway.Node.Settings;
 
@@ -58,6 +59,22 @@ public static class SettingsCatalog
             (s, v) => s with { RbacAuthHeader = SettingParsers.HeaderName(v) }),
         new("rbac_auth_failures_per_minute", "10", "failed RBAC token checks one client address may make per minute before it gets 429 (0: no limit)",
             (s, v) => s with { RbacAuthFailuresPerMinute = SettingParsers.Integer(v, 0) }),
+        new("audit_log", "off", "on: every Admin API request and config change is recorded (GET /audit/requests, /audit/objects)",
+            (s, v) => s with { AuditLog = SettingParsers.OneOf(v, ("on", true), ("off", false)) }),
+        new("audit_log_ignore_methods", "", "comma-separated HTTP methods whose Admin API requests make no audit record",
+            (s, v) => s with { AuditLogIgnoreMethods = SettingParsers.Methods(v) }),
+        new("audit_log_ignore_paths", "", "comma-separated regexes, unanchored, on the request URI with its query: a match makes no audit record",
+            (s, v) => s with { AuditLogIgnorePaths = SettingParsers.Regexes(v) }),
+        new("audit_log_ignore_tables", "", "comma-separated entity names whose changes make no audit object record",
+            (s, v) => s with { AuditLogIgnoreTables = SettingParsers.List(v).ToHashSet(StringComparer.Ordinal) }),
+        new("audit_log_payload_exclude", "token, secret, password", "keys removed from recorded payloads and entities at any depth, or dotted paths removed from the top",
+            (s, v) => s with { AuditLogPayloadExclude = AuditPayloadFilter.Parse(v) }),
+        new("audit_log_record_ttl", "2592000", "seconds an audit record is kept before it is purged",
+            (s, v) => s with { AuditLogRecordTtl = SettingParsers.Integer(v, 1) }),
+        new("audit_log_signing_key", "", "path to an RSA private key (PEM) that signs every audit record; empty: unsigned",
+            (s, v) => s with { AuditLogSigner = SettingParsers.SigningKey(v) }),
+        new("audit_log_queue_size", "10000", "audit request records a node keeps (in memory and prefix/audit-queue.json) while its database is away",
+            (s, v) => s with { AuditLogQueueMax = SettingParsers.Integer(v, 1) }),
         new("cluster_id", "gateway", "Orleans ClusterId: nodes with the same id form one cluster",
             (s, v) => s with { ClusterId = SettingParsers.Identifier(v) }),
         new("service_id", "gateway", "Orleans ServiceId: stable across redeployments of the cluster",

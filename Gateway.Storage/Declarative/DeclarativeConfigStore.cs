@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
-using Gateway.Storage.Audit;
 using Gateway.Schema;
+using Gateway.Storage.Audit;
 using Gateway.Storage.Store;
 
 namespace Gateway.Storage.Declarative;

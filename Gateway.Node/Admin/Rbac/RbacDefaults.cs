@@ -105,7 +105,7 @@ public static class RbacDefaults
     {
         var errors = new ValidationErrors();
         var row = validator.Validate(schema, body, null, errors) ?? throw new InvalidOperationException($"{schema.Name}: {errors.ToMessage()}");
-        var result = await store.InsertAsync(schema.Name, row, cancellationToken);
+        var result = await store.InsertAsync(schema.Name, row, cancellationToken: cancellationToken);
         return result.Refusal is { } refusal ? throw new InvalidOperationException($"{schema.Name}: {refusal.Message}") : row;
     }
 }

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
-using Gateway.Storage.Audit;
 using Gateway.Schema;
+using Gateway.Storage.Audit;
 using Gateway.Storage.Cassandra.Client;
 using Gateway.Storage.Cassandra.Protocol;
 using Gateway.Storage.Migrations;
