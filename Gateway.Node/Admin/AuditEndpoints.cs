@@ -15,10 +15,10 @@ public static class AuditEndpoints
 {
     private static readonly string[] TimeArguments = ["before", "after", "request_timestamp[lt]", "request_timestamp[gte]"];
 
-    /// <summary>Handles <c>/audit/requests</c> and <c>/audit/objects</c>; false for any other path, or when the audit log is off.</summary>
+    /// <summary>Handles <c>/audit/requests</c>, <c>/audit/objects</c> and <c>/audit/verify</c>; false for any other path, or when the audit log is off.</summary>
     public static async Task<bool> TryHandleAsync(HttpContext context, IReadOnlyList<string> path)
     {
-        AuditTable table;
+        AuditTable? table;
         switch (path)
         {
             case ["audit", "requests"]:
@@ -26,6 +26,9 @@ public static class AuditEndpoints
                 break;
             case ["audit", "objects"]:
                 table = AuditTable.Objects;
+                break;
+            case ["audit", "verify"]:
+                table = null;
                 break;
             default:
                 return false;
@@ -45,11 +48,44 @@ public static class AuditEndpoints
                 throw AdminException.MethodNotAllowed();
         }
 
+        if (table is null)
+        {
+            await AdminResponse.WriteAsync(context, 200, await VerifyAsync(audit, context.RequestAborted));
+            return true;
+        }
+
+        await ListAsync(context, audit, table.Value);
+        return true;
+    }
+
+    /// <summary>
+    /// <c>gateway audit verify</c> as JSON: signatures are checked with audit_log_signing_key's public half when it is
+    /// set. A broken chain is a finding, not an error: the answer is 200 with <c>intact: false</c>.
+    /// </summary>
+    private static async Task<JsonObject> VerifyAsync(NodeAuditLog audit, CancellationToken cancellationToken)
+    {
+        using var publicKey = audit.Policy.Signer?.CreatePublicKey();
+        var verification = await AuditVerifier.VerifyAsync(audit.Log, publicKey, cancellationToken);
+        return new JsonObject
+        {
+            ["intact"] = verification.Intact,
+            ["records"] = verification.Records,
+            ["anchor"] = new JsonObject { ["sequence"] = verification.Anchor.Sequence, ["hash"] = verification.Anchor.Hash },
+            ["head"] = new JsonObject { ["sequence"] = verification.Head.Sequence, ["hash"] = verification.Head.Hash },
+            ["signatures_checked"] = verification.SignaturesChecked,
+            ["bad_sequence"] = verification.BadSequence,
+            ["message"] = verification.Describe(),
+        };
+    }
+
+    /// <summary>A page of <paramref name="table"/>, filtered as the query asks.</summary>
+    private static async Task ListAsync(HttpContext context, NodeAuditLog audit, AuditTable table)
+    {
+
         var query = Parse(context.Request.Query, table);
         var page = await audit.Log.ListAsync(table, query, context.RequestAborted);
         var kept = new[] { "size" }.Concat(TimeArguments).Concat(AuditColumns.Filters(table)).ToArray();
         await AdminResponse.WriteAsync(context, 200, Pagination.Render(context.Request, page.Data, page.Offset, kept));
-        return true;
     }
 
     /// <summary>The page and filters the query asks for.</summary>
@@ -90,15 +126,8 @@ public static class AuditEndpoints
             return null;
         }
 
-        var text = value.ToString();
-        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && double.IsFinite(seconds)
-            && Math.Abs(seconds) < 1e15)
-        {
-            return (long)Math.Floor(seconds);
-        }
-
-        return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var date) && text.Contains('T', StringComparison.OrdinalIgnoreCase)
-            ? date.ToUnixTimeSeconds()
+        return AuditTime.TryParse(value.ToString(), out var seconds)
+            ? seconds
             : throw InvalidOption(name, "expected epoch seconds or an RFC 3339 date");
     }
 

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Gateway.Node.Admin;
 using Gateway.Node.Admin.Rbac;
+using Gateway.Node.Audit;
 using Gateway.Node.Config;
 using Gateway.Node.Declarative;
 using Gateway.Node.Hosting;
@@ -48,6 +49,7 @@ public static class CommandRunner
                 GatewayCommand.Migrations => await MigrationsAsync(settings, commandLine.Subcommand),
                 GatewayCommand.Health => await HealthAsync(settings),
                 GatewayCommand.Config => await ConfigCommand.RunAsync(settings, commandLine, Console.Out, Console.Error),
+                GatewayCommand.Audit => await AuditCommand.RunAsync(settings, commandLine, Console.Out, Console.Error),
                 _ => Fail($"command '{commandLine.Command.ToString().ToLowerInvariant()}' is not available yet"),
             };
         }

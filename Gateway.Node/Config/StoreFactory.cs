@@ -39,6 +39,41 @@ public static class StoreFactory
         }
     }
 
+    /// <summary>
+    /// The database store, reachable and with a current schema, as the commands that work on a database (config
+    /// db_import and db_export, audit) require; <paramref name="command"/> names them in the DB-less refusal.
+    /// </summary>
+    /// <exception cref="DatabaseNotReadyException">database = off, the database does not answer, or it needs migrations.</exception>
+    public static async Task<IConfigStore> OpenReadyAsync(GatewaySettings settings, SchemaRegistry registry, string command)
+    {
+        if (settings.Database == DatabaseKind.Off)
+        {
+            throw new DatabaseNotReadyException($"{command} need a database; database = {settings.Raw["database"]} has none here");
+        }
+
+        var opened = Open(settings, registry);
+        var (store, _, database, isUnavailable) = opened;
+        try
+        {
+            if (await opened.NotReadyReasonAsync() is { } reason)
+            {
+                throw new DatabaseNotReadyException(reason);
+            }
+
+            return store;
+        }
+        catch (Exception e) when (isUnavailable(e))
+        {
+            await store.DisposeAsync();
+            throw new DatabaseNotReadyException($"cannot reach {database}: {e.Message}");
+        }
+        catch
+        {
+            await store.DisposeAsync();
+            throw;
+        }
+    }
+
     /// <summary>The SQLite database file: prefix/gateway.db.</summary>
     public static string SqlitePath(GatewaySettings settings) => Path.Combine(settings.Prefix, PrefixFolder.DatabaseFileName);
 

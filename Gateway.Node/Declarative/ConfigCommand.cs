@@ -63,7 +63,7 @@ public static class ConfigCommand
                         var document = DeclarativeText.ReadFile(file);
                         var snapshot = SnapshotImport.TryFrom(document);
                         var parsed = parser.Parse(snapshot?.Config ?? document);
-                        await using var store = await OpenDatabaseAsync(settings, registry);
+                        await using var store = await StoreFactory.OpenReadyAsync(settings, registry, "'config db_import' and 'config db_export'");
                         var result = await DeclarativeImporter.ImportAsync(store, parsed, OpenAuditLog(settings, store));
                         if (result.Refusal is { } refusal)
                         {
@@ -82,7 +82,7 @@ public static class ConfigCommand
 
                 case "db_export":
                     {
-                        await using var store = await OpenDatabaseAsync(settings, registry);
+                        await using var store = await StoreFactory.OpenReadyAsync(settings, registry, "'config db_import' and 'config db_export'");
                         var yaml = await new DeclarativeExporter(registry).ExportYamlAsync(store);
                         await WriteAtomicallyAsync(file, yaml);
                         await output.WriteLineAsync($"export successful: {file}");
@@ -127,37 +127,6 @@ public static class ConfigCommand
         }
     }
 
-    /// <summary>The database store, bootstrapped and current, as Kong's db_import and db_export require.</summary>
-    private static async Task<IConfigStore> OpenDatabaseAsync(GatewaySettings settings, SchemaRegistry registry)
-    {
-        if (settings.Database == DatabaseKind.Off)
-        {
-            throw new DatabaseNotReadyException($"'config db_import' and 'config db_export' need a database; database = {settings.Raw["database"]} has none here");
-        }
-
-        var opened = StoreFactory.Open(settings, registry);
-        var (store, _, database, isUnavailable) = opened;
-        try
-        {
-            if (await opened.NotReadyReasonAsync() is { } reason)
-            {
-                throw new DatabaseNotReadyException(reason);
-            }
-
-            return store;
-        }
-        catch (Exception e) when (isUnavailable(e))
-        {
-            await store.DisposeAsync();
-            throw new DatabaseNotReadyException($"cannot reach {database}: {e.Message}");
-        }
-        catch
-        {
-            await store.DisposeAsync();
-            throw;
-        }
-    }
-
     /// <summary>Writes next to the target and renames, so a failed export never leaves half a file.</summary>
     private static async Task WriteAtomicallyAsync(string path, string text)
     {
@@ -166,6 +135,4 @@ public static class ConfigCommand
         await File.WriteAllTextAsync(temporary, text);
         File.Move(temporary, full, overwrite: true);
     }
-
-    private sealed class DatabaseNotReadyException(string message) : Exception(message);
 }

@@ -5,8 +5,8 @@ namespace Gateway.Node.Settings;
 /// checked to be known names here; their values are checked by <see cref="SettingsLoader"/>.
 /// </summary>
 /// <param name="Command">The command; <see cref="GatewayCommand.Start"/> when none is given.</param>
-/// <param name="Subcommand">For migrations: bootstrap, up or list; for config: parse, db_import, db_export or sync.</param>
-/// <param name="File">The FILE argument of <c>config</c>.</param>
+/// <param name="Subcommand">For migrations: bootstrap, up or list; for config: parse, db_import, db_export or sync; for audit: verify or export.</param>
+/// <param name="File">The FILE argument of <c>config</c> and <c>audit export</c>.</param>
 /// <param name="Overrides">The <c>--name value</c> settings in command-line order (a later one wins).</param>
 /// <param name="ConfPath">The <c>--conf</c> (or <c>-c</c>) file, or null.</param>
 public sealed record CommandLine(
@@ -24,6 +24,18 @@ public sealed record CommandLine(
 
     /// <summary>For <c>config sync</c>: show the differences and change nothing.</summary>
     public bool DryRun { get; init; }
+
+    /// <summary>For <c>audit verify</c>: the PEM public key to check signatures with (<c>--public-key</c>).</summary>
+    public string? AuditPublicKey { get; init; }
+
+    /// <summary>For <c>audit export</c>: the records at or after this time (<c>--since</c>, epoch seconds).</summary>
+    public long? AuditSince { get; init; }
+
+    /// <summary>For <c>audit export</c>: the records before this time (<c>--until</c>, epoch seconds).</summary>
+    public long? AuditUntil { get; init; }
+
+    /// <summary>For <c>audit export</c>: the records after this sequence (<c>--after-sequence</c>), to resume an earlier export.</summary>
+    public long AuditAfterSequence { get; init; }
 
     /// <summary>
     /// For <c>start</c>: start on an empty SQLite database although prefix/ holds a config snapshot with rows (which
@@ -47,6 +59,13 @@ public sealed record CommandLine(
                                       bring each cluster's config to the file's through its Admin API;
                                       the token (also GATEWAY_ADMIN_TOKEN or KONG_ADMIN_TOKEN) goes in
                                       Kong-Admin-Token
+          audit verify [--public-key FILE]
+                                      walk the audit log's chain (and signatures); exit 1 naming the
+                                      first record wrong; without --public-key, audit_log_signing_key's
+                                      public half checks signatures when it is set
+          audit export [--since T] [--until T] [--after-sequence N] FILE|-
+                                      write audit records as JSON lines in chain order (T: epoch
+                                      seconds or RFC 3339); the last line on stderr says how to resume
           health                      check that the node is running
           version                     print the version
           help                        print this text

@@ -3,9 +3,10 @@ namespace Gateway.Node.Settings;
 /// <summary>Parses the <c>gateway</c> command line into a <see cref="CommandLine"/>.</summary>
 internal static class CommandLineParser
 {
-    private static readonly string[] Commands = ["start", "migrations", "config", "health", "version", "help"];
+    private static readonly string[] Commands = ["start", "migrations", "config", "audit", "health", "version", "help"];
     private static readonly string[] MigrationsSubcommands = ["bootstrap", "up", "list"];
     private static readonly string[] ConfigSubcommands = ["parse", "db_import", "db_export", "sync"];
+    private static readonly string[] AuditSubcommands = ["verify", "export"];
 
     public static CommandLine Parse(IReadOnlyList<string> args)
     {
@@ -17,6 +18,7 @@ internal static class CommandLineParser
         var dryRun = false;
         string? adminToken = null;
         var discardSnapshot = false;
+        var audit = new AuditOptions();
 
         for (var i = 0; i < args.Count; i++)
         {
@@ -87,6 +89,11 @@ internal static class CommandLineParser
                 continue;
             }
 
+            if (audit.TryTake(option, value))
+            {
+                continue;
+            }
+
             // Accept --admin-listen as well as Kong's --admin_listen.
             var name = option.Replace('-', '_').ToLowerInvariant();
             if (!SettingsCatalog.TryGet(name, out _))
@@ -102,7 +109,12 @@ internal static class CommandLineParser
             return new CommandLine(GatewayCommand.Help, null, null, overrides, confPath);
         }
 
-        var commandLine = BuildCommand(positional, overrides, confPath) with { AdminUrls = adminUrls, AdminToken = adminToken, DryRun = dryRun, DiscardSnapshot = discardSnapshot };
+        var commandLine = BuildCommand(positional, overrides, confPath) with
+        {
+            AdminUrls = adminUrls, AdminToken = adminToken, DryRun = dryRun, DiscardSnapshot = discardSnapshot,
+            AuditPublicKey = audit.PublicKey, AuditSince = audit.Since, AuditUntil = audit.Until, AuditAfterSequence = audit.AfterSequence,
+        };
+        audit.CheckFor(commandLine);
         if (discardSnapshot && commandLine.Command != GatewayCommand.Start)
         {
             throw new SettingsException("--discard-snapshot is only for 'start'");
@@ -150,6 +162,7 @@ internal static class CommandLineParser
             "start" => GatewayCommand.Start,
             "migrations" => GatewayCommand.Migrations,
             "config" => GatewayCommand.Config,
+            "audit" => GatewayCommand.Audit,
             "health" => GatewayCommand.Health,
             "version" => GatewayCommand.Version,
             "help" => GatewayCommand.Help,
@@ -183,6 +196,16 @@ internal static class CommandLineParser
                 }
 
                 NoMore("config " + subcommand, rest, 2);
+                break;
+
+            case GatewayCommand.Audit:
+                subcommand = Subcommand("audit", rest, AuditSubcommands);
+                if (subcommand == "export")
+                {
+                    file = rest.Count > 1 ? rest[1] : throw new SettingsException("missing FILE (or - for stdout) for 'audit export'");
+                }
+
+                NoMore("audit " + subcommand, rest, subcommand == "export" ? 2 : 1);
                 break;
 
             default:

@@ -12,6 +12,9 @@ public enum GatewayCommand
     /// <summary><c>config parse|db_import|db_export FILE</c>: work with declarative config files.</summary>
     Config,
 
+    /// <summary><c>audit verify|export</c>: check the audit log's chain and signatures, or write it out as JSON lines.</summary>
+    Audit,
+
     /// <summary><c>health</c>: check that the node at the configured addresses is running.</summary>
     Health,
 

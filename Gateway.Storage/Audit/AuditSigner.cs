@@ -19,8 +19,13 @@ public sealed class AuditSigner : IDisposable
 
     private AuditSigner(RSA key) => _key = key;
 
-    /// <summary>The public half, for verifiers.</summary>
-    public string PublicKeyPem => _key.ExportSubjectPublicKeyInfoPem();
+    /// <summary>The public half as a key of its own (the caller disposes it).</summary>
+    public RSA CreatePublicKey()
+    {
+        var key = RSA.Create();
+        key.ImportSubjectPublicKeyInfo(_key.ExportSubjectPublicKeyInfo(), out _);
+        return key;
+    }
 
     /// <summary>Loads an RSA private key from PEM text; throws <see cref="FormatException"/> when it holds none.</summary>
     public static AuditSigner FromPem(string pem)
