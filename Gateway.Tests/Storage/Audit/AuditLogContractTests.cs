@@ -10,7 +10,7 @@ namespace Gateway.Tests.Storage.Audit;
 /// What every store's audit log must do, written once: object records committed with their writes (and only with
 /// them), request records appended, one chain over both, filters and pages, and purges that keep the chain checkable.
 /// </summary>
-public abstract class AuditLogContractTests : IAsyncLifetime
+public abstract partial class AuditLogContractTests : IAsyncLifetime
 {
     private const long Ttl = 3600;
 
@@ -239,10 +239,11 @@ public abstract class AuditLogContractTests : IAsyncLifetime
         Assert.NotEqual(AuditChain.Link("", Without(record, "hash")), (string?)record["hash"]);
     }
 
-    private AuditPolicy Policy(string[]? ignore = null) => new()
+    private AuditPolicy Policy(string[]? ignore = null, AuditSigner? signer = null) => new()
     {
         RecordTtl = Ttl,
         IgnoreTables = new HashSet<string>(ignore ?? []),
+        Signer = signer,
         NodeId = "node-1",
         Time = _time,
     };
