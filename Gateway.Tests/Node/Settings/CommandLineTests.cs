@@ -96,7 +96,7 @@ public class CommandLineTests
     }
 
     [Theory]
-    [InlineData(new[] { "stop" }, "unknown command 'stop' (expected start, migrations, config, health, version, help)")]
+    [InlineData(new[] { "stop" }, "unknown command 'stop' (expected start, migrations, config, audit, health, version, help)")]
     [InlineData(new[] { "migrations" }, "missing subcommand for 'migrations' (expected bootstrap|up|list)")]
     [InlineData(new[] { "migrations", "reset" }, "unknown subcommand 'reset' for 'migrations' (expected bootstrap|up|list)")]
     [InlineData(new[] { "migrations", "up", "extra" }, "unexpected argument 'extra' for 'migrations up'")]
@@ -110,9 +110,28 @@ public class CommandLineTests
     [InlineData(new[] { "--bogus=1" }, "unknown setting 'bogus' (from --bogus)")]
     [InlineData(new[] { "-x", "1" }, "unknown setting 'x' (from -x)")]
     [InlineData(new[] { "--", "start" }, "invalid option '--'")]
+    [InlineData(new[] { "audit" }, "missing subcommand for 'audit' (expected verify|export)")]
+    [InlineData(new[] { "audit", "export" }, "missing FILE (or - for stdout) for 'audit export'")]
+    [InlineData(new[] { "audit", "verify", "x" }, "unexpected argument 'x' for 'audit verify'")]
+    [InlineData(new[] { "audit", "verify", "--since", "0" }, "--since is only for 'audit export'")]
+    [InlineData(new[] { "audit", "export", "-", "--public-key", "k.pem" }, "--public-key is only for 'audit verify'")]
+    [InlineData(new[] { "start", "--after-sequence", "3" }, "--after-sequence is only for 'audit export'")]
+    [InlineData(new[] { "audit", "export", "-", "--since", "yesterday" }, "invalid --since 'yesterday' (expected epoch seconds or an RFC 3339 date)")]
+    [InlineData(new[] { "audit", "export", "-", "--after-sequence", "-1" }, "invalid --after-sequence '-1' (expected a record's sequence, 0 or more)")]
     public void Parse_Invalid_ThrowsOneLine(string[] args, string message)
     {
         var ex = Assert.Throws<SettingsException>(() => CommandLine.Parse(args));
         Assert.Equal(message, ex.Message);
+    }
+
+    [Fact]
+    public void Parse_AuditCommands_TakeTheirOptions()
+    {
+        var verify = CommandLine.Parse(["audit", "verify", "--public-key", "public.pem"]);
+        var export = CommandLine.Parse(["audit", "export", "out.jsonl", "--since", "2026-12-01T00:00:00Z", "--until=1800000000", "--after-sequence", "42"]);
+
+        Assert.Equal((GatewayCommand.Audit, "verify", "public.pem"), (verify.Command, verify.Subcommand, verify.AuditPublicKey));
+        Assert.Equal((GatewayCommand.Audit, "export", "out.jsonl"), (export.Command, export.Subcommand, export.File));
+        Assert.Equal((1796083200L, 1800000000L, 42L), (export.AuditSince!.Value, export.AuditUntil!.Value, export.AuditAfterSequence));
     }
 }
