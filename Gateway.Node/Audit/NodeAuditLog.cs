@@ -1,3 +1,4 @@
+using Gateway.Node.Audit.Sinks;
 using Gateway.Node.Settings;
 using Gateway.Schema;
 using Gateway.Storage.Audit;
@@ -24,6 +25,9 @@ public sealed class NodeAuditLog : IAsyncDisposable
         (Log, Policy, Requests, _retention, _ownStore) = (log, policy, requests, retention, ownStore);
     }
 
+    /// <summary>Where records are streamed besides the database (audit_log_sink); null for nowhere.</summary>
+    public IAuditSink? Sink => Policy.Sink;
+
     /// <summary>Where records are kept.</summary>
     public IAuditLog Log { get; }
 
@@ -47,15 +51,14 @@ public sealed class NodeAuditLog : IAsyncDisposable
     /// <summary>Opens the log on <paramref name="store"/> (or, DB-less, on prefix/audit.db); null when audit_log is off.</summary>
     /// <exception cref="InvalidOperationException">The store keeps no audit log (Cassandra, for now).</exception>
     public static async Task<NodeAuditLog?> OpenAsync(
-        GatewaySettings settings, IConfigStore store, SchemaRegistry registry, string nodeId, IAuditSink? sink, ILoggerFactory loggers,
-        CancellationToken cancellationToken)
+        GatewaySettings settings, IConfigStore store, SchemaRegistry registry, string nodeId, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         if (!settings.AuditLog)
         {
             return null;
         }
 
-        var policy = PolicyFor(settings, nodeId, sink);
+        var policy = PolicyFor(settings, nodeId, AuditSinks.Create(settings, loggers));
         IConfigStore? ownStore = null;
         if (settings.Database == DatabaseKind.Off)
         {
@@ -75,11 +78,12 @@ public sealed class NodeAuditLog : IAsyncDisposable
         store.OpenAuditLog(policy)
             ?? throw new InvalidOperationException($"audit_log = on is not available with database = {database.ToString().ToLowerInvariant()} yet");
 
-    /// <summary>Stops the timer, flushes (or saves) the queue, closes a DB-less node's audit database.</summary>
+    /// <summary>Stops the timer, flushes (or saves) the queue, drains the sink, closes a DB-less node's audit database.</summary>
     public async ValueTask DisposeAsync()
     {
         await _retention.DisposeAsync();
         await Requests.DisposeAsync();
+        await AuditSinks.DisposeAsync(Sink);
         if (_ownStore is not null)
         {
             await _ownStore.DisposeAsync();

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Gateway.Node.Admin;
 using Gateway.Node.Audit;
+using Gateway.Node.Audit.Sinks;
 using Gateway.Node.Config;
 using Gateway.Node.Pipeline;
 using Gateway.Node.Settings;
@@ -9,6 +10,7 @@ using Gateway.Storage.Audit;
 using Gateway.Storage.Declarative;
 using Gateway.Storage.Entities;
 using Gateway.Storage.Store;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Gateway.Node.Declarative;
 
@@ -21,16 +23,16 @@ public static class ConfigCommand
 {
     /// <summary>
     /// With audit_log = on, records db_import's writes as object records of one request (its own request_id, no RBAC
-    /// user: the command runs on the node itself); null otherwise.
+    /// user: the command runs on the node itself), streamed to <paramref name="sink"/> too; null otherwise.
     /// </summary>
-    private static AuditStamp? OpenAuditLog(GatewaySettings settings, IConfigStore store)
+    private static AuditStamp? OpenAuditLog(GatewaySettings settings, IConfigStore store, IAuditSink? sink)
     {
         if (!settings.AuditLog)
         {
             return null;
         }
 
-        var policy = NodeAuditLog.PolicyFor(settings, NodeIdentity.Load(settings.Prefix).NodeId, sink: null);
+        var policy = NodeAuditLog.PolicyFor(settings, NodeIdentity.Load(settings.Prefix).NodeId, sink);
         try
         {
             NodeAuditLog.OpenOn(store, policy, settings.Database);
@@ -64,7 +66,17 @@ public static class ConfigCommand
                         var snapshot = SnapshotImport.TryFrom(document);
                         var parsed = parser.Parse(snapshot?.Config ?? document);
                         await using var store = await StoreFactory.OpenReadyAsync(settings, registry, "'config db_import' and 'config db_export'");
-                        var result = await DeclarativeImporter.ImportAsync(store, parsed, OpenAuditLog(settings, store));
+                        var sink = settings.AuditLog ? AuditSinks.Create(settings, NullLoggerFactory.Instance) : null;
+                        ImportResult result;
+                        try
+                        {
+                            result = await DeclarativeImporter.ImportAsync(store, parsed, OpenAuditLog(settings, store, sink));
+                        }
+                        finally
+                        {
+                            await AuditSinks.DisposeAsync(sink);
+                        }
+
                         if (result.Refusal is { } refusal)
                         {
                             await error.WriteLineAsync($"gateway: importing {file} failed: {refusal.Message}");

@@ -199,7 +199,7 @@ public sealed class GatewayNode : IAsyncDisposable
     {
         try
         {
-            return await NodeAuditLog.OpenAsync(settings, store, registry, NodeIdentity.Load(settings.Prefix).NodeId, null, loggers, cancellationToken);
+            return await NodeAuditLog.OpenAsync(settings, store, registry, NodeIdentity.Load(settings.Prefix).NodeId, loggers, cancellationToken);
         }
         catch (InvalidOperationException e)
         {

@@ -223,6 +223,12 @@ public sealed record GatewaySettings
     /// <summary>audit_log_queue_size: request records a node holds while the database is away before it drops new ones.</summary>
     public int AuditLogQueueMax { get; init; }
 
+    /// <summary>audit_log_sink: where every committed record is also streamed, an http(s) URL or a file path; null for nowhere.</summary>
+    public string? AuditLogSink { get; init; }
+
+    /// <summary>audit_log_sink_max_size: bytes a sink file reaches before it is rotated; 0 never rotates.</summary>
+    public long AuditLogSinkMaxSize { get; init; }
+
     /// <summary>router_flavor.</summary>
     public RouterFlavor RouterFlavor { get; init; }
 

@@ -171,6 +171,23 @@ public static class SettingParsers
         }
     }
 
+    /// <summary>audit_log_sink: an http or https URL, or a file path; empty for none.</summary>
+    public static string? AuditSink(string raw)
+    {
+        if (Optional(raw) is not { } value)
+        {
+            return null;
+        }
+
+        return IsHttpUrl(value, out _) || !value.Contains("://", StringComparison.Ordinal)
+            ? value
+            : throw new FormatException($"'{value}' is neither an http or https URL nor a file path");
+    }
+
+    /// <summary>Whether <paramref name="value"/> is an absolute http or https URL.</summary>
+    public static bool IsHttpUrl(string value, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Uri? url) =>
+        Uri.TryCreate(value, UriKind.Absolute, out url) && url.Scheme is "http" or "https";
+
     /// <summary>A comma-separated list where a lone <c>off</c> means none.</summary>
     public static IReadOnlyList<string> ListOrOff(string raw)
     {

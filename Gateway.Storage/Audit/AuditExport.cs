@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Gateway.Storage.Store;
 
 namespace Gateway.Storage.Audit;
 
@@ -40,7 +39,7 @@ public static class AuditExport
                 var timestamp = entry.Record["request_timestamp"] is JsonValue value && value.TryGetValue<long>(out var t) ? t : 0;
                 if (timestamp >= (since ?? long.MinValue) && timestamp < (until ?? long.MaxValue))
                 {
-                    await output.WriteLineAsync(entry.Record.ToJsonString(EntityKeys.JsonOptions).AsMemory(), cancellationToken);
+                    await output.WriteLineAsync(entry.ToJson().AsMemory(), cancellationToken);
                     written++;
                 }
             }

@@ -124,7 +124,7 @@ public class GatewaySettingsDefaultsTests
 
             // The audit log, with Kong Enterprise's names, and how many request records a node holds while its database is away.
             "audit_log", "audit_log_ignore_methods", "audit_log_ignore_paths", "audit_log_ignore_tables", "audit_log_payload_exclude",
-            "audit_log_record_ttl", "audit_log_signing_key", "audit_log_queue_size",
+            "audit_log_record_ttl", "audit_log_signing_key", "audit_log_queue_size", "audit_log_sink", "audit_log_sink_max_size",
         ];
         Assert.Equal(contract.Order(), SettingsCatalog.All.Select(d => d.Name).Order());
     }
