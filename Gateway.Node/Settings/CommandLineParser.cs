@@ -111,8 +111,14 @@ internal static class CommandLineParser
 
         var commandLine = BuildCommand(positional, overrides, confPath) with
         {
-            AdminUrls = adminUrls, AdminToken = adminToken, DryRun = dryRun, DiscardSnapshot = discardSnapshot,
-            AuditPublicKey = audit.PublicKey, AuditSince = audit.Since, AuditUntil = audit.Until, AuditAfterSequence = audit.AfterSequence,
+            AdminUrls = adminUrls,
+            AdminToken = adminToken,
+            DryRun = dryRun,
+            DiscardSnapshot = discardSnapshot,
+            AuditPublicKey = audit.PublicKey,
+            AuditSince = audit.Since,
+            AuditUntil = audit.Until,
+            AuditAfterSequence = audit.AfterSequence,
         };
         audit.CheckFor(commandLine);
         if (discardSnapshot && commandLine.Command != GatewayCommand.Start)

@@ -71,8 +71,16 @@ public sealed class AuditRecordFormatTests : IDisposable
     {
         var record = new JsonObject
         {
-            ["status"] = 201, ["method"] = "POST", ["client_ip"] = "127.0.0.1", ["path"] = "/services", ["request_id"] = "r1",
-            ["workspace"] = null, ["request_timestamp"] = 1700000000, ["ttl"] = 5, ["signature"] = "x", ["payload"] = """{"name":"s"}""",
+            ["status"] = 201,
+            ["method"] = "POST",
+            ["client_ip"] = "127.0.0.1",
+            ["path"] = "/services",
+            ["request_id"] = "r1",
+            ["workspace"] = null,
+            ["request_timestamp"] = 1700000000,
+            ["ttl"] = 5,
+            ["signature"] = "x",
+            ["payload"] = """{"name":"s"}""",
         };
 
         Assert.Equal("""127.0.0.1|POST|/services|{"name":"s"}|r1|201""", AuditSigner.CanonicalMessage(record));
@@ -88,9 +96,17 @@ public sealed class AuditRecordFormatTests : IDisposable
         using var signer = AuditSigner.FromPem(await File.ReadAllTextAsync(privatePem));
         var record = new JsonObject
         {
-            ["client_ip"] = "127.0.0.1", ["method"] = "PATCH", ["path"] = "/services/billing", ["payload"] = """{"port":8080}""",
-            ["removed_from_payload"] = null, ["request_id"] = "0d9f3c", ["status"] = 200, ["sequence"] = 7, ["hash"] = "ab12",
-            ["node_id"] = "node-1", ["request_timestamp"] = 1700000000,
+            ["client_ip"] = "127.0.0.1",
+            ["method"] = "PATCH",
+            ["path"] = "/services/billing",
+            ["payload"] = """{"port":8080}""",
+            ["removed_from_payload"] = null,
+            ["request_id"] = "0d9f3c",
+            ["status"] = 200,
+            ["sequence"] = 7,
+            ["hash"] = "ab12",
+            ["node_id"] = "node-1",
+            ["request_timestamp"] = 1700000000,
         };
         record["signature"] = signer.Sign(record);
         await File.WriteAllBytesAsync(Path.Combine(_folder, "msg.txt"), Encoding.UTF8.GetBytes(AuditSigner.CanonicalMessage(record)));
