@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Collections.Frozen;
 
 namespace Gateway.Node.Admin.Rbac;
@@ -6,7 +7,9 @@ namespace Gateway.Node.Admin.Rbac;
 /// One user's permissions, merged over all their roles: per (workspace, endpoint) and per entity id, the
 /// actions allowed and the actions denied (<c>negative</c>). The first entry in lookup order that names the
 /// action decides, and within it a deny beats an allow; an entry that does not name it (a negative delete
-/// asked for a read) leaves the decision to the next; nothing found is a deny.
+/// asked for a read) leaves the decision to the next; nothing found is a deny. Endpoint decisions are
+/// remembered (up to <see cref="DecisionCapacity"/> paths and actions): the permissions belong to one snapshot,
+/// so a decision never outlives the rows it was made from.
 /// </summary>
 public sealed class RbacPermissions
 {
@@ -14,6 +17,10 @@ public sealed class RbacPermissions
 
     private readonly FrozenDictionary<(string Workspace, string Endpoint), Grant> _endpoints;
     private readonly FrozenDictionary<string, Grant> _entities;
+    private readonly ConcurrentDictionary<(string Path, RbacActions Action), bool> _decisions = new();
+
+    /// <summary>How many endpoint decisions are remembered; past it the others are worked out on every request.</summary>
+    public const int DecisionCapacity = 4096;
 
     /// <summary>Merges endpoint and entity permissions (each as the rows give them).</summary>
     public RbacPermissions(
@@ -26,6 +33,24 @@ public sealed class RbacPermissions
 
     /// <summary>Whether <paramref name="action"/> on the Admin API path <paramref name="segments"/> is allowed.</summary>
     public bool AllowsEndpoint(IReadOnlyList<string> segments, RbacActions action)
+    {
+        // A segment holding '/' (a decoded %2F) would make the joined path ambiguous: it is decided afresh.
+        var path = HasSlash(segments) ? null : string.Join('/', segments);
+        if (path is not null && _decisions.TryGetValue((path, action), out var known))
+        {
+            return known;
+        }
+
+        var allowed = Decide(segments, action);
+        if (path is not null && _decisions.Count < DecisionCapacity)
+        {
+            _decisions.TryAdd((path, action), allowed);
+        }
+
+        return allowed;
+    }
+
+    private bool Decide(IReadOnlyList<string> segments, RbacActions action)
     {
         var forms = RbacEndpointForms.Of(segments);
         foreach (var workspace in Workspaces)
@@ -46,6 +71,19 @@ public sealed class RbacPermissions
     public bool AllowsEntity(string entityId, RbacActions action) =>
         (_entities.TryGetValue(entityId, out var grant) && grant.Decides(action) is { } allowed ? allowed
             : _entities.TryGetValue("*", out grant) && grant.Decides(action) == true);
+
+    private static bool HasSlash(IReadOnlyList<string> segments)
+    {
+        for (var i = 0; i < segments.Count; i++)
+        {
+            if (segments[i].Contains('/'))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private static FrozenDictionary<TKey, Grant> Merge<TKey>(IEnumerable<(TKey Key, RbacActions Actions, bool Negative)> rows)
         where TKey : notnull

@@ -35,6 +35,23 @@ public sealed class RbacEndpointFormsTests
     }
 
     [Fact]
+    public void Permissions_RememberedDecisions_AnswerAsTheFirst_PastTheCapacityAndForASlashInASegment()
+    {
+        var permissions = new RbacPermissions([("*", "/services/*", RbacActions.Read, false), ("*", "/a/b", RbacActions.Read, false)], []);
+        for (var i = 0; i < RbacPermissions.DecisionCapacity + 10; i++)
+        {
+            Assert.True(permissions.AllowsEndpoint(["services", $"s{i}"], RbacActions.Read));
+            Assert.False(permissions.AllowsEndpoint(["services", $"s{i}"], RbacActions.Delete));
+        }
+
+        Assert.True(permissions.AllowsEndpoint(["services", "s1"], RbacActions.Read));
+        Assert.False(permissions.AllowsEndpoint(["routes", "r1"], RbacActions.Read));
+        Assert.True(permissions.AllowsEndpoint(["a", "b"], RbacActions.Read));
+        Assert.False(permissions.AllowsEndpoint(["a", "b"], RbacActions.Update));
+        Assert.False(permissions.AllowsEndpoint(["a/b", "c"], RbacActions.Read));
+    }
+
+    [Fact]
     public void EntityPermissions_OwnEntryThenStar()
     {
         var permissions = new RbacPermissions([], [("e1", RbacActions.Read, false), ("e2", RbacActions.All, true), ("*", RbacActions.Read | RbacActions.Update, false)]);
