@@ -18,6 +18,12 @@ public sealed partial class AuditRequestQueue : IAsyncDisposable
     /// <summary>The most records one transaction appends.</summary>
     private const int BatchSize = 500;
 
+    /// <summary>
+    /// How long the first record of a batch waits for others: each transaction takes the store's write lock, which
+    /// config writes wait for, so one per request would halve a busy Admin API's writes.
+    /// </summary>
+    private static readonly TimeSpan CoalescingDelay = TimeSpan.FromMilliseconds(100);
+
     private static readonly TimeSpan FirstRetry = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan LastRetry = TimeSpan.FromSeconds(15);
 
@@ -126,10 +132,19 @@ public sealed partial class AuditRequestQueue : IAsyncDisposable
             try
             {
                 await _signal.WaitAsync(_stopping.Token);
+                if (Count < BatchSize)
+                {
+                    await Task.Delay(CoalescingDelay, _time, _stopping.Token);
+                }
             }
             catch (OperationCanceledException)
             {
                 return;
+            }
+
+            // One flush takes every record queued so far: the wake-ups they each gave are spent with it.
+            while (_signal.Wait(0))
+            {
             }
 
             while (await FlushAsync(null) is false && !_stopping.IsCancellationRequested)

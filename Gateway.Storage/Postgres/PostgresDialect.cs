@@ -51,6 +51,11 @@ internal sealed class PostgresDialect(NpgsqlDataSource dataSource) : IRelational
     public string Placeholder(int index) => "$" + (index + 1);
 
     /// <inheritdoc/>
+    public string Together(IReadOnlyList<string> statements) => statements.Count == 1
+        ? statements[0]
+        : "WITH " + string.Join(", ", statements.SkipLast(1).Select((s, i) => $"step{i} AS ({s})")) + " " + statements[^1];
+
+    /// <inheritdoc/>
     public DbCommand Command(DbConnection connection, DbTransaction? transaction, string sql, IReadOnlyList<object?> values) =>
         PostgresCommands.Create((NpgsqlConnection)connection, (NpgsqlTransaction?)transaction, sql, [.. values]);
 

@@ -24,6 +24,13 @@ internal interface IRelationalDialect : IAsyncDisposable
     /// <summary>The placeholder of the parameter at <paramref name="index"/>, counted from 0 (<c>$p0</c>, or <c>$1</c>).</summary>
     string Placeholder(int index);
 
+    /// <summary>
+    /// One statement that runs <paramref name="statements"/> in order, so they cost one round trip: SQLite runs a
+    /// command's statements in turn; PostgreSQL takes one statement per parameterised command, so all but the last
+    /// become data-modifying CTEs. Only the last may return rows.
+    /// </summary>
+    string Together(IReadOnlyList<string> statements);
+
     /// <summary>A command whose placeholders take <paramref name="values"/> in order.</summary>
     DbCommand Command(DbConnection connection, DbTransaction? transaction, string sql, IReadOnlyList<object?> values);
 

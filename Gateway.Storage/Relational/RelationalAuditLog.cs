@@ -49,11 +49,23 @@ internal sealed class RelationalAuditLog(IRelationalDialect dialect, RelationalC
                 record["signature"] = signer.Sign(record);
             }
 
-            await InsertAsync(transaction, table, sequence, record, now + policy.RecordTtl, cancellationToken);
             entries.Add(new AuditEntry(table, sequence, record));
         }
 
-        await ExecuteAsync(transaction, $"UPDATE audit_chain SET head_sequence = {sequence}, head_hash = {hash} WHERE singleton = 1", cancellationToken);
+        // One multi-row insert per table and the head's update, as one statement: a round trip however many records.
+        var query = new RelationalQuery(dialect);
+        var statements = new List<string>();
+        foreach (var table in new[] { AuditTable.Requests, AuditTable.Objects })
+        {
+            if (entries.Where(e => e.Table == table).ToList() is { Count: > 0 } rows)
+            {
+                statements.Add(Insert(query, table, rows, now + policy.RecordTtl));
+            }
+        }
+
+        statements.Add(query.Format($"UPDATE audit_chain SET head_sequence = {sequence}, head_hash = {hash} WHERE singleton = 1"));
+        await using var command = query.AppendText(dialect.Together(statements)).Command(transaction.Connection, transaction.Transaction);
+        await command.ExecuteNonQueryAsync(cancellationToken);
         return entries;
     }
 
@@ -198,27 +210,27 @@ internal sealed class RelationalAuditLog(IRelationalDialect dialect, RelationalC
 
     private RelationalQuery Query(FormattableString sql) => RelationalQuery.Of(dialect, sql);
 
-    private Task InsertAsync(RelationalTransaction transaction, AuditTable table, long sequence, JsonObject record, long expiresAt, CancellationToken cancellationToken)
+    /// <summary>The insert of <paramref name="rows"/> into <paramref name="table"/>, its values added to <paramref name="query"/>.</summary>
+    private static string Insert(RelationalQuery query, AuditTable table, IReadOnlyList<AuditEntry> rows, long expiresAt)
     {
-        var text = record.ToJsonString(EntityKeys.JsonOptions);
-        var (requestId, timestamp) = (Text(record, "request_id"), Integer(record, "request_timestamp"));
-        return table == AuditTable.Requests
-            ? ExecuteAsync(
-                transaction,
-                $"""
-                INSERT INTO audit_requests (sequence, request_id, request_timestamp, method, status, rbac_user_name, rbac_user_id, client_ip, request_source, expires_at, record)
-                VALUES ({sequence}, {requestId}, {timestamp}, {Text(record, "method")}, {Integer(record, "status")}, {Text(record, "rbac_user_name")},
-                        {Text(record, "rbac_user_id")}, {Text(record, "client_ip")}, {Text(record, "request_source")}, {expiresAt}, {text})
-                """,
-                cancellationToken)
-            : ExecuteAsync(
-                transaction,
-                $"""
-                INSERT INTO audit_objects (sequence, id, request_id, request_timestamp, dao_name, entity_key, operation, rbac_user_id, expires_at, record)
-                VALUES ({sequence}, {Text(record, "id")}, {requestId}, {timestamp}, {Text(record, "dao_name")}, {Text(record, "entity_key")},
-                        {Text(record, "operation")}, {Text(record, "rbac_user_id")}, {expiresAt}, {text})
-                """,
-                cancellationToken);
+        var values = rows.Select(row =>
+        {
+            var (record, sequence, text) = (row.Record, row.Sequence, row.ToJson());
+            var (requestId, timestamp) = (Text(record, "request_id"), Integer(record, "request_timestamp"));
+            return table == AuditTable.Requests
+                ? query.Format($"""
+                    ({sequence}, {requestId}, {timestamp}, {Text(record, "method")}, {Integer(record, "status")}, {Text(record, "rbac_user_name")},
+                     {Text(record, "rbac_user_id")}, {Text(record, "client_ip")}, {Text(record, "request_source")}, {expiresAt}, {text})
+                    """)
+                : query.Format($"""
+                    ({sequence}, {Text(record, "id")}, {requestId}, {timestamp}, {Text(record, "dao_name")}, {Text(record, "entity_key")},
+                     {Text(record, "operation")}, {Text(record, "rbac_user_id")}, {expiresAt}, {text})
+                    """);
+        });
+        var columns = table == AuditTable.Requests
+            ? "audit_requests (sequence, request_id, request_timestamp, method, status, rbac_user_name, rbac_user_id, client_ip, request_source, expires_at, record)"
+            : "audit_objects (sequence, id, request_id, request_timestamp, dao_name, entity_key, operation, rbac_user_id, expires_at, record)";
+        return $"INSERT INTO {columns} VALUES {string.Join(", ", values)}";
     }
 
     private Task<AuditAnchor> ReadChainRowAsync(string which, CancellationToken cancellationToken) =>

@@ -17,11 +17,13 @@ internal sealed class RelationalQuery(IRelationalDialect dialect)
     public static RelationalQuery Of(IRelationalDialect dialect, FormattableString sql) => new RelationalQuery(dialect).Append(sql);
 
     /// <summary>Appends <paramref name="sql"/>; each interpolated value becomes a parameter.</summary>
-    public RelationalQuery Append(FormattableString sql)
+    public RelationalQuery Append(FormattableString sql) => AppendText(Format(sql));
+
+    /// <summary>The text of <paramref name="sql"/> with this query's placeholders for its values (added as parameters); appends nothing.</summary>
+    public string Format(FormattableString sql)
     {
         var placeholders = sql.GetArguments().Select(Parameter).ToArray<object?>();
-        _sql.Append(string.Format(CultureInfo.InvariantCulture, sql.Format, placeholders));
-        return this;
+        return string.Format(CultureInfo.InvariantCulture, sql.Format, placeholders);
     }
 
     /// <summary>Appends SQL text that holds no values (or only placeholders this query issued).</summary>

@@ -104,6 +104,9 @@ internal sealed class SqliteDialect : IRelationalDialect
     public string Placeholder(int index) => "$p" + index;
 
     /// <inheritdoc/>
+    public string Together(IReadOnlyList<string> statements) => string.Join(";\n", statements);
+
+    /// <inheritdoc/>
     public DbCommand Command(DbConnection connection, DbTransaction? transaction, string sql, IReadOnlyList<object?> values) =>
         SqliteCommands.Create((SqliteConnection)connection, (SqliteTransaction?)transaction, sql, [.. values]);
 
