@@ -132,6 +132,8 @@ public sealed class SchemaValidator(SchemaRegistry registry, TimeProvider time)
             }
         }
 
+        // One clock reading per record, so an insert's created_at and updated_at are equal, as Kong's.
+        var now = time.GetUtcNow();
         var result = new JsonObject();
         foreach (var field in fields)
         {
@@ -157,12 +159,12 @@ public sealed class SchemaValidator(SchemaRegistry registry, TimeProvider time)
             }
             else
             {
-                outcome = DefaultValue(field, topLevel);
+                outcome = DefaultValue(field, topLevel, now);
             }
 
             if (topLevel && field.Timestamp && field.Name == "updated_at")
             {
-                outcome = Now(field);
+                outcome = Timestamp(field, now);
             }
 
             if (outcome is null)
@@ -228,7 +230,7 @@ public sealed class SchemaValidator(SchemaRegistry registry, TimeProvider time)
         return merged;
     }
 
-    private JsonNode? DefaultValue(Field field, bool topLevel)
+    private static JsonNode? DefaultValue(Field field, bool topLevel, DateTimeOffset now)
     {
         if (field.Default is not null)
         {
@@ -238,18 +240,15 @@ public sealed class SchemaValidator(SchemaRegistry registry, TimeProvider time)
         if (field.Auto && topLevel)
         {
             // Kong: ids are dashed UUIDs; other generated strings (keys, secrets) are utils.random_string(), 32 hex digits.
-            return field.Timestamp ? Now(field) : JsonValue.Create(Guid.NewGuid().ToString(field.Uuid ? "D" : "N"));
+            return field.Timestamp ? Timestamp(field, now) : JsonValue.Create(Guid.NewGuid().ToString(field.Uuid ? "D" : "N"));
         }
 
         // A record without a default is still built from its own fields' defaults, as Kong does for plugin configs.
         return field.Type == FieldType.Record && field.Required ? new JsonObject() : null;
     }
 
-    private JsonNode Now(Field field)
-    {
-        var now = time.GetUtcNow();
-        return JsonValue.Create(field.Milliseconds ? now.ToUnixTimeMilliseconds() : now.ToUnixTimeSeconds());
-    }
+    private static JsonNode Timestamp(Field field, DateTimeOffset now) =>
+        JsonValue.Create(field.Milliseconds ? now.ToUnixTimeMilliseconds() : now.ToUnixTimeSeconds());
 
     /// <summary>Canonical stored form: sets lose duplicates, integral numbers are stored as integers.</summary>
     private static JsonNode Normalize(Field field, JsonNode value)
