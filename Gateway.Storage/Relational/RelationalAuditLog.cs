@@ -30,14 +30,26 @@ internal sealed class RelationalAuditLog(IRelationalDialect dialect, RelationalC
     /// <summary>Chains, signs and inserts the drafts in <paramref name="transaction"/> (the caller commits); returns them as stored.</summary>
     public async Task<List<AuditEntry>> AppendAsync(RelationalTransaction transaction, IReadOnlyList<AuditDraft> drafts, CancellationToken cancellationToken)
     {
-        var entries = new List<AuditEntry>(drafts.Count);
         if (drafts.Count == 0)
         {
-            return entries;
+            return [];
         }
 
         var (sequence, hash) = await ChainRowAsync(transaction.Connection, transaction.Transaction, "head", cancellationToken);
-        var now = policy.Time.GetUtcNow().ToUnixTimeSeconds();
+        var entries = Chain(drafts, new AuditAnchor(sequence, hash));
+        var query = new RelationalQuery(dialect);
+        var statements = new List<string>();
+        AddStatements(query, statements, entries);
+        await using var command = query.AppendText(dialect.Together(statements)).Command(transaction.Connection, transaction.Transaction);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        return entries;
+    }
+
+    /// <summary>The drafts as the records that follow <paramref name="head"/>: sequenced, linked and signed.</summary>
+    public List<AuditEntry> Chain(IReadOnlyList<AuditDraft> drafts, AuditAnchor head)
+    {
+        var entries = new List<AuditEntry>(drafts.Count);
+        var (sequence, hash) = (head.Sequence, head.Hash);
         foreach (var (table, draft) in drafts)
         {
             var record = (JsonObject)draft.DeepClone();
@@ -52,21 +64,31 @@ internal sealed class RelationalAuditLog(IRelationalDialect dialect, RelationalC
             entries.Add(new AuditEntry(table, sequence, record));
         }
 
-        // One multi-row insert per table and the head's update, as one statement: a round trip however many records.
-        var query = new RelationalQuery(dialect);
-        var statements = new List<string>();
+        return entries;
+    }
+
+    /// <summary>
+    /// Adds to <paramref name="statements"/> (values in <paramref name="query"/>) one multi-row insert per table and the
+    /// head's update, so that, run <see cref="IRelationalDialect.Together"/>, they cost one round trip; nothing for no entries.
+    /// </summary>
+    public void AddStatements(RelationalQuery query, List<string> statements, IReadOnlyList<AuditEntry> entries)
+    {
+        if (entries.Count == 0)
+        {
+            return;
+        }
+
+        var expiresAt = policy.Time.GetUtcNow().ToUnixTimeSeconds() + policy.RecordTtl;
         foreach (var table in new[] { AuditTable.Requests, AuditTable.Objects })
         {
             if (entries.Where(e => e.Table == table).ToList() is { Count: > 0 } rows)
             {
-                statements.Add(Insert(query, table, rows, now + policy.RecordTtl));
+                statements.Add(Insert(query, table, rows, expiresAt));
             }
         }
 
-        statements.Add(query.Format($"UPDATE audit_chain SET head_sequence = {sequence}, head_hash = {hash} WHERE singleton = 1"));
-        await using var command = query.AppendText(dialect.Together(statements)).Command(transaction.Connection, transaction.Transaction);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-        return entries;
+        var head = entries[^1];
+        statements.Add(query.Format($"UPDATE audit_chain SET head_sequence = {head.Sequence}, head_hash = {(string)head.Record["hash"]!} WHERE singleton = 1"));
     }
 
     /// <summary>Hands committed records to the sink.</summary>

@@ -90,27 +90,30 @@ internal sealed class RelationalWrite(
     /// <inheritdoc/>
     public async Task<long> CommitAsync(IReadOnlyList<EntityChange> changes, CancellationToken cancellationToken)
     {
-        // The version this transaction commits, read from the row it bumps: nobody else writes while the lock is held.
-        var version = Convert.ToInt64(
-            await ScalarAsync($"UPDATE config_version SET version = version + 1 WHERE singleton = 1 RETURNING version", cancellationToken),
-            CultureInfo.InvariantCulture);
-        var at = time.GetUtcNow().ToUnixTimeMilliseconds();
-        foreach (var change in changes)
+        // The version this transaction commits, read from the row it bumps (nobody else writes while the lock is held),
+        // with the audit chain's head when the write is audited: one round trip for both.
+        var (version, head) = await BumpVersionAsync(cancellationToken);
+
+        // The change log and the audit records, as one statement.
+        var query = new RelationalQuery(dialect);
+        var statements = new List<string>();
+        if (changes.Count > 0)
         {
-            var name = change.Kind == ChangeKind.Delete ? "delete" : "upsert";
-            await ExecuteAsync(
-                $"INSERT INTO change_log (version, entity, id, kind, at) VALUES ({version}, {change.Entity}, {change.Id}, {name}, {at})", cancellationToken);
+            var at = time.GetUtcNow().ToUnixTimeMilliseconds();
+            statements.Add("INSERT INTO change_log (version, entity, id, kind, at) VALUES " + string.Join(", ", changes.Select(change =>
+                query.Format($"({version}, {change.Entity}, {change.Id}, {(change.Kind == ChangeKind.Delete ? "delete" : "upsert")}, {at})"))));
         }
 
-        if (audit is null)
+        var entries = audit is null ? [] : audit.Chain(AuditObjectRecords.For(audit.Policy, stamp, changes, version), head!);
+        audit?.AddStatements(query, statements, entries);
+        if (statements.Count > 0)
         {
-            await transaction.Transaction.CommitAsync(cancellationToken);
-            return version;
+            await using var command = query.AppendText(dialect.Together(statements)).Command(transaction.Connection, transaction.Transaction);
+            await command.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        var entries = await audit.AppendAsync(transaction, AuditObjectRecords.For(audit.Policy, stamp, changes, version), cancellationToken);
         await transaction.Transaction.CommitAsync(cancellationToken);
-        audit.Committed(entries);
+        audit?.Committed(entries);
         return version;
     }
 
@@ -122,6 +125,24 @@ internal sealed class RelationalWrite(
         await ExecuteAsync($"DELETE FROM unique_keys WHERE entity = {entity} AND id = {id}", cancellationToken);
         await ExecuteAsync($"DELETE FROM refs WHERE entity = {entity} AND id = {id}", cancellationToken);
         await ExecuteAsync($"DELETE FROM tags WHERE entity = {entity} AND id = {id}", cancellationToken);
+    }
+
+    private async Task<(long Version, AuditAnchor? Head)> BumpVersionAsync(CancellationToken cancellationToken)
+    {
+        if (audit is null)
+        {
+            var version = await ScalarAsync($"UPDATE config_version SET version = version + 1 WHERE singleton = 1 RETURNING version", cancellationToken);
+            return (Convert.ToInt64(version, CultureInfo.InvariantCulture), null);
+        }
+
+        await using var command = Query($"""
+            UPDATE config_version SET version = version + 1 WHERE singleton = 1
+            RETURNING version, (SELECT head_sequence FROM audit_chain WHERE singleton = 1), (SELECT head_hash FROM audit_chain WHERE singleton = 1)
+            """);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        var head = new AuditAnchor(Convert.ToInt64(reader.GetValue(1), CultureInfo.InvariantCulture), reader.GetString(2));
+        return (Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture), head);
     }
 
     private DbCommand Query(FormattableString sql) =>

@@ -8,10 +8,11 @@
 # database each, on its own server unless BENCH_PG_PORT names one), each with audit_log off and on. Then ROUNDS
 # interleaved rounds of wrk POST /consumers (a new consumer per request, admin-writes.lua) for DURATION on each:
 # every write with the audit log on commits its object record in the write's transaction and queues its request
-# record. Then, on the two SQLite nodes, ROUNDS rounds of wrk GET through the proxy to an nginx backend.
+# record. Then, on the first store's two nodes, ROUNDS rounds of wrk GET through the proxy to an nginx backend.
 # Prints the medians of writes/s and p99 per node, the on/off ratios, and the proxy's requests/s off and on.
 #
-# Settings: ROUNDS=3 DURATION=10s WARMUP=3s CONNECTIONS=4 PROXY_CONNECTIONS=32 BUILD=1 (0: the last Release build).
+# Settings: ROUNDS=3 DURATION=10s WARMUP=3s CONNECTIONS=4 PROXY_CONNECTIONS=32 BUILD=1 (0: the last Release build),
+# STORES="sqlite postgres", AUDIT_ARGS (extra settings for the audit-on nodes, e.g. "--audit_log_ignore_methods POST").
 # Needs wrk, curl, nginx, python3, PostgreSQL's binaries (psql, initdb).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -22,7 +23,8 @@ CONNECTIONS=${CONNECTIONS:-4}
 PROXY_CONNECTIONS=${PROXY_CONNECTIONS:-32}
 WORK=$(mktemp -d /tmp/gateway-bench.XXXXXX)
 chmod 755 "$WORK"
-NODES=(sqlite-off sqlite-on postgres-off postgres-on)
+STORES=${STORES:-sqlite postgres}
+read -r -a NODES <<< "$(for store in $STORES; do printf '%s-off %s-on ' "$store" "$store"; done)"
 declare -A PIDS=() NODE_ADMIN=() NODE_PROXY=()
 
 log() { echo "[admin-audit] $*" >&2; }
@@ -58,7 +60,9 @@ start_node() { # name: <store>-<audit>
   fi
   NODE_ADMIN[$name]=$(free_port); NODE_PROXY[$name]=$(free_port)
   mkdir -p "$prefix"
-  "${GATEWAY[@]}" start --prefix "$prefix" "${db[@]}" --audit_log "$audit" --cluster_id "bench_$$_${name/-/_}" \
+  local -a extra=()
+  [ "$audit" = on ] && read -r -a extra <<< "${AUDIT_ARGS:-}"
+  "${GATEWAY[@]}" start --prefix "$prefix" "${db[@]}" --audit_log "$audit" "${extra[@]}" --cluster_id "bench_$$_${name/-/_}" \
     --proxy_listen "127.0.0.1:${NODE_PROXY[$name]}" --admin_listen "127.0.0.1:${NODE_ADMIN[$name]}" --status_listen "127.0.0.1:$(free_port)" \
     --admin_gui_listen "127.0.0.1:$(free_port)" --cluster_listen "127.0.0.1:$(free_port)" --log_level warn > "$WORK/logs/$name.log" 2>&1 &
   PIDS[$name]=$!
@@ -99,8 +103,9 @@ for round in $(seq "$ROUNDS"); do
     RPS[$name]+=" $RPS_NOW"; P99[$name]+=" $P99_NOW"
   done
 done
+PROXY_STORE=${STORES%% *}
 for round in $(seq "$ROUNDS"); do
-  for name in sqlite-off sqlite-on; do
+  for name in "$PROXY_STORE-off" "$PROXY_STORE-on"; do
     run_wrk "round $round, $name proxy" -c"$PROXY_CONNECTIONS" "http://127.0.0.1:${NODE_PROXY[$name]}/bench"
     PROXY_RPS[$name]+=" $RPS_NOW"
   done
@@ -112,9 +117,9 @@ printf '| store | audit_log | POST /consumers writes/s | p99 ms |\n|---|---|---|
 for name in "${NODES[@]}"; do
   printf '| %s | %s | %s | %s |\n' "${name%-*}" "${name#*-}" "$(echo "${RPS[$name]}" | median)" "$(echo "${P99[$name]}" | median)"
 done
-for store in sqlite postgres; do
+for store in $STORES; do
   awk -v on="$(echo "${RPS[$store-on]}" | median)" -v off="$(echo "${RPS[$store-off]}" | median)" -v s="$store" \
     'BEGIN { printf "%s writes on/off: %.3f (%.1f%% fewer writes/s)\n", s, on / off, (1 - on / off) * 100 }'
 done
-awk -v on="$(echo "${PROXY_RPS[sqlite-on]}" | median)" -v off="$(echo "${PROXY_RPS[sqlite-off]}" | median)" \
-  'BEGIN { printf "proxy GET /bench req/s: audit off %.0f, on %.0f (on/off %.3f)\n", off, on, on / off }'
+awk -v on="$(echo "${PROXY_RPS[$PROXY_STORE-on]}" | median)" -v off="$(echo "${PROXY_RPS[$PROXY_STORE-off]}" | median)" -v s="$PROXY_STORE" \
+  'BEGIN { printf "proxy GET /bench req/s (%s nodes): audit off %.0f, on %.0f (on/off %.3f)\n", s, off, on, on / off }'
