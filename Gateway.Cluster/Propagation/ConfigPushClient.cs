@@ -8,7 +8,7 @@ public sealed class ConfigPushClient(IServiceProvider services, IClusterMembersh
     : GrainServiceClient<IConfigPushService>(services), IConfigPushClient
 {
     /// <inheritdoc/>
-    public Task NotifyAllAsync(long version)
+    public Task NotifyAllAsync(long version, long committedAtMs)
     {
         // The local membership view: no remote call to learn who is there. One-way calls: the writer
         // does not wait for any node to reload.
@@ -16,7 +16,7 @@ public sealed class ConfigPushClient(IServiceProvider services, IClusterMembersh
         {
             if (member.Status == SiloStatus.Active)
             {
-                _ = GetGrainService(member.SiloAddress).NotifyAsync(version);
+                _ = GetGrainService(member.SiloAddress).NotifyAsync(version, committedAtMs);
             }
         }
 

@@ -13,9 +13,9 @@ public sealed class ConfigPushService(GrainId grainId, Silo silo, ILoggerFactory
     : GrainService(grainId, silo, loggerFactory), IConfigPushService
 {
     /// <inheritdoc/>
-    public Task NotifyAsync(long version)
+    public Task NotifyAsync(long version, long committedAtMs)
     {
-        listener.OnVersion(version);
+        listener.OnVersion(version, committedAtMs);
         return Task.CompletedTask;
     }
 }

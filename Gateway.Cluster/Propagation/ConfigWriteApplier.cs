@@ -34,7 +34,7 @@ public static class ConfigWriteApplier
 
         if (result.Applied)
         {
-            await push.NotifyAllAsync(result.Version);
+            await push.NotifyAllAsync(result.Version, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
         }
 
         return result;

@@ -3,8 +3,11 @@ namespace Gateway.Cluster.Propagation;
 /// <summary>The node-side end of a push: the node's config refresher.</summary>
 public interface IConfigChangeListener
 {
-    /// <summary>The store reached <paramref name="version"/>; bring the snapshot there. Must return quickly.</summary>
-    void OnVersion(long version);
+    /// <summary>
+    /// The store reached <paramref name="version"/>, committed at <paramref name="committedAtMs"/> (Unix milliseconds, the
+    /// writer's clock); bring the snapshot there. Must return quickly.
+    /// </summary>
+    void OnVersion(long version, long committedAtMs);
 
     /// <summary>
     /// Completes once this node's snapshot is at <paramref name="version"/> or later: normally when the push of that

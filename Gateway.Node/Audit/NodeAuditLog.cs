@@ -48,17 +48,18 @@ public sealed class NodeAuditLog : IAsyncDisposable
         Sink = sink,
     };
 
-    /// <summary>Opens the log on <paramref name="store"/> (or, DB-less, on prefix/audit.db); null when audit_log is off.</summary>
+    /// <summary>Opens the log on <paramref name="store"/> (or, DB-less, on prefix/audit.db), every committed record counted by <paramref name="counter"/>; null when audit_log is off.</summary>
     /// <exception cref="InvalidOperationException">The store keeps no audit log (Cassandra, for now).</exception>
     public static async Task<NodeAuditLog?> OpenAsync(
-        GatewaySettings settings, IConfigStore store, SchemaRegistry registry, string nodeId, ILoggerFactory loggers, CancellationToken cancellationToken)
+        GatewaySettings settings, IConfigStore store, SchemaRegistry registry, string nodeId, IAuditSink counter, ILoggerFactory loggers,
+        CancellationToken cancellationToken)
     {
         if (!settings.AuditLog)
         {
             return null;
         }
 
-        var policy = PolicyFor(settings, nodeId, AuditSinks.Create(settings, loggers));
+        var policy = PolicyFor(settings, nodeId, AuditSinks.Both(counter, AuditSinks.Create(settings, loggers)));
         IConfigStore? ownStore = null;
         if (settings.Database == DatabaseKind.Off)
         {

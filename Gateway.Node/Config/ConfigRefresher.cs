@@ -1,4 +1,5 @@
 using Gateway.Cluster.Propagation;
+using Gateway.Node.Observability;
 using Gateway.Storage.Snapshot;
 using Gateway.Storage.Store;
 
@@ -36,6 +37,11 @@ public sealed class ConfigRefresher : BackgroundService, IConfigChangeListener
     /// <summary>When the latest push arrived (<see cref="System.Diagnostics.Stopwatch"/> ticks), for the stage timings.</summary>
     private long _pushedAt;
 
+    /// <summary>The newest push not yet live: its version and commit time (Unix ms), for gateway_config_propagation_seconds.</summary>
+    private (long Version, long CommittedAtMs) _pendingPush;
+    private readonly Lock _pendingLock = new();
+    private readonly GatewayMetrics? _metrics;
+
     /// <summary>
     /// A refresher of <paramref name="provider"/> from <paramref name="store"/>; saves snapshots under
     /// <paramref name="prefix"/> when given, and hands every change-log batch it reads (null after a whole
@@ -47,8 +53,10 @@ public sealed class ConfigRefresher : BackgroundService, IConfigChangeListener
         TimeSpan pollInterval,
         string? prefix,
         ILogger<ConfigRefresher> logger,
-        Action<long, IReadOnlyList<ConfigChange>?>? onChanges = null)
+        Action<long, IReadOnlyList<ConfigChange>?>? onChanges = null,
+        GatewayMetrics? metrics = null)
     {
+        _metrics = metrics;
         _onChanges = onChanges;
         _store = store;
         _provider = provider;
@@ -135,6 +143,7 @@ public sealed class ConfigRefresher : BackgroundService, IConfigChangeListener
             if (_provider.Apply(next))
             {
                 _logger.LogDebug("config version {Version} is live", next.Version);
+                ObservePropagation(next.Version);
                 timings?.Published(_logger, _provider.Current, changeCount);
                 Interlocked.Exchange(ref _published, new(TaskCreationOptions.RunContinuationsAsynchronously)).SetResult();
 
@@ -151,9 +160,38 @@ public sealed class ConfigRefresher : BackgroundService, IConfigChangeListener
         }
     }
 
-    /// <summary>A push: the store reached <paramref name="version"/>. Reloads in the background, coalescing bursts.</summary>
-    public void OnVersion(long version)
+    /// <summary>Observes how long the newest push took, once a snapshot at its version or later is live.</summary>
+    private void ObservePropagation(long live)
     {
+        long committedAt;
+        lock (_pendingLock)
+        {
+            if (_pendingPush.CommittedAtMs == 0 || live < _pendingPush.Version)
+            {
+                return;
+            }
+
+            committedAt = _pendingPush.CommittedAtMs;
+            _pendingPush = (_pendingPush.Version, 0);
+        }
+
+        _metrics?.ConfigPropagated(TimeSpan.FromMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - committedAt));
+    }
+
+    /// <summary>A push: the store reached <paramref name="version"/>. Reloads in the background, coalescing bursts.</summary>
+    public void OnVersion(long version, long committedAtMs)
+    {
+        if (committedAtMs > 0)
+        {
+            lock (_pendingLock)
+            {
+                if (version > _pendingPush.Version)
+                {
+                    _pendingPush = (version, committedAtMs);
+                }
+            }
+        }
+
         long wanted;
         do
         {

@@ -9,6 +9,7 @@ using Gateway.Node.Admin.Rbac;
 using Gateway.Node.Audit;
 using Gateway.Node.Config;
 using Gateway.Node.Declarative;
+using Gateway.Node.Observability;
 using Gateway.Node.Pipeline;
 using Gateway.Node.Proxy;
 using Gateway.Node.Settings;
@@ -95,6 +96,7 @@ public sealed class GatewayNode : IAsyncDisposable
         var loggers = new SerilogLoggerFactory(logger, dispose: true);
         IConfigStore store;
         NodeAuditLog? audit;
+        var metrics = new GatewayMetrics();
         ClusterTls? clusterTls;
         ControlCertificates controlCertificates;
         try
@@ -103,7 +105,7 @@ public sealed class GatewayNode : IAsyncDisposable
             controlCertificates = new ControlCertificates(
                 ListenerCertificate.ForAdmin(settings), ListenerCertificate.ForStatus(settings), DefaultCertificate.LoadOrCreate(settings.Prefix));
             store = await StartupStore.OpenAsync(settings, registry, discardSnapshot, loggers.CreateLogger<GatewayNode>(), cancellationToken);
-            audit = await OpenAuditLogAsync(settings, store, registry, loggers, cancellationToken);
+            audit = await OpenAuditLogAsync(settings, store, registry, metrics, loggers, cancellationToken);
         }
         catch
         {
@@ -117,7 +119,7 @@ public sealed class GatewayNode : IAsyncDisposable
         var certificates = new SniCertificateSelector(() => snapshots.Current.Certificates, controlCertificates.Gui);
         WebApplication NewControl()
         {
-            var control = BuildControlHost(settings, registry, store, audit, snapshots, logger, catalog, clusterTls, controlCertificates);
+            var control = BuildControlHost(settings, registry, store, audit, snapshots, metrics, logger, catalog, clusterTls, controlCertificates);
             catalog.Services.Attach(control.Services);
             return control;
         }
@@ -195,11 +197,11 @@ public sealed class GatewayNode : IAsyncDisposable
 
     /// <summary>The audit log when audit_log = on; a store that keeps none is a one-line refusal.</summary>
     private static async Task<NodeAuditLog?> OpenAuditLogAsync(
-        GatewaySettings settings, IConfigStore store, SchemaRegistry registry, ILoggerFactory loggers, CancellationToken cancellationToken)
+        GatewaySettings settings, IConfigStore store, SchemaRegistry registry, GatewayMetrics metrics, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         try
         {
-            return await NodeAuditLog.OpenAsync(settings, store, registry, NodeIdentity.Load(settings.Prefix).NodeId, loggers, cancellationToken);
+            return await NodeAuditLog.OpenAsync(settings, store, registry, NodeIdentity.Load(settings.Prefix).NodeId, metrics, loggers, cancellationToken);
         }
         catch (InvalidOperationException e)
         {
@@ -292,7 +294,7 @@ public sealed class GatewayNode : IAsyncDisposable
 
     private static WebApplication BuildControlHost(
         GatewaySettings settings, SchemaRegistry registry, IConfigStore store, NodeAuditLog? audit, ConfigSnapshotProvider snapshots,
-        Serilog.ILogger logger, PluginCatalog catalog, ClusterTls? clusterTls, ControlCertificates certificates)
+        GatewayMetrics metrics, Serilog.ILogger logger, PluginCatalog catalog, ClusterTls? clusterTls, ControlCertificates certificates)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
@@ -325,6 +327,7 @@ public sealed class GatewayNode : IAsyncDisposable
         }
 
         builder.Services.AddSingleton(snapshots);
+        builder.Services.AddSingleton(metrics);
         builder.Services.AddSingleton(sp => new ConsumerLookup(sp.GetRequiredService<IGrainFactory>(), join: sp.GetRequiredService<ClusterJoin>()));
         builder.Services.AddSingleton(sp => new ConfigRefresher(
             store,
@@ -332,7 +335,8 @@ public sealed class GatewayNode : IAsyncDisposable
             settings.DbUpdateFrequency,
             settings.Prefix,
             sp.GetRequiredService<ILogger<ConfigRefresher>>(),
-            sp.GetRequiredService<ConsumerLookup>().Invalidate));
+            sp.GetRequiredService<ConsumerLookup>().Invalidate,
+            metrics));
         builder.Services.AddSingleton<IConfigChangeListener>(sp => sp.GetRequiredService<ConfigRefresher>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ConfigRefresher>());
         builder.Services.AddHostedService(sp => new ConsumerCacheKeeper(

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Gateway.Node.Admin;
 using Gateway.Node.Config;
+using Gateway.Node.Observability;
 using Gateway.Node.Pipeline;
 using Gateway.Node.Plugins.Prometheus;
 using Gateway.Node.Upstreams;
@@ -23,7 +24,7 @@ public static class StatusEndpoint
         if (context.Request.Path == "/metrics" && plugins.Find("prometheus") is PrometheusPlugin prometheus
             && (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method)))
         {
-            await MetricsAsync(context, store, prometheus);
+            await MetricsAsync(context, store, membership, prometheus);
             return;
         }
 
@@ -57,14 +58,21 @@ public static class StatusEndpoint
         await AdminResponse.WriteAsync(context, 200, status);
     }
 
-    /// <summary>Kong's <c>/metrics</c>: the node gauges are refreshed, then every family is written in the text format.</summary>
-    private static async Task MetricsAsync(HttpContext context, IConfigStore store, PrometheusPlugin prometheus)
+    /// <summary>Kong's <c>/metrics</c>: the node gauges are refreshed, every Kong family is written in the text format, then the gateway_ ones.</summary>
+    private static async Task MetricsAsync(HttpContext context, IConfigStore store, IClusterMembershipService membership, PrometheusPlugin prometheus)
     {
         var nodeId = context.RequestServices.GetService<AdminOptions>()?.Identity.NodeId ?? "";
         var targets = prometheus.UpstreamHealthWanted ? TargetHealth(context.RequestServices.GetService<IBalancerSource>()) : null;
         context.Response.StatusCode = 200;
         context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
         await prometheus.Metrics.WriteAsync(context.Response.Body, await store.IsReachableAsync(), nodeId, NodeIdentity.KongVersion, targets, context.RequestAborted);
+        if (context.RequestServices.GetService<GatewayMetrics>() is { } gateway)
+        {
+            var version = context.RequestServices.GetService<ConfigSnapshotProvider>()?.Current.Version ?? 0;
+            var members = membership.CurrentSnapshot.Members.Values
+                .Select(m => (m.SiloAddress.Endpoint.ToString(), m.Name ?? "", m.Status.ToString().ToLowerInvariant()));
+            await gateway.WriteAsync(context.Response.Body, nodeId, version, members, context.RequestAborted);
+        }
     }
 
     /// <summary>Each upstream target's state as Kong's exporter names it.</summary>

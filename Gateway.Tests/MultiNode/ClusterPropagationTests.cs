@@ -98,4 +98,31 @@ public sealed class ClusterPropagationTests(ThreeNodeCluster cluster) : IClassFi
     }
 
     private static IEnumerable<string> Names(JsonNode page) => page["data"]!.AsArray().Select(s => s!["name"]!.GetValue<string>());
+
+    [Fact]
+    public async Task AWriteOnA_IsObservedInTheGatewayMetricsOfBAndC()
+    {
+        var a = Nodes[0];
+        var (pluginStatus, _) = await a.CallAsync(HttpMethod.Post, "/plugins", """{"name":"prometheus"}""");
+        Assert.Equal(201, pluginStatus);
+        var (serviceStatus, _) = await a.CallAsync(HttpMethod.Post, "/services", """{"name":"metered","url":"http://127.0.0.1:9/"}""");
+        Assert.Equal(201, serviceStatus);
+        var version = (long)(await a.StatusAsync())["config_snapshot_version"]!;
+
+        foreach (var node in Nodes)
+        {
+            var text = "";
+            await Eventually.HoldsAsync(
+                async () => (text = await node.Status.GetStringAsync("/metrics")).Contains("gateway_config_propagation_seconds_count", StringComparison.Ordinal)
+                    && MetricsText.Sample(text, "gateway_config_version") >= version,
+                PushDeadline,
+                $"{node.Name} serves version {version} and has observed a push");
+
+            Assert.Equal(3, MetricsText.Sample(text, "gateway_cluster_members{status=\"active\"}"));
+            Assert.Equal(3, text.Split('\n').Count(l => l.StartsWith("gateway_cluster_member_info{", StringComparison.Ordinal) && l.Contains("status=\"active\"", StringComparison.Ordinal)));
+            Assert.True(MetricsText.Sample(text, "gateway_config_propagation_seconds_count") >= 1);
+            Assert.InRange(MetricsText.Sample(text, "gateway_config_propagation_seconds_sum"), 0, PushDeadline.TotalSeconds * 100);
+            Assert.Equal(1, MetricsText.Sample(text, "kong_datastore_reachable"));
+        }
+    }
 }

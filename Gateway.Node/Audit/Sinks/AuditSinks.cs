@@ -21,6 +21,24 @@ public static class AuditSinks
             : new AuditFileSink(Path.Combine(settings.Prefix, target), settings.AuditLogSinkMaxSize, logger);
     }
 
-    /// <summary>Drains and closes a sink <see cref="Create"/> made.</summary>
+    /// <summary>A sink that hands every record to <paramref name="first"/>, then to <paramref name="second"/> when there is one.</summary>
+    public static IAuditSink Both(IAuditSink first, IAuditSink? second) => second is null ? first : new Pair(first, second);
+
+    /// <summary>Drains and closes a sink <see cref="Create"/> or <see cref="Both"/> made.</summary>
     public static ValueTask DisposeAsync(IAuditSink? sink) => sink is IAsyncDisposable disposable ? disposable.DisposeAsync() : ValueTask.CompletedTask;
+
+    private sealed class Pair(IAuditSink first, IAuditSink second) : IAuditSink, IAsyncDisposable
+    {
+        public void Written(IReadOnlyList<AuditEntry> entries)
+        {
+            first.Written(entries);
+            second.Written(entries);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await AuditSinks.DisposeAsync(first);
+            await AuditSinks.DisposeAsync(second);
+        }
+    }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Gateway.Node.Observability;
 using Gateway.Plugins.Sdk;
 using Prometheus;
 
@@ -147,35 +148,7 @@ public sealed class PrometheusMetrics
         using var buffer = new MemoryStream();
         await _registry.CollectAndExportAsTextAsync(buffer, cancellationToken);
         var families = Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
-        await output.WriteAsync(Encoding.UTF8.GetBytes(WithoutEmptyFamilies(families)), cancellationToken);
-    }
-
-    /// <summary>
-    /// Kong's exporter writes a family's HELP and TYPE lines only with its first sample, so a family no
-    /// request fed yet (or a switch left off) is absent from the scrape; prometheus-net writes them always.
-    /// </summary>
-    internal static string WithoutEmptyFamilies(string text)
-    {
-        var kept = new StringBuilder(text.Length);
-        var pending = new StringBuilder();
-        foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries))
-        {
-            if (line.StartsWith("# HELP ", StringComparison.Ordinal))
-            {
-                pending.Clear();
-            }
-
-            if (line.StartsWith('#'))
-            {
-                pending.Append(line).Append('\n');
-                continue;
-            }
-
-            kept.Append(pending).Append(line).Append('\n');
-            pending.Clear();
-        }
-
-        return kept.ToString();
+        await output.WriteAsync(Encoding.UTF8.GetBytes(MetricsText.WithoutEmptyFamilies(families)), cancellationToken);
     }
 
     /// <summary>Kong's exporter: "service" when the upstream answered, "kong" for anything the gateway or a plugin answered.</summary>

@@ -47,14 +47,14 @@ public sealed class ConfigRefresherTests : IAsyncLifetime
         await _store.InsertAsync("routes", Route("route-b", "svc-1"));
         await _store.InsertAsync("routes", Route("route-a", "svc-1"));
 
-        refresher.OnVersion(3);
+        refresher.OnVersion(3, 0);
 
         await WaitAsync(() => provider.Current.Version == 3);
         Assert.Equal(["route-a", "route-b"], provider.Current.Data["routes"].Select(r => r["id"]!.GetValue<string>()));
         Assert.Equal("billing", provider.Current.Data["services"][0]["name"]!.GetValue<string>());
 
         await _store.DeleteAsync("routes", "route-a");
-        refresher.OnVersion(4);
+        refresher.OnVersion(4, 0);
 
         await WaitAsync(() => provider.Current.Version == 4);
         Assert.Equal(["route-b"], provider.Current.Data["routes"].Select(r => r["id"]!.GetValue<string>()));
@@ -70,7 +70,7 @@ public sealed class ConfigRefresherTests : IAsyncLifetime
         await refresher.StartAsync(CancellationToken.None);
         var live = provider.Current;
 
-        refresher.OnVersion(1);
+        refresher.OnVersion(1, 0);
         await Task.Delay(50);
 
         Assert.Same(live, provider.Current);

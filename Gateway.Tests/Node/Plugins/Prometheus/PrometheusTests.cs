@@ -91,7 +91,7 @@ public sealed partial class PrometheusTests : IAsyncLifetime
         Assert.DoesNotContain("kong_latency_ms", metrics);
         Assert.DoesNotContain("bandwidth_bytes", metrics);
         Assert.DoesNotContain("upstream_target_health", metrics);
-        Assert.All(metrics.Split('\n', StringSplitOptions.RemoveEmptyEntries), line => Assert.Matches("^(#|kong)", line));
+        Assert.All(metrics.Split('\n', StringSplitOptions.RemoveEmptyEntries), line => Assert.Matches("^(#|kong_|gateway_)", line));
     }
 
     [Fact]

@@ -1,0 +1,79 @@
+using System.Text;
+using Gateway.Storage.Audit;
+using Prometheus;
+
+namespace Gateway.Node.Observability;
+
+/// <summary>
+/// The node's own metrics, beyond Kong's families, under <c>gateway_</c> names: the config version it serves and how
+/// long pushes took to reach it, the cluster as its silo sees it, and the audit records it committed. Served on
+/// <c>/metrics</c> after the prometheus plugin's families; a family with no sample yet is left out, as Kong's are.
+/// </summary>
+public sealed class GatewayMetrics : IAuditSink
+{
+    /// <summary>Propagation buckets (seconds): pushes take milliseconds, the poll that backs a lost one takes db_update_frequency.</summary>
+    public static readonly double[] PropagationBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+
+    private readonly CollectorRegistry _registry = Metrics.NewCustomRegistry();
+    private readonly Gauge _configVersion;
+    private readonly Histogram _propagation;
+    private readonly Gauge _members;
+    private readonly Gauge _memberInfo;
+    private readonly Counter _auditRecords;
+    private readonly Lock _scrapeLock = new();
+
+    /// <summary>Creates the families.</summary>
+    public GatewayMetrics()
+    {
+        var factory = Metrics.WithCustomRegistry(_registry);
+        _configVersion = factory.CreateGauge("gateway_config_version", "Config version this node serves", ["node_id"]);
+        _propagation = factory.CreateHistogram("gateway_config_propagation_seconds",
+            "Seconds from a config write's commit to this node serving it (the writer's clock to this node's)",
+            new HistogramConfiguration { Buckets = PropagationBuckets });
+        _members = factory.CreateGauge("gateway_cluster_members", "Cluster members this node's silo knows, by status", ["status"]);
+        _memberInfo = factory.CreateGauge("gateway_cluster_member_info", "One series per cluster member this node's silo knows; value 1",
+            ["address", "name", "status"]);
+        _auditRecords = factory.CreateCounter("gateway_audit_records_total", "Audit records this node committed, by table", ["table"]);
+    }
+
+    /// <summary>A write's push was applied: <paramref name="elapsed"/> after its commit.</summary>
+    public void ConfigPropagated(TimeSpan elapsed) => _propagation.Observe(Math.Max(0, elapsed.TotalSeconds));
+
+    /// <inheritdoc/>
+    public void Written(IReadOnlyList<AuditEntry> entries)
+    {
+        foreach (var entry in entries)
+        {
+            _auditRecords.WithLabels(entry.Table == AuditTable.Requests ? "audit_requests" : "audit_objects").Inc();
+        }
+    }
+
+    /// <summary>Sets the gauges from the node's state now and writes every family that has a sample.</summary>
+    public async Task WriteAsync(Stream output, string nodeId, long configVersion, IEnumerable<(string Address, string Name, string Status)> members, CancellationToken cancellationToken)
+    {
+        lock (_scrapeLock)
+        {
+            _configVersion.WithLabels(nodeId).Set(configVersion);
+
+            // Members come and go: each scrape shows the set as it is now.
+            foreach (var gauge in new[] { _members, _memberInfo })
+            {
+                foreach (var labels in gauge.GetAllLabelValues().ToArray())
+                {
+                    gauge.RemoveLabelled(labels);
+                }
+            }
+
+            foreach (var (address, name, status) in members)
+            {
+                _memberInfo.WithLabels(address, name, status).Set(1);
+                _members.WithLabels(status).Inc();
+            }
+        }
+
+        using var buffer = new MemoryStream();
+        await _registry.CollectAndExportAsTextAsync(buffer, cancellationToken);
+        var families = Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+        await output.WriteAsync(Encoding.UTF8.GetBytes(MetricsText.WithoutEmptyFamilies(families)), cancellationToken);
+    }
+}

@@ -1,0 +1,42 @@
+using System.Net.Http.Json;
+using Gateway.Tests.Support;
+
+namespace Gateway.Tests.Node.Observability;
+
+/// <summary>The gateway_ metrics on a node's /metrics, after Kong's families: config version, the push's delay, the cluster, audit records.</summary>
+public sealed class GatewayMetricsTests
+{
+    [Fact]
+    public async Task AfterAWrite_TheNodeShowsItsVersion_ThePushDelay_ItsSilo_AndTheAuditRecords()
+    {
+        await using var node = await TestNode.StartAsync("--audit_log", "on");
+        await node.CreateAsync("/plugins", """{"name":"prometheus"}""");
+        await node.CreateAsync("/consumers", """{"username":"metered"}""");
+        var version = (long)(await node.Status.GetFromJsonAsync<System.Text.Json.Nodes.JsonObject>("/status"))!["config_snapshot_version"]!;
+
+        var text = "";
+        await Eventually.HoldsAsync(
+            async () => (text = await node.Status.GetStringAsync("/metrics")).Contains("gateway_audit_records_total{table=\"audit_requests\"}", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(10),
+            "the request records are written and counted");
+
+        Assert.Equal(version, MetricsText.Sample(text, "gateway_config_version"));
+        Assert.Equal(1, MetricsText.Sample(text, "gateway_cluster_members{status=\"active\"}"));
+        Assert.True(MetricsText.Sample(text, "gateway_config_propagation_seconds_count") >= 2, "the node's own pushes of its two writes");
+        Assert.Equal(2, MetricsText.Sample(text, "gateway_audit_records_total{table=\"audit_objects\"}"));
+        Assert.True(MetricsText.Sample(text, "gateway_audit_records_total{table=\"audit_requests\"}") >= 2);
+        Assert.True(text.IndexOf("kong_datastore_reachable", StringComparison.Ordinal) < text.IndexOf("gateway_config_version", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task WithTheAuditLogOff_NoAuditFamilyIsShown()
+    {
+        await using var node = await TestNode.StartAsync();
+        await node.CreateAsync("/plugins", """{"name":"prometheus"}""");
+
+        var text = await node.Status.GetStringAsync("/metrics");
+
+        Assert.DoesNotContain("gateway_audit_records_total", text, StringComparison.Ordinal);
+        Assert.Contains("gateway_config_version{", text, StringComparison.Ordinal);
+    }
+}
