@@ -29,9 +29,17 @@ public sealed class ConsumerLookup(IGrainFactory grains, int capacity = 10_000, 
     private readonly ConcurrentDictionary<LookupKey, Entry> _entries = new();
     private long _version;
     private long _changes;
+    private long _hits;
+    private long _misses;
 
     /// <summary>How many lookups the cache holds now.</summary>
     public int Count => _entries.Count;
+
+    /// <summary>Look-ups the cache answered, since start.</summary>
+    public long Hits => Interlocked.Read(ref _hits);
+
+    /// <summary>Look-ups that went to the consumer grains (and from there to the store), since start.</summary>
+    public long Misses => Interlocked.Read(ref _misses);
 
     /// <summary>Counts what was added or dropped: a saver compares it with the count it last saved at.</summary>
     public long Changes => Interlocked.Read(ref _changes);
@@ -66,9 +74,11 @@ public sealed class ConsumerLookup(IGrainFactory grains, int capacity = 10_000, 
         if (_entries.TryGetValue(key, out var hit))
         {
             hit.LastUsed = Stopwatch.GetTimestamp();
+            Interlocked.Increment(ref _hits);
             return hit.Found;
         }
 
+        Interlocked.Increment(ref _misses);
         return LoadAsync(key);
     }
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Gateway.Cluster.Consumers;
 using Gateway.Node.Admin;
 using Gateway.Node.Config;
 using Gateway.Node.Observability;
@@ -71,7 +72,9 @@ public static class StatusEndpoint
             var version = context.RequestServices.GetService<ConfigSnapshotProvider>()?.Current.Version ?? 0;
             var members = membership.CurrentSnapshot.Members.Values
                 .Select(m => (m.SiloAddress.Endpoint.ToString(), m.Name ?? "", m.Status.ToString().ToLowerInvariant()));
-            await gateway.WriteAsync(context.Response.Body, nodeId, version, members, context.RequestAborted);
+            var consumers = context.RequestServices.GetService<ConsumerLookup>();
+            var state = new GatewayMetrics.NodeState(nodeId, version, members, (consumers?.Hits ?? 0, consumers?.Misses ?? 0));
+            await gateway.WriteAsync(context.Response.Body, state, context.RequestAborted);
         }
     }
 

@@ -20,6 +20,8 @@ public sealed class GatewayMetrics : IAuditSink
     private readonly Gauge _members;
     private readonly Gauge _memberInfo;
     private readonly Counter _auditRecords;
+    private readonly Counter _consumerCache;
+    private readonly Counter.Child[,] _rateLimitDecisions;
     private readonly Lock _scrapeLock = new();
 
     /// <summary>Creates the families.</summary>
@@ -34,7 +36,26 @@ public sealed class GatewayMetrics : IAuditSink
         _memberInfo = factory.CreateGauge("gateway_cluster_member_info", "One series per cluster member this node's silo knows; value 1",
             ["address", "name", "status"]);
         _auditRecords = factory.CreateCounter("gateway_audit_records_total", "Audit records this node committed, by table", ["table"]);
+        _consumerCache = factory.CreateCounter("gateway_consumer_cache_total", "Consumer and credential look-ups by the node's cache: hit, or miss (a grain call)", ["result"]);
+        var decisions = factory.CreateCounter("gateway_ratelimit_decisions_total",
+            "rate-limiting decisions by policy and outcome (error: the policy's counters failed)", ["policy", "outcome"]);
+
+        // The request path's children, made once: no label look-up per request.
+        string[] policies = ["local", "cluster", "redis"];
+        string[] outcomes = ["allowed", "rejected", "error"];
+        _rateLimitDecisions = new Counter.Child[policies.Length, outcomes.Length];
+        for (var p = 0; p < policies.Length; p++)
+        {
+            for (var o = 0; o < outcomes.Length; o++)
+            {
+                _rateLimitDecisions[p, o] = decisions.WithLabels(policies[p], outcomes[o]);
+            }
+        }
     }
+
+    /// <summary>Counts one rate-limiting decision of <paramref name="policy"/> (local, cluster or redis).</summary>
+    public void RateLimitDecided(string policy, RateLimitOutcome outcome) =>
+        _rateLimitDecisions[policy switch { "cluster" => 1, "redis" => 2, _ => 0 }, (int)outcome].Inc();
 
     /// <summary>A write's push was applied: <paramref name="elapsed"/> after its commit.</summary>
     public void ConfigPropagated(TimeSpan elapsed) => _propagation.Observe(Math.Max(0, elapsed.TotalSeconds));
@@ -49,11 +70,16 @@ public sealed class GatewayMetrics : IAuditSink
     }
 
     /// <summary>Sets the gauges from the node's state now and writes every family that has a sample.</summary>
-    public async Task WriteAsync(Stream output, string nodeId, long configVersion, IEnumerable<(string Address, string Name, string Status)> members, CancellationToken cancellationToken)
+    public async Task WriteAsync(Stream output, NodeState state, CancellationToken cancellationToken)
     {
         lock (_scrapeLock)
         {
-            _configVersion.WithLabels(nodeId).Set(configVersion);
+            _configVersion.WithLabels(state.NodeId).Set(state.ConfigVersion);
+            if (state.ConsumerCache is var (hits, misses) && hits + misses > 0)
+            {
+                _consumerCache.WithLabels("hit").IncTo(hits);
+                _consumerCache.WithLabels("miss").IncTo(misses);
+            }
 
             // Members come and go: each scrape shows the set as it is now.
             foreach (var gauge in new[] { _members, _memberInfo })
@@ -64,7 +90,7 @@ public sealed class GatewayMetrics : IAuditSink
                 }
             }
 
-            foreach (var (address, name, status) in members)
+            foreach (var (address, name, status) in state.Members)
             {
                 _memberInfo.WithLabels(address, name, status).Set(1);
                 _members.WithLabels(status).Inc();
@@ -76,4 +102,12 @@ public sealed class GatewayMetrics : IAuditSink
         var families = Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
         await output.WriteAsync(Encoding.UTF8.GetBytes(MetricsText.WithoutEmptyFamilies(families)), cancellationToken);
     }
+
+    /// <summary>What a scrape reads from the node.</summary>
+    /// <param name="NodeId">This node's id.</param>
+    /// <param name="ConfigVersion">The config version it serves.</param>
+    /// <param name="Members">The silos its silo knows: address, name, status.</param>
+    /// <param name="ConsumerCache">The consumer cache's hits and misses since start.</param>
+    public sealed record NodeState(
+        string NodeId, long ConfigVersion, IEnumerable<(string Address, string Name, string Status)> Members, (long Hits, long Misses) ConsumerCache);
 }

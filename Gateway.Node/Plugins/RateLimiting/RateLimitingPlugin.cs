@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Gateway.Node.Observability;
 using Gateway.Plugins.Sdk;
 using Gateway.Schema;
 using Microsoft.Extensions.Logging;
@@ -21,6 +22,7 @@ public sealed partial class RateLimitingPlugin(PluginServices services) : Gatewa
     private readonly RedisRateLimitCounters _redis = new();
     private ClusterRateLimitCounters? _cluster;
     private ILogger? _logger;
+    private GatewayMetrics? _metrics;
 
     /// <inheritdoc />
     public override PluginSchema Schema => RateLimitingSchema.Schema;
@@ -54,9 +56,11 @@ public sealed partial class RateLimitingPlugin(PluginServices services) : Gatewa
         try
         {
             decision = await CountersFor(config).ConsumeAsync(key, config.Windows, now, 1);
+            Metrics?.RateLimitDecided(config.Policy, decision.Admitted ? RateLimitOutcome.Allowed : RateLimitOutcome.Rejected);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
+            Metrics?.RateLimitDecided(config.Policy, RateLimitOutcome.Error);
             if (!config.FaultTolerant)
             {
                 LogUsageFailed(Logger, e, config.Policy);
@@ -130,6 +134,9 @@ public sealed partial class RateLimitingPlugin(PluginServices services) : Gatewa
         Interlocked.CompareExchange(ref _cluster, new ClusterRateLimitCounters(services.Get<Orleans.IGrainFactory>()), null);
         return _cluster;
     }
+
+    /// <summary>The node's gateway_ metrics; null before the node has started (and in tests that run the plugin alone).</summary>
+    private GatewayMetrics? Metrics => _metrics ??= services.Find<GatewayMetrics>();
 
     private ILogger Logger => _logger ??= services.Find<ILoggerFactory>()?.CreateLogger<RateLimitingPlugin>() ?? NullLogger<RateLimitingPlugin>.Instance;
 

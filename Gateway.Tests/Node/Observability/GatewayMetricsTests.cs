@@ -29,6 +29,35 @@ public sealed class GatewayMetricsTests
     }
 
     [Fact]
+    public async Task RateLimitDecisions_AndConsumerCacheLookUps_AreCounted()
+    {
+        await using var backend = await Backend.StartAsync();
+        await using var node = await TestNode.StartAsync();
+        await node.CreateAsync("/plugins", """{"name":"prometheus"}""");
+        var route = await node.RouteAsync($$"""{"name":"limited","url":"http://{{backend.Address}}/"}""", """{"paths":["/limited"]}""");
+        await node.CreateAsync($"/routes/{route}/plugins", """{"name":"key-auth"}""");
+        await node.CreateAsync($"/routes/{route}/plugins", """{"name":"rate-limiting","config":{"minute":2,"policy":"local"}}""");
+        await node.CreateAsync("/consumers", """{"username":"caller"}""");
+        await node.CreateAsync("/consumers/caller/key-auth", """{"key":"caller-key"}""");
+
+        var statuses = new List<int>();
+        for (var i = 0; i < 3; i++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/limited");
+            request.Headers.Add("apikey", "caller-key");
+            using var response = await node.Proxy.SendAsync(request);
+            statuses.Add((int)response.StatusCode);
+        }
+
+        var text = await node.Status.GetStringAsync("/metrics");
+        Assert.Equal([200, 200, 429], statuses);
+        Assert.Equal(2, MetricsText.Sample(text, "gateway_ratelimit_decisions_total{policy=\"local\",outcome=\"allowed\"}"));
+        Assert.Equal(1, MetricsText.Sample(text, "gateway_ratelimit_decisions_total{policy=\"local\",outcome=\"rejected\"}"));
+        Assert.True(MetricsText.Sample(text, "gateway_consumer_cache_total{result=\"miss\"}") >= 1);
+        Assert.True(MetricsText.Sample(text, "gateway_consumer_cache_total{result=\"hit\"}") >= 2);
+    }
+
+    [Fact]
     public async Task WithTheAuditLogOff_NoAuditFamilyIsShown()
     {
         await using var node = await TestNode.StartAsync();
