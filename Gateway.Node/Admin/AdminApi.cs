@@ -70,7 +70,8 @@ public sealed partial class AdminApi(
 
             if (!await _meta.TryHandleAsync(context, path) && !await _config.TryHandleAsync(context, path)
                 && !await UpstreamHealthEndpoints.TryHandleAsync(context, path, reader, options) && !await _rbac.TryHandleAsync(context, path)
-                && !await AuditEndpoints.TryHandleAsync(context, path) && !await _entities.TryHandleAsync(context, path))
+                && !await AuditEndpoints.TryHandleAsync(context, path) && !await MetricsEndpoint.TryHandleAsync(context, path)
+                && !await _entities.TryHandleAsync(context, path))
             {
                 throw AdminException.NotFound();
             }

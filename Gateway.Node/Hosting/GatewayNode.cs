@@ -328,6 +328,7 @@ public sealed class GatewayNode : IAsyncDisposable
 
         builder.Services.AddSingleton(snapshots);
         builder.Services.AddSingleton(metrics);
+        builder.Services.AddSingleton<IMetricsScrape>(new MetricsScrape(store, catalog, catalog.Enabled(settings.Plugins)));
         builder.Services.AddSingleton(sp => new ConsumerLookup(sp.GetRequiredService<IGrainFactory>(), join: sp.GetRequiredService<ClusterJoin>()));
         builder.Services.AddSingleton(sp => new ConfigRefresher(
             store,
@@ -367,7 +368,8 @@ public sealed class GatewayNode : IAsyncDisposable
         var statusPorts = Ports(settings.StatusListen);
         var guiPorts = Ports(settings.AdminGuiListen);
         app.MapWhen(c => adminPorts.Contains(c.Connection.LocalPort), b => b.Run(admin.HandleAsync));
-        app.MapWhen(c => statusPorts.Contains(c.Connection.LocalPort), b => b.Run(c => StatusEndpoint.HandleAsync(c, store, c.RequestServices.GetRequiredService<IClusterMembershipService>(), catalog)));
+        app.MapWhen(c => statusPorts.Contains(c.Connection.LocalPort), b => b.Run(c => StatusEndpoint.HandleAsync(
+            c, store, c.RequestServices.GetRequiredService<IClusterMembershipService>(), c.RequestServices.GetRequiredService<IMetricsScrape>())));
         var guard = app.Services.GetRequiredService<RbacGuard>();
         if (guard.Enabled)
         {

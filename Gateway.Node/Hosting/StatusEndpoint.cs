@@ -19,13 +19,13 @@ public static class StatusEndpoint
     /// cluster as this silo sees it (every silo the membership table knows, with its status).
     /// <c>GET /metrics</c> serves the prometheus plugin's metrics when that plugin is enabled. Anything else is a 404.
     /// </summary>
-    public static async Task HandleAsync(HttpContext context, IConfigStore store, IClusterMembershipService membership, PluginCatalog plugins)
+    public static async Task HandleAsync(HttpContext context, IConfigStore store, IClusterMembershipService membership, IMetricsScrape metrics)
     {
         context.Response.Headers.Server = $"kong/{NodeIdentity.KongVersion}";
-        if (context.Request.Path == "/metrics" && plugins.Find("prometheus") is PrometheusPlugin prometheus
+        if (context.Request.Path == "/metrics" && metrics.Available
             && (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method)))
         {
-            await MetricsAsync(context, store, membership, prometheus);
+            await metrics.WriteAsync(context);
             return;
         }
 
@@ -58,31 +58,4 @@ public static class StatusEndpoint
         };
         await AdminResponse.WriteAsync(context, 200, status);
     }
-
-    /// <summary>Kong's <c>/metrics</c>: the node gauges are refreshed, every Kong family is written in the text format, then the gateway_ ones.</summary>
-    private static async Task MetricsAsync(HttpContext context, IConfigStore store, IClusterMembershipService membership, PrometheusPlugin prometheus)
-    {
-        var nodeId = context.RequestServices.GetService<AdminOptions>()?.Identity.NodeId ?? "";
-        var targets = prometheus.UpstreamHealthWanted ? TargetHealth(context.RequestServices.GetService<IBalancerSource>()) : null;
-        context.Response.StatusCode = 200;
-        context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
-        await prometheus.Metrics.WriteAsync(context.Response.Body, await store.IsReachableAsync(), nodeId, NodeIdentity.KongVersion, targets, context.RequestAborted);
-        if (context.RequestServices.GetService<GatewayMetrics>() is { } gateway)
-        {
-            var version = context.RequestServices.GetService<ConfigSnapshotProvider>()?.Current.Version ?? 0;
-            var members = membership.CurrentSnapshot.Members.Values
-                .Select(m => (m.SiloAddress.Endpoint.ToString(), m.Name ?? "", m.Status.ToString().ToLowerInvariant()));
-            var consumers = context.RequestServices.GetService<ConsumerLookup>();
-            var state = new GatewayMetrics.NodeState(nodeId, version, members, (consumers?.Hits ?? 0, consumers?.Misses ?? 0));
-            await gateway.WriteAsync(context.Response.Body, state, context.RequestAborted);
-        }
-    }
-
-    /// <summary>Each upstream target's state as Kong's exporter names it.</summary>
-    private static List<(string Upstream, string Target, string Address, string State)> TargetHealth(IBalancerSource? upstreams) =>
-        [.. (upstreams?.Balancers.All ?? []).SelectMany(balancer => balancer.Targets.Select(target => (
-            balancer.Name,
-            target.Address,
-            target.Authority,
-            !balancer.HealthchecksEnabled ? "healthchecks_off" : target.IsHealthy ? "healthy" : "unhealthy")))];
 }

@@ -58,6 +58,25 @@ public sealed class GatewayMetricsTests
     }
 
     [Fact]
+    public async Task TheAdminApi_ServesMetricsToo_WhenThePluginIsLoaded()
+    {
+        await using var node = await TestNode.StartAsync();
+        await using var without = await TestNode.StartAsync("--plugins", "key-auth");
+
+        using var response = await node.Admin.GetAsync("/metrics");
+        var text = await response.Content.ReadAsStringAsync();
+        using var post = await node.Admin.PostAsync("/metrics", null);
+        using var absent = await without.Admin.GetAsync("/metrics");
+
+        Assert.Equal(200, (int)response.StatusCode);
+        Assert.StartsWith("text/plain", response.Content.Headers.ContentType!.ToString(), StringComparison.Ordinal);
+        Assert.Equal(1, MetricsText.Sample(text, "kong_datastore_reachable"));
+        Assert.Contains("gateway_config_version{", text, StringComparison.Ordinal);
+        Assert.Equal(405, (int)post.StatusCode);
+        Assert.Equal(404, (int)absent.StatusCode);
+    }
+
+    [Fact]
     public async Task WithTheAuditLogOff_NoAuditFamilyIsShown()
     {
         await using var node = await TestNode.StartAsync();
