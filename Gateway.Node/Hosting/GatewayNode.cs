@@ -30,6 +30,7 @@ using Orleans.Runtime;
 using Serilog;
 using Serilog.Events;
 using Serilog.Extensions.Logging;
+using Serilog.Formatting.Compact;
 
 namespace Gateway.Node.Hosting;
 
@@ -271,15 +272,19 @@ public sealed class GatewayNode : IAsyncDisposable
     {
         const string Template = "{Timestamp:yyyy/MM/dd HH:mm:ss} [{Level:u3}] {SourceContext}: {Message:lj}{" + OneLineExceptionSink.Property + "}{NewLine}{Exception}";
         var level = ToSerilog(settings.LogLevel);
-        return new LoggerConfiguration()
+        var configuration = new LoggerConfiguration()
             .MinimumLevel.Is(level)
             .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
             .MinimumLevel.Override("Orleans", LogEventLevel.Warning)
-            .MinimumLevel.Override("Polly", LogEventLevel.Warning)
-            .WriteTo.Async(sink => sink.Sink(Serilog.Configuration.LoggerSinkConfiguration.Wrap(
+            .MinimumLevel.Override("Polly", LogEventLevel.Warning);
+
+        // JSON lines carry the proxied request's kong_request_id (pushed on Serilog's context) and, where an Activity
+        // runs, its trace and span ids (@tr, @sp); an exception is a field of its line.
+        return settings.LogFormat == LogFormat.Json
+            ? configuration.Enrich.FromLogContext().WriteTo.Async(sink => sink.Console(new RenderedCompactJsonFormatter())).CreateLogger()
+            : configuration.WriteTo.Async(sink => sink.Sink(Serilog.Configuration.LoggerSinkConfiguration.Wrap(
                 console => level == LogEventLevel.Debug ? console : new OneLineExceptionSink(console),
-                wrapped => wrapped.Console(outputTemplate: Template))))
-            .CreateLogger();
+                wrapped => wrapped.Console(outputTemplate: Template)))).CreateLogger();
     }
 
     /// <summary>nginx severities onto Serilog's: notice (Kong's default) is Information.</summary>

@@ -38,6 +38,8 @@ public sealed class ProxyHandler(
     public async Task HandleAsync(HttpContext context)
     {
         var exchange = new ProxyExchange(context, options, _forwardedHeaders);
+        // Serilog's own context, not a logging scope: plugins log through the control host's loggers, which share only the Serilog logger.
+        using var requestScope = options.LogRequestIds ? Serilog.Context.LogContext.PushProperty("kong_request_id", exchange.RequestId) : null;
         var snapshot = snapshots.Current;
         var chains = snapshot.Plugins;
         if (RequestChecks.Find(context, options.Body.MaxSize) is var refused and not 0)

@@ -21,7 +21,11 @@ public sealed class ProxyOptions
                 settings.NginxHttpClientBodyTimeout,
                 Path.Combine(settings.Prefix, "client_body_temp")))
     {
+        LogRequestIds = settings.LogFormat == LogFormat.Json;
     }
+
+    /// <summary>Whether the request's log lines carry its <c>kong_request_id</c> (log_format = json: text lines have no place for it).</summary>
+    public bool LogRequestIds { get; }
 
     /// <summary>Builds options from their parts (tests); <paramref name="body"/> defaults to Kong's.</summary>
     public ProxyOptions(

@@ -190,6 +190,9 @@ public sealed record GatewaySettings
     /// <summary>log_level.</summary>
     public GatewayLogLevel LogLevel { get; init; }
 
+    /// <summary>log_format: text, or JSON lines.</summary>
+    public LogFormat LogFormat { get; init; }
+
     /// <summary>enforce_rbac: which RBAC checks the Admin API makes.</summary>
     public RbacMode EnforceRbac { get; init; }
 

@@ -181,6 +181,8 @@ public static class SettingsCatalog
                     ("warn", GatewayLogLevel.Warn), ("error", GatewayLogLevel.Error), ("crit", GatewayLogLevel.Crit),
                     ("alert", GatewayLogLevel.Alert), ("emerg", GatewayLogLevel.Emerg)),
             }),
+        new("log_format", "text", "the node's own log lines: text, or json (one JSON object a line, Serilog's compact format, with the request's ids)",
+            (s, v) => s with { LogFormat = SettingParsers.OneOf(v, ("text", LogFormat.Text), ("json", LogFormat.Json)) }),
         new("router_flavor", "traditional_compatible", "route matching semantics: traditional, traditional_compatible, expressions",
             (s, v) => s with
             {

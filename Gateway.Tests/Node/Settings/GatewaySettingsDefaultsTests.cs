@@ -104,6 +104,9 @@ public class GatewaySettingsDefaultsTests
             "declarative_config", "db_update_frequency", "plugins", "headers", "trusted_ips", "admin_gui_url",
             "nginx_admin_client_max_body_size", "cluster_id", "service_id", "log_level", "router_flavor",
 
+            // The node's own log as JSON lines, for log collectors.
+            "log_format",
+
             // Beyond the contract table: Kong's realip settings, which trusted_ips works with, and the
             // Admin API's body timeout (nginx's client_body_timeout, injected as nginx_admin_*).
             "real_ip_header", "real_ip_recursive", "nginx_admin_client_body_timeout",
