@@ -26,4 +26,23 @@ public static class AdminResponse
         context.Response.StatusCode = 204;
         context.Response.Headers.Allow = methods;
     }
+
+    /// <summary>
+    /// For an endpoint that only reads: answers OPTIONS (true: nothing more to do), refuses any write with 405, and
+    /// returns false for GET and HEAD, which the endpoint answers.
+    /// </summary>
+    /// <exception cref="AdminException">The method writes.</exception>
+    public static bool AnsweredAsReadOnly(HttpContext context)
+    {
+        switch (context.Request.Method)
+        {
+            case "OPTIONS":
+                Allow(context, "GET, HEAD, OPTIONS");
+                return true;
+            case "GET" or "HEAD":
+                return false;
+            default:
+                throw AdminException.MethodNotAllowed();
+        }
+    }
 }

@@ -39,13 +39,9 @@ public static class AuditEndpoints
             return false;
         }
 
-        switch (context.Request.Method)
+        if (AdminResponse.AnsweredAsReadOnly(context))
         {
-            case "OPTIONS":
-                AdminResponse.Allow(context, "GET, HEAD, OPTIONS");
-                return true;
-            case not ("GET" or "HEAD"):
-                throw AdminException.MethodNotAllowed();
+            return true;
         }
 
         if (table is null)

@@ -91,16 +91,9 @@ public sealed class MetaEndpoints(SchemaRegistry registry, IConfigReader store, 
     /// <summary>Answers GET and HEAD with <paramref name="body"/>, OPTIONS with the methods; anything else is 405.</summary>
     public static async Task GetOnlyAsync(HttpContext context, Func<Task<JsonNode>> body)
     {
-        switch (context.Request.Method)
+        if (!AdminResponse.AnsweredAsReadOnly(context))
         {
-            case "GET" or "HEAD":
-                await AdminResponse.WriteAsync(context, 200, await body());
-                break;
-            case "OPTIONS":
-                AdminResponse.Allow(context, "GET, HEAD, OPTIONS");
-                break;
-            default:
-                throw AdminException.MethodNotAllowed();
+            await AdminResponse.WriteAsync(context, 200, await body());
         }
     }
 

@@ -13,13 +13,9 @@ public static class MetricsEndpoint
             return false;
         }
 
-        switch (context.Request.Method)
+        if (AdminResponse.AnsweredAsReadOnly(context))
         {
-            case "OPTIONS":
-                AdminResponse.Allow(context, "GET, HEAD, OPTIONS");
-                return true;
-            case not ("GET" or "HEAD"):
-                throw AdminException.MethodNotAllowed();
+            return true;
         }
 
         await metrics.WriteAsync(context);

@@ -21,7 +21,7 @@ public static class UpstreamHealthEndpoints
         switch (path)
         {
             case ["upstreams", var key, "health"]:
-                if (GetOnly(context))
+                if (!AdminResponse.AnsweredAsReadOnly(context))
                 {
                     var upstream = await FindUpstreamAsync(store, key);
                     var balancer = CurrentBalancer(context, upstream["id"]!.GetValue<string>());
@@ -33,7 +33,7 @@ public static class UpstreamHealthEndpoints
 
                 return true;
             case ["upstreams", var key, "targets", "all"]:
-                if (GetOnly(context))
+                if (!AdminResponse.AnsweredAsReadOnly(context))
                 {
                     var upstream = await FindUpstreamAsync(store, key);
                     var query = Pagination.Parse(context.Request.Query) with { ForeignField = "upstream", ForeignId = upstream["id"]!.GetValue<string>() };
@@ -108,21 +108,6 @@ public static class UpstreamHealthEndpoints
         }
         while (offset is not null);
         return null;
-    }
-
-    /// <summary>Whether to answer; false when OPTIONS was answered here.</summary>
-    private static bool GetOnly(HttpContext context)
-    {
-        switch (context.Request.Method)
-        {
-            case "GET" or "HEAD":
-                return true;
-            case "OPTIONS":
-                AdminResponse.Allow(context, "GET, HEAD, OPTIONS");
-                return false;
-            default:
-                throw AdminException.MethodNotAllowed();
-        }
     }
 
     private static async Task<JsonObject> FindUpstreamAsync(IConfigReader store, string key) =>
