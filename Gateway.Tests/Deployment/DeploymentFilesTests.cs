@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Gateway.Node.Settings;
+using Gateway.Tests.Support;
 using YamlDotNet.RepresentationModel;
 
 namespace Gateway.Tests.Deployment;
@@ -11,7 +12,7 @@ namespace Gateway.Tests.Deployment;
 /// </summary>
 public sealed partial class DeploymentFilesTests
 {
-    private static readonly string Root = FindRoot();
+    private static readonly string Root = RepositoryFiles.Root;
 
     [Fact]
     public void Compose_GatewayServices_RunOnCassandra_WithSettingsTheGatewayAccepts()
@@ -99,19 +100,6 @@ public sealed partial class DeploymentFilesTests
         mapping.Children.ToDictionary(p => p.Key.ToString(), p => p.Value.ToString());
 
     private static List<string> Sequence(YamlNode node) => [.. ((YamlSequenceNode)node).Children.Select(c => c.ToString())];
-
-    private static string FindRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Gateway.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Gateway.sln not found above the test binaries");
-    }
 
     [GeneratedRegex(@"(?<name>GATEWAY_[A-Z_]+)=(?<value>\S+)")]
     private static partial Regex DockerEnv();

@@ -20,13 +20,7 @@ public sealed class CustomPluginTests
             var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
             var framework = output.Name;
             var configuration = output.Parent!.Name;
-            var root = output;
-            while (!File.Exists(Path.Combine(root.FullName, "Gateway.sln")))
-            {
-                root = root.Parent!;
-            }
-
-            return Path.Combine(root.FullName, "samples", "TenantGate", "bin", configuration, framework, "TenantGate.dll");
+            return Path.Combine(RepositoryFiles.Root, "samples", "TenantGate", "bin", configuration, framework, "TenantGate.dll");
         }
     }
 
