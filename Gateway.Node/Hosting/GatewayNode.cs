@@ -97,7 +97,7 @@ public sealed class GatewayNode : IAsyncDisposable
         var loggers = new SerilogLoggerFactory(logger, dispose: true);
         IConfigStore store;
         NodeAuditLog? audit;
-        var metrics = new GatewayMetrics();
+        var metrics = new GatewayMetrics(settings.PluginLatencyMetrics);
         ClusterTls? clusterTls;
         ControlCertificates controlCertificates;
         try
@@ -128,7 +128,7 @@ public sealed class GatewayNode : IAsyncDisposable
         // The consumer lookup of whichever control host runs now: a silo the cluster evicted is replaced.
         GatewayNode? node = null;
         var consumers = new ClusterConsumerStore(() => node!._control.Services.GetRequiredService<ConsumerLookup>());
-        var proxy = BuildProxyHost(settings, snapshots, certificates, logger, consumers);
+        var proxy = BuildProxyHost(settings, snapshots, metrics, certificates, logger, consumers);
         node = new GatewayNode(NewControl, proxy, consumers, store, audit, logger, [loggers]);
         try
         {
@@ -387,7 +387,7 @@ public sealed class GatewayNode : IAsyncDisposable
     }
 
     private static WebApplication BuildProxyHost(
-        GatewaySettings settings, ConfigSnapshotProvider snapshots, SniCertificateSelector certificates, Serilog.ILogger logger,
+        GatewaySettings settings, ConfigSnapshotProvider snapshots, GatewayMetrics metrics, SniCertificateSelector certificates, Serilog.ILogger logger,
         IConsumerStore consumers)
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
@@ -421,6 +421,7 @@ public sealed class GatewayNode : IAsyncDisposable
         builder.Services.AddSingleton<IDestinationResolver, BalancedDestinationResolver>();
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(consumers);
+        builder.Services.AddSingleton(metrics);
         builder.Services.AddSingleton<ProxyHandler>();
         var app = builder.Build();
         app.Run(app.Services.GetRequiredService<ProxyHandler>().HandleAsync);

@@ -24,10 +24,11 @@ public sealed class GatewayMetrics : IAuditSink
     private readonly Counter.Child[,] _rateLimitDecisions;
     private readonly Lock _scrapeLock = new();
 
-    /// <summary>Creates the families.</summary>
-    public GatewayMetrics()
+    /// <summary>Creates the families; <paramref name="pluginLatency"/> adds gateway_plugin_latency_seconds.</summary>
+    public GatewayMetrics(bool pluginLatency = false)
     {
         var factory = Metrics.WithCustomRegistry(_registry);
+        PluginLatency = pluginLatency ? new PluginLatency(factory) : null;
         _configVersion = factory.CreateGauge("gateway_config_version", "Config version this node serves", ["node_id"]);
         _propagation = factory.CreateHistogram("gateway_config_propagation_seconds",
             "Seconds from a config write's commit to this node serving it (the writer's clock to this node's)",
@@ -56,6 +57,9 @@ public sealed class GatewayMetrics : IAuditSink
     /// <summary>Counts one rate-limiting decision of <paramref name="policy"/> (local, cluster or redis).</summary>
     public void RateLimitDecided(string policy, RateLimitOutcome outcome) =>
         _rateLimitDecisions[policy switch { "cluster" => 1, "redis" => 2, _ => 0 }, (int)outcome].Inc();
+
+    /// <summary>The plugin phase timings; null unless plugin_latency_metrics is on.</summary>
+    public PluginLatency? PluginLatency { get; }
 
     /// <summary>A write's push was applied: <paramref name="elapsed"/> after its commit.</summary>
     public void ConfigPropagated(TimeSpan elapsed) => _propagation.Observe(Math.Max(0, elapsed.TotalSeconds));

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using Gateway.Node.Observability;
 using Gateway.Plugins.Sdk;
 
 namespace Gateway.Node.Pipeline;
@@ -9,7 +11,7 @@ namespace Gateway.Node.Pipeline;
 /// the plugins found in access are collected for header filter, body filter and log. Once a plugin
 /// answers, later access handlers are skipped but the rest is still collected, as in Kong.
 /// </summary>
-internal sealed partial class PluginRun(PluginContext context, ILogger logger)
+internal sealed partial class PluginRun(PluginContext context, ILogger logger, PluginLatency? latency = null)
 {
     private List<ConfiguredPlugin>? _headerFilters;
     private List<ConfiguredPlugin>? _bodyFilters;
@@ -37,7 +39,9 @@ internal sealed partial class PluginRun(PluginContext context, ILogger logger)
 
             try
             {
+                var started = Started();
                 await configured.Plugin.RewriteAsync(Context, configured.Config);
+                latency?.Observe(configured.Plugin.Name, "rewrite", started);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -66,7 +70,9 @@ internal sealed partial class PluginRun(PluginContext context, ILogger logger)
             {
                 try
                 {
+                    var started = Started();
                     await configured.Plugin.AccessAsync(Context, configured.Config);
+                    latency?.Observe(configured.Plugin.Name, "access", started);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
@@ -106,7 +112,9 @@ internal sealed partial class PluginRun(PluginContext context, ILogger logger)
         {
             try
             {
+                var started = Started();
                 configured.Plugin.HeaderFilter(Context, configured.Config);
+                latency?.Observe(configured.Plugin.Name, "header_filter", started);
             }
             catch (Exception e)
             {
@@ -122,7 +130,9 @@ internal sealed partial class PluginRun(PluginContext context, ILogger logger)
         {
             try
             {
+                var started = Started();
                 body = configured.Plugin.BodyFilter(Context, configured.Config, body);
+                latency?.Observe(configured.Plugin.Name, "body_filter", started);
             }
             catch (Exception e)
             {
@@ -148,7 +158,9 @@ internal sealed partial class PluginRun(PluginContext context, ILogger logger)
                 {
                     try
                     {
+                        var started = state.Latency is null ? 0 : Stopwatch.GetTimestamp();
                         configured.Plugin.Log(state.Log, configured.Config);
+                        state.Latency?.Observe(configured.Plugin.Name, "log", started);
                     }
                     catch (Exception e)
                     {
@@ -156,9 +168,12 @@ internal sealed partial class PluginRun(PluginContext context, ILogger logger)
                     }
                 }
             },
-            (Logs: logs, Log: log, Logger: logger),
+            (Logs: logs, Log: log, Logger: logger, Latency: latency),
             preferLocal: false);
     }
+
+    /// <summary>Now, when handlers are timed; 0 otherwise (no clock read).</summary>
+    private long Started() => latency is null ? 0 : Stopwatch.GetTimestamp();
 
     private void Collect(ConfiguredPlugin configured)
     {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Gateway.Node.Config;
+using Gateway.Node.Observability;
 using Gateway.Node.Pipeline;
 using Gateway.Node.Routing;
 using Gateway.Plugins.Sdk;
@@ -29,7 +30,8 @@ public sealed class ProxyHandler(
     IDestinationResolver resolver,
     ProxyOptions options,
     IConsumerStore consumers,
-    ILoggerFactory loggers)
+    ILoggerFactory loggers,
+    GatewayMetrics metrics)
 {
     private readonly ILogger _pluginLogger = loggers.CreateLogger("Gateway.Node.Pipeline.PluginRun");
     private readonly ForwardedHeaders _forwardedHeaders = new(options);
@@ -191,6 +193,6 @@ public sealed class ProxyHandler(
 
         ref readonly var forwarded = ref exchange.Forwarded;
         var context = new PluginContext(exchange.Context, new PluginRequest(exchange.RequestId, forwarded.RealIp, forwarded.Proto, forwarded.Host, exchange.Path), consumers);
-        return exchange.Plugins = new PluginRun(context, _pluginLogger);
+        return exchange.Plugins = new PluginRun(context, _pluginLogger, metrics.PluginLatency);
     }
 }

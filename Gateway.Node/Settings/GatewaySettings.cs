@@ -190,6 +190,9 @@ public sealed record GatewaySettings
     /// <summary>log_level.</summary>
     public GatewayLogLevel LogLevel { get; init; }
 
+    /// <summary>plugin_latency_metrics: whether /metrics has gateway_plugin_latency_seconds (it costs a little on every plugin call).</summary>
+    public bool PluginLatencyMetrics { get; init; }
+
     /// <summary>log_format: text, or JSON lines.</summary>
     public LogFormat LogFormat { get; init; }
 

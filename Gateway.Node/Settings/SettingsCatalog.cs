@@ -181,6 +181,8 @@ public static class SettingsCatalog
                     ("warn", GatewayLogLevel.Warn), ("error", GatewayLogLevel.Error), ("crit", GatewayLogLevel.Crit),
                     ("alert", GatewayLogLevel.Alert), ("emerg", GatewayLogLevel.Emerg)),
             }),
+        new("plugin_latency_metrics", "off", "on: /metrics has gateway_plugin_latency_seconds, each plugin's phase handlers timed (two clock readings per call)",
+            (s, v) => s with { PluginLatencyMetrics = SettingParsers.OneOf(v, ("on", true), ("off", false)) }),
         new("log_format", "text", "the node's own log lines: text, or json (one JSON object a line, Serilog's compact format, with the request's ids)",
             (s, v) => s with { LogFormat = SettingParsers.OneOf(v, ("text", LogFormat.Text), ("json", LogFormat.Json)) }),
         new("router_flavor", "traditional_compatible", "route matching semantics: traditional, traditional_compatible, expressions",

@@ -77,6 +77,30 @@ public sealed class GatewayMetricsTests
     }
 
     [Fact]
+    public async Task PluginLatency_IsTimedPerPluginAndPhase_OnlyWhenTurnedOn()
+    {
+        await using var backend = await Backend.StartAsync();
+        await using var timed = await TestNode.StartAsync("--plugin_latency_metrics", "on");
+        await using var untimed = await TestNode.StartAsync();
+
+        foreach (var node in new[] { timed, untimed })
+        {
+            await node.CreateAsync("/plugins", """{"name":"prometheus"}""");
+            var route = await node.RouteAsync($$"""{"name":"timed","url":"http://{{backend.Address}}/"}""", """{"paths":["/timed"]}""");
+            await node.CreateAsync($"/routes/{route}/plugins", """{"name":"response-transformer","config":{"add":{"headers":["X-Timed:yes"]}}}""");
+            await node.CreateAsync($"/routes/{route}/plugins", """{"name":"correlation-id"}""");
+            using var response = await node.Proxy.GetAsync("/timed");
+            Assert.Equal(200, (int)response.StatusCode);
+        }
+
+        var text = await timed.Status.GetStringAsync("/metrics");
+        Assert.Equal(1, MetricsText.Sample(text, "gateway_plugin_latency_seconds_count{plugin=\"correlation-id\",phase=\"access\"}"));
+        Assert.Equal(1, MetricsText.Sample(text, "gateway_plugin_latency_seconds_count{plugin=\"response-transformer\",phase=\"header_filter\"}"));
+        Assert.InRange(MetricsText.Sample(text, "gateway_plugin_latency_seconds_sum{plugin=\"correlation-id\",phase=\"access\"}"), 0, 1);
+        Assert.DoesNotContain("gateway_plugin_latency_seconds", await untimed.Status.GetStringAsync("/metrics"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task WithTheAuditLogOff_NoAuditFamilyIsShown()
     {
         await using var node = await TestNode.StartAsync();

@@ -107,6 +107,9 @@ public class GatewaySettingsDefaultsTests
             // The node's own log as JSON lines, for log collectors.
             "log_format",
 
+            // Per-plugin phase timings on /metrics, off by default since they cost on every plugin call.
+            "plugin_latency_metrics",
+
             // Beyond the contract table: Kong's realip settings, which trusted_ips works with, and the
             // Admin API's body timeout (nginx's client_body_timeout, injected as nginx_admin_*).
             "real_ip_header", "real_ip_recursive", "nginx_admin_client_body_timeout",
