@@ -1,11 +1,7 @@
 using System.Text.Json.Nodes;
-using Gateway.Cluster.Consumers;
 using Gateway.Node.Admin;
 using Gateway.Node.Config;
 using Gateway.Node.Observability;
-using Gateway.Node.Pipeline;
-using Gateway.Node.Plugins.Prometheus;
-using Gateway.Node.Upstreams;
 using Gateway.Storage.Store;
 using Orleans.Runtime;
 

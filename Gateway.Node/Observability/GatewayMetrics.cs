@@ -1,4 +1,3 @@
-using System.Text;
 using Gateway.Storage.Audit;
 using Prometheus;
 
@@ -13,6 +12,9 @@ public sealed class GatewayMetrics : IAuditSink
 {
     /// <summary>Propagation buckets (seconds): pushes take milliseconds, the poll that backs a lost one takes db_update_frequency.</summary>
     public static readonly double[] PropagationBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+
+    /// <summary>rate-limiting's policies, in the order of <see cref="_rateLimitDecisions"/>' first index; an unknown one counts as local.</summary>
+    private static readonly string[] RateLimitPolicies = ["local", "cluster", "redis"];
 
     private readonly CollectorRegistry _registry = Metrics.NewCustomRegistry();
     private readonly Gauge _configVersion;
@@ -42,21 +44,20 @@ public sealed class GatewayMetrics : IAuditSink
             "rate-limiting decisions by policy and outcome (error: the policy's counters failed)", ["policy", "outcome"]);
 
         // The request path's children, made once: no label look-up per request.
-        string[] policies = ["local", "cluster", "redis"];
         string[] outcomes = ["allowed", "rejected", "error"];
-        _rateLimitDecisions = new Counter.Child[policies.Length, outcomes.Length];
-        for (var p = 0; p < policies.Length; p++)
+        _rateLimitDecisions = new Counter.Child[RateLimitPolicies.Length, outcomes.Length];
+        for (var p = 0; p < RateLimitPolicies.Length; p++)
         {
             for (var o = 0; o < outcomes.Length; o++)
             {
-                _rateLimitDecisions[p, o] = decisions.WithLabels(policies[p], outcomes[o]);
+                _rateLimitDecisions[p, o] = decisions.WithLabels(RateLimitPolicies[p], outcomes[o]);
             }
         }
     }
 
     /// <summary>Counts one rate-limiting decision of <paramref name="policy"/> (local, cluster or redis).</summary>
     public void RateLimitDecided(string policy, RateLimitOutcome outcome) =>
-        _rateLimitDecisions[policy switch { "cluster" => 1, "redis" => 2, _ => 0 }, (int)outcome].Inc();
+        _rateLimitDecisions[Math.Max(0, Array.IndexOf(RateLimitPolicies, policy)), (int)outcome].Inc();
 
     /// <summary>The plugin phase timings; null unless plugin_latency_metrics is on.</summary>
     public PluginLatency? PluginLatency { get; }
@@ -86,13 +87,8 @@ public sealed class GatewayMetrics : IAuditSink
             }
 
             // Members come and go: each scrape shows the set as it is now.
-            foreach (var gauge in new[] { _members, _memberInfo })
-            {
-                foreach (var labels in gauge.GetAllLabelValues().ToArray())
-                {
-                    gauge.RemoveLabelled(labels);
-                }
-            }
+            MetricsText.Clear(_members);
+            MetricsText.Clear(_memberInfo);
 
             foreach (var (address, name, status) in state.Members)
             {
@@ -101,10 +97,7 @@ public sealed class GatewayMetrics : IAuditSink
             }
         }
 
-        using var buffer = new MemoryStream();
-        await _registry.CollectAndExportAsTextAsync(buffer, cancellationToken);
-        var families = Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
-        await output.WriteAsync(Encoding.UTF8.GetBytes(MetricsText.WithoutEmptyFamilies(families)), cancellationToken);
+        await MetricsText.WriteAsync(_registry, output, cancellationToken);
     }
 
     /// <summary>What a scrape reads from the node.</summary>

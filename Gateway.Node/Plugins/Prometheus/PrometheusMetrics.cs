@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using Gateway.Node.Observability;
 using Gateway.Plugins.Sdk;
 using Prometheus;
@@ -131,10 +130,7 @@ public sealed class PrometheusMetrics
             _requestsSeen.WithLabels(nodeId, "http").Set(RequestsSeen);
 
             // Kong erases target series before each scrape so removed targets disappear.
-            foreach (var labels in _targetHealth.GetAllLabelValues().ToArray())
-            {
-                _targetHealth.RemoveLabelled(labels);
-            }
+            MetricsText.Clear(_targetHealth);
 
             foreach (var (upstream, target, address, state) in targets ?? [])
             {
@@ -145,10 +141,7 @@ public sealed class PrometheusMetrics
             }
         }
 
-        using var buffer = new MemoryStream();
-        await _registry.CollectAndExportAsTextAsync(buffer, cancellationToken);
-        var families = Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
-        await output.WriteAsync(Encoding.UTF8.GetBytes(MetricsText.WithoutEmptyFamilies(families)), cancellationToken);
+        await MetricsText.WriteAsync(_registry, output, cancellationToken);
     }
 
     /// <summary>Kong's exporter: "service" when the upstream answered, "kong" for anything the gateway or a plugin answered.</summary>
