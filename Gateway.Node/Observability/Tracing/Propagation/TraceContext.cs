@@ -1,0 +1,24 @@
+namespace Gateway.Node.Observability.Tracing.Propagation;
+
+/// <summary>
+/// A trace context read from, or to be written to, request headers (Kong's extracted/injected ctx).
+/// Ids are held as numbers: a 64-bit trace id (b3, datadog, ot, jaeger may carry one) is kept in the low
+/// 64 bits with <see cref="TraceIdIs64Bit"/> set, so injectors that need 128 bits can pad it as Kong does.
+/// </summary>
+/// <param name="TraceId">The trace id (128 bits; a 64-bit id in the low half).</param>
+/// <param name="SpanId">The sender's span id: the parent of the span this node makes; 0 when absent.</param>
+/// <param name="ParentId">The sender's parent span id, where the format carries one (b3, jaeger); 0 when absent.</param>
+/// <param name="Sampled">The sampling decision carried, or null when the headers carry none.</param>
+/// <param name="Flags">Format flags to pass on (w3c trace-flags; b3 debug as 1; jaeger flags).</param>
+/// <param name="TraceIdIs64Bit">Whether the trace id arrived as 64 bits.</param>
+/// <param name="Baggage">Baggage items (jaeger uberctx-*, ot-baggage-*), or null.</param>
+/// <param name="TraceState">W3C tracestate to pass on, or null.</param>
+public sealed record TraceContext(
+    UInt128 TraceId,
+    ulong SpanId,
+    ulong ParentId,
+    bool? Sampled,
+    byte Flags = 0,
+    bool TraceIdIs64Bit = false,
+    IReadOnlyDictionary<string, string>? Baggage = null,
+    string? TraceState = null);
