@@ -1,4 +1,5 @@
 using Gateway.Node.Audit.Sinks;
+using Gateway.Node.Plugins.Queues;
 using Gateway.Node.Settings;
 using Gateway.Schema;
 using Gateway.Storage.Audit;

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using Gateway.Cluster.Membership;
+using Gateway.Node.Plugins.Queues;
 using Gateway.Storage.Audit;
 
 namespace Gateway.Node.Settings;

@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using Gateway.Cluster.Membership;
+using Gateway.Node.Plugins.Queues;
 using Gateway.Storage.Audit;
 
 namespace Gateway.Node.Settings;

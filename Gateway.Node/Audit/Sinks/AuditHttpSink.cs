@@ -1,6 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text;
-using Gateway.Node.Plugins.HttpLog;
+using Gateway.Node.Plugins.Queues;
 using Gateway.Storage.Audit;
 using Microsoft.Extensions.Logging;
 

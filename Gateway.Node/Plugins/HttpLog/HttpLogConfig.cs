@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Gateway.Node.Plugins.Queues;
 
 namespace Gateway.Node.Plugins.HttpLog;
 

@@ -1,8 +1,8 @@
-using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Gateway.Node.Plugins.Queues;
 using Gateway.Plugins.Sdk;
 using Gateway.Schema;
 
@@ -15,8 +15,10 @@ namespace Gateway.Node.Plugins.HttpLog;
 /// array. User info in the endpoint becomes a Basic Authorization header. <c>custom_fields_by_lua</c>
 /// is Lua and is ignored.
 /// </summary>
-public sealed partial class HttpLogPlugin(PluginServices services) : GatewayPlugin<HttpLogConfig>
+public sealed partial class HttpLogPlugin : GatewayPlugin<HttpLogConfig>
 {
+    private readonly PluginServices _services;
+
     /// <summary>One connection pool for every endpoint; Kong's http-log does not verify certificates either.</summary>
     private static readonly HttpClient Client = new(new SocketsHttpHandler
     {
@@ -29,9 +31,15 @@ public sealed partial class HttpLogPlugin(PluginServices services) : GatewayPlug
         Timeout = System.Threading.Timeout.InfiniteTimeSpan,
     };
 
-    private readonly ConcurrentDictionary<string, (HttpLogConfig Config, LogQueue Queue)> _queues = new(StringComparer.Ordinal);
-    private readonly Lock _queuesLock = new();
+    private readonly RowQueues<HttpLogConfig> _queues;
     private ILogger? _logger;
+
+    /// <summary>Makes the plugin; <paramref name="services"/> gives its logger.</summary>
+    public HttpLogPlugin(PluginServices services)
+    {
+        _services = services;
+        _queues = new RowQueues<HttpLogConfig>(c => c.InstanceId, c => c.Queue, SendAsync, Warn);
+    }
 
     /// <inheritdoc />
     public override PluginSchema Schema => HttpLogSchema.Schema;
@@ -40,7 +48,7 @@ public sealed partial class HttpLogPlugin(PluginServices services) : GatewayPlug
     public override void Log(PluginLog log, HttpLogConfig config)
     {
         var entry = JsonSerializer.SerializeToUtf8Bytes(log.Serialize());
-        QueueFor(config).Enqueue(entry);
+        _queues.For(config).Enqueue(entry);
     }
 
     /// <summary>Kong's payload: the entry itself for batches of one, else the entries as a JSON array.</summary>
@@ -101,32 +109,6 @@ public sealed partial class HttpLogPlugin(PluginServices services) : GatewayPlug
         return compiled with { Queue = queue };
     }
 
-    /// <summary>The row's queue; a new config version gets a new queue, and the previous one drains and stops.</summary>
-    private LogQueue QueueFor(HttpLogConfig config)
-    {
-        if (_queues.TryGetValue(config.InstanceId, out var current) && ReferenceEquals(current.Config, config))
-        {
-            return current.Queue;
-        }
-
-        lock (_queuesLock)
-        {
-            if (_queues.TryGetValue(config.InstanceId, out current))
-            {
-                if (ReferenceEquals(current.Config, config))
-                {
-                    return current.Queue;
-                }
-
-                current.Queue.Complete();
-            }
-
-            var queue = new LogQueue(config.Queue, (batch, token) => SendAsync(config, batch, token), Warn, TimeProvider.System);
-            _queues[config.InstanceId] = (config, queue);
-            return queue;
-        }
-    }
-
     private async Task SendAsync(HttpLogConfig config, IReadOnlyList<byte[]> batch, CancellationToken token)
     {
         var endpoint = new Uri(config.HttpEndpoint);
@@ -175,7 +157,7 @@ public sealed partial class HttpLogPlugin(PluginServices services) : GatewayPlug
 
     private void Warn(string message)
     {
-        _logger ??= services.Find<ILoggerFactory>()?.CreateLogger("http-log");
+        _logger ??= _services.Find<ILoggerFactory>()?.CreateLogger("http-log");
         if (_logger is not null)
         {
             LogQueueProblem(_logger, message);

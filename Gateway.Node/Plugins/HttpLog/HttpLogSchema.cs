@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Gateway.Node.Plugins.Queues;
 using Gateway.Schema;
 using static Gateway.Schema.PluginFields;
 

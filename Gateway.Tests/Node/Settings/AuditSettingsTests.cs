@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
+using Gateway.Node.Plugins.Queues;
 using Gateway.Node.Settings;
 
 namespace Gateway.Tests.Node.Settings;

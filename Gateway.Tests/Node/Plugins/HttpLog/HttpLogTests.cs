@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
+using Gateway.Node.Plugins.Queues;
 using Gateway.Tests.Support;
 
 namespace Gateway.Tests.Node.Plugins.HttpLog;

@@ -1,6 +1,6 @@
 using System.Threading.Channels;
 
-namespace Gateway.Node.Plugins.HttpLog;
+namespace Gateway.Node.Plugins.Queues;
 
 /// <summary>
 /// Kong's plugin queue (kong/tools/queue.lua) for one plugin row: entries wait in a bounded channel

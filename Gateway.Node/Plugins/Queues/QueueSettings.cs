@@ -1,4 +1,4 @@
-namespace Gateway.Node.Plugins.HttpLog;
+namespace Gateway.Node.Plugins.Queues;
 
 /// <summary>The <c>queue</c> record of a batching log plugin (see <see cref="QueueConfig"/>); times in seconds.</summary>
 public sealed record QueueSettings(

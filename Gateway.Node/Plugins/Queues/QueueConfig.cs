@@ -1,14 +1,17 @@
 using Gateway.Schema;
 using static Gateway.Schema.PluginFields;
 
-namespace Gateway.Node.Plugins.HttpLog;
+namespace Gateway.Node.Plugins.Queues;
 
 /// <summary>The <c>queue</c> record of the batching log plugins (Kong 3.9 kong/tools/queue_schema.lua).</summary>
 public static class QueueConfig
 {
-    /// <summary>The <c>queue</c> field.</summary>
-    public static Field Field { get; } = Record("queue", "How log entries are batched and retried.",
-        Int("max_batch_size", "Maximum number of entries processed at once.", 1) with { Required = true, Between = (1, 1_000_000) },
+    /// <summary>The <c>queue</c> field, with Kong's default batch of one (http-log).</summary>
+    public static Field Field { get; } = For(1);
+
+    /// <summary>The <c>queue</c> field with a plugin's own default <c>max_batch_size</c> (opentelemetry's is 200).</summary>
+    public static Field For(int maxBatchSize) => Record("queue", "How log entries are batched and retried.",
+        Int("max_batch_size", "Maximum number of entries processed at once.", maxBatchSize) with { Required = true, Between = (1, 1_000_000) },
         Num("max_coalescing_delay", "Maximum seconds to wait for more entries before processing a batch.", 1) with { Required = true, Between = (0, 3600) },
         Int("max_entries", "Maximum number of entries waiting in the queue.", 10_000) with { Required = true, Between = (1, 1_000_000) },
         Int("max_bytes", "Maximum number of bytes waiting in the queue (string entries only); unlimited when unset."),
