@@ -49,6 +49,9 @@ public sealed class PluginContext : IPluginContextEngine
     /// <summary>The ASP.NET Core request and response: read and change headers, method and body here.</summary>
     public HttpContext Http { get; }
 
+    /// <summary>The request's spans (Kong's <c>kong.tracing</c>), when tracing_instrumentations is on and a tracing plugin is configured; else null.</summary>
+    public Tracing.RequestTrace? Trace { get; init; }
+
     /// <summary>The request id Kong sends as X-Kong-Request-Id and puts in error bodies.</summary>
     public string RequestId { get; }
 

@@ -91,6 +91,9 @@ public sealed class PluginLog
     /// <summary>Fields plugins added with <see cref="PluginContext.LogValues"/>.</summary>
     public IReadOnlyDictionary<string, JsonNode?>? Extra { get; init; }
 
+    /// <summary>The request's spans, ended, when the request was traced (<see cref="PluginContext.Trace"/>); not part of the serialized record.</summary>
+    public Tracing.RequestTrace? Trace { get; init; }
+
     /// <summary>Kong's basic serializer record for this request (what http-log and file-log send).</summary>
     public JsonObject Serialize()
     {

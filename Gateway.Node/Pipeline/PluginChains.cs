@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using System.Text.Json.Nodes;
 using Gateway.Plugins.Sdk;
+using Gateway.Plugins.Sdk.Tracing;
 using Gateway.Storage.Snapshot;
 
 namespace Gateway.Node.Pipeline;
@@ -15,21 +16,25 @@ public sealed class PluginChains
 {
     private readonly FrozenDictionary<string, RoutePlugins> _byRoute;
 
-    private PluginChains(FrozenDictionary<string, RoutePlugins> byRoute, RoutePlugins globals, IReadOnlyList<ConfiguredPlugin> rewrite)
+    private PluginChains(FrozenDictionary<string, RoutePlugins> byRoute, RoutePlugins globals, IReadOnlyList<ConfiguredPlugin> rewrite, bool traced)
     {
         _byRoute = byRoute;
         Globals = globals;
         Rewrite = rewrite;
+        Traced = traced;
     }
 
     /// <summary>No plugins at all.</summary>
-    public static PluginChains Empty { get; } = new(FrozenDictionary<string, RoutePlugins>.Empty, RoutePlugins.None, []);
+    public static PluginChains Empty { get; } = new(FrozenDictionary<string, RoutePlugins>.Empty, RoutePlugins.None, [], traced: false);
 
     /// <summary>The global plugins: what runs on requests no route matched, and answers the gateway gives before access.</summary>
     public RoutePlugins Globals { get; }
 
     /// <summary>The global plugins with a rewrite phase, in order (Kong runs rewrite for global plugins only, before routing).</summary>
     public IReadOnlyList<ConfiguredPlugin> Rewrite { get; }
+
+    /// <summary>Whether an enabled row of a tracing plugin (<see cref="ITracingPlugin"/>) exists: requests then record spans.</summary>
+    public bool Traced { get; }
 
     /// <summary>The plugins that may run on a route; <see cref="RoutePlugins.None"/> when none.</summary>
     public RoutePlugins ForRoute(string routeId) => _byRoute.GetValueOrDefault(routeId, RoutePlugins.None);
@@ -104,7 +109,7 @@ public sealed class PluginChains
             .Where(s => (s.Plugin.Phases & PluginPhases.Rewrite) != 0 && s.Fixed is not null)
             .Select(s => s.Fixed!)
             .ToArray();
-        return new PluginChains(byRoute.ToFrozenDictionary(StringComparer.Ordinal), globals, rewrite);
+        return new PluginChains(byRoute.ToFrozenDictionary(StringComparer.Ordinal), globals, rewrite, ordered.Any(p => p is ITracingPlugin));
     }
 
     private static RoutePlugins Plan(IGatewayPlugin[] ordered, Dictionary<IGatewayPlugin, Dictionary<Scope, ConfiguredPlugin>> combos, string? routeId, string? serviceId)

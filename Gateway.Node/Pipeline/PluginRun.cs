@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Gateway.Node.Observability;
 using Gateway.Plugins.Sdk;
+using Gateway.Plugins.Sdk.Tracing;
 
 namespace Gateway.Node.Pipeline;
 
@@ -13,6 +14,8 @@ namespace Gateway.Node.Pipeline;
 /// </summary>
 internal sealed partial class PluginRun(PluginContext context, ILogger logger, PluginLatency? latency = null)
 {
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string Phase, string Plugin), string> SpanNames = new();
+
     private List<ConfiguredPlugin>? _headerFilters;
     private List<ConfiguredPlugin>? _bodyFilters;
     private List<ConfiguredPlugin>? _logs;
@@ -40,7 +43,9 @@ internal sealed partial class PluginRun(PluginContext context, ILogger logger, P
             try
             {
                 var started = Started();
+                var span = StartSpan(TracingInstrumentations.PluginRewrite, "rewrite", configured);
                 await configured.Plugin.RewriteAsync(Context, configured.Config);
+                span?.End();
                 latency?.Observe(configured.Plugin.Name, "rewrite", started);
             }
             catch (Exception e) when (e is not OperationCanceledException)
@@ -71,7 +76,9 @@ internal sealed partial class PluginRun(PluginContext context, ILogger logger, P
                 try
                 {
                     var started = Started();
+                    var span = StartSpan(TracingInstrumentations.PluginAccess, "access", configured);
                     await configured.Plugin.AccessAsync(Context, configured.Config);
+                    span?.End();
                     latency?.Observe(configured.Plugin.Name, "access", started);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
@@ -113,7 +120,9 @@ internal sealed partial class PluginRun(PluginContext context, ILogger logger, P
             try
             {
                 var started = Started();
+                var span = StartSpan(TracingInstrumentations.PluginHeaderFilter, "header_filter", configured);
                 configured.Plugin.HeaderFilter(Context, configured.Config);
+                span?.End();
                 latency?.Observe(configured.Plugin.Name, "header_filter", started);
             }
             catch (Exception e)
@@ -171,6 +180,10 @@ internal sealed partial class PluginRun(PluginContext context, ILogger logger, P
             (Logs: logs, Log: log, Logger: logger, Latency: latency),
             preferLocal: false);
     }
+
+    /// <summary>Kong's <c>kong.PHASE.plugin.NAME</c> span around a handler, when the request is traced and that instrumentation is on.</summary>
+    private TraceSpan? StartSpan(TracingInstrumentations instrumentation, string phase, ConfiguredPlugin configured) =>
+        Context.Trace?.Start(instrumentation, SpanNames.GetOrAdd((phase, configured.Plugin.Name), static key => $"kong.{key.Phase}.plugin.{key.Plugin}"));
 
     /// <summary>Now, when handlers are timed; 0 otherwise (no clock read).</summary>
     private long Started() => latency is null ? 0 : Stopwatch.GetTimestamp();

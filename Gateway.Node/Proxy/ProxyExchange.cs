@@ -87,6 +87,9 @@ internal sealed class ProxyExchange : HttpTransformer
         }
     }
 
+    /// <summary>The request's spans, when it is traced (<see cref="RequestSpans"/>).</summary>
+    public Gateway.Plugins.Sdk.Tracing.RequestTrace? Trace { get; set; }
+
     /// <summary>The request's plugins, when any run (at most one run per request).</summary>
     public PluginRun? Plugins { get; set; }
 
@@ -125,6 +128,10 @@ internal sealed class ProxyExchange : HttpTransformer
     {
         await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
         proxyRequest.RequestUri = Destination!.UriFor(UpstreamPath, UpstreamQuery);
+        if (Trace is { } trace)
+        {
+            proxyRequest.Options.Set(UpstreamConnector.TraceOption, trace);
+        }
         var incoming = httpContext.Request.Headers;
         HopByHopHeaders.RemoveFromRequest(SentConnection, incoming, proxyRequest);
 

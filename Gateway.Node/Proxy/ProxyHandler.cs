@@ -5,6 +5,7 @@ using Gateway.Node.Pipeline;
 using Gateway.Node.Routing;
 using Gateway.Plugins.Sdk;
 using Gateway.Plugins.Sdk.Engine;
+using Gateway.Plugins.Sdk.Tracing;
 using Microsoft.AspNetCore.Connections.Features;
 using Yarp.ReverseProxy.Forwarder;
 
@@ -44,6 +45,7 @@ public sealed class ProxyHandler(
         using var requestScope = options.LogRequestIds ? Serilog.Context.LogContext.PushProperty("kong_request_id", exchange.RequestId) : null;
         var snapshot = snapshots.Current;
         var chains = snapshot.Plugins;
+        exchange.Trace = RequestSpans.Begin(exchange, chains);
         if (RequestChecks.Find(context, options.Body.MaxSize) is var refused and not 0)
         {
             // nginx turns these away while it reads the headers: Kong's phases never start.
@@ -66,6 +68,7 @@ public sealed class ProxyHandler(
         }
 
         var request = context.Request;
+        var routing = exchange.Trace?.Start(TracingInstrumentations.Router, "kong.router");
         var match = snapshot.Routes.Match(new RouteRequest(
             request.Method,
             exchange.Path,
@@ -74,6 +77,7 @@ public sealed class ProxyHandler(
             request.IsHttps,
             request.IsHttps ? context.Features.Get<ITlsHandshakeFeature>()?.HostName : null,
             request.Headers));
+        routing?.End();
         if (match is null)
         {
             CollectGlobals(exchange, chains);
@@ -143,6 +147,7 @@ public sealed class ProxyHandler(
 
             exchange.Destination = destination;
             ForwarderError error;
+            var balancing = RequestSpans.StartTry(exchange.Trace, attempt, destination);
             capture?.Start();
             try
             {
@@ -152,6 +157,8 @@ public sealed class ProxyHandler(
             {
                 capture?.Stop();
             }
+
+            RequestSpans.EndTry(balancing, context, error);
 
             peers.Report(destination, error, exchange.UpstreamStatus, exchange.SentAt == 0 ? TimeSpan.Zero : Stopwatch.GetElapsedTime(exchange.SentAt));
             if (error == ForwarderError.None)
@@ -192,7 +199,9 @@ public sealed class ProxyHandler(
         }
 
         ref readonly var forwarded = ref exchange.Forwarded;
-        var context = new PluginContext(exchange.Context, new PluginRequest(exchange.RequestId, forwarded.RealIp, forwarded.Proto, forwarded.Host, exchange.Path), consumers);
+        var trace = exchange.Trace;
+        var store = trace is not null && (trace.Instrumentations & TracingInstrumentations.DbQuery) != 0 ? new TracedConsumerStore(consumers, trace, options.DatabaseName) : consumers;
+        var context = new PluginContext(exchange.Context, new PluginRequest(exchange.RequestId, forwarded.RealIp, forwarded.Proto, forwarded.Host, exchange.Path), store) { Trace = trace };
         return exchange.Plugins = new PluginRun(context, _pluginLogger, metrics.PluginLatency);
     }
 }

@@ -1,3 +1,4 @@
+using Gateway.Plugins.Sdk.Tracing;
 using System.Net;
 using Gateway.Node.Admin;
 using Gateway.Node.Settings;
@@ -22,7 +23,25 @@ public sealed class ProxyOptions
                 Path.Combine(settings.Prefix, "client_body_temp")))
     {
         LogRequestIds = settings.LogFormat == LogFormat.Json;
+        Tracing = settings.TracingInstrumentations;
+        TracingSamplingRate = settings.TracingSamplingRate;
+        DatabaseName = settings.Database switch
+        {
+            DatabaseKind.Postgres => "postgresql",
+            DatabaseKind.Cassandra => "cassandra",
+            DatabaseKind.Off => "off",
+            _ => "sqlite",
+        };
     }
+
+    /// <summary>The store's name as traces give it (<c>db.system</c>).</summary>
+    public string DatabaseName { get; init; } = "sqlite";
+
+    /// <summary>tracing_instrumentations: what requests make spans of, while a tracing plugin is configured.</summary>
+    public TracingInstrumentations Tracing { get; init; }
+
+    /// <summary>tracing_sampling_rate.</summary>
+    public double TracingSamplingRate { get; init; } = 0.01;
 
     /// <summary>Whether the request's log lines carry its <c>kong_request_id</c> (log_format = json: text lines have no place for it).</summary>
     public bool LogRequestIds { get; }

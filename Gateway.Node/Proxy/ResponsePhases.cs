@@ -131,6 +131,10 @@ internal static class ResponsePhases
 
         var response = exchange.Context.Response;
         await response.CompleteAsync();
+        if (exchange.Trace is { } trace)
+        {
+            RequestSpans.End(trace, response.StatusCode, exchange.Match?.Route);
+        }
 
         // Kestrel names the framing it chose (HTTP/1.1 without Content-Length) in the response's headers.
         var size = bodySize ?? streamed?.OnTheWire(response.Headers.TransferEncoding.ToString().Contains("chunked", StringComparison.OrdinalIgnoreCase)) ?? 0;

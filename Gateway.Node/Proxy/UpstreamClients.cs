@@ -59,6 +59,7 @@ public sealed class UpstreamClients : IDisposable
             ConnectTimeout = connectTimeout,
             ActivityHeadersPropagator = null,
             PooledConnectionIdleTimeout = TimeSpan.FromSeconds(60),
+            ConnectCallback = UpstreamConnector.ConnectAsync,
         };
         if (!verify)
         {

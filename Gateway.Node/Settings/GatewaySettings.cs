@@ -194,6 +194,12 @@ public sealed record GatewaySettings
     /// <summary>plugin_latency_metrics: whether /metrics has gateway_plugin_latency_seconds (it costs a little on every plugin call).</summary>
     public bool PluginLatencyMetrics { get; init; }
 
+    /// <summary>tracing_instrumentations: what the node makes spans of (for the opentelemetry and zipkin plugins).</summary>
+    public Gateway.Plugins.Sdk.Tracing.TracingInstrumentations TracingInstrumentations { get; init; }
+
+    /// <summary>tracing_sampling_rate: the share of traces exported when a plugin sets no sampling_rate.</summary>
+    public double TracingSamplingRate { get; init; } = 0.01;
+
     /// <summary>log_format: text, or JSON lines.</summary>
     public LogFormat LogFormat { get; init; }
 

@@ -1,3 +1,4 @@
+using Gateway.Plugins.Sdk.Tracing;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
@@ -97,6 +98,50 @@ public static class SettingParsers
         }
 
         throw new FormatException($"'{value}' is not one of {string.Join(", ", choices.Select(c => c.Name))}");
+    }
+
+    /// <summary>kong.conf's <c>tracing_instrumentations</c>: <c>off</c>, <c>all</c>, or a list of instrumentation names.</summary>
+    public static TracingInstrumentations Instrumentations(string raw)
+    {
+        var names = List(raw);
+        var flags = TracingInstrumentations.None;
+        foreach (var name in names)
+        {
+            if (name == "off" && names.Count > 1)
+            {
+                throw new FormatException("'off' can not be used with other instrumentations");
+            }
+
+            flags |= name switch
+            {
+                "off" => TracingInstrumentations.None,
+                "all" => TracingInstrumentations.All,
+                "request" => TracingInstrumentations.Request,
+                "db_query" => TracingInstrumentations.DbQuery,
+                "dns_query" => TracingInstrumentations.DnsQuery,
+                "router" => TracingInstrumentations.Router,
+                "http_client" => TracingInstrumentations.HttpClient,
+                "balancer" => TracingInstrumentations.Balancer,
+                "plugin_rewrite" => TracingInstrumentations.PluginRewrite,
+                "plugin_access" => TracingInstrumentations.PluginAccess,
+                "plugin_header_filter" => TracingInstrumentations.PluginHeaderFilter,
+                _ => throw new FormatException($"invalid tracing type: {name}"),
+            };
+        }
+
+        // Every span hangs under the root: an instrumentation without 'request' still makes it.
+        return flags == TracingInstrumentations.None ? flags : flags | TracingInstrumentations.Request;
+    }
+
+    /// <summary>A number from 0 to 1.</summary>
+    public static double Ratio(string raw)
+    {
+        if (!double.TryParse(raw.Trim(), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var ratio) || ratio is < 0 or > 1)
+        {
+            throw new FormatException("must be between 0 and 1");
+        }
+
+        return ratio;
     }
 
     /// <summary>A comma-separated list; blank entries are dropped.</summary>
