@@ -5,7 +5,7 @@ namespace Gateway.Node.Observability.Tracing.Propagation;
 /// Ids are held as numbers: a 64-bit trace id (b3, datadog, ot, jaeger may carry one) is kept in the low
 /// 64 bits with <see cref="TraceIdIs64Bit"/> set, so injectors that need 128 bits can pad it as Kong does.
 /// </summary>
-/// <param name="TraceId">The trace id (128 bits; a 64-bit id in the low half).</param>
+/// <param name="TraceId">The trace id (128 bits; a 64-bit id in the low half); 0 when the headers carried none.</param>
 /// <param name="SpanId">The sender's span id: the parent of the span this node makes; 0 when absent.</param>
 /// <param name="ParentId">The sender's parent span id, where the format carries one (b3, jaeger); 0 when absent.</param>
 /// <param name="Sampled">The sampling decision carried, or null when the headers carry none.</param>
@@ -21,4 +21,17 @@ public sealed record TraceContext(
     byte Flags = 0,
     bool TraceIdIs64Bit = false,
     IReadOnlyDictionary<string, string>? Baggage = null,
-    string? TraceState = null);
+    string? TraceState = null)
+{
+    /// <summary>
+    /// B3's debug decision (single header sampled "d", or <c>X-B3-Flags: 1</c>): the b3 injectors write it
+    /// back as debug. Kept apart from <see cref="Flags"/> so w3c or jaeger flags never read as b3 debug.
+    /// </summary>
+    public bool Debug { get; init; }
+
+    /// <summary>Whether B3 extraction read the single <c>b3</c> header (or tracestate's <c>b3=</c>): "preserve" then writes b3-single.</summary>
+    public bool SingleHeader { get; init; }
+
+    /// <summary>Whether the context carries a trace id (0 is none: b3, datadog and aws may carry a sampling decision alone).</summary>
+    public bool HasTraceId => TraceId != UInt128.Zero;
+}
