@@ -37,6 +37,13 @@ public sealed partial class PropagationTests
     }
 
     [Fact]
+    public void Extract_ATraceStateWithoutB3_DoesNotStopAtB3()
+    {
+        var headers = Headers(("traceparent", $"00-{Trace16}-{Span1}-01"), ("tracestate", "congo=t61rcWkgMzE"));
+        Assert.Equal(TraceFormat.W3C, TracePropagation.Extract(headers, LegacyOrder)?.Format);
+    }
+
+    [Fact]
     public void Compile_HeaderTypePreserve_WithThePropagationRecordAtItsDefaults_IsKongsOldBehaviour()
     {
         var config = TracePropagation.Compile([], [], [], "w3c", "preserve");

@@ -20,7 +20,9 @@ internal static partial class B3Format
 
     /// <summary>
     /// A context when a trace id or a sampling decision was found (a sampling decision alone is valid B3); invalid
-    /// ids are dropped (an invalid id in the multi-header set drops all three).
+    /// ids are dropped (an invalid id in the multi-header set drops all three). Kong's extractor also "finds" an
+    /// empty context whenever any b3 header or a tracestate is present, which stops the search for w3c; here a
+    /// request that carries neither ids nor a decision yields nothing and the next format is tried.
     /// </summary>
     public static TraceContext? Extract(IHeaderDictionary headers)
     {
