@@ -91,6 +91,9 @@ public sealed class PluginLog
     /// <summary>Fields plugins added with <see cref="PluginContext.LogValues"/>.</summary>
     public IReadOnlyDictionary<string, JsonNode?>? Extra { get; init; }
 
+    /// <summary>The request's tries of the upstream, in order; empty when none was made.</summary>
+    public IReadOnlyList<BalancerTry> Tries { get; init; } = [];
+
     /// <summary>The request's spans, ended, when the request was traced (<see cref="PluginContext.Trace"/>); not part of the serialized record.</summary>
     public Tracing.RequestTrace? Trace { get; init; }
 
@@ -140,6 +143,11 @@ public sealed class PluginLog
             // Kong's workspace_name; this gateway has only the workspace Kong calls "default".
             ["workspace_name"] = "default",
         };
+        if (Tries.Count > 0)
+        {
+            record["tries"] = new JsonArray([.. Tries.Select(Try)]);
+        }
+
         if (Route is not null)
         {
             record["route"] = Route.DeepClone();
@@ -170,6 +178,27 @@ public sealed class PluginLog
         }
 
         return record;
+    }
+
+    /// <summary>Kong's serialized try: milliseconds and nanoseconds, the peer, and the failure when there was one.</summary>
+    private static JsonNode Try(BalancerTry attempt)
+    {
+        var json = new JsonObject
+        {
+            ["balancer_start"] = attempt.StartedAtUnixNano / 1_000_000,
+            ["balancer_start_ns"] = attempt.StartedAtUnixNano,
+            ["balancer_latency"] = attempt.LatencyNano / 1_000_000,
+            ["balancer_latency_ns"] = attempt.LatencyNano,
+            ["ip"] = attempt.Ip,
+            ["port"] = attempt.Port,
+        };
+        if (attempt.State is not null)
+        {
+            json["state"] = attempt.State;
+            json["code"] = attempt.Code;
+        }
+
+        return json;
     }
 
     /// <summary>

@@ -15,7 +15,7 @@ namespace Gateway.Node.Pipeline;
 public static class PluginLogs
 {
     /// <summary>The log record; timestamps are Stopwatch ticks, 0 where the upstream was not called.</summary>
-    public static PluginLog Build(PluginContext context, long started, long sentAt, long receivedAt, int upstreamStatus, string? upstreamUri, long responseSize)
+    public static PluginLog Build(PluginContext context, long started, long sentAt, long receivedAt, int upstreamStatus, string? upstreamUri, long responseSize, IReadOnlyList<BalancerTry>? tries = null)
     {
         var http = context.Http;
         var request = http.Request;
@@ -54,6 +54,7 @@ public static class PluginLogs
             Credential = context.Credential,
             Extra = ((IPluginContextEngine)context).LogValuesIfAny,
             Trace = context.Trace,
+            Tries = tries ?? [],
         };
     }
 

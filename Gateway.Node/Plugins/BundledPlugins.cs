@@ -11,6 +11,7 @@ using Gateway.Node.Plugins.HttpsRedirect;
 using Gateway.Node.Plugins.IpRestriction;
 using Gateway.Node.Plugins.Jwt;
 using Gateway.Node.Plugins.KeyAuth;
+using Gateway.Node.Plugins.OpenTelemetry;
 using Gateway.Node.Plugins.Prometheus;
 using Gateway.Node.Plugins.RateLimiting;
 using Gateway.Node.Plugins.RequestSizeLimiting;
@@ -55,6 +56,7 @@ public static class BundledPlugins
         _ => new BotDetectionPlugin(),
         services => new RequestTerminationPlugin(services),
         _ => new PrometheusPlugin(),
+        services => new OpenTelemetryPlugin(services),
         _ => new RewritePlugin(),
         _ => new HttpsRedirectPlugin(),
         _ => new AccessControlPlugin(),

@@ -9,6 +9,7 @@ public sealed class Destination(string prefix, string hostHeader, object? state 
     private static readonly UriCreationOptions Verbatim = new() { DangerousDisablePathAndQueryCanonicalization = true };
 
     private UpstreamUri? _last;
+    private Tuple<string, int>? _peer;
 
     /// <summary>The URI prefix YARP sends to, <c>scheme://address:port</c>.</summary>
     public string Prefix { get; } = prefix;
@@ -18,6 +19,16 @@ public sealed class Destination(string prefix, string hostHeader, object? state 
 
     /// <summary>Whatever the peer source needs back in <see cref="IPeerSource.Report"/>.</summary>
     public object? State { get; } = state;
+
+    /// <summary>The peer's address (or name) and port, from <see cref="Prefix"/>: what logs and traces name the try by.</summary>
+    public (string Host, int Port) Peer
+    {
+        get
+        {
+            var peer = _peer ??= Parsed(Prefix);
+            return (peer.Item1, peer.Item2);
+        }
+    }
 
     /// <summary>The upstream URI for an escaped path and a query (<c>?</c> included, or empty), exactly as given (no canonicalization).</summary>
     /// <remarks>
@@ -35,6 +46,12 @@ public sealed class Destination(string prefix, string hostHeader, object? state 
         var uri = new Uri(string.Concat(Prefix, path, query), in Verbatim);
         Volatile.Write(ref _last, new UpstreamUri(path, query, uri));
         return uri;
+    }
+
+    private static Tuple<string, int> Parsed(string prefix)
+    {
+        var uri = new Uri(prefix);
+        return Tuple.Create(uri.IdnHost, uri.Port);
     }
 
     private sealed record UpstreamUri(string Path, string Query, Uri Uri);

@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using Yarp.ReverseProxy.Forwarder;
 
 namespace Gateway.Node.Proxy;
 
@@ -63,4 +64,8 @@ internal static class ForwarderFailures
 
         return StatusCodes.Status400BadRequest;
     }
+
+    /// <summary>The status a failed try means: 504 when it timed out, else 502.</summary>
+    public static int StatusOf(ForwarderError error, HttpContext context) =>
+        error == ForwarderError.RequestTimedOut || IsTimeout(context.Features.Get<IForwarderErrorFeature>()?.Exception) ? 504 : 502;
 }

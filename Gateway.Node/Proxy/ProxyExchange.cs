@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Gateway.Node.Pipeline;
 using Gateway.Node.Routing;
+using Gateway.Plugins.Sdk;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
@@ -87,6 +88,9 @@ internal sealed class ProxyExchange : HttpTransformer
         }
     }
 
+    /// <summary>The request's tries, recorded when some plugin logs (<see cref="RecordTry"/>).</summary>
+    public List<BalancerTry>? Tries { get; private set; }
+
     /// <summary>The request's spans, when it is traced (<see cref="RequestSpans"/>).</summary>
     public Gateway.Plugins.Sdk.Tracing.RequestTrace? Trace { get; set; }
 
@@ -122,6 +126,21 @@ internal sealed class ProxyExchange : HttpTransformer
 
         // The query goes on as the client wrote it, an empty one ("/path?") included, as Kong does.
         UpstreamQuery = _queryStart >= 0 ? RawTarget![_queryStart..] : _originForm ? "" : Context.Request.QueryString.Value ?? "";
+    }
+
+    /// <summary>Records a try that began at <paramref name="started"/> (a Stopwatch timestamp), when a plugin will log it.</summary>
+    public void RecordTry(Destination destination, long started, ForwarderError error)
+    {
+        if (Plugins is not { Logs: true })
+        {
+            return;
+        }
+
+        var latency = Stopwatch.GetElapsedTime(started);
+        var startedAt = (DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks - latency.Ticks) * 100;
+        var (host, port) = destination.Peer;
+        var failed = error != ForwarderError.None;
+        (Tries ??= []).Add(new BalancerTry(startedAt, latency.Ticks * 100, host, port, failed ? "failed" : null, failed ? ForwarderFailures.StatusOf(error, Context) : null));
     }
 
     public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)

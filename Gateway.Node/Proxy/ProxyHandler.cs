@@ -148,6 +148,7 @@ public sealed class ProxyHandler(
             exchange.Destination = destination;
             ForwarderError error;
             var balancing = RequestSpans.StartTry(exchange.Trace, attempt, destination);
+            var tryStarted = Stopwatch.GetTimestamp();
             capture?.Start();
             try
             {
@@ -159,6 +160,7 @@ public sealed class ProxyHandler(
             }
 
             RequestSpans.EndTry(balancing, context, error);
+            exchange.RecordTry(destination, tryStarted, error);
 
             peers.Report(destination, error, exchange.UpstreamStatus, exchange.SentAt == 0 ? TimeSpan.Zero : Stopwatch.GetElapsedTime(exchange.SentAt));
             if (error == ForwarderError.None)

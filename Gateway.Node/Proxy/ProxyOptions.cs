@@ -1,7 +1,7 @@
-using Gateway.Plugins.Sdk.Tracing;
 using System.Net;
 using Gateway.Node.Admin;
 using Gateway.Node.Settings;
+using Gateway.Plugins.Sdk.Tracing;
 using Microsoft.Extensions.Primitives;
 
 namespace Gateway.Node.Proxy;

@@ -60,10 +60,10 @@ internal static class RequestSpans
             return null;
         }
 
-        var peer = new Uri(destination.Prefix);
+        var (host, port) = destination.Peer;
         span.SetAttribute("try_count", (long)attempt + 1);
-        span.SetAttribute("net.peer.ip", IPAddress.TryParse(peer.IdnHost, out var address) ? address.ToString() : "");
-        span.SetAttribute("net.peer.port", (long)peer.Port);
+        span.SetAttribute("net.peer.ip", IPAddress.TryParse(host, out var address) ? address.ToString() : "");
+        span.SetAttribute("net.peer.port", (long)port);
         span.SetAttribute("net.peer.name", HostOf(destination));
         return span;
     }
@@ -78,10 +78,8 @@ internal static class RequestSpans
 
         if (error != ForwarderError.None)
         {
-            var exception = context.Features.Get<IForwarderErrorFeature>()?.Exception;
-            var timedOut = error == ForwarderError.RequestTimedOut || ForwarderFailures.IsTimeout(exception);
-            span.SetAttribute("http.status_code", timedOut ? 504L : 502L);
-            span.Fail(exception?.Message ?? error.ToString());
+            span.SetAttribute("http.status_code", (long)ForwarderFailures.StatusOf(error, context));
+            span.Fail(context.Features.Get<IForwarderErrorFeature>()?.Exception?.Message ?? error.ToString());
         }
 
         span.End();

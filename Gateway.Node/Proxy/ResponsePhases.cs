@@ -145,7 +145,8 @@ internal static class ResponsePhases
             fromUpstream ? exchange.ReceivedAt : 0,
             fromUpstream ? exchange.UpstreamStatus : 0,
             fromUpstream ? string.Concat(exchange.UpstreamPath, exchange.UpstreamQuery) : null,
-            size));
+            size,
+            exchange.Tries));
     }
 
     /// <summary>Whole milliseconds between two Stopwatch timestamps, as Kong's latency headers.</summary>

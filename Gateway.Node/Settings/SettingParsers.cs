@@ -1,8 +1,8 @@
-using Gateway.Plugins.Sdk.Tracing;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
+using Gateway.Plugins.Sdk.Tracing;
 using Gateway.Storage.Audit;
 
 namespace Gateway.Node.Settings;

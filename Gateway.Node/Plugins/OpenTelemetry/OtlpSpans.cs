@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
-using Google.Protobuf;
 using Gateway.Plugins.Sdk.Tracing;
+using Google.Protobuf;
 using OpenTelemetry.Proto.Common.V1;
 using OpenTelemetry.Proto.Resource.V1;
 using OpenTelemetry.Proto.Trace.V1;
