@@ -11,6 +11,7 @@ using Gateway.Node.Config;
 using Gateway.Node.Declarative;
 using Gateway.Node.Observability;
 using Gateway.Node.Pipeline;
+using Gateway.Node.Plugins.OpenTelemetry;
 using Gateway.Node.Proxy;
 using Gateway.Node.Settings;
 using Gateway.Node.Tls;
@@ -93,7 +94,8 @@ public sealed class GatewayNode : IAsyncDisposable
         }
 
         var registry = catalog.CreateRegistry();
-        var logger = CreateLogger(settings);
+        var logRelay = new OtlpLogRelay();
+        var logger = CreateLogger(settings, logRelay);
         var loggers = new SerilogLoggerFactory(logger, dispose: true);
         IConfigStore store;
         NodeAuditLog? audit;
@@ -117,6 +119,7 @@ public sealed class GatewayNode : IAsyncDisposable
 
         var snapshots = new ConfigSnapshotProvider(
             catalog, settings.RouterFlavor == RouterFlavor.Traditional, TimeProvider.System, loggers.CreateLogger<ConfigSnapshotProvider>());
+        logRelay.Attach(() => snapshots.Current.Plugins, catalog.Find("opentelemetry") as OpenTelemetryPlugin);
         var certificates = new SniCertificateSelector(() => snapshots.Current.Certificates, controlCertificates.Gui);
         WebApplication NewControl()
         {
@@ -268,7 +271,7 @@ public sealed class GatewayNode : IAsyncDisposable
     /// completions), which must never wait on a slow stdout. Disposing it (with the logger factory) flushes it.
     /// Exceptions are written on their event's line (<see cref="OneLineExceptionSink"/>), with stack traces at debug.
     /// </summary>
-    private static Serilog.Core.Logger CreateLogger(GatewaySettings settings)
+    private static Serilog.Core.Logger CreateLogger(GatewaySettings settings, OtlpLogRelay relay)
     {
         const string Template = "{Timestamp:yyyy/MM/dd HH:mm:ss} [{Level:u3}] {SourceContext}: {Message:lj}{" + OneLineExceptionSink.Property + "}{NewLine}{Exception}";
         var level = ToSerilog(settings.LogLevel);
@@ -276,12 +279,14 @@ public sealed class GatewayNode : IAsyncDisposable
             .MinimumLevel.Is(level)
             .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
             .MinimumLevel.Override("Orleans", LogEventLevel.Warning)
-            .MinimumLevel.Override("Polly", LogEventLevel.Warning);
+            .MinimumLevel.Override("Polly", LogEventLevel.Warning)
+            .Enrich.FromLogContext()
+            .WriteTo.Sink(relay);
 
-        // JSON lines carry the proxied request's kong_request_id (pushed on Serilog's context) and, where an Activity
-        // runs, its trace and span ids (@tr, @sp); an exception is a field of its line.
+        // JSON lines carry the proxied request's kong_request_id and, for a traced request, its trace_id and span_id
+        // (pushed on Serilog's context); an exception is a field of its line. The relay sends lines to OTLP logs_endpoints.
         return settings.LogFormat == LogFormat.Json
-            ? configuration.Enrich.FromLogContext().WriteTo.Async(sink => sink.Console(new RenderedCompactJsonFormatter())).CreateLogger()
+            ? configuration.WriteTo.Async(sink => sink.Console(new RenderedCompactJsonFormatter())).CreateLogger()
             : configuration.WriteTo.Async(sink => sink.Sink(Serilog.Configuration.LoggerSinkConfiguration.Wrap(
                 console => level == LogEventLevel.Debug ? console : new OneLineExceptionSink(console),
                 wrapped => wrapped.Console(outputTemplate: Template)))).CreateLogger();

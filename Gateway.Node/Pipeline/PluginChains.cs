@@ -16,22 +16,26 @@ public sealed class PluginChains
 {
     private readonly FrozenDictionary<string, RoutePlugins> _byRoute;
 
-    private PluginChains(FrozenDictionary<string, RoutePlugins> byRoute, RoutePlugins globals, IReadOnlyList<ConfiguredPlugin> rewrite, bool traced)
+    private PluginChains(FrozenDictionary<string, RoutePlugins> byRoute, RoutePlugins globals, IReadOnlyList<ConfiguredPlugin> rewrite, IReadOnlyList<ConfiguredPlugin> configured)
     {
+        Configured = configured;
+        Traced = configured.Any(c => c.Plugin is ITracingPlugin);
         _byRoute = byRoute;
         Globals = globals;
         Rewrite = rewrite;
-        Traced = traced;
     }
 
     /// <summary>No plugins at all.</summary>
-    public static PluginChains Empty { get; } = new(FrozenDictionary<string, RoutePlugins>.Empty, RoutePlugins.None, [], traced: false);
+    public static PluginChains Empty { get; } = new(FrozenDictionary<string, RoutePlugins>.Empty, RoutePlugins.None, [], []);
 
     /// <summary>The global plugins: what runs on requests no route matched, and answers the gateway gives before access.</summary>
     public RoutePlugins Globals { get; }
 
     /// <summary>The global plugins with a rewrite phase, in order (Kong runs rewrite for global plugins only, before routing).</summary>
     public IReadOnlyList<ConfiguredPlugin> Rewrite { get; }
+
+    /// <summary>Every enabled row's compiled config, whatever its scope (what a plugin's node-wide work, such as relaying logs, serves).</summary>
+    public IReadOnlyList<ConfiguredPlugin> Configured { get; }
 
     /// <summary>Whether an enabled row of a tracing plugin (<see cref="ITracingPlugin"/>) exists: requests then record spans.</summary>
     public bool Traced { get; }
@@ -109,7 +113,7 @@ public sealed class PluginChains
             .Where(s => (s.Plugin.Phases & PluginPhases.Rewrite) != 0 && s.Fixed is not null)
             .Select(s => s.Fixed!)
             .ToArray();
-        return new PluginChains(byRoute.ToFrozenDictionary(StringComparer.Ordinal), globals, rewrite, ordered.Any(p => p is ITracingPlugin));
+        return new PluginChains(byRoute.ToFrozenDictionary(StringComparer.Ordinal), globals, rewrite, [.. combos.Values.SelectMany(byScope => byScope.Values)]);
     }
 
     private static RoutePlugins Plan(IGatewayPlugin[] ordered, Dictionary<IGatewayPlugin, Dictionary<Scope, ConfiguredPlugin>> combos, string? routeId, string? serviceId)

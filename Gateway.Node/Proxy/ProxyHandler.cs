@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Gateway.Node.Config;
 using Gateway.Node.Observability;
+using Gateway.Node.Observability.Tracing;
 using Gateway.Node.Pipeline;
 using Gateway.Node.Routing;
 using Gateway.Plugins.Sdk;
@@ -24,7 +25,7 @@ namespace Gateway.Node.Proxy;
 /// The tries are awaited here rather than in a method of their own: an async method that waits on the network
 /// costs an object per request, and this is the one every request already has.
 /// </remarks>
-public sealed class ProxyHandler(
+public sealed partial class ProxyHandler(
     ConfigSnapshotProvider snapshots,
     IHttpForwarder forwarder,
     UpstreamClients clients,
@@ -35,6 +36,7 @@ public sealed class ProxyHandler(
     GatewayMetrics metrics)
 {
     private readonly ILogger _pluginLogger = loggers.CreateLogger("Gateway.Node.Pipeline.PluginRun");
+    private readonly ILogger _logger = loggers.CreateLogger<ProxyHandler>();
     private readonly ForwardedHeaders _forwardedHeaders = new(options);
 
     /// <summary>Answers one proxied request.</summary>
@@ -46,6 +48,7 @@ public sealed class ProxyHandler(
         var snapshot = snapshots.Current;
         var chains = snapshot.Plugins;
         exchange.Trace = RequestSpans.Begin(exchange, chains);
+        using var traceScope = exchange.Trace is { } trace ? Serilog.Context.LogContext.Push(new TraceLogEnricher(trace)) : null;
         if (RequestChecks.Find(context, options.Body.MaxSize) is var refused and not 0)
         {
             // nginx turns these away while it reads the headers: Kong's phases never start.
@@ -173,6 +176,12 @@ public sealed class ProxyHandler(
                 return;
             }
 
+            if (!context.RequestAborted.IsCancellationRequested)
+            {
+                // As nginx's error log: each failed try, while the request's trace (if any) is on the log context.
+                LogTryFailed(_logger, error, context.Features.Get<IForwarderErrorFeature>()?.Exception?.Message, destination.Prefix, exchange.Forwarded.RealIp, request.Method, exchange.RawTarget ?? exchange.RawPath);
+            }
+
             if (!RetryPolicy.MayTryAgain(context, error, attempt, service.Retries))
             {
                 await GatewayAnswers.ProxyErrorAsync(exchange, error);
@@ -206,4 +215,7 @@ public sealed class ProxyHandler(
         var context = new PluginContext(exchange.Context, new PluginRequest(exchange.RequestId, forwarded.RealIp, forwarded.Proto, forwarded.Host, exchange.Path), store) { Trace = trace };
         return exchange.Plugins = new PluginRun(context, _pluginLogger, metrics.PluginLatency);
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "upstream try failed ({Error}: {Reason}), upstream: {Upstream}, client: {Client}, request: \"{Method} {Target}\"")]
+    private static partial void LogTryFailed(ILogger logger, ForwarderError error, string? reason, string upstream, string client, string method, string target);
 }

@@ -144,7 +144,12 @@ public sealed partial class OpenTelemetryPlugin : GatewayPlugin<OpenTelemetryCon
     /// <summary>The context written to the upstream: the trace, the span named as its parent, the caller's extras.</summary>
     private static TraceContext Continue(TraceContext? extracted, UInt128 traceId, ulong spanId, ulong parentId, bool sampled) =>
         new(traceId, spanId, parentId, sampled, (byte)((extracted?.Flags ?? 0) & ~1 | (sampled ? 1 : 0)),
-            extracted?.TraceIdIs64Bit ?? false, extracted?.Baggage, extracted?.TraceState);
+            extracted?.TraceIdIs64Bit ?? false, extracted?.Baggage, extracted?.TraceState)
+        {
+            // b3 read from its single header is written back in it, debug as debug.
+            SingleHeader = extracted?.SingleHeader ?? false,
+            Debug = extracted?.Debug ?? false,
+        };
 
     private Task SendTracesAsync(OpenTelemetryConfig config, IReadOnlyList<byte[]> batch, CancellationToken token) =>
         OtlpExporter.ExportAsync(config.TracesEndpoint!, OtlpSpans.Batch(batch, ResourceOf(config)), config, token);

@@ -4,7 +4,7 @@ using Gateway.Tests.Support;
 
 namespace Gateway.Tests.Node.Observability;
 
-/// <summary>log_format = json: the executable's log is one JSON object a line (Serilog's compact format), a request's lines name the request.</summary>
+/// <summary>log_format = json: the executable's log is one JSON object a line (Serilog's compact format), a request's lines name the request and its trace.</summary>
 public sealed class JsonLogTests
 {
     [Fact]
@@ -13,7 +13,7 @@ public sealed class JsonLogTests
         var prefix = Directory.CreateTempSubdirectory("gateway-jsonlog-").FullName;
         int admin = FreePorts.Next(), proxy = FreePorts.Next(), status = FreePorts.Next(), closed = FreePorts.Next();
         using var node = NodeProcess.Start([.. TestNode.Arguments(prefix, admin, proxy, status, FreePorts.Next(), FreePorts.Next(), FreePorts.Next()),
-            "--log_format", "json", "--log_level", "info"]);
+            "--log_format", "json", "--log_level", "info", "--tracing_instrumentations", "all"]);
         using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
         try
         {
@@ -33,14 +33,21 @@ public sealed class JsonLogTests
                 },
             };
             Assert.Equal(201, (int)(await client.PostAsJsonAsync($"http://127.0.0.1:{admin}/services/own/plugins", plugin)).StatusCode);
+            var tracing = new JsonObject
+            {
+                ["name"] = "opentelemetry",
+                ["config"] = new JsonObject { ["traces_endpoint"] = $"http://127.0.0.1:{closed}/v1/traces", ["http_response_header_for_traceid"] = "X-Trace-Id" },
+            };
+            Assert.Equal(201, (int)(await client.PostAsJsonAsync($"http://127.0.0.1:{admin}/services/own/plugins", tracing)).StatusCode);
 
             // Redis is not there: the plugin logs an error inside the request, which it lets through.
-            string requestId = "";
+            string requestId = "", traceId = "";
             await Eventually.HoldsAsync(
                 async () =>
                 {
                     using var response = await client.GetAsync($"http://127.0.0.1:{proxy}/own");
                     requestId = response.Headers.TryGetValues("X-Kong-Request-Id", out var ids) ? ids.Single() : "";
+                    traceId = response.Headers.TryGetValues("X-Trace-Id", out var traces) ? traces.Single() : "";
                     return response.IsSuccessStatusCode;
                 },
                 TimeSpan.FromSeconds(10),
@@ -53,6 +60,8 @@ public sealed class JsonLogTests
             Assert.Equal("Error", (string?)failure["@l"]);
             Assert.Equal("rate-limiting: failed to get usage from the \"redis\" policy", (string?)failure["@m"]);
             Assert.Equal(requestId, (string?)failure["kong_request_id"]);
+            Assert.Matches("^[0-9a-f]{32}$", traceId);
+            Assert.Equal(traceId, (string?)failure["trace_id"]);
             Assert.Equal("redis", (string?)failure["Policy"]);
             Assert.False(string.IsNullOrEmpty((string?)failure["@x"]));
             Assert.True(DateTimeOffset.TryParse((string?)failure["@t"], out _));
