@@ -418,7 +418,8 @@ public sealed class GatewayNode : IAsyncDisposable
             ConnectionHeaderCapture.Install(kestrel);
             Listen(kestrel, settings.ProxyListen, (options, protocols) => options.UseHttps(certificates.CreateHandshakeOptions(protocols)));
         });
-        var options = new ProxyOptions(settings);
+        var accessLog = settings.ProxyAccessLog is var (path, format) ? new ProxyAccessLog(Path.Combine(settings.Prefix, path), format) : null;
+        var options = new ProxyOptions(settings) { AccessLog = accessLog };
         RequestBodyBuffer.PrepareTempPath(options.Body.TempPath);
         builder.Services.AddSingleton(snapshots);
         builder.Services.AddHttpForwarder();
@@ -429,6 +430,11 @@ public sealed class GatewayNode : IAsyncDisposable
         builder.Services.AddSingleton(metrics);
         builder.Services.AddSingleton<ProxyHandler>();
         var app = builder.Build();
+        if (accessLog is not null)
+        {
+            app.Lifetime.ApplicationStopped.Register(accessLog.Dispose);
+        }
+
         app.Run(app.Services.GetRequiredService<ProxyHandler>().HandleAsync);
         return app;
     }

@@ -173,7 +173,7 @@ internal static class GatewayAnswers
 
         // Kong's order: header filters, then body filters, then the bytes go out.
         ResponsePhases.WriteHeaders(exchange, fromUpstream: false);
-        if (exchange.Plugins is null)
+        if (exchange.Plugins is null && exchange.Options.AccessLog is null)
         {
             if (body is not null)
             {

@@ -37,6 +37,9 @@ public sealed class ProxyOptions
     /// <summary>The store's name as traces give it (<c>db.system</c>).</summary>
     public string DatabaseName { get; init; } = "sqlite";
 
+    /// <summary>proxy_access_log's writer; null when off.</summary>
+    public Observability.ProxyAccessLog? AccessLog { get; init; }
+
     /// <summary>tracing_instrumentations: what requests make spans of, while a tracing plugin is configured.</summary>
     public TracingInstrumentations Tracing { get; init; }
 

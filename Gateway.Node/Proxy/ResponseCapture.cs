@@ -23,9 +23,11 @@ internal sealed class ResponseCapture
     /// <summary>The counter the last try's streamed body went through; null when buffered.</summary>
     public CountingStream? Counter { get; private set; }
 
-    /// <summary>A capture for the request's plugins; null when none filters bodies or logs (the body goes straight through).</summary>
+    /// <summary>A capture for the request's plugins or the access log; null when none filters bodies or logs (the body goes straight through).</summary>
     public static ResponseCapture? For(ProxyExchange exchange) =>
-        exchange.Plugins is { } plugins && (plugins.BuffersBody || plugins.Logs) ? new ResponseCapture(exchange.Context.Response, plugins.BuffersBody) : null;
+        exchange.Plugins is { } plugins && (plugins.BuffersBody || plugins.Logs) ? new ResponseCapture(exchange.Context.Response, plugins.BuffersBody)
+        : exchange.Options.AccessLog is not null ? new ResponseCapture(exchange.Context.Response, buffers: false)
+        : null;
 
     /// <summary>Before a try: the upstream's body goes into an empty buffer, or through a new counter.</summary>
     public void Start()

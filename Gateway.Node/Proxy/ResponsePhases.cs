@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Gateway.Node.Observability;
 using Gateway.Node.Pipeline;
 
 namespace Gateway.Node.Proxy;
@@ -117,14 +118,16 @@ internal static class ResponsePhases
         await LogAsync(exchange, fromUpstream: true, sent, capture.Counter);
     }
 
-    /// <summary>Kong's log phase, after the response completed (when some plugin logs): the one place the log record is built.</summary>
+    /// <summary>Kong's log phase and the access log line, after the response completed (when some plugin logs or the access log is on): the one place both are built.</summary>
     /// <param name="exchange">The request.</param>
     /// <param name="fromUpstream">Whether the upstream answered (its status, timings and URI are logged) or the gateway did.</param>
     /// <param name="bodySize">The body's length when known; null when <paramref name="streamed"/> counted it.</param>
     /// <param name="streamed">The counter a streamed body went through.</param>
     public static async ValueTask LogAsync(ProxyExchange exchange, bool fromUpstream, long? bodySize, CountingStream? streamed)
     {
-        if (exchange.Plugins is not { Logs: true } plugins)
+        var plugins = exchange.Plugins is { Logs: true } logging ? logging : null;
+        var accessLog = exchange.Options.AccessLog;
+        if (plugins is null && accessLog is null)
         {
             return;
         }
@@ -134,6 +137,12 @@ internal static class ResponsePhases
         if (exchange.Trace is { } trace)
         {
             RequestSpans.End(trace, response.StatusCode, exchange.Match?.Route);
+        }
+
+        accessLog?.Write(AccessLineOf(exchange, fromUpstream, bodySize ?? streamed?.Written ?? 0));
+        if (plugins is null)
+        {
+            return;
         }
 
         // Kestrel names the framing it chose (HTTP/1.1 without Content-Length) in the response's headers.
@@ -147,6 +156,30 @@ internal static class ResponsePhases
             fromUpstream ? string.Concat(exchange.UpstreamPath, exchange.UpstreamQuery) : null,
             size,
             exchange.Tries));
+    }
+
+    private static AccessLogEntry AccessLineOf(ProxyExchange exchange, bool fromUpstream, long bodyBytes)
+    {
+        var context = exchange.Context;
+        var request = context.Request;
+        var elapsed = Stopwatch.GetElapsedTime(exchange.Started);
+        var route = exchange.Match?.Route;
+        var service = route?.Service;
+        return new AccessLogEntry(
+            DateTimeOffset.Now - elapsed,
+            exchange.Forwarded.RealIp,
+            exchange.RequestId,
+            request.Method,
+            exchange.RawTarget ?? exchange.RawPath,
+            request.Protocol,
+            context.Response.StatusCode,
+            bodyBytes,
+            elapsed,
+            fromUpstream ? exchange.UpstreamStatus : 0,
+            request.Headers.Referer.Count == 0 ? null : request.Headers.Referer.ToString(),
+            request.Headers.UserAgent.Count == 0 ? null : request.Headers.UserAgent.ToString(),
+            route?.Name ?? route?.Id,
+            service?.Name ?? service?.Id);
     }
 
     /// <summary>Whole milliseconds between two Stopwatch timestamps, as Kong's latency headers.</summary>

@@ -194,6 +194,9 @@ public sealed record GatewaySettings
     /// <summary>plugin_latency_metrics: whether /metrics has gateway_plugin_latency_seconds (it costs a little on every plugin call).</summary>
     public bool PluginLatencyMetrics { get; init; }
 
+    /// <summary>proxy_access_log: the access log's file (relative to prefix) and format; null when off.</summary>
+    public (string Path, AccessLogFormat Format)? ProxyAccessLog { get; init; }
+
     /// <summary>tracing_instrumentations: what the node makes spans of (for the opentelemetry and zipkin plugins).</summary>
     public Gateway.Plugins.Sdk.Tracing.TracingInstrumentations TracingInstrumentations { get; init; }
 

@@ -133,6 +133,24 @@ public static class SettingParsers
         return flags == TracingInstrumentations.None ? flags : flags | TracingInstrumentations.Request;
     }
 
+    /// <summary>kong.conf's <c>proxy_access_log</c>: <c>off</c>, or a path optionally followed by a format (combined, json).</summary>
+    public static (string Path, AccessLogFormat Format)? AccessLog(string raw)
+    {
+        var parts = raw.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (parts.Length == 0 || parts is ["off"])
+        {
+            return null;
+        }
+
+        if (parts.Length > 2)
+        {
+            throw new FormatException("expected a path and at most one format (combined, json)");
+        }
+
+        var format = parts.Length == 2 ? OneOf(parts[1], ("combined", AccessLogFormat.Combined), ("json", AccessLogFormat.Json)) : AccessLogFormat.Combined;
+        return (parts[0], format);
+    }
+
     /// <summary>A number from 0 to 1.</summary>
     public static double Ratio(string raw)
     {
