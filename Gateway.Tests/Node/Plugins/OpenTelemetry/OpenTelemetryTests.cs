@@ -166,6 +166,22 @@ public sealed class OpenTelemetryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task WithInstrumentationsOff_ThePluginOnlyPropagates_AndExportsNothing()
+    {
+        await using var node = await TestNode.StartAsync();
+        var route = await node.RouteAsync($$$"""{"name":"plain","host":"127.0.0.1","port":{{{_backend.Port}}}}""", """{"paths":["/plain"]}""");
+        var config = $$$"""{"traces_endpoint":"{{{_receiver.TracesUrl}}}","sampling_rate":1,"http_response_header_for_traceid":"X-Trace-Id","queue":{"max_coalescing_delay":0.1}}""";
+        await node.CreateAsync("/plugins", $$$"""{"name":"opentelemetry","route":{"id":"{{{route}}}"},"config":""" + config + "}");
+
+        using var response = await node.Proxy.GetAsync("/plain");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var traceparent = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["headers"]!["traceparent"]!.GetValue<string>();
+        var traceId = response.Headers.GetValues("X-Trace-Id").Single();
+        Assert.Matches($"^00-{traceId}-[0-9a-f]{{16}}-00$", traceparent);
+        Assert.False(await _receiver.AnyTracesWithinAsync(TimeSpan.FromSeconds(1.5)));
+    }
+
+    [Fact]
     public async Task Schema_RefusesNoEndpoint_AndABadRate_WithKongsMessages_AndTakesTheOldEndpointName()
     {
         var (status, body) = await _node.CallAsync(HttpMethod.Post, "/plugins", """{"name":"opentelemetry","config":{}}""");
