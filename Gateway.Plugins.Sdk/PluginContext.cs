@@ -122,6 +122,9 @@ public sealed class PluginContext : IPluginContextEngine
     /// <inheritdoc />
     IReadOnlyDictionary<string, JsonNode?>? IPluginContextEngine.LogValuesIfAny => _logValues;
 
+    /// <inheritdoc />
+    IReadOnlyDictionary<string, object?>? IPluginContextEngine.SharedIfAny => _shared;
+
     /// <summary>
     /// Sets the authenticated consumer and credential (Kong's <c>kong.client.authenticate</c>). Plugins
     /// later in the access phase are then looked up with consumer scoping, as in Kong.

@@ -91,6 +91,12 @@ public sealed class PluginLog
     /// <summary>Fields plugins added with <see cref="PluginContext.LogValues"/>.</summary>
     public IReadOnlyDictionary<string, JsonNode?>? Extra { get; init; }
 
+    /// <summary>
+    /// The request's <see cref="PluginContext.Shared"/> values as its earlier phases left them (state a plugin kept
+    /// from access or header_filter for its log phase); null when none was set. Not part of the serialized record.
+    /// </summary>
+    public IReadOnlyDictionary<string, object?>? Shared { get; init; }
+
     /// <summary>The request's tries of the upstream, in order; empty when none was made.</summary>
     public IReadOnlyList<BalancerTry> Tries { get; init; } = [];
 

@@ -53,6 +53,7 @@ public static class PluginLogs
             Consumer = context.Consumer,
             Credential = context.Credential,
             Extra = ((IPluginContextEngine)context).LogValuesIfAny,
+            Shared = ((IPluginContextEngine)context).SharedIfAny,
             Trace = context.Trace,
             Tries = tries ?? [],
         };

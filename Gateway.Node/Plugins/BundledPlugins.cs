@@ -20,6 +20,7 @@ using Gateway.Node.Plugins.RequestTransformer;
 using Gateway.Node.Plugins.ResponseRateLimiting;
 using Gateway.Node.Plugins.ResponseTransformer;
 using Gateway.Node.Plugins.Rewrite;
+using Gateway.Node.Plugins.Zipkin;
 using Gateway.Plugins.Sdk;
 
 namespace Gateway.Node.Plugins;
@@ -56,6 +57,7 @@ public static class BundledPlugins
         _ => new BotDetectionPlugin(),
         services => new RequestTerminationPlugin(services),
         _ => new PrometheusPlugin(),
+        services => new ZipkinPlugin(services),
         services => new OpenTelemetryPlugin(services),
         _ => new RewritePlugin(),
         _ => new HttpsRedirectPlugin(),

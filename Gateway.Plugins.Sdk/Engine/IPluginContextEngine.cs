@@ -12,6 +12,9 @@ public interface IPluginContextEngine
     /// <summary>The extra log fields plugins set (<see cref="PluginContext.LogValues"/>), or null when none did (nothing was allocated).</summary>
     IReadOnlyDictionary<string, JsonNode?>? LogValuesIfAny { get; }
 
+    /// <summary>The request-scoped values plugins share (<see cref="PluginContext.Shared"/>), or null when none was set (nothing was allocated).</summary>
+    IReadOnlyDictionary<string, object?>? SharedIfAny { get; }
+
     /// <summary>Sets the route and service the router matched, before the access phase.</summary>
     void SetRoute(in PluginRoute route);
 }

@@ -11,6 +11,7 @@ public class PluginPrioritiesTests
         var expected = new Dictionary<string, int>
         {
             ["correlation-id"] = 100001,
+            ["zipkin"] = 100000,
             ["bot-detection"] = 2500,
             ["cors"] = 2000,
             ["jwt"] = 1450,
@@ -24,6 +25,7 @@ public class PluginPrioritiesTests
             ["response-ratelimiting"] = 900,
             ["request-transformer"] = 801,
             ["response-transformer"] = 800,
+            ["opentelemetry"] = 14,
             ["prometheus"] = 13,
             ["http-log"] = 12,
             ["file-log"] = 9,
@@ -49,9 +51,9 @@ public class PluginPrioritiesTests
     {
         string[] order =
         [
-            "correlation-id", "https-redirect", "bot-detection", "cors", "jwt", "key-auth", "basic-auth", "hmac-auth",
+            "correlation-id", "zipkin", "https-redirect", "bot-detection", "cors", "jwt", "key-auth", "basic-auth", "hmac-auth",
             "ip-restriction", "access-control", "request-size-limiting", "acl", "rate-limiting", "response-ratelimiting",
-            "rewrite", "request-transformer", "response-transformer", "prometheus", "http-log", "file-log", "request-termination",
+            "rewrite", "request-transformer", "response-transformer", "opentelemetry", "prometheus", "http-log", "file-log", "request-termination",
         ];
         Assert.Equal(order, PluginCatalog.Bundled.Schemas.OrderByDescending(p => p.Priority).Select(p => p.Name));
     }
@@ -60,7 +62,7 @@ public class PluginPrioritiesTests
     public void Registry_HoldsEveryPluginAndCredential()
     {
         var registry = PluginConfigValidator.Registry;
-        Assert.Equal(21, registry.Plugins.Count);
+        Assert.Equal(23, registry.Plugins.Count);
         Assert.Equal("keyauth_credentials", registry.FindByAdminPath("key-auths")?.Name);
         Assert.Equal("basicauth_credentials", registry.FindByAdminPath("basic-auths")?.Name);
         Assert.Equal("jwt_secrets", registry.FindByAdminPath("jwts")?.Name);
