@@ -110,6 +110,9 @@ public class GatewaySettingsDefaultsTests
             // Per-plugin phase timings on /metrics, off by default since they cost on every plugin call.
             "plugin_latency_metrics",
 
+            // Kong's tracing settings, for the opentelemetry and zipkin plugins, and its proxy access log (off here).
+            "tracing_instrumentations", "tracing_sampling_rate", "proxy_access_log",
+
             // Beyond the contract table: Kong's realip settings, which trusted_ips works with, and the
             // Admin API's body timeout (nginx's client_body_timeout, injected as nginx_admin_*).
             "real_ip_header", "real_ip_recursive", "nginx_admin_client_body_timeout",
