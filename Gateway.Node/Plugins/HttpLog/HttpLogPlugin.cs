@@ -52,30 +52,8 @@ public sealed partial class HttpLogPlugin : GatewayPlugin<HttpLogConfig>
     }
 
     /// <summary>Kong's payload: the entry itself for batches of one, else the entries as a JSON array.</summary>
-    internal static byte[] Payload(IReadOnlyList<byte[]> entries, int maxBatchSize)
-    {
-        if (maxBatchSize == 1 && entries.Count == 1)
-        {
-            return entries[0];
-        }
-
-        var payload = new byte[entries.Sum(e => e.Length + 1) + 1];
-        var at = 0;
-        payload[at++] = (byte)'[';
-        for (var i = 0; i < entries.Count; i++)
-        {
-            if (i > 0)
-            {
-                payload[at++] = (byte)',';
-            }
-
-            entries[i].CopyTo(payload, at);
-            at += entries[i].Length;
-        }
-
-        payload[at++] = (byte)']';
-        return payload[..at];
-    }
+    internal static byte[] Payload(IReadOnlyList<byte[]> entries, int maxBatchSize) =>
+        maxBatchSize == 1 && entries.Count == 1 ? entries[0] : BatchSender.JsonArray(entries);
 
     /// <inheritdoc />
     protected override HttpLogConfig CreateConfig(JsonObject config, PluginInstance instance)
@@ -132,26 +110,10 @@ public sealed partial class HttpLogPlugin : GatewayPlugin<HttpLogConfig>
 
         request.Content = new ByteArrayContent(Payload(batch, config.Queue.MaxBatchSize));
         request.Content.Headers.TryAddWithoutValidation("Content-Type", config.ContentType);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(token);
-        timeout.CancelAfter(TimeSpan.FromMilliseconds(config.Timeout));
-        HttpResponseMessage response;
-        try
+        var (status, body) = await BatchSender.SendAsync(Client, request, config.Timeout, $"failed request to {endpoint.Host}:{endpoint.Port}", token);
+        if (status >= 300)
         {
-            response = await Client.SendAsync(request, timeout.Token);
-        }
-        catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
-        {
-            throw new HttpRequestException($"failed request to {endpoint.Host}:{endpoint.Port}: {(e is OperationCanceledException ? "timeout" : e.Message)}", e);
-        }
-
-        using (response)
-        {
-            // Read the body even on success, so the connection goes back to the pool.
-            var body = await response.Content.ReadAsStringAsync(timeout.Token);
-            if ((int)response.StatusCode >= 300)
-            {
-                throw new HttpRequestException($"request to {endpoint.Host}:{endpoint.Port} returned status code {(int)response.StatusCode} and body {body}");
-            }
+            throw new HttpRequestException($"request to {endpoint.Host}:{endpoint.Port} returned status code {status} and body {body}");
         }
     }
 

@@ -1,5 +1,5 @@
-using System.Collections.Concurrent;
 using System.Net.Http.Headers;
+using Gateway.Node.Plugins.Queues;
 using Google.Protobuf;
 
 namespace Gateway.Node.Plugins.OpenTelemetry;
@@ -12,22 +12,9 @@ namespace Gateway.Node.Plugins.OpenTelemetry;
 /// </summary>
 internal static class OtlpExporter
 {
-    private static readonly ConcurrentDictionary<double, HttpClient> Clients = new();
-
     /// <summary>Posts <paramref name="message"/> to <paramref name="endpoint"/>; throws on failure.</summary>
     public static async Task ExportAsync(string endpoint, IMessage message, OpenTelemetryConfig config, CancellationToken token)
     {
-        var client = Clients.GetOrAdd(config.ConnectTimeout, static timeout => new HttpClient(new SocketsHttpHandler
-        {
-            ConnectTimeout = TimeSpan.FromMilliseconds(timeout),
-            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(60),
-            AllowAutoRedirect = false,
-            UseCookies = false,
-        })
-        {
-            Timeout = Timeout.InfiniteTimeSpan,
-        });
-
         using var request = new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = new ByteArrayContent(message.ToByteArray()) };
         var contentType = "application/x-protobuf";
         foreach (var (name, value) in config.Headers ?? [])
@@ -43,25 +30,10 @@ internal static class OtlpExporter
         }
 
         request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(token);
-        timeout.CancelAfter(TimeSpan.FromMilliseconds(config.SendTimeout + config.ReadTimeout));
-        HttpResponseMessage response;
-        try
+        var (status, body) = await BatchSender.SendAsync(BatchSender.ClientFor(config.ConnectTimeout), request, config.SendTimeout + config.ReadTimeout, "failed to send request", token);
+        if (status != 200)
         {
-            response = await client.SendAsync(request, timeout.Token);
-        }
-        catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
-        {
-            throw new HttpRequestException($"failed to send request: {(e is OperationCanceledException ? "timeout" : e.Message)}", e);
-        }
-
-        using (response)
-        {
-            var body = await response.Content.ReadAsStringAsync(timeout.Token);
-            if ((int)response.StatusCode != 200)
-            {
-                throw new HttpRequestException($"request failed with status {(int)response.StatusCode} and body {body}");
-            }
+            throw new HttpRequestException($"request failed with status {status} and body {body}");
         }
     }
 }
