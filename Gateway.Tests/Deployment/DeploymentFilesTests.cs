@@ -32,7 +32,37 @@ public sealed partial class DeploymentFilesTests
 
         Assert.Equal(["8000:8000", "8443:8443", "8001:8001", "8002:8002"], Sequence(services["gateway-1"]["ports"]));
         Assert.Contains("healthcheck", ((YamlMappingNode)services["cassandra"]).Children.Keys.Select(k => k.ToString()));
-        Assert.Equal(["cassandra", "redis", "migrations", "gateway-1", "gateway-2", "gateway-3"], services.Children.Keys.Select(k => k.ToString()));
+        Assert.Equal(["cassandra", "redis", "migrations", "gateway-1", "gateway-2", "gateway-3", "setup", "prometheus", "grafana"], services.Children.Keys.Select(k => k.ToString()));
+    }
+
+    [Fact]
+    public void Compose_Prometheus_ScrapesEveryNodesStatusListener_AndGrafana_ProvisionsTheDashboardOnIt()
+    {
+        var compose = LoadYaml("docker-compose.cassandra.yml").Single();
+        var services = (YamlMappingNode)compose["services"];
+        var gateways = services.Children.Keys.Select(k => k.ToString()).Where(k => k.StartsWith("gateway-", StringComparison.Ordinal)).ToList();
+        var statusPort = Load(["start"], DockerfileEnvironment()).StatusListen.Single().Port;
+
+        var prometheus = LoadYaml(Path.Combine("infra", "prometheus", "prometheus.yml")).Single();
+        var job = (YamlMappingNode)((YamlSequenceNode)prometheus["scrape_configs"]).Children.Single();
+        Assert.Equal("/metrics", job["metrics_path"].ToString());
+        Assert.Equal(gateways.Select(g => $"{g}:{statusPort}"), Sequence(((YamlSequenceNode)job["static_configs"]).Children.Single()["targets"]));
+        Assert.Contains("./infra/prometheus/prometheus.yml:/etc/prometheus/prometheus.yml:ro", Sequence(services["prometheus"]["volumes"]));
+
+        // Grafana mounts files that exist, and the data source its dashboard is provisioned against is the compose's Prometheus.
+        var mounts = Sequence(services["grafana"]["volumes"]).Select(v => v.Split(':')).ToList();
+        Assert.All(mounts, m => Assert.True(Path.Exists(Path.Combine(Root, m[0])), m[0]));
+        var datasource = LoadYaml(Path.Combine("infra", "grafana", "provisioning", "datasources", "prometheus.yml")).Single()["datasources"][0];
+        Assert.Equal("http://prometheus:9090", datasource["url"].ToString());
+        var provider = LoadYaml(Path.Combine("infra", "grafana", "provisioning", "dashboards", "gateway.yml")).Single()["providers"][0];
+        Assert.Contains(mounts, m => m[0] == "./infra/grafana/gateway-dashboard.json" && m[1].StartsWith(provider["options"]["path"].ToString() + "/", StringComparison.Ordinal));
+
+        // The set-up posts a global prometheus plugin with every metric on, to the Admin API the image listens on.
+        var setup = string.Join(' ', Sequence(services["setup"]["command"]));
+        var body = System.Text.Json.Nodes.JsonNode.Parse(Regex.Match(setup, "-d '(?<json>[^']+)'").Groups["json"].Value)!;
+        Assert.Equal("prometheus", body["name"]!.GetValue<string>());
+        Assert.All(body["config"]!.AsObject(), field => Assert.True(field.Value!.GetValue<bool>(), field.Key));
+        Assert.Contains($"http://gateway-1:{Load(["start"], DockerfileEnvironment()).AdminListen.Single().Port}/plugins", setup, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -71,16 +101,21 @@ public sealed partial class DeploymentFilesTests
     [Fact]
     public void Dockerfile_Environment_IsAccepted_AndListensBeyondLoopback()
     {
+        var settings = Load(["start"], DockerfileEnvironment());
+        Assert.Equal("/var/lib/gateway", settings.Prefix);
+        Assert.Equal("0.0.0.0", settings.AdminListen.Single().Host);
+        Assert.Equal("0.0.0.0", settings.StatusListen.Single().Host);
+    }
+
+    private static Dictionary<string, string> DockerfileEnvironment()
+    {
         var environment = new Dictionary<string, string>();
         foreach (Match setting in DockerEnv().Matches(File.ReadAllText(Path.Combine(Root, "infra", "Dockerfile"))))
         {
             environment[setting.Groups["name"].Value] = setting.Groups["value"].Value;
         }
 
-        var settings = Load(["start"], environment);
-        Assert.Equal("/var/lib/gateway", settings.Prefix);
-        Assert.Equal("0.0.0.0", settings.AdminListen.Single().Host);
-        Assert.Equal("0.0.0.0", settings.StatusListen.Single().Host);
+        return environment;
     }
 
     private static GatewaySettings Load(IReadOnlyList<string> args, IDictionary<string, string> environment) =>
