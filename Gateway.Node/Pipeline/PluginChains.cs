@@ -20,6 +20,7 @@ public sealed class PluginChains
     {
         Configured = configured;
         Traced = configured.Any(c => c.Plugin is ITracingPlugin);
+        TracesLogs = configured.Any(c => c.Plugin is ITracingPlugin tracing && tracing.WantsRequestLogs(c.Config));
         _byRoute = byRoute;
         Globals = globals;
         Rewrite = rewrite;
@@ -39,6 +40,9 @@ public sealed class PluginChains
 
     /// <summary>Whether an enabled row of a tracing plugin (<see cref="ITracingPlugin"/>) exists: requests then record spans.</summary>
     public bool Traced { get; }
+
+    /// <summary>Whether a tracing plugin's row exports log lines: they then carry the running request's trace ids.</summary>
+    public bool TracesLogs { get; }
 
     /// <summary>The plugins that may run on a route; <see cref="RoutePlugins.None"/> when none.</summary>
     public RoutePlugins ForRoute(string routeId) => _byRoute.GetValueOrDefault(routeId, RoutePlugins.None);

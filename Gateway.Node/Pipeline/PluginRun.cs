@@ -19,6 +19,7 @@ internal sealed partial class PluginRun(PluginContext context, ILogger logger, P
     private List<ConfiguredPlugin>? _headerFilters;
     private List<ConfiguredPlugin>? _bodyFilters;
     private List<ConfiguredPlugin>? _logs;
+    private List<ConfiguredPlugin>? _exporters;
     private bool _collected;
 
     /// <summary>The request as plugins see it.</summary>
@@ -29,6 +30,9 @@ internal sealed partial class PluginRun(PluginContext context, ILogger logger, P
 
     /// <summary>Whether some plugin has a log phase.</summary>
     public bool Logs => _logs is not null;
+
+    /// <summary>Whether some tracing plugin exports this request's trace.</summary>
+    public bool Exports => _exporters is not null;
 
     /// <summary>Kong's rewrite phase: the global plugins that have one, before routing.</summary>
     public async ValueTask RewriteAsync(IReadOnlyList<ConfiguredPlugin> plugins)
@@ -59,7 +63,7 @@ internal sealed partial class PluginRun(PluginContext context, ILogger logger, P
     public async ValueTask AccessAsync(RoutePlugins plan)
     {
         // Access decides what is collected, whatever was collected before (globals for an early answer that did not come).
-        _headerFilters = _bodyFilters = _logs = null;
+        _headerFilters = _bodyFilters = _logs = _exporters = null;
         _collected = true;
         var steps = plan.Steps;
         for (var i = 0; i < steps.Count; i++)
@@ -152,6 +156,22 @@ internal sealed partial class PluginRun(PluginContext context, ILogger logger, P
         return body;
     }
 
+    /// <summary>Hands the ended trace to the tracing plugins that ran (they only queue it).</summary>
+    public void Export(RequestTrace trace)
+    {
+        foreach (var configured in _exporters ?? [])
+        {
+            try
+            {
+                ((ITracingPlugin)configured.Plugin).Export(trace, configured.Config);
+            }
+            catch (Exception e)
+            {
+                LogPhaseFailed(logger, configured.Plugin.Name, "log", e);
+            }
+        }
+    }
+
     /// <summary>Kong's log phase, queued to the thread pool so the request's own work is done.</summary>
     public void QueueLog(PluginLog log)
     {
@@ -204,6 +224,11 @@ internal sealed partial class PluginRun(PluginContext context, ILogger logger, P
         if ((phases & PluginPhases.Log) != 0)
         {
             (_logs ??= []).Add(configured);
+        }
+
+        if (configured.Plugin is ITracingPlugin)
+        {
+            (_exporters ??= []).Add(configured);
         }
     }
 

@@ -48,7 +48,7 @@ public sealed partial class ProxyHandler(
         var snapshot = snapshots.Current;
         var chains = snapshot.Plugins;
         exchange.Trace = RequestSpans.Begin(exchange, chains);
-        using var traceScope = exchange.Trace is { } trace ? Serilog.Context.LogContext.Push(new TraceLogEnricher(trace)) : null;
+        using var traceScope = exchange.Trace is { } trace && (options.LogRequestIds || chains.TracesLogs) ? Serilog.Context.LogContext.Push(new TraceLogEnricher(trace)) : null;
         if (RequestChecks.Find(context, options.Body.MaxSize) is var refused and not 0)
         {
             // nginx turns these away while it reads the headers: Kong's phases never start.
@@ -168,7 +168,7 @@ public sealed partial class ProxyHandler(
             peers.Report(destination, error, exchange.UpstreamStatus, exchange.SentAt == 0 ? TimeSpan.Zero : Stopwatch.GetElapsedTime(exchange.SentAt));
             if (error == ForwarderError.None)
             {
-                if (capture is not null)
+                if (capture is not null || exchange.Trace is not null)
                 {
                     await ResponsePhases.FinishUpstreamAsync(exchange, capture);
                 }

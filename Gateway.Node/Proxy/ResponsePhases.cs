@@ -106,37 +106,43 @@ internal static class ResponsePhases
 
     /// <summary>After the upstream's response: the body filters' output, when the body was buffered, then the log phase.</summary>
     /// <param name="exchange">The request.</param>
-    /// <param name="capture">What the body went through.</param>
-    public static async ValueTask FinishUpstreamAsync(ProxyExchange exchange, ResponseCapture capture)
+    /// <param name="capture">What the body went through; null when it went straight through (a traced request without other logging).</param>
+    public static async ValueTask FinishUpstreamAsync(ProxyExchange exchange, ResponseCapture? capture)
     {
         long? sent = null;
-        if (capture.Buffer is { } buffer)
+        if (capture?.Buffer is { } buffer)
         {
             sent = await WriteBodyAsync(exchange, buffer.GetBuffer().AsMemory(0, (int)buffer.Length), lengthKnown: true);
         }
 
-        await LogAsync(exchange, fromUpstream: true, sent, capture.Counter);
+        await LogAsync(exchange, fromUpstream: true, sent, capture?.Counter);
     }
 
-    /// <summary>Kong's log phase and the access log line, after the response completed (when some plugin logs or the access log is on): the one place both are built.</summary>
+    /// <summary>
+    /// After the response completed: the trace ended and handed to the tracing plugins, the access log line, and Kong's
+    /// log phase (when some plugin logs): the one place each is made.
+    /// </summary>
     /// <param name="exchange">The request.</param>
     /// <param name="fromUpstream">Whether the upstream answered (its status, timings and URI are logged) or the gateway did.</param>
     /// <param name="bodySize">The body's length when known; null when <paramref name="streamed"/> counted it.</param>
     /// <param name="streamed">The counter a streamed body went through.</param>
     public static async ValueTask LogAsync(ProxyExchange exchange, bool fromUpstream, long? bodySize, CountingStream? streamed)
     {
-        var plugins = exchange.Plugins is { Logs: true } logging ? logging : null;
+        var run = exchange.Plugins;
+        var trace = run is { Exports: true } ? exchange.Trace : null;
+        var plugins = run is { Logs: true } ? run : null;
         var accessLog = exchange.Options.AccessLog;
-        if (plugins is null && accessLog is null)
+        if (plugins is null && trace is null && accessLog is null)
         {
             return;
         }
 
         var response = exchange.Context.Response;
         await response.CompleteAsync();
-        if (exchange.Trace is { } trace)
+        if (trace is not null)
         {
             RequestSpans.End(trace, response.StatusCode, exchange.Match?.Route);
+            run!.Export(trace);
         }
 
         accessLog?.Write(AccessLineOf(exchange, fromUpstream, bodySize ?? streamed?.Written ?? 0));

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Proxy benchmark: the backend directly, nginx proxy_pass, and the gateway, side by side on loopback.
 #
-#   infra/bench/proxy.sh [a] [b] [c] [d]    (default: a b c d)
+#   infra/bench/proxy.sh [a] [b] [c] [d] [e]    (default: a b c d e)
 #
 # Scenarios: (a) one route, no plugins; (b) 1,000 routes mixing hosts, prefixes and regex paths, the
 # load spread over 60 of them; (c) HTTPS (TLS terminated by each proxy, plain HTTP to the backend);
 # (d) one route with key-auth and rate-limiting (local policy, a limit never reached), every request
-# carrying the consumer's key (nginx and direct get the header too and ignore it).
+# carrying the consumer's key (nginx and direct get the header too and ignore it); (e) one route with the
+# opentelemetry plugin at sampling_rate 1.0 and tracing_instrumentations all, every span exported to the backend
+# nginx (which answers 200 and discards); compare its CPU per request with (a)'s.
 # For each scenario it starts a backend (nginx, fixed small body, keep-alive), nginx as a reverse
 # proxy (one worker, upstream keep-alive), the stack's floor (yarp-floor/: Kestrel and YARP's forwarder with
 # the node's runtime settings and no features; plain HTTP only, so not in (c)) and the gateway (Release build,
@@ -37,7 +39,7 @@ GATEWAY2_DLL=${GATEWAY2_DLL:-$GATEWAY_DLL}
 GATEWAY2_ENV=${GATEWAY2_ENV:-}
 FLOOR_DLL="$ROOT/infra/bench/yarp-floor/bin/Release/net10.0/yarp-floor.dll"
 SCENARIOS=("$@")
-[ ${#SCENARIOS[@]} -gt 0 ] || SCENARIOS=(a b c d)
+[ ${#SCENARIOS[@]} -gt 0 ] || SCENARIOS=(a b c d e)
 BENCH_KEY=bench-key
 
 WORK=$(mktemp -d /tmp/gateway-bench.XXXXXX)
@@ -173,6 +175,7 @@ gateway_routes() { # scenario admin-port: one service to the backend, then the s
   if [ "$1" != b ]; then
     curl -sf -o /dev/null -X POST "$admin/services/bench/routes" -H 'Content-Type: application/json' -d '{"name":"root","paths":["/"]}'
     [ "$1" != d ] || gateway_plugins_d "$admin"
+    [ "$1" != e ] || gateway_plugins_e "$admin"
     return
   fi
   : > "$config"
@@ -204,6 +207,12 @@ gateway_plugins_d() { # admin-url: a consumer with a key, key-auth and rate-limi
   done
 }
 
+gateway_plugins_e() { # admin-url: opentelemetry on the route, every trace sampled, spans to the backend (which discards them)
+  local body="{\"name\":\"opentelemetry\",\"config\":{\"traces_endpoint\":\"http://127.0.0.1:$BACKEND_PORT/v1/traces\",\"sampling_rate\":1,\"http_response_header_for_traceid\":\"X-Trace-Id\"}}"
+  curl -sf -o /dev/null -X POST "$1/routes/root/plugins" -H 'Content-Type: application/json' -d "$body" \
+    || { log "gateway: the opentelemetry plugin was refused (is it in this build?)"; return 1; }
+}
+
 start_gateway() { # scenario name (gateway or gateway2)
   local name=${2:-gateway} dll=$GATEWAY_DLL env=()
   if [ "$name" = gateway2 ]; then
@@ -215,14 +224,15 @@ start_gateway() { # scenario name (gateway or gateway2)
   local gw_port gw_tls gw_admin gw_status gw_gui gw_cluster
   next_port gw_port; next_port gw_tls; next_port gw_admin; next_port gw_status; next_port gw_gui; next_port gw_cluster
   GW_PORT[$name]=$gw_port; GW_TLS_PORT[$name]=$gw_tls
-  local prefix="$WORK/$name-$1"
+  local prefix="$WORK/$name-$1" scenario_args=()
   mkdir -p "$prefix"
+  [ "$1" != e ] || scenario_args=(--tracing_instrumentations all)
   # shellcheck disable=SC2086
   env "${env[@]}" dotnet "$dll" start --prefix "$prefix" \
     --proxy_listen "127.0.0.1:$gw_port, 127.0.0.1:$gw_tls http2 ssl" \
     --admin_listen "127.0.0.1:$gw_admin" --status_listen "127.0.0.1:$gw_status" \
     --admin_gui_listen "127.0.0.1:$gw_gui" --cluster_listen "127.0.0.1:$gw_cluster" \
-    --log_level warn $NODE_ARGS > "$WORK/logs/$name-$1.log" 2>&1 &
+    --log_level warn "${scenario_args[@]}" $NODE_ARGS > "$WORK/logs/$name-$1.log" 2>&1 &
   GATEWAY_PIDS[$name]=$!
   for _ in $(seq 600); do
     curl -sf -o /dev/null "http://127.0.0.1:$gw_admin/status" && break
@@ -239,6 +249,16 @@ start_gateway() { # scenario name (gateway or gateway2)
       sleep 0.1
     done
     [ "$code" = 401 ] || { log "$name: a request without a key answered $code, not 401 (key-auth not running)"; return 1; }
+  fi
+  if [ "$1" = e ]; then
+    # A traced request names its trace: otherwise the plugin does not run in this build.
+    local traced=""
+    for _ in $(seq 50); do
+      traced=$(curl -s -D - -o /dev/null "http://127.0.0.1:$gw_port/" | tr -d '\r' | awk -F': ' 'tolower($1) == "x-trace-id" { print $2 }')
+      [ -n "$traced" ] && break
+      sleep 0.1
+    done
+    [ -n "$traced" ] || { log "$name: no X-Trace-Id on the answer (opentelemetry not running)"; return 1; }
   fi
 }
 
@@ -355,10 +375,10 @@ REPORT="$WORK/report.md"
 } > "$REPORT"
 
 declare -A TITLE=([a]="(a) one route, no plugins" [b]="(b) 1,000 routes: hosts, prefixes, regex" [c]="(c) HTTPS, one route"
-  [d]="(d) one route, key-auth + rate-limiting (local)")
+  [d]="(d) one route, key-auth + rate-limiting (local)" [e]="(e) one route, opentelemetry (every request traced and exported)")
 [ -z "$GATEWAY2_ENV" ] || log "gateway2 environment: $GATEWAY2_ENV"
 for scenario in "${SCENARIOS[@]}"; do
-  [ -n "${TITLE[$scenario]:-}" ] || { log "unknown scenario '$scenario' (a, b, c or d)"; exit 2; }
+  [ -n "${TITLE[$scenario]:-}" ] || { log "unknown scenario '$scenario' (a, b, c, d or e)"; exit 2; }
   log "scenario ${TITLE[$scenario]}"
   write_routes "$scenario"
   render "$BENCH/nginx/proxy.conf.in" "$WORK/proxy.conf" "$WORK/routes.nginx" "$WORK/servers.nginx"

@@ -6,6 +6,7 @@ using Gateway.Node.Plugins.Queues;
 using Gateway.Plugins.Sdk;
 using Gateway.Plugins.Sdk.Tracing;
 using Gateway.Schema;
+using Google.Protobuf;
 using OpenTelemetry.Proto.Common.V1;
 using OpenTelemetry.Proto.Logs.V1;
 using OpenTelemetry.Proto.Resource.V1;
@@ -16,8 +17,8 @@ namespace Gateway.Node.Plugins.OpenTelemetry;
 /// Kong's opentelemetry plugin (kong/plugins/opentelemetry/{handler,traces,logs}.lua). Access: read the caller's
 /// trace context (<c>propagation.extract</c>), continue its trace id under its span, decide sampling, clear and
 /// write the headers the upstream gets, naming the first balancer try's span as parent. Header filter: the trace id
-/// in <c>http_response_header_for_traceid</c>. Log: each span of a sampled trace to the row's queue, exported in
-/// batches to <c>traces_endpoint</c> as OTLP/HTTP protobuf. With tracing_instrumentations off the plugin only
+/// in <c>http_response_header_for_traceid</c>. After the response (<see cref="Export"/>, no log record is built): a
+/// sampled request's spans to the row's queue, exported in batches to <c>traces_endpoint</c> as OTLP/HTTP protobuf. With tracing_instrumentations off the plugin only
 /// propagates (Kong's propagation-only root: nothing is exported). <c>logs_endpoint</c> gets the node's log records
 /// through <see cref="OtlpLogRelay"/>.
 /// </summary>
@@ -29,6 +30,7 @@ public sealed partial class OpenTelemetryPlugin : GatewayPlugin<OpenTelemetryCon
     private readonly PluginServices _services;
     private readonly RowQueues<OpenTelemetryConfig> _traces;
     private readonly RowQueues<OpenTelemetryConfig> _logs;
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<OpenTelemetryConfig, Resource> _resources = [];
     private ILogger? _logger;
 
     /// <summary>Makes the plugin; <paramref name="services"/> gives its logger and the node's id.</summary>
@@ -95,20 +97,20 @@ public sealed partial class OpenTelemetryPlugin : GatewayPlugin<OpenTelemetryCon
         }
     }
 
-    /// <inheritdoc />
-    public override void Log(PluginLog log, OpenTelemetryConfig config)
+    /// <summary>A sampled request's spans to the row's queue, as one OTLP export request (batches are their concatenation).</summary>
+    public void Export(RequestTrace trace, object config)
     {
-        if (config.TracesEndpoint is null || log.Trace is not { Sampled: true } trace)
+        var otel = (OpenTelemetryConfig)config;
+        if (otel.TracesEndpoint is null || trace.Sampled != true)
         {
             return;
         }
 
-        var queue = _traces.For(config);
-        foreach (var span in OtlpSpans.Encode(trace))
-        {
-            queue.Enqueue(span);
-        }
+        _traces.For(otel).Enqueue(OtlpSpans.Encode(trace, ResourceOf(otel)));
     }
+
+    /// <inheritdoc />
+    public bool WantsRequestLogs(object config) => ((OpenTelemetryConfig)config).LogsEndpoint is not null;
 
     /// <summary>Queues one of the node's log records for the row's <c>logs_endpoint</c>.</summary>
     public void ExportLog(OpenTelemetryConfig config, byte[] record) => _logs.For(config).Enqueue(record);
@@ -152,7 +154,7 @@ public sealed partial class OpenTelemetryPlugin : GatewayPlugin<OpenTelemetryCon
         };
 
     private Task SendTracesAsync(OpenTelemetryConfig config, IReadOnlyList<byte[]> batch, CancellationToken token) =>
-        OtlpExporter.ExportAsync(config.TracesEndpoint!, OtlpSpans.Batch(batch, ResourceOf(config)), config, token);
+        OtlpExporter.ExportAsync(config.TracesEndpoint!, OtlpSpans.Concatenated(batch), config, token);
 
     private Task SendLogsAsync(OpenTelemetryConfig config, IReadOnlyList<byte[]> batch, CancellationToken token)
     {
@@ -163,11 +165,13 @@ public sealed partial class OpenTelemetryPlugin : GatewayPlugin<OpenTelemetryCon
         }
 
         var request = new ExportLogsServiceRequest { ResourceLogs = { new ResourceLogs { Resource = ResourceOf(config), ScopeLogs = { scope } } } };
-        return OtlpExporter.ExportAsync(config.LogsEndpoint!, request, config, token);
+        return OtlpExporter.ExportAsync(config.LogsEndpoint!, request.ToByteArray(), config, token);
     }
 
-    /// <summary>Kong's resource: service.name kong, service.version, service.instance.id (the node id), then the configured attributes over them.</summary>
-    private Resource ResourceOf(OpenTelemetryConfig config)
+    /// <summary>Kong's resource: service.name kong, service.version, service.instance.id (the node id), then the configured attributes over them; made once per config.</summary>
+    private Resource ResourceOf(OpenTelemetryConfig config) => _resources.GetValue(config, NewResource);
+
+    private Resource NewResource(OpenTelemetryConfig config)
     {
         var attributes = new Dictionary<string, string>(StringComparer.Ordinal)
         {

@@ -1,6 +1,5 @@
 using System.Net.Http.Headers;
 using Gateway.Node.Plugins.Queues;
-using Google.Protobuf;
 
 namespace Gateway.Node.Plugins.OpenTelemetry;
 
@@ -12,10 +11,10 @@ namespace Gateway.Node.Plugins.OpenTelemetry;
 /// </summary>
 internal static class OtlpExporter
 {
-    /// <summary>Posts <paramref name="message"/> to <paramref name="endpoint"/>; throws on failure.</summary>
-    public static async Task ExportAsync(string endpoint, IMessage message, OpenTelemetryConfig config, CancellationToken token)
+    /// <summary>Posts an encoded export request to <paramref name="endpoint"/>; throws on failure.</summary>
+    public static async Task ExportAsync(string endpoint, byte[] body, OpenTelemetryConfig config, CancellationToken token)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = new ByteArrayContent(message.ToByteArray()) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = new ByteArrayContent(body) };
         var contentType = "application/x-protobuf";
         foreach (var (name, value) in config.Headers ?? [])
         {
@@ -30,10 +29,10 @@ internal static class OtlpExporter
         }
 
         request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
-        var (status, body) = await BatchSender.SendAsync(BatchSender.ClientFor(config.ConnectTimeout), request, config.SendTimeout + config.ReadTimeout, "failed to send request", token);
+        var (status, answer) = await BatchSender.SendAsync(BatchSender.ClientFor(config.ConnectTimeout), request, config.SendTimeout + config.ReadTimeout, "failed to send request", token);
         if (status != 200)
         {
-            throw new HttpRequestException($"request failed with status {status} and body {body}");
+            throw new HttpRequestException($"request failed with status {status} and body {answer}");
         }
     }
 }

@@ -13,29 +13,37 @@ internal static class OtlpSpans
     /// <summary>The instrumentation scope Kong names its spans with.</summary>
     private static readonly InstrumentationScope Scope = new() { Name = "kong-internal", Version = "0.1.0" };
 
-    /// <summary>Each span of an ended trace, encoded on its own (a queue entry each, as Kong enqueues them).</summary>
-    public static IEnumerable<byte[]> Encode(RequestTrace trace)
+    /// <summary>
+    /// An ended trace as one OTLP export request under <paramref name="resource"/>. A queue entry each: protobuf
+    /// concatenates repeated fields, so a batch is the entries' bytes one after the other (one resource_spans each).
+    /// </summary>
+    public static byte[] Encode(RequestTrace trace, Resource resource)
     {
         var traceId = Id(trace.TraceId);
         var spans = trace.Spans;
         var rootEnd = trace.Root.EndUnixNano;
+        var scopeSpans = new ScopeSpans { Scope = Scope };
         var count = spans.Count; // a connection opened for the request may still add one
         for (var i = 0; i < count; i++)
         {
-            yield return ToOtlp(spans[i], traceId, trace.TraceState, rootEnd).ToByteArray();
+            scopeSpans.Spans.Add(ToOtlp(spans[i], traceId, trace.TraceState, rootEnd));
         }
+
+        return new ExportTraceServiceRequest { ResourceSpans = { new ResourceSpans { Resource = resource, ScopeSpans = { scopeSpans } } } }.ToByteArray();
     }
 
-    /// <summary>One export request: the batch's spans under the plugin's resource.</summary>
-    public static ExportTraceServiceRequest Batch(IReadOnlyList<byte[]> entries, Resource resource)
+    /// <summary>A batch of encoded export requests as one: their bytes in order.</summary>
+    public static byte[] Concatenated(IReadOnlyList<byte[]> entries)
     {
-        var scopeSpans = new ScopeSpans { Scope = Scope };
+        var body = new byte[entries.Sum(e => e.Length)];
+        var at = 0;
         foreach (var entry in entries)
         {
-            scopeSpans.Spans.Add(Span.Parser.ParseFrom(entry));
+            entry.CopyTo(body, at);
+            at += entry.Length;
         }
 
-        return new ExportTraceServiceRequest { ResourceSpans = { new ResourceSpans { Resource = resource, ScopeSpans = { scopeSpans } } } };
+        return body;
     }
 
     /// <summary>A 16-byte trace id, big-endian.</summary>

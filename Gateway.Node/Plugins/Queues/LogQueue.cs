@@ -20,6 +20,11 @@ public sealed class LogQueue
     private readonly TimeProvider _time;
     private long _bytes;
 
+    // While the consumer coalesces a batch it sleeps until the delay is over, or until a producer sees that
+    // enough entries wait to fill the batch: not woken for each entry.
+    private TaskCompletionSource? _filled;
+    private int _wanted = int.MaxValue;
+
     /// <summary>Starts the queue's consumer.</summary>
     /// <param name="settings">The queue settings.</param>
     /// <param name="send">Sends one batch; throws to have it retried.</param>
@@ -64,6 +69,12 @@ public sealed class LogQueue
         if (!_channel.Writer.TryWrite(entry))
         {
             Interlocked.Add(ref _bytes, -entry.Length);
+            return;
+        }
+
+        if (Volatile.Read(ref _filled) is { } filled && _channel.Reader.Count >= Volatile.Read(ref _wanted))
+        {
+            filled.TrySetResult();
         }
     }
 
@@ -91,20 +102,7 @@ public sealed class LogQueue
                 }
 
                 var left = _time.GetElapsedTime(_time.GetTimestamp(), deadline);
-                if (left <= TimeSpan.Zero)
-                {
-                    break;
-                }
-
-                using var wait = new CancellationTokenSource(left, _time);
-                try
-                {
-                    if (!await reader.WaitToReadAsync(wait.Token))
-                    {
-                        break;
-                    }
-                }
-                catch (OperationCanceledException)
+                if (left <= TimeSpan.Zero || !await FilledOrDueAsync(batchSize - batch.Count, left))
                 {
                     break;
                 }
@@ -127,6 +125,32 @@ public sealed class LogQueue
         }
 
         await Task.WhenAll(inFlight);
+    }
+
+    /// <summary>
+    /// Waits until <paramref name="wanted"/> entries wait or <paramref name="left"/> has passed; false once the queue
+    /// was completed and emptied (send what there is).
+    /// </summary>
+    private async Task<bool> FilledOrDueAsync(int wanted, TimeSpan left)
+    {
+        var filled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Volatile.Write(ref _wanted, wanted);
+        Interlocked.Exchange(ref _filled, filled);
+        try
+        {
+            // An entry written before the waiter was in place is counted here.
+            if (_channel.Reader.Count < wanted)
+            {
+                await Task.WhenAny(filled.Task, Task.Delay(left, _time), _channel.Reader.Completion);
+            }
+
+            return !_channel.Reader.Completion.IsCompleted;
+        }
+        finally
+        {
+            Volatile.Write(ref _filled, null);
+            Volatile.Write(ref _wanted, int.MaxValue);
+        }
     }
 
     private async Task SendWithRetriesAsync(List<byte[]> batch)
