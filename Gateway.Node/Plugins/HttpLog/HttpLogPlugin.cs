@@ -52,8 +52,8 @@ public sealed partial class HttpLogPlugin : GatewayPlugin<HttpLogConfig>
     }
 
     /// <summary>Kong's payload: the entry itself for batches of one, else the entries as a JSON array.</summary>
-    internal static byte[] Payload(IReadOnlyList<byte[]> entries, int maxBatchSize) =>
-        maxBatchSize == 1 && entries.Count == 1 ? entries[0] : BatchSender.JsonArray(entries);
+    internal static HttpContent Payload(IReadOnlyList<byte[]> entries, int maxBatchSize) =>
+        maxBatchSize == 1 && entries.Count == 1 ? new ByteArrayContent(entries[0]) : BatchContent.JsonArray(entries);
 
     /// <inheritdoc />
     protected override HttpLogConfig CreateConfig(JsonObject config, PluginInstance instance)
@@ -108,7 +108,7 @@ public sealed partial class HttpLogPlugin : GatewayPlugin<HttpLogConfig>
             }
         }
 
-        request.Content = new ByteArrayContent(Payload(batch, config.Queue.MaxBatchSize));
+        request.Content = Payload(batch, config.Queue.MaxBatchSize);
         request.Content.Headers.TryAddWithoutValidation("Content-Type", config.ContentType);
         var (status, body) = await BatchSender.SendAsync(Client, request, config.Timeout, $"failed request to {endpoint.Host}:{endpoint.Port}", token);
         if (status >= 300)

@@ -154,7 +154,7 @@ public sealed partial class OpenTelemetryPlugin : GatewayPlugin<OpenTelemetryCon
         };
 
     private Task SendTracesAsync(OpenTelemetryConfig config, IReadOnlyList<byte[]> batch, CancellationToken token) =>
-        OtlpExporter.ExportAsync(config.TracesEndpoint!, OtlpSpans.Concatenated(batch), config, token);
+        OtlpExporter.ExportAsync(config.TracesEndpoint!, batch, config, token);
 
     private Task SendLogsAsync(OpenTelemetryConfig config, IReadOnlyList<byte[]> batch, CancellationToken token)
     {
@@ -165,7 +165,7 @@ public sealed partial class OpenTelemetryPlugin : GatewayPlugin<OpenTelemetryCon
         }
 
         var request = new ExportLogsServiceRequest { ResourceLogs = { new ResourceLogs { Resource = ResourceOf(config), ScopeLogs = { scope } } } };
-        return OtlpExporter.ExportAsync(config.LogsEndpoint!, request.ToByteArray(), config, token);
+        return OtlpExporter.ExportAsync(config.LogsEndpoint!, [request.ToByteArray()], config, token);
     }
 
     /// <summary>Kong's resource: service.name kong, service.version, service.instance.id (the node id), then the configured attributes over them; made once per config.</summary>

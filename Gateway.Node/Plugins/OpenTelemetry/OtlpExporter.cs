@@ -11,10 +11,13 @@ namespace Gateway.Node.Plugins.OpenTelemetry;
 /// </summary>
 internal static class OtlpExporter
 {
-    /// <summary>Posts an encoded export request to <paramref name="endpoint"/>; throws on failure.</summary>
-    public static async Task ExportAsync(string endpoint, byte[] body, OpenTelemetryConfig config, CancellationToken token)
+    /// <summary>
+    /// Posts encoded export requests to <paramref name="endpoint"/> as one (protobuf concatenates repeated fields, so
+    /// their bytes one after the other are one request with all their resource_spans or resource_logs); throws on failure.
+    /// </summary>
+    public static async Task ExportAsync(string endpoint, IReadOnlyList<byte[]> requests, OpenTelemetryConfig config, CancellationToken token)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = new ByteArrayContent(body) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = new BatchContent(requests) };
         var contentType = "application/x-protobuf";
         foreach (var (name, value) in config.Headers ?? [])
         {

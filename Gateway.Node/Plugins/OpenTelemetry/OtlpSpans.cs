@@ -32,20 +32,6 @@ internal static class OtlpSpans
         return new ExportTraceServiceRequest { ResourceSpans = { new ResourceSpans { Resource = resource, ScopeSpans = { scopeSpans } } } }.ToByteArray();
     }
 
-    /// <summary>A batch of encoded export requests as one: their bytes in order.</summary>
-    public static byte[] Concatenated(IReadOnlyList<byte[]> entries)
-    {
-        var body = new byte[entries.Sum(e => e.Length)];
-        var at = 0;
-        foreach (var entry in entries)
-        {
-            entry.CopyTo(body, at);
-            at += entry.Length;
-        }
-
-        return body;
-    }
-
     /// <summary>A 16-byte trace id, big-endian.</summary>
     public static ByteString Id(UInt128 id)
     {

@@ -4,7 +4,7 @@ namespace Gateway.Node.Plugins.Queues;
 
 /// <summary>
 /// The HTTP side of the batching plugins (http-log, opentelemetry, zipkin): pooled clients per connect timeout, a
-/// request bounded by one timeout, and every failure as an <see cref="HttpRequestException"/> for the queue to retry.
+/// request bounded by one timeout (bodies as <see cref="BatchContent"/>), and every failure as an <see cref="HttpRequestException"/> for the queue to retry.
 /// </summary>
 public static class BatchSender
 {
@@ -22,27 +22,6 @@ public static class BatchSender
         {
             Timeout = Timeout.InfiniteTimeSpan,
         });
-
-    /// <summary>Entries that are each a JSON value, as one JSON array.</summary>
-    public static byte[] JsonArray(IReadOnlyList<byte[]> entries)
-    {
-        var payload = new byte[entries.Sum(e => e.Length + 1) + 1];
-        var at = 0;
-        payload[at++] = (byte)'[';
-        for (var i = 0; i < entries.Count; i++)
-        {
-            if (i > 0)
-            {
-                payload[at++] = (byte)',';
-            }
-
-            entries[i].CopyTo(payload, at);
-            at += entries[i].Length;
-        }
-
-        payload[at++] = (byte)']';
-        return payload[..at];
-    }
 
     /// <summary>
     /// Sends <paramref name="request"/> within <paramref name="timeoutMs"/> and reads the answer's body (so the

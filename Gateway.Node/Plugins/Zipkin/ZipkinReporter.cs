@@ -14,7 +14,7 @@ internal static class ZipkinReporter
     /// <summary>Posts <paramref name="spans"/> as one JSON array; throws on failure.</summary>
     public static async Task SendAsync(ZipkinConfig config, IReadOnlyList<byte[]> spans, CancellationToken token)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, config.HttpEndpoint) { Content = new ByteArrayContent(BatchSender.JsonArray(spans)) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, config.HttpEndpoint) { Content = BatchContent.JsonArray(spans) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         var (status, _) = await BatchSender.SendAsync(BatchSender.ClientFor(config.ConnectTimeout), request, config.SendTimeout + config.ReadTimeout, "zipkin request failed", token);
         if (status is < 200 or >= 300)
