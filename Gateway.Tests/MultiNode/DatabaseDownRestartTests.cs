@@ -124,7 +124,8 @@ public sealed class DatabaseDownRestartTests
     /// <summary>The generations of the cluster's silos with status Active (3) in Orleans' membership table.</summary>
     private static async Task<List<int>> ActiveGenerationsAsync(Gateway.Storage.Postgres.PostgresSettings database, string clusterId)
     {
-        await using var connection = new NpgsqlConnection(database.ConnectionString);
+        // The node's own settings give up connecting after 3 s; the test's look-up may wait on a busy machine (seen in CI).
+        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(database.ConnectionString) { Timeout = 30 }.ConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand("SELECT generation FROM orleansmembershiptable WHERE deploymentid = @cluster AND status = 3", connection);
         command.Parameters.AddWithValue("cluster", clusterId);

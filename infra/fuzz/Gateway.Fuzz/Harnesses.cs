@@ -15,5 +15,6 @@ internal static class Harnesses
         ["router"] = RouterHarness.Run,
         ["declarative"] = DeclarativeHarness.Run,
         ["cql-frame"] = CqlFrameHarness.Run,
+        ["trace-headers"] = TraceHeadersHarness.Run,
     };
 }
