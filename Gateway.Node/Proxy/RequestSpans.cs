@@ -64,7 +64,8 @@ internal static class RequestSpans
         span.SetAttribute("try_count", (long)attempt + 1);
         span.SetAttribute("net.peer.ip", IPAddress.TryParse(host, out var address) ? address.ToString() : "");
         span.SetAttribute("net.peer.port", (long)port);
-        span.SetAttribute("net.peer.name", HostOf(destination));
+        // The name the try was sent to: the Host header the upstream gets, without its port.
+        span.SetAttribute("net.peer.name", HostCriterion.SplitHostPort(destination.HostHeader).Name);
         return span;
     }
 
@@ -83,14 +84,6 @@ internal static class RequestSpans
         }
 
         span.End();
-    }
-
-    /// <summary>The name the try was sent to: the Host header the upstream gets, without a port.</summary>
-    private static string HostOf(Destination destination)
-    {
-        var host = destination.HostHeader;
-        var colon = host.LastIndexOf(':');
-        return colon > 0 && host[0] != '[' || colon > host.LastIndexOf(']') && colon > 0 ? host[..colon] : host;
     }
 
     private static string Flavor(string protocol) =>

@@ -13,6 +13,7 @@ public sealed class RequestTrace
     private readonly List<TraceSpan> _spans = new(8);
     private readonly long _epochUnixNano;
     private readonly long _epochTimestamp;
+    private bool _balancerIdTaken;
 
     /// <summary>Starts a trace whose root began at <paramref name="startedTimestamp"/> (a Stopwatch timestamp).</summary>
     /// <param name="instrumentations">What to make spans of.</param>
@@ -65,7 +66,8 @@ public sealed class RequestTrace
             return null;
         }
 
-        var isFirstBalancer = instrumentation == TracingInstrumentations.Balancer && !_spans.Exists(s => s.SpanId == BalancerSpanId);
+        var isFirstBalancer = instrumentation == TracingInstrumentations.Balancer && !_balancerIdTaken;
+        _balancerIdTaken |= isFirstBalancer;
         var span = new TraceSpan(this, name, kind, isFirstBalancer ? BalancerSpanId : NewSpanId(), (parent ?? Root).SpanId, NowUnixNano());
         _spans.Add(span);
         return span;
@@ -79,7 +81,7 @@ public sealed class RequestTrace
     /// <param name="pluginRate">The plugin's <c>sampling_rate</c>, if set.</param>
     public bool Decide(bool? parentSampled, double? pluginRate)
     {
-        var sampled = pluginRate is { } rate ? ByTraceId(TraceId, rate) : parentSampled ?? ByTraceId(TraceId, SamplingRate);
+        var sampled = pluginRate is { } rate ? SampledByTraceId(TraceId, rate) : parentSampled ?? SampledByTraceId(TraceId, SamplingRate);
         Sampled = sampled;
         return sampled;
     }
@@ -114,7 +116,7 @@ public sealed class RequestTrace
         return id;
     }
 
-    /// <summary>OTel's trace-id-ratio sampler: the trace id's low 64 bits below <paramref name="rate"/> of their range.</summary>
-    private static bool ByTraceId(UInt128 traceId, double rate) =>
+    /// <summary>OTel's trace-id-ratio sampler, the same decision on every node: the trace id's low 64 bits below <paramref name="rate"/> of their range.</summary>
+    public static bool SampledByTraceId(UInt128 traceId, double rate) =>
         rate >= 1 || (rate > 0 && (ulong)traceId < (ulong)(rate * ulong.MaxValue));
 }

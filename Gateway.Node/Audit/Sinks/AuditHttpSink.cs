@@ -50,20 +50,7 @@ public sealed partial class AuditHttpSink : IAuditSink, IAsyncDisposable
 
     private async Task SendAsync(IReadOnlyList<byte[]> batch, CancellationToken cancellationToken)
     {
-        var body = new MemoryStream();
-        body.WriteByte((byte)'[');
-        for (var i = 0; i < batch.Count; i++)
-        {
-            if (i > 0)
-            {
-                body.WriteByte((byte)',');
-            }
-
-            body.Write(batch[i]);
-        }
-
-        body.WriteByte((byte)']');
-        using var content = new ByteArrayContent(body.GetBuffer(), 0, (int)body.Length);
+        using var content = BatchContent.JsonArray(batch);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         using var response = await _client.PostAsync(_endpoint, content, cancellationToken);
         if (!response.IsSuccessStatusCode)

@@ -59,7 +59,7 @@ public sealed partial class OpenTelemetryPlugin : GatewayPlugin<OpenTelemetryCon
         {
             var traceId = extracted is not null && extracted.TraceId != UInt128.Zero ? extracted.TraceId : RequestTrace.NewTraceId();
             context.Shared[PropagatedTraceId] = traceId;
-            injected = Continue(extracted, traceId, RequestTrace.NewSpanId(), callerSpan, sampled: false);
+            injected = TraceContext.Continue(extracted, traceId, RequestTrace.NewSpanId(), callerSpan, sampled: false, extracted?.TraceIdIs64Bit ?? false);
         }
         else
         {
@@ -74,8 +74,8 @@ public sealed partial class OpenTelemetryPlugin : GatewayPlugin<OpenTelemetryCon
 
             // The upstream's spans hang under the first try's span when tries are traced, else under the root.
             injected = (trace.Instrumentations & TracingInstrumentations.Balancer) != 0
-                ? Continue(extracted, trace.TraceId, trace.BalancerSpanId, trace.Root.SpanId, sampled)
-                : Continue(extracted, trace.TraceId, trace.Root.SpanId, callerSpan, sampled);
+                ? TraceContext.Continue(extracted, trace.TraceId, trace.BalancerSpanId, trace.Root.SpanId, sampled, extracted?.TraceIdIs64Bit ?? false)
+                : TraceContext.Continue(extracted, trace.TraceId, trace.Root.SpanId, callerSpan, sampled, extracted?.TraceIdIs64Bit ?? false);
         }
 
         TracePropagation.ClearAndInject(headers, config.Compiled, found?.Format, injected);
@@ -142,16 +142,6 @@ public sealed partial class OpenTelemetryPlugin : GatewayPlugin<OpenTelemetryCon
             Compiled = TracePropagation.Compile(propagation.Extract ?? [], propagation.Clear ?? [], propagation.Inject ?? [], propagation.DefaultFormat, compiled.HeaderType),
         };
     }
-
-    /// <summary>The context written to the upstream: the trace, the span named as its parent, the caller's extras.</summary>
-    private static TraceContext Continue(TraceContext? extracted, UInt128 traceId, ulong spanId, ulong parentId, bool sampled) =>
-        new(traceId, spanId, parentId, sampled, (byte)((extracted?.Flags ?? 0) & ~1 | (sampled ? 1 : 0)),
-            extracted?.TraceIdIs64Bit ?? false, extracted?.Baggage, extracted?.TraceState)
-        {
-            // b3 read from its single header is written back in it, debug as debug.
-            SingleHeader = extracted?.SingleHeader ?? false,
-            Debug = extracted?.Debug ?? false,
-        };
 
     private Task SendTracesAsync(OpenTelemetryConfig config, IReadOnlyList<byte[]> batch, CancellationToken token) =>
         OtlpExporter.ExportAsync(config.TracesEndpoint!, batch, config, token);

@@ -44,14 +44,10 @@ public sealed partial class ZipkinPlugin : GatewayPlugin<ZipkinConfig>
         var found = TracePropagation.Extract(headers, config.Compiled.Extract);
 
         // As Kong's propagate: the headers are cleared before the request is set up (a cleared tags header gives no tags).
-        foreach (var name in config.Compiled.Clear)
-        {
-            headers.Remove(name);
-        }
-
+        TracePropagation.Clear(headers, config.Compiled);
         var state = StateOf(context, config, found);
         state.AccessStart ??= started;
-        TracePropagation.ClearAndInject(headers, config.Compiled, found?.Format, state.Injected(found?.Context));
+        TracePropagation.Inject(headers, config.Compiled, found?.Format, state.Injected(found?.Context));
         return ValueTask.CompletedTask;
     }
 

@@ -84,7 +84,7 @@ internal sealed class ZipkinRequest
             SpanId = spanId,
             ParentId = parentId,
             ProxySpanId = RequestTrace.NewSpanId(),
-            Sampled = extracted?.Sampled ?? ByTraceId(traceId, config.SampleRatio),
+            Sampled = extracted?.Sampled ?? RequestTrace.SampledByTraceId(traceId, config.SampleRatio),
             Host = host,
             Protocol = protocol,
             ClientPort = clientPort,
@@ -93,15 +93,6 @@ internal sealed class ZipkinRequest
     }
 
     /// <summary>What the upstream gets: this trace, the proxy span as the parent of its spans, the caller's extras.</summary>
-    public TraceContext Injected(TraceContext? extracted)
-    {
-        var flags = (byte)((extracted?.Flags ?? 0) & ~1 | (Sampled ? 1 : 0));
-        return extracted is null
-            ? new TraceContext(TraceId, ProxySpanId, SpanId, Sampled, flags, TraceId64)
-            : extracted with { TraceId = TraceId, SpanId = ProxySpanId, ParentId = SpanId, Sampled = Sampled, Flags = flags, TraceIdIs64Bit = TraceId64 };
-    }
-
-    /// <summary>A share of the traces chosen by id, the same on every node: the id's low 64 bits below that share of their range.</summary>
-    private static bool ByTraceId(UInt128 traceId, double ratio) =>
-        ratio >= 1 || (ratio > 0 && (ulong)traceId < (ulong)(ratio * ulong.MaxValue));
+    public TraceContext Injected(TraceContext? extracted) =>
+        TraceContext.Continue(extracted, TraceId, ProxySpanId, SpanId, Sampled, TraceId64);
 }

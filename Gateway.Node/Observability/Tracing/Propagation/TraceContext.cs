@@ -29,6 +29,19 @@ public sealed record TraceContext(
     /// </summary>
     public bool Debug { get; init; }
 
+    /// <summary>
+    /// The context a node writes upstream when it continues <paramref name="extracted"/> (or starts a trace): the trace,
+    /// the node's span named as parent of the upstream's, and the caller's extras (baggage, tracestate, b3's single
+    /// header and debug); the w3c sampled flag follows <paramref name="sampled"/>.
+    /// </summary>
+    public static TraceContext Continue(TraceContext? extracted, UInt128 traceId, ulong spanId, ulong parentId, bool sampled, bool traceIdIs64Bit)
+    {
+        var flags = (byte)((extracted?.Flags ?? 0) & ~1 | (sampled ? 1 : 0));
+        return extracted is null
+            ? new TraceContext(traceId, spanId, parentId, sampled, flags, traceIdIs64Bit)
+            : extracted with { TraceId = traceId, SpanId = spanId, ParentId = parentId, Sampled = sampled, Flags = flags, TraceIdIs64Bit = traceIdIs64Bit };
+    }
+
     /// <summary>Whether B3 extraction read the single <c>b3</c> header (or tracestate's <c>b3=</c>): "preserve" then writes b3-single.</summary>
     public bool SingleHeader { get; init; }
 

@@ -72,8 +72,20 @@ public static class TracePropagation
     /// <summary>Removes <see cref="PropagationConfig.Clear"/>'s headers, then writes <paramref name="context"/> in each of <see cref="InjectFormats"/>.</summary>
     public static void ClearAndInject(IHeaderDictionary headers, PropagationConfig config, TraceFormat? extractedFrom, TraceContext context)
     {
+        Clear(headers, config);
+        Inject(headers, config, extractedFrom, context);
+    }
+
+    /// <summary>Removes <see cref="PropagationConfig.Clear"/>'s headers.</summary>
+    public static void Clear(IHeaderDictionary headers, PropagationConfig config)
+    {
         foreach (var name in config.Clear)
             headers.Remove(name);
+    }
+
+    /// <summary>Writes <paramref name="context"/> in each of <see cref="InjectFormats"/>.</summary>
+    public static void Inject(IHeaderDictionary headers, PropagationConfig config, TraceFormat? extractedFrom, TraceContext context)
+    {
         foreach (var format in InjectFormats(config, extractedFrom, context))
             Inject(headers, format, context);
     }
