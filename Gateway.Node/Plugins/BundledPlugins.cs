@@ -14,12 +14,14 @@ using Gateway.Node.Plugins.KeyAuth;
 using Gateway.Node.Plugins.OpenTelemetry;
 using Gateway.Node.Plugins.Prometheus;
 using Gateway.Node.Plugins.RateLimiting;
+using Gateway.Node.Plugins.Redirect;
 using Gateway.Node.Plugins.RequestSizeLimiting;
 using Gateway.Node.Plugins.RequestTermination;
 using Gateway.Node.Plugins.RequestTransformer;
 using Gateway.Node.Plugins.ResponseRateLimiting;
 using Gateway.Node.Plugins.ResponseTransformer;
 using Gateway.Node.Plugins.Rewrite;
+using Gateway.Node.Plugins.StandardWebhooks;
 using Gateway.Node.Plugins.Zipkin;
 using Gateway.Plugins.Sdk;
 
@@ -59,6 +61,8 @@ public static class BundledPlugins
         _ => new PrometheusPlugin(),
         services => new ZipkinPlugin(services),
         services => new OpenTelemetryPlugin(services),
+        services => new StandardWebhooksPlugin(services),
+        _ => new RedirectPlugin(),
         _ => new RewritePlugin(),
         _ => new HttpsRedirectPlugin(),
         _ => new AccessControlPlugin(),
