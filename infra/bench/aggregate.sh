@@ -80,13 +80,14 @@ TICK=$(getconf CLK_TCK)
 median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]; else printf "%.3f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 field() { python3 -c "import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])" "$1" "$2"; }
 
-declare -A STEPS=([aggregated]=/agg [sequential]=/a,/b,/c) P50=() P99=() CPU=() OPS=()
+declare -A STEPS=([aggregated]=/agg [sequential]=/a,/b,/c) P50=() P99=() CPU=() OPS=() TICKS=()
 for mode in aggregated sequential; do
   python3 infra/bench/fanout.py client "http://127.0.0.1:$PROXY_PORT" "$WARMUP" "$WORKERS" "${STEPS[$mode]}" > /dev/null
 done
-# What the gateway spends doing nothing (timers, the silo) over a round, taken off each round's CPU.
-idle_before=$(cpu_ticks); sleep "$DURATION"; IDLE=$(( $(cpu_ticks) - idle_before ))
-log "idle: $IDLE ticks in ${DURATION}s"
+# What the gateway spends doing nothing (timers, the silo, the JIT's last tiering) over a round's length, measured
+# before and after the rounds; the smaller is taken off each round's CPU.
+idle_ticks() { local before; sleep 2; before=$(cpu_ticks); sleep "$DURATION"; echo $(( $(cpu_ticks) - before )); }
+IDLE_BEFORE=$(idle_ticks)
 UPTIME_BEFORE=$(uptime)
 for round in $(seq "$ROUNDS"); do
   for mode in aggregated sequential; do
@@ -95,9 +96,16 @@ for round in $(seq "$ROUNDS"); do
     after=$(cpu_ticks)
     [ "$(field "$result" errors)" = 0 ] || { log "round $round, $mode: failed operations: $result"; exit 1; }
     ops=$(field "$result" operations)
-    cpu=$(awk -v t=$((after - before - IDLE)) -v hz="$TICK" -v n="$ops" 'BEGIN { printf "%.1f", t / hz * 1e6 / n }')
-    log "round $round, $mode: $result, gateway CPU $cpu us/operation"
-    P50[$mode]+=" $(field "$result" p50_ms)"; P99[$mode]+=" $(field "$result" p99_ms)"; CPU[$mode]+=" $cpu"; OPS[$mode]+=" $ops"
+    log "round $round, $mode: $result, gateway CPU $((after - before)) ticks"
+    P50[$mode]+=" $(field "$result" p50_ms)"; P99[$mode]+=" $(field "$result" p99_ms)"; TICKS[$mode]+=" $((after - before)):$ops"; OPS[$mode]+=" $ops"
+  done
+done
+IDLE_AFTER=$(idle_ticks)
+IDLE=$(( IDLE_BEFORE < IDLE_AFTER ? IDLE_BEFORE : IDLE_AFTER ))
+log "idle: $IDLE_BEFORE ticks before the rounds, $IDLE_AFTER after, in ${DURATION}s each"
+for mode in aggregated sequential; do
+  for pair in ${TICKS[$mode]}; do
+    CPU[$mode]+=" $(awk -v t="${pair%%:*}" -v idle="$IDLE" -v hz="$TICK" -v n="${pair##*:}" 'BEGIN { printf "%.1f", (t - idle) / hz * 1e6 / n }')"
   done
 done
 
