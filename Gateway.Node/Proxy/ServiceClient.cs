@@ -15,6 +15,11 @@ namespace Gateway.Node.Proxy;
 /// </summary>
 public sealed class ServiceClient(ConfigSnapshotProvider snapshots, UpstreamClients clients, IDestinationResolver resolver) : IServiceClient
 {
+    private static readonly HashSet<string> FramingHeaders = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "Content-Length", "Transfer-Encoding", "Connection", "Keep-Alive", "TE", "Upgrade", "Host",
+    };
+
     private readonly ConditionalWeakTable<RouteTable, Dictionary<string, ServiceModel>> _byName = [];
 
     /// <inheritdoc />
@@ -87,6 +92,12 @@ public sealed class ServiceClient(ConfigSnapshotProvider snapshots, UpstreamClie
 
         foreach (var (name, value) in request.Headers)
         {
+            if (FramingHeaders.Contains(name))
+            {
+                // The message frames its own body; a caller's copy of the client's framing would contradict it.
+                continue;
+            }
+
             if (!message.Headers.TryAddWithoutValidation(name, value))
             {
                 message.Content?.Headers.TryAddWithoutValidation(name, value);

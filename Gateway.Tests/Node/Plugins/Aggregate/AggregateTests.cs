@@ -277,6 +277,28 @@ public sealed class AggregateTests(PluginNode node, AggregateBackends backends) 
     }
 
     [Fact]
+    public async Task BackendCalls_GoThroughTheServicesBalancer_RetryingADeadTarget()
+    {
+        // Round-robin over a dead target and the live one: every call that lands on the dead one is tried again on the other.
+        var upstream = $"agg-up-{Guid.NewGuid():N}";
+        await node.Node.CreateAsync("/upstreams", $$"""{"name":"{{upstream}}"}""");
+        await node.Node.CreateAsync($"/upstreams/{upstream}/targets", $$"""{"target":"127.0.0.1:{{FreePorts.Next()}}"}""");
+        await node.Node.CreateAsync($"/upstreams/{upstream}/targets", $$"""{"target":"127.0.0.1:{{backends.Port}}"}""");
+        var svc = $"agg-{Guid.NewGuid():N}";
+        await node.Node.CreateAsync("/services", $$"""{"name":"{{svc}}","host":"{{upstream}}","retries":1}""");
+        var path = await AggregateAsync($$$"""
+            {"include_status":true,"backends":[{"name":"a","service":"{{{svc}}}","path":"/users/1","allow":["id"]},{"name":"b","service":"{{{svc}}}","path":"/users/2","allow":["name"]}]}
+            """);
+
+        for (var i = 0; i < 4; i++)
+        {
+            using var response = await node.Proxy.GetAsync(path);
+            Assert.Equal("true", response.Headers.GetValues("X-Gateway-Completed").Single());
+            JsonAssert.Equal("""{"id":"1","name":"user-2","_status":{"a":200,"b":200}}""", JsonNode.Parse(await response.Content.ReadAsStringAsync()));
+        }
+    }
+
+    [Fact]
     public async Task Schema_RefusesUnknownServices_UndeclaredDependencies_Cycles_AndTooManyBackends()
     {
         var svc = await ServiceAsync();
