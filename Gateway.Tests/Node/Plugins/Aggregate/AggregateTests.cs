@@ -160,6 +160,31 @@ public sealed class AggregateTests(PluginNode node, AggregateBackends backends) 
     }
 
     [Fact]
+    public async Task LogRecord_OfTheClientRequest_CarriesEachBackendsStatus()
+    {
+        var svc = await ServiceAsync();
+        var log = Path.Combine(Path.GetTempPath(), $"aggregate-{Guid.NewGuid():N}.log");
+        try
+        {
+            var path = await AggregateAsync(
+                $$$"""{"backends":[{"name":"ok","service":"{{{svc}}}","path":"/users/1"},{"name":"missing","service":"{{{svc}}}","path":"/status/404","group":"m"}]}""",
+                plugins: ("file-log", new JsonObject { ["path"] = log }.ToJsonString()));
+
+            using var response = await node.Proxy.GetAsync(path);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+
+            await Eventually.HoldsAsync(() => File.Exists(log) && File.ReadAllText(log).EndsWith('\n'), TimeSpan.FromSeconds(5), "the log line was written");
+            var record = JsonNode.Parse(File.ReadAllLines(log).Single())!;
+            JsonAssert.Equal("""{"ok":200,"missing":404}""", record["aggregate"]);
+            Assert.Equal(200, record["response"]!["status"]!.GetValue<int>());
+        }
+        finally
+        {
+            File.Delete(log);
+        }
+    }
+
+    [Fact]
     public async Task EveryBackendFailed_Is502()
     {
         var svc = await ServiceAsync();
