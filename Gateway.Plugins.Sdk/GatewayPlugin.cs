@@ -37,6 +37,10 @@ public abstract class GatewayPlugin<TConfig> : IGatewayPlugin
     public virtual IReadOnlyList<EntitySchema> Entities => [];
 
     /// <inheritdoc />
+    /// <remarks>None by default; override to serve Admin API paths.</remarks>
+    public virtual IReadOnlyList<PluginAdminRoute> AdminRoutes => [];
+
+    /// <inheritdoc />
     public PluginPhases Phases => _phases ??= FindPhases();
 
     /// <summary>Reads the config record; override to precompute (compile regexes, parse CIDRs) once per config version.</summary>

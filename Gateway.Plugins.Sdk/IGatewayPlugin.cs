@@ -33,6 +33,12 @@ public interface IGatewayPlugin
     /// </summary>
     IReadOnlyList<EntitySchema> Entities { get; }
 
+    /// <summary>
+    /// The Admin API paths the plugin serves (Kong's api.lua), such as proxy-cache's purge endpoints; the node
+    /// serves them while the plugin is enabled. Paths the node already serves are never reached.
+    /// </summary>
+    IReadOnlyList<PluginAdminRoute> AdminRoutes { get; }
+
     /// <summary>The phases the plugin takes part in.</summary>
     PluginPhases Phases { get; }
 

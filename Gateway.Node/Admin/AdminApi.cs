@@ -18,7 +18,7 @@ namespace Gateway.Node.Admin;
 /// </summary>
 public sealed partial class AdminApi(
     SchemaRegistry registry, IConfigReader reader, ClusterConfigWriter writer, SchemaValidator validator, AdminOptions options, AdminCors cors,
-    RbacGuard guard, ILogger<AdminApi> logger, AdminAudit? audit = null)
+    RbacGuard guard, ILogger<AdminApi> logger, AdminAudit? audit = null, PluginAdminEndpoints? plugins = null)
 {
     /// <summary>The message of the 503 a request gets while the database is unreachable and the snapshot cannot answer it.</summary>
     public const string UnavailableMessage = "database unreachable: configuration changes are refused until it is back; reads are served from the local snapshot";
@@ -71,7 +71,7 @@ public sealed partial class AdminApi(
             if (!await _meta.TryHandleAsync(context, path) && !await _config.TryHandleAsync(context, path)
                 && !await UpstreamHealthEndpoints.TryHandleAsync(context, path, reader, options) && !await _rbac.TryHandleAsync(context, path)
                 && !await AuditEndpoints.TryHandleAsync(context, path) && !await MetricsEndpoint.TryHandleAsync(context, path)
-                && !await _entities.TryHandleAsync(context, path))
+                && !(plugins is not null && await plugins.TryHandleAsync(context, path)) && !await _entities.TryHandleAsync(context, path))
             {
                 throw AdminException.NotFound();
             }

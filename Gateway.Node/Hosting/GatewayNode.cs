@@ -368,6 +368,7 @@ public sealed class GatewayNode : IAsyncDisposable
             builder.Services.AddSingleton(new AdminAudit(settings, audit.Policy, audit.Requests));
         }
 
+        builder.Services.AddSingleton(new PluginAdminEndpoints(enabledPlugins.Select(catalog.Find).OfType<IGatewayPlugin>(), () => snapshots.Current.Data));
         builder.Services.AddSingleton<AdminApi>();
         builder.Services.AddSingleton<IBalancerSource>(snapshots);
         builder.Services.AddHostedService<ActiveHealthChecker>();
