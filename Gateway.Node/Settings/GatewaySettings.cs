@@ -188,6 +188,9 @@ public sealed record GatewaySettings
     /// <summary>nginx_events_worker_connections: most client connections open at once on proxy_listen.</summary>
     public int NginxEventsWorkerConnections { get; init; }
 
+    /// <summary>mem_cache_size: bytes each of Kong's two entity-cache shared dicts holds; bounds proxy-cache's memory dictionaries of those names.</summary>
+    public long MemCacheSize { get; init; }
+
     /// <summary>log_level.</summary>
     public GatewayLogLevel LogLevel { get; init; }
 

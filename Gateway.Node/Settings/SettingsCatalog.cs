@@ -174,6 +174,8 @@ public static class SettingsCatalog
             (s, v) => s with { NginxHttpKeepaliveTimeout = NginxParsers.Time(v) }),
         new("nginx_events_worker_connections", "auto", "most client connections open at once on proxy_listen (auto = 10000); past it new ones are closed",
             (s, v) => s with { NginxEventsWorkerConnections = NginxParsers.Connections(v) }),
+        new("mem_cache_size", "128m", "size of Kong's kong_db_cache shared dict: here the memory bound of each proxy-cache memory dictionary of that name (and of kong_core_db_cache); least recently used responses go first",
+            (s, v) => s with { MemCacheSize = SettingParsers.Size(v) is > 0 and var size ? size : throw new FormatException("'0' is not a size a cache can hold anything in") }),
         new("log_level", "notice", "least severe level logged: debug, info, notice, warn, error, crit, alert, emerg",
             (s, v) => s with
             {

@@ -122,6 +122,9 @@ public class GatewaySettingsDefaultsTests
             "nginx_http_client_header_timeout", "nginx_http_client_body_timeout", "nginx_http_keepalive_timeout",
             "nginx_events_worker_connections",
 
+            // Kong's entity-cache size, which bounds each of proxy-cache's memory dictionaries of that name.
+            "mem_cache_size",
+
             // The cluster port's TLS, with Kong hybrid mode's names.
             "cluster_mtls", "cluster_cert", "cluster_cert_key", "cluster_ca_cert",
 
