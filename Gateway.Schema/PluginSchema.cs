@@ -17,4 +17,10 @@ public sealed record PluginSchema(string Name, int Priority, Field Config)
 
     /// <summary>The plugin cannot be scoped to a service.</summary>
     public bool NoService { get; init; }
+
+    /// <summary>
+    /// Checks on the whole plugin row (Kong's top-level <c>entity_checks</c> in a plugin's schema.lua, such as
+    /// proxy-cache's <c>custom_entity_check</c>): run once its fields are valid, their errors under <c>@entity</c>.
+    /// </summary>
+    public IReadOnlyList<EntityCheck> Checks { get; init; } = [];
 }

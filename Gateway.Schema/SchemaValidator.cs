@@ -38,6 +38,14 @@ public sealed class SchemaValidator(SchemaRegistry registry, TimeProvider time)
             check(result, errors);
         }
 
+        if (errors.IsEmpty && schema.SubschemaKey is { } key && result[key]?.GetValue<string>() is { } name && registry.FindPlugin(name) is { } plugin)
+        {
+            foreach (var check in plugin.Checks)
+            {
+                check(result, errors);
+            }
+        }
+
         return errors.IsEmpty ? result : null;
     }
 
