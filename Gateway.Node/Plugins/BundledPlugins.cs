@@ -14,6 +14,7 @@ using Gateway.Node.Plugins.Jwt;
 using Gateway.Node.Plugins.KeyAuth;
 using Gateway.Node.Plugins.OpenTelemetry;
 using Gateway.Node.Plugins.Prometheus;
+using Gateway.Node.Plugins.ProxyCache;
 using Gateway.Node.Plugins.RateLimiting;
 using Gateway.Node.Plugins.Redirect;
 using Gateway.Node.Plugins.RequestSizeLimiting;
@@ -60,6 +61,7 @@ public static class BundledPlugins
         _ => new BotDetectionPlugin(),
         services => new RequestTerminationPlugin(services),
         _ => new PrometheusPlugin(),
+        services => new ProxyCachePlugin(services),
         services => new ZipkinPlugin(services),
         services => new OpenTelemetryPlugin(services),
         services => new StandardWebhooksPlugin(services),

@@ -27,6 +27,7 @@ public class PluginPrioritiesTests
             ["response-transformer"] = 800,
             ["redirect"] = 779,
             ["standard-webhooks"] = 760,
+            ["proxy-cache"] = 100,
             ["opentelemetry"] = 14,
             ["prometheus"] = 13,
             ["http-log"] = 12,
@@ -56,7 +57,7 @@ public class PluginPrioritiesTests
         [
             "correlation-id", "zipkin", "https-redirect", "bot-detection", "cors", "jwt", "key-auth", "basic-auth", "hmac-auth",
             "ip-restriction", "access-control", "request-size-limiting", "acl", "rate-limiting", "response-ratelimiting",
-            "rewrite", "request-transformer", "response-transformer", "redirect", "standard-webhooks", "opentelemetry", "prometheus", "http-log", "file-log", "request-termination",
+            "rewrite", "request-transformer", "response-transformer", "redirect", "standard-webhooks", "proxy-cache", "opentelemetry", "prometheus", "http-log", "file-log", "request-termination",
             "aggregate",
         ];
         Assert.Equal(order, PluginCatalog.Bundled.Schemas.OrderByDescending(p => p.Priority).Select(p => p.Name));
@@ -66,7 +67,7 @@ public class PluginPrioritiesTests
     public void Registry_HoldsEveryPluginAndCredential()
     {
         var registry = PluginConfigValidator.Registry;
-        Assert.Equal(26, registry.Plugins.Count);
+        Assert.Equal(27, registry.Plugins.Count);
         Assert.Equal("keyauth_credentials", registry.FindByAdminPath("key-auths")?.Name);
         Assert.Equal("basicauth_credentials", registry.FindByAdminPath("basic-auths")?.Name);
         Assert.Equal("jwt_secrets", registry.FindByAdminPath("jwts")?.Name);
