@@ -24,7 +24,7 @@ public static class ProxyCacheSchema
         Int("cache_ttl", "TTL, in seconds, of cache entities.", 300) with { Gt = 0 },
         Str("strategy", "The backing data store in which to hold cache entities.", null, "memory") with { Required = true },
         Bool("cache_control", false, "When enabled, respect the Cache-Control behaviors defined in RFC7234."),
-        Typedefs.Boolean("ignore_uri_case", false),
+        Typedefs.Boolean("ignore_uri_case", false) with { Description = "Determines whether to treat URIs as case sensitive. By default, case sensitivity is enabled. If set to true, requests are cached while ignoring case sensitivity in the URI." },
         Int("storage_ttl", "Number of seconds to keep resources in the storage backend. This value is independent of `cache_ttl` or resource TTLs defined by Cache-Control behaviors."),
         Record("memory", "The memory strategy's settings.",
             Str("dictionary_name", "The name of the shared dictionary in which to hold cache entities when the memory strategy is selected. Note that this dictionary currently must be defined manually in the Kong Nginx template.",
@@ -33,9 +33,9 @@ public static class ProxyCacheSchema
         Array("vary_query_params", Element(), "Relevant query parameters considered for the cache key. If undefined, all params are taken into consideration."),
         Array("vary_headers", Element(), "Relevant headers considered for the cache key. If undefined, none of the headers are taken into consideration."),
         Record("response_headers", "Caching related diagnostic headers that should be included in cached responses",
-            Typedefs.Boolean("age", true),
-            Typedefs.Boolean("X-Cache-Status", true),
-            Typedefs.Boolean("X-Cache-Key", true))))
+            Typedefs.Boolean("age", true) with { Description = "Whether a hit carries an Age header (seconds since the response was stored)." },
+            Typedefs.Boolean("X-Cache-Status", true) with { Description = "Whether responses carry X-Cache-Status (Miss, Hit, Refresh or Bypass)." },
+            Typedefs.Boolean("X-Cache-Key", true) with { Description = "Whether responses carry X-Cache-Key, the request's cache key." })))
     {
         Checks = [CheckDictionary],
     };
