@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Gateway.Node.Admin;
 using Gateway.Node.Pipeline;
 using Gateway.Schema;
 using static Gateway.Tests.Node.Plugins.PluginConfigValidator;
@@ -21,6 +22,112 @@ public class KongPluginSchemaTests
         var config = Valid(plugin, "{}");
         var schema = Registry.FindPlugin(plugin)!;
         Assert.Equal(schema.Config.Fields!.Select(f => f.Name), config.Select(p => p.Key));
+    }
+
+    /// <summary>The fields each Kong 3.9 plugin's schema.lua declares (kong/plugins/*/schema.lua), in its order.</summary>
+    public static TheoryData<string, string> KongPluginFields() => new()
+    {
+        { "acl", "consumer,protocols,config" },
+        { "basic-auth", "consumer,protocols,config" },
+        { "bot-detection", "consumer,protocols,config" },
+        { "correlation-id", "protocols,config" },
+        { "cors", "consumer,protocols,config" },
+        { "file-log", "protocols,config" },
+        { "hmac-auth", "consumer,protocols,config" },
+        { "http-log", "protocols,config" },
+        { "ip-restriction", "protocols,config" },
+        { "jwt", "consumer,protocols,config" },
+        { "key-auth", "consumer,protocols,config" },
+        { "opentelemetry", "protocols,config" },
+        { "prometheus", "protocols,config" },
+        { "rate-limiting", "protocols,config" },
+        { "request-size-limiting", "protocols,config" },
+        { "request-termination", "protocols,config" },
+        { "request-transformer", "protocols,config" },
+        { "response-ratelimiting", "protocols,config" },
+        { "response-transformer", "protocols,config" },
+        { "zipkin", "protocols,config" },
+    };
+
+    [Theory]
+    [MemberData(nameof(KongPluginFields))]
+    public void SchemaAnswer_HasThePluginsOwnFields_AsKong(string plugin, string fields)
+    {
+        var schema = SchemaDescriber.Describe(Registry.FindPlugin(plugin)!);
+
+        Assert.Equal(fields.Split(','), schema["fields"]!.AsArray().Select(f => f!.AsObject().Single().Key));
+        Assert.IsType<JsonArray>(schema["entity_checks"]);
+    }
+
+    /// <summary>The config fields of Kong 3.9's plugins (kong/plugins/*/schema.lua), in Kong's order.</summary>
+    public static TheoryData<string, string> KongConfigFields() => new()
+    {
+        { "acl", "allow,deny,hide_groups_header,always_use_authenticated_groups" },
+        { "basic-auth", "anonymous,hide_credentials,realm" },
+        { "bot-detection", "allow,deny" },
+        { "correlation-id", "header_name,generator,echo_downstream" },
+        { "cors", "origins,headers,exposed_headers,methods,max_age,credentials,private_network,preflight_continue,allow_origin_absent" },
+        { "file-log", "path,reopen,custom_fields_by_lua" },
+        { "hmac-auth", "hide_credentials,clock_skew,anonymous,validate_request_body,enforce_headers,algorithms,realm" },
+        { "ip-restriction", "allow,deny,status,message" },
+        { "jwt", "uri_param_names,cookie_names,key_claim_name,secret_is_base64,claims_to_verify,anonymous,run_on_preflight,maximum_expiration,header_names,realm" },
+        { "key-auth", "key_names,hide_credentials,anonymous,key_in_header,key_in_query,key_in_body,run_on_preflight,realm" },
+        { "rate-limiting", "second,minute,hour,day,month,year,limit_by,header_name,path,policy,fault_tolerant,redis,hide_client_headers,error_code,error_message,sync_rate" },
+        { "request-size-limiting", "allowed_payload_size,size_unit,require_content_length" },
+        { "request-termination", "status_code,message,content_type,body,echo,trigger" },
+    };
+
+    [Theory]
+    [MemberData(nameof(KongConfigFields))]
+    public void SchemaAnswer_HasKongsConfigFields(string plugin, string fields)
+    {
+        var config = SchemaDescriber.Describe(Registry.FindPlugin(plugin)!)["fields"]!.AsArray()
+            .Single(f => f!.AsObject().ContainsKey("config"))!["config"]!;
+
+        Assert.Equal("record", config["type"]!.GetValue<string>());
+        Assert.Equal(fields.Split(','), config["fields"]!.AsArray().Select(f => f!.AsObject().Single().Key));
+    }
+
+    [Theory]
+    [InlineData("key-auth", """["grpc","grpcs","http","https"]""", """["grpc","grpcs","http","https"]""", "A set of strings representing HTTP protocols.")]
+    [InlineData("file-log", """["grpc","grpcs","http","https"]""",
+        """["grpc","grpcs","http","https","tcp","tls","tls_passthrough","udp","ws","wss"]""", "A set of strings representing protocols.")]
+    [InlineData("ip-restriction", """["http","https","tcp","tls","grpc","grpcs"]""",
+        """["grpc","grpcs","http","https","tcp","tls","tls_passthrough","udp","ws","wss"]""", "A set of strings representing protocols.")]
+    public void SchemaAnswer_Protocols_AreThePluginsTypedef(string plugin, string @default, string oneOf, string description)
+    {
+        var protocols = SchemaDescriber.Describe(Registry.FindPlugin(plugin)!)["fields"]!.AsArray()
+            .Single(f => f!.AsObject().ContainsKey("protocols"))!["protocols"]!;
+
+        Assert.Equal("set", protocols["type"]!.GetValue<string>());
+        Assert.True(protocols["required"]!.GetValue<bool>());
+        Assert.Equal(@default, protocols["default"]!.Json());
+        Assert.Equal(oneOf, protocols["elements"]!["one_of"]!.Json());
+        Assert.Equal(description, protocols["description"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void SchemaAnswer_NoConsumer_IsKongsTypedef()
+    {
+        var consumer = SchemaDescriber.Describe(Registry.FindPlugin("key-auth")!)["fields"]![0]!["consumer"]!.AsObject();
+
+        Assert.Equal(
+            """{"type":"foreign","eq":null,"reference":"consumers","on_delete":"restrict","description":"Custom type for representing a foreign key with a null value allowed."}""",
+            consumer.ToJsonString());
+    }
+
+    [Fact]
+    public void SchemaAnswer_EntityChecks_AreKongsPluginLevelChecks()
+    {
+        Assert.Equal(
+            """[{"only_one_of":["config.allow","config.deny"]},{"at_least_one_of":["config.allow","config.deny"]}]""",
+            SchemaDescriber.Describe(Registry.FindPlugin("acl")!)["entity_checks"]!.Json());
+
+        // rate-limiting's redis conditionals and its periods-order check are code here, so they are not served.
+        var checks = SchemaDescriber.Describe(Registry.FindPlugin("rate-limiting")!)["entity_checks"]!.AsArray().Select(c => c!.Json()).ToList();
+        Assert.Contains("""{"at_least_one_of":["config.second","config.minute","config.hour","config.day","config.month","config.year"]}""", checks);
+        Assert.Contains("""{"conditional":{"if_field":"config.limit_by","if_match":{"eq":"header"},"then_field":"config.header_name","then_match":{"required":true}}}""", checks);
+        Assert.Contains("""{"conditional":{"if_field":"config.limit_by","if_match":{"eq":"path"},"then_field":"config.path","then_match":{"required":true}}}""", checks);
     }
 
     [Fact]
