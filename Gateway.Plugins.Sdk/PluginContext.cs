@@ -52,6 +52,9 @@ public sealed class PluginContext : IPluginContextEngine
     /// <summary>The request's spans (Kong's <c>kong.tracing</c>), when tracing_instrumentations is on and a tracing plugin is configured; else null.</summary>
     public Tracing.RequestTrace? Trace { get; init; }
 
+    /// <summary>Calls to the config's services through their balancers, as the proxy makes them; null outside a node (unit tests).</summary>
+    public ServiceCalls.IServiceClient? Services { get; init; }
+
     /// <summary>The request id Kong sends as X-Kong-Request-Id and puts in error bodies.</summary>
     public string RequestId { get; }
 
@@ -193,6 +196,13 @@ public sealed class PluginContext : IPluginContextEngine
     /// <summary>Answers with a raw body and content type (<c>kong.response.exit(status, "text", {["Content-Type"]=...})</c>).</summary>
     public void Exit(int status, string body, string? contentType, IEnumerable<KeyValuePair<string, string>>? headers = null) =>
         Exited ??= new PluginExit(status, body, contentType, [.. headers ?? []], false);
+
+    /// <summary>
+    /// Answers with a body read from <paramref name="body"/> as it arrives (an upstream's answer passed on); the engine
+    /// disposes it once sent. Headers are sent as given, Content-Type and Content-Length among them.
+    /// </summary>
+    public void ExitStreamed(int status, Stream body, IEnumerable<KeyValuePair<string, string>> headers) =>
+        Exited ??= new PluginExit(status, null, null, [.. headers], false) { BodyStream = body };
 
     /// <summary>
     /// Answers with Kong's error template (<c>kong.response.error</c>): <c>{"message":...,"request_id":...}</c>

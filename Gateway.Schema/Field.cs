@@ -80,6 +80,12 @@ public sealed record Field(string Name, FieldType Type)
     /// <summary>The entity a foreign field points at ("services").</summary>
     public string? Reference { get; init; }
 
+    /// <summary>
+    /// For a string in a plugin's config: the entity whose row it names by id or endpoint key ("services"). Writes
+    /// check that the row exists (<see cref="ConfigReferences"/>); deleting the row later does not touch the config.
+    /// </summary>
+    public string? RefersTo { get; init; }
+
     /// <summary>What deleting the referenced entity does.</summary>
     public OnDelete OnDelete { get; init; }
 

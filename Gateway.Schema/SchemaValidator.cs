@@ -204,6 +204,10 @@ public sealed class SchemaValidator(SchemaRegistry registry, TimeProvider time)
                 case null when present && field.Encode is { } encode:
                     result[field.Name] = encode(outcome.GetValue<string>());
                     break;
+                case null when field is { Type: FieldType.Array, Elements: { Type: FieldType.Record } elements } && outcome is JsonArray records:
+                    // Kong fills the defaults of records in arrays too (a plugin's list of rules or backends).
+                    result[field.Name] = new JsonArray([.. records.Select(e => ProcessElement(elements, e!))]);
+                    break;
                 case null:
                     result[field.Name] = Normalize(field, outcome);
                     break;
@@ -254,6 +258,13 @@ public sealed class SchemaValidator(SchemaRegistry registry, TimeProvider time)
 
     private static JsonNode Timestamp(Field field, DateTimeOffset now) =>
         field.Milliseconds ? JsonValue.Create(now.ToUnixTimeMilliseconds() / 1000.0) : JsonValue.Create(now.ToUnixTimeSeconds());
+
+    /// <summary>A valid record element of an array, with its fields' defaults and canonical forms.</summary>
+    private JsonNode ProcessElement(Field elements, JsonNode element)
+    {
+        CheckRecord(elements, (JsonObject)element, out var processed);
+        return processed;
+    }
 
     /// <summary>Canonical stored form: sets lose duplicates, integral numbers are stored as integers.</summary>
     private static JsonNode Normalize(Field field, JsonNode value)

@@ -323,8 +323,36 @@ public sealed class EntityEndpoints(SchemaRegistry registry, IConfigReader reade
 
         await ResolveForeignKeysAsync(schema, body);
         var errors = new ValidationErrors();
-        return validator.Validate(schema, body, existing, errors)
+        var valid = validator.Validate(schema, body, existing, errors)
             ?? throw AdminException.Kong(KongError.SchemaViolation, errors.ToMessage(), errors.ToJson());
+        await CheckConfigReferencesAsync(schema, valid);
+        return valid;
+    }
+
+    /// <summary>A plugin config's <see cref="Field.RefersTo"/> strings must name existing rows (by id, else endpoint key): a schema violation otherwise.</summary>
+    private async Task CheckConfigReferencesAsync(EntitySchema schema, JsonObject entity)
+    {
+        if (schema.SubschemaKey is not { } key || entity[key]?.GetValue<string>() is not { } name || registry.FindPlugin(name) is not { } plugin)
+        {
+            return;
+        }
+
+        var missing = new List<ConfigReferences.Reference>();
+        foreach (var reference in ConfigReferences.Of(plugin, entity["config"]))
+        {
+            var target = registry.Get(reference.Entity);
+            if ((!Guid.TryParse(reference.Key, out _) || await reader.GetByFieldAsync(target.Name, "id", reference.Key) is null)
+                && (target.EndpointKey is not { } endpointKey || await reader.GetByFieldAsync(target.Name, endpointKey, reference.Key) is null))
+            {
+                missing.Add(reference);
+            }
+        }
+
+        if (missing.Count > 0)
+        {
+            var errors = ConfigReferences.Missing(missing);
+            throw AdminException.Kong(KongError.SchemaViolation, errors.ToMessage(), errors.ToJson());
+        }
     }
 
     private async Task ResolveForeignKeysAsync(EntitySchema schema, JsonObject body)

@@ -425,6 +425,7 @@ public sealed class GatewayNode : IAsyncDisposable
         builder.Services.AddHttpForwarder();
         builder.Services.AddSingleton<UpstreamClients>();
         builder.Services.AddSingleton<IDestinationResolver, BalancedDestinationResolver>();
+        builder.Services.AddSingleton<ServiceClient>();
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(consumers);
         builder.Services.AddSingleton(metrics);

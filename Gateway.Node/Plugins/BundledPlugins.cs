@@ -1,5 +1,6 @@
 using Gateway.Node.Plugins.AccessControl;
 using Gateway.Node.Plugins.Acl;
+using Gateway.Node.Plugins.Aggregate;
 using Gateway.Node.Plugins.BasicAuth;
 using Gateway.Node.Plugins.BotDetection;
 using Gateway.Node.Plugins.CorrelationId;
@@ -62,5 +63,6 @@ public static class BundledPlugins
         _ => new RewritePlugin(),
         _ => new HttpsRedirectPlugin(),
         _ => new AccessControlPlugin(),
+        _ => new AggregatePlugin(),
     ];
 }

@@ -16,18 +16,18 @@ public sealed class BalancedDestinationResolver : IDestinationResolver
     private readonly DirectDestinationResolver _direct = new();
 
     /// <inheritdoc />
-    public IPeerSource Resolve(ConfigSnapshot snapshot, ServiceModel service, HttpContext context, RouteMatch match, PluginContext? plugins)
+    public IPeerSource Resolve(ConfigSnapshot snapshot, ServiceModel service, HttpContext context, IReadOnlyDictionary<string, string>? uriCaptures, PluginContext? plugins)
     {
         // The request's one balancer look-up.
         if (!snapshot.Balancers.TryGet(service.Host, out var balancer))
         {
-            return _direct.Resolve(snapshot, service, context, match, plugins);
+            return _direct.Resolve(snapshot, service, context, uriCaptures, plugins);
         }
 
         // Kong's hash_on consumer: the authenticated consumer's id, else the credential's.
         var request = new BalancerRequest(context)
         {
-            UriCaptures = match.Captures?.Named,
+            UriCaptures = uriCaptures,
             ConsumerId = plugins?.ConsumerId,
             CredentialId = plugins?.Credential?["id"]?.GetValue<string>(),
         };

@@ -16,7 +16,7 @@ public sealed class DirectDestinationResolver : IDestinationResolver
     private readonly ConditionalWeakTable<ServiceModel, IPeerSource> _peers = [];
 
     /// <inheritdoc />
-    public IPeerSource Resolve(ConfigSnapshot snapshot, ServiceModel service, HttpContext context, RouteMatch match, PluginContext? plugins) =>
+    public IPeerSource Resolve(ConfigSnapshot snapshot, ServiceModel service, HttpContext context, IReadOnlyDictionary<string, string>? uriCaptures, PluginContext? plugins) =>
         _peers.GetValue(service, static s => new DirectPeer(For(s)));
 
     /// <summary>The destination for a service's host and port.</summary>

@@ -130,6 +130,11 @@ internal static class GatewayAnswers
             }
         }
 
+        if (exit.BodyStream is { } stream)
+        {
+            return StreamAsync(exchange, exit.Status, contentType, stream);
+        }
+
         var body = exit.Body;
         if (exit.IsError)
         {
@@ -158,6 +163,35 @@ internal static class GatewayAnswers
         }
 
         return WriteAsync(exchange, status, mimeType, ErrorTemplates.Render(mimeType, message, exchange.RequestId));
+    }
+
+    /// <summary>A plugin's streamed answer: as <see cref="WriteAsync"/>, the body copied as it is read (whole first when a body filter needs it).</summary>
+    private static async Task StreamAsync(ProxyExchange exchange, int status, string? contentType, Stream body)
+    {
+        await using (body)
+        {
+            var context = exchange.Context;
+            var response = context.Response;
+            response.StatusCode = status;
+            if (contentType is not null)
+            {
+                response.ContentType = contentType;
+            }
+
+            ResponsePhases.WriteHeaders(exchange, fromUpstream: false);
+            if (exchange.Plugins is { BuffersBody: true })
+            {
+                using var whole = new MemoryStream();
+                await body.CopyToAsync(whole, context.RequestAborted);
+                var sent = await ResponsePhases.WriteBodyAsync(exchange, whole.GetBuffer().AsMemory(0, (int)whole.Length), lengthKnown: true);
+                await ResponsePhases.LogAsync(exchange, fromUpstream: false, sent, streamed: null);
+                return;
+            }
+
+            var counter = new CountingStream(response.Body);
+            await body.CopyToAsync(counter, context.RequestAborted);
+            await ResponsePhases.LogAsync(exchange, fromUpstream: false, bodySize: null, counter);
+        }
     }
 
     /// <summary>Writes an answer: Kong's headers, the plugins' header and body filters, then the log phase.</summary>

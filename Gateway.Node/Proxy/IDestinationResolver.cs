@@ -16,7 +16,7 @@ public interface IDestinationResolver
     /// The peers of one request to <paramref name="service"/>, asked once per request (so a retry goes to the
     /// same balancer, and avoids the targets it already tried); each try then takes the next peer from it.
     /// <paramref name="plugins"/> is the request's plugin context when plugins ran: its authenticated consumer
-    /// and credential are what hash_on consumer hashes.
+    /// and credential are what hash_on consumer hashes; <paramref name="uriCaptures"/>, a regex route's named captures, what hash_on uri_capture hashes.
     /// </summary>
-    IPeerSource Resolve(ConfigSnapshot snapshot, ServiceModel service, HttpContext context, RouteMatch match, PluginContext? plugins);
+    IPeerSource Resolve(ConfigSnapshot snapshot, ServiceModel service, HttpContext context, IReadOnlyDictionary<string, string>? uriCaptures, PluginContext? plugins);
 }

@@ -33,7 +33,8 @@ public sealed partial class ProxyHandler(
     ProxyOptions options,
     IConsumerStore consumers,
     ILoggerFactory loggers,
-    GatewayMetrics metrics)
+    GatewayMetrics metrics,
+    ServiceClient services)
 {
     private readonly ILogger _pluginLogger = loggers.CreateLogger("Gateway.Node.Pipeline.PluginRun");
     private readonly ILogger _logger = loggers.CreateLogger<ProxyHandler>();
@@ -136,7 +137,7 @@ public sealed partial class ProxyHandler(
         }
 
         // The balancer is read once per request: every try takes its next peer from what this returns.
-        var peers = resolver.Resolve(snapshot, service, context, match, exchange.Plugins?.Context);
+        var peers = resolver.Resolve(snapshot, service, context, match.Captures?.Named, exchange.Plugins?.Context);
         var servicePlan = clients.PlanFor(service);
         var config = HttpProtocol.IsHttp2(request.Protocol) ? servicePlan.Http2 : servicePlan.Http1;
         var capture = ResponseCapture.For(exchange);
@@ -212,7 +213,7 @@ public sealed partial class ProxyHandler(
         ref readonly var forwarded = ref exchange.Forwarded;
         var trace = exchange.Trace;
         var store = trace is not null && (trace.Instrumentations & TracingInstrumentations.DbQuery) != 0 ? new TracedConsumerStore(consumers, trace, options.DatabaseName) : consumers;
-        var context = new PluginContext(exchange.Context, new PluginRequest(exchange.RequestId, forwarded.RealIp, forwarded.Proto, forwarded.Host, exchange.Path), store) { Trace = trace };
+        var context = new PluginContext(exchange.Context, new PluginRequest(exchange.RequestId, forwarded.RealIp, forwarded.Proto, forwarded.Host, exchange.Path), store) { Trace = trace, Services = services };
         return exchange.Plugins = new PluginRun(context, _pluginLogger, metrics.PluginLatency);
     }
 

@@ -46,7 +46,8 @@ internal static class RetryPolicy
     private static bool CanSendBodyAgain(HttpContext context) =>
         context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody != true || context.Request.Body.CanSeek;
 
-    private static bool IsIdempotent(string method) =>
+    /// <summary>RFC 9110's idempotent methods (PATCH and POST are not): what may be sent again after it may have arrived.</summary>
+    public static bool IsIdempotent(string method) =>
         HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsOptions(method)
         || HttpMethods.IsPut(method) || HttpMethods.IsDelete(method) || HttpMethods.IsTrace(method);
 }

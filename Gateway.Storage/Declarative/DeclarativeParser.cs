@@ -60,6 +60,8 @@ public sealed class DeclarativeParser(SchemaRegistry registry, SchemaValidator v
         Validate(pending, transform, errors);
         Throw(errors);
         Throw(referenceErrors);
+        CheckConfigReferences(pending, errors);
+        Throw(errors);
         CheckUniqueness(pending, errors);
         Throw(errors);
 
@@ -359,6 +361,30 @@ public sealed class DeclarativeParser(SchemaRegistry registry, SchemaValidator v
             }
 
             entry.Result = result;
+        }
+    }
+
+    /// <summary>A plugin config's <see cref="Field.RefersTo"/> strings must name an entity of the file, by id or endpoint key.</summary>
+    private void CheckConfigReferences(List<Pending> pending, ErrorTree errors)
+    {
+        var named = new HashSet<(string Entity, string Key)>();
+        foreach (var entry in pending)
+        {
+            named.Add((entry.Schema.Name, entry.Result!["id"]!.GetValue<string>()));
+            if (entry.Schema.EndpointKey is { } key && entry.Result[key] is JsonValue value && value.GetValueKind() == JsonValueKind.String)
+            {
+                named.Add((entry.Schema.Name, value.GetValue<string>()));
+            }
+        }
+
+        foreach (var entry in pending)
+        {
+            if (entry.Schema.SubschemaKey is { } key && entry.Result![key] is JsonValue name && name.GetValueKind() == JsonValueKind.String
+                && registry.FindPlugin(name.GetValue<string>()) is { } plugin
+                && ConfigReferences.Of(plugin, entry.Result["config"]).Where(r => !named.Contains((r.Entity, r.Key))).ToList() is { Count: > 0 } missing)
+            {
+                errors.Add(entry.Path, ConfigReferences.Missing(missing).ToJson(), entry.Blame);
+            }
         }
     }
 

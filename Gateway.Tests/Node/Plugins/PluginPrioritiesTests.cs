@@ -33,6 +33,7 @@ public class PluginPrioritiesTests
             ["https-redirect"] = 3000,
             ["access-control"] = 955,
             ["rewrite"] = 802,
+            ["aggregate"] = 1,
         };
 
         Assert.Equal(expected.OrderBy(p => p.Key), PluginCatalog.Bundled.Schemas.ToDictionary(p => p.Name, p => p.Priority).OrderBy(p => p.Key));
@@ -54,6 +55,7 @@ public class PluginPrioritiesTests
             "correlation-id", "zipkin", "https-redirect", "bot-detection", "cors", "jwt", "key-auth", "basic-auth", "hmac-auth",
             "ip-restriction", "access-control", "request-size-limiting", "acl", "rate-limiting", "response-ratelimiting",
             "rewrite", "request-transformer", "response-transformer", "opentelemetry", "prometheus", "http-log", "file-log", "request-termination",
+            "aggregate",
         ];
         Assert.Equal(order, PluginCatalog.Bundled.Schemas.OrderByDescending(p => p.Priority).Select(p => p.Name));
     }
@@ -62,7 +64,7 @@ public class PluginPrioritiesTests
     public void Registry_HoldsEveryPluginAndCredential()
     {
         var registry = PluginConfigValidator.Registry;
-        Assert.Equal(23, registry.Plugins.Count);
+        Assert.Equal(24, registry.Plugins.Count);
         Assert.Equal("keyauth_credentials", registry.FindByAdminPath("key-auths")?.Name);
         Assert.Equal("basicauth_credentials", registry.FindByAdminPath("basic-auths")?.Name);
         Assert.Equal("jwt_secrets", registry.FindByAdminPath("jwts")?.Name);

@@ -20,7 +20,7 @@ public class BalancedDestinationResolverTests
         var snapshots = new ConfigSnapshotProvider();
         snapshots.Apply(TestUpstreams.Data(1, TestUpstreams.Upstream(), TestUpstreams.Targets("10.0.0.1:80", "10.0.0.2:80")));
         var (service, match) = Route("backend.test");
-        var peers = new BalancedDestinationResolver().Resolve(snapshots.Current, service, new DefaultHttpContext(), match, plugins: null);
+        var peers = new BalancedDestinationResolver().Resolve(snapshots.Current, service, new DefaultHttpContext(), match.Captures?.Named, plugins: null);
 
         Assert.True(peers.TryNext(out var first, out _));
         peers.Report(first, ForwarderError.Request, 0, TimeSpan.Zero);
@@ -35,7 +35,7 @@ public class BalancedDestinationResolverTests
     public void Resolve_HostNamesNoUpstream_EveryTryGoesToTheServiceHostAndPort()
     {
         var (service, match) = Route("example.test", port: 8080);
-        var peers = new BalancedDestinationResolver().Resolve(new ConfigSnapshotProvider().Current, service, new DefaultHttpContext(), match, plugins: null);
+        var peers = new BalancedDestinationResolver().Resolve(new ConfigSnapshotProvider().Current, service, new DefaultHttpContext(), match.Captures?.Named, plugins: null);
 
         Assert.True(peers.TryNext(out var first, out _));
         Assert.True(peers.TryNext(out var second, out _));
