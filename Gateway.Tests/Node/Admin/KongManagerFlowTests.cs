@@ -42,16 +42,21 @@ public sealed class KongManagerFlowTests(NodeFixture fixture) : IClassFixture<No
         Assert.Equal(entity == "keyauth_credentials", schema["ttl"]?.GetValue<bool>() ?? false);
     }
 
-    [Fact]
-    public async Task PluginForm_BuiltFromTheSchemasDefaults_Creates()
+    [Theory]
+    [InlineData("correlation-id", """["grpc","grpcs","http","https"]""")]
+    [InlineData("key-auth", """["grpc","grpcs","http","https"]""")]
+    [InlineData("request-transformer", """["grpc","grpcs","http","https"]""")]
+    [InlineData("prometheus", """["grpc","grpcs","http","https"]""")]
+    [InlineData("https-redirect", """["grpc","grpcs","http","https"]""")]
+    public async Task PluginForm_BuiltFromTheSchemasDefaults_Creates(string name, string protocols)
     {
         // Kong Manager: GET the plugin's schema, fill the form with every default, POST what it holds.
-        var (status, schema) = await Node.CallAsync(HttpMethod.Get, "/schemas/plugins/correlation-id");
+        var (status, schema) = await Node.CallAsync(HttpMethod.Get, $"/schemas/plugins/{name}");
         Assert.Equal(200, status);
         var fields = schema!["fields"]!.AsArray().Select(f => f!.AsObject().Single()).ToDictionary(f => f.Key, f => f.Value!);
         var body = new JsonObject
         {
-            ["name"] = "correlation-id",
+            ["name"] = name,
             ["protocols"] = fields["protocols"]["default"]!.DeepClone(),
             ["config"] = Defaults(fields["config"]),
             ["enabled"] = true,
@@ -60,10 +65,26 @@ public sealed class KongManagerFlowTests(NodeFixture fixture) : IClassFixture<No
         var (created, plugin) = await Node.CallAsync(HttpMethod.Post, "/plugins", body.ToJsonString());
 
         Assert.Equal(201, created);
-        JsonAssert.Equal("""["grpc","grpcs","http","https"]""", plugin!["protocols"]);
-        Assert.Equal("Kong-Request-ID", plugin["config"]!["header_name"]!.GetValue<string>());
+        JsonAssert.Equal(protocols, plugin!["protocols"]);
+        JsonAssert.Equal(Defaults(fields["config"]).ToJsonString(), JsonNode.Parse(Subset(plugin["config"]!.AsObject(), Defaults(fields["config"]))));
         AssertSeconds(plugin["created_at"]);
+        AssertSeconds(plugin["updated_at"]);
         await Node.CallAsync(HttpMethod.Delete, $"/plugins/{plugin["id"]}");
+    }
+
+    [Fact]
+    public async Task PluginSchema_IsServedForEveryBundledPlugin()
+    {
+        foreach (var plugin in Gateway.Node.Pipeline.PluginCatalog.Bundled.Schemas)
+        {
+            var (status, schema) = await Node.CallAsync(HttpMethod.Get, $"/schemas/plugins/{plugin.Name}");
+
+            Assert.Equal(200, status);
+            var names = schema!["fields"]!.AsArray().Select(f => f!.AsObject().Single().Key).ToList();
+            Assert.Equal(["protocols", "config"], names.TakeLast(2));
+            Assert.DoesNotContain("id", names);
+            Assert.IsType<JsonArray>(schema["entity_checks"]);
+        }
     }
 
     [Fact]
@@ -154,6 +175,18 @@ public sealed class KongManagerFlowTests(NodeFixture fixture) : IClassFixture<No
         }
 
         return values;
+    }
+
+    /// <summary>The values of <paramref name="config"/> at the keys (nested) of <paramref name="shape"/>, as JSON.</summary>
+    private static string Subset(JsonObject config, JsonObject shape)
+    {
+        var subset = new JsonObject();
+        foreach (var (key, value) in shape)
+        {
+            subset[key] = value is JsonObject nested && config[key] is JsonObject inner ? JsonNode.Parse(Subset(inner, nested)) : config[key]?.DeepClone();
+        }
+
+        return subset.ToJsonString();
     }
 
     private static void AssertSeconds(JsonNode? timestamp)

@@ -49,8 +49,26 @@ public class KongPluginSchemaTests
         { "zipkin", "protocols,config" },
     };
 
+    /// <summary>Our own bundled plugins (not Kong's): their schema.lua-like fields, served the same way.</summary>
+    public static TheoryData<string, string> OwnPluginFields() => new()
+    {
+        { "rewrite", "protocols,config" },
+        { "https-redirect", "protocols,config" },
+        { "access-control", "protocols,config" },
+        { "aggregate", "protocols,config" },
+    };
+
+    [Fact]
+    public void EveryBundledPlugin_IsComparedWithKong_OrListedAsOurOwn()
+    {
+        var listed = KongPluginFields().Select(row => (string)row[0]).Concat(OwnPluginFields().Select(row => (string)row[0]));
+
+        Assert.Equal(PluginCatalog.Bundled.Schemas.Select(p => p.Name).Order(StringComparer.Ordinal), listed.Order(StringComparer.Ordinal));
+    }
+
     [Theory]
     [MemberData(nameof(KongPluginFields))]
+    [MemberData(nameof(OwnPluginFields))]
     public void SchemaAnswer_HasThePluginsOwnFields_AsKong(string plugin, string fields)
     {
         var schema = SchemaDescriber.Describe(Registry.FindPlugin(plugin)!);
@@ -75,7 +93,40 @@ public class KongPluginSchemaTests
         { "rate-limiting", "second,minute,hour,day,month,year,limit_by,header_name,path,policy,fault_tolerant,redis,hide_client_headers,error_code,error_message,sync_rate" },
         { "request-size-limiting", "allowed_payload_size,size_unit,require_content_length" },
         { "request-termination", "status_code,message,content_type,body,echo,trigger" },
+        { "http-log", "http_endpoint,method,content_type,timeout,keepalive,retry_count,queue_size,flush_timeout,headers,queue,custom_fields_by_lua" },
+        { "opentelemetry", "traces_endpoint,logs_endpoint,headers,resource_attributes,queue,batch_span_count,batch_flush_delay,connect_timeout,send_timeout,read_timeout,http_response_header_for_traceid,header_type,sampling_rate,propagation" },
+        { "prometheus", "per_consumer,status_code_metrics,ai_metrics,latency_metrics,bandwidth_metrics,upstream_health_metrics" },
+        { "request-transformer", "http_method,remove,rename,replace,add,append" },
+        { "response-ratelimiting", "header_name,limit_by,policy,fault_tolerant,redis,block_on_first_violation,hide_client_headers,limits" },
+        { "response-transformer", "remove,rename,replace,add,append" },
+        { "zipkin", "local_service_name,http_endpoint,sample_ratio,default_service_name,include_credential,traceid_byte_count,header_type,default_header_type,tags_header,static_tags,http_span_name,connect_timeout,send_timeout,read_timeout,http_response_header_for_traceid,phase_duration_flavor,queue,propagation" },
     };
+
+    [Fact]
+    public void KongConfigFields_CoverEveryKongPlugin() =>
+        Assert.Equal(KongPluginFields().Select(row => (string)row[0]).Order(StringComparer.Ordinal),
+            KongConfigFields().Select(row => (string)row[0]).Order(StringComparer.Ordinal));
+
+    /// <summary>
+    /// The Kong 3.9 plugins declaring typedefs.protocols (every protocol): the loggers, prometheus, zipkin and
+    /// ip-restriction. The others (and ours) declare typedefs.protocols_http.
+    /// </summary>
+    private static readonly string[] KongPluginsOnEveryProtocol = ["file-log", "http-log", "ip-restriction", "prometheus", "zipkin"];
+
+    [Theory]
+    [MemberData(nameof(KongPluginFields))]
+    [MemberData(nameof(OwnPluginFields))]
+    public void SchemaAnswer_ProtocolsOneOf_IsThePluginsTypedef(string plugin, string fields)
+    {
+        Assert.EndsWith("protocols,config", fields);
+        var protocols = SchemaDescriber.Describe(Registry.FindPlugin(plugin)!)["fields"]!.AsArray()
+            .Single(f => f!.AsObject().ContainsKey("protocols"))!["protocols"]!;
+
+        Assert.Equal(KongPluginsOnEveryProtocol.Contains(plugin) ? Typedefs.AllProtocols : Typedefs.HttpProtocols,
+            protocols["elements"]!["one_of"]!.AsArray().Select(p => p!.GetValue<string>()));
+        Assert.True(protocols["required"]!.GetValue<bool>());
+        Assert.NotEmpty(protocols["default"]!.AsArray());
+    }
 
     [Theory]
     [MemberData(nameof(KongConfigFields))]
