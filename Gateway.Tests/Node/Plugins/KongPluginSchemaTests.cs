@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Gateway.Node.Admin;
 using Gateway.Node.Pipeline;
 using Gateway.Schema;
 using static Gateway.Tests.Node.Plugins.PluginConfigValidator;
@@ -22,6 +23,163 @@ public class KongPluginSchemaTests
         var config = Valid(plugin, "{}");
         var schema = Registry.FindPlugin(plugin)!;
         Assert.Equal(schema.Config.Fields!.Select(f => f.Name), config.Select(p => p.Key));
+    }
+
+    /// <summary>The fields each Kong 3.9 plugin's schema.lua declares (kong/plugins/*/schema.lua), in its order.</summary>
+    public static TheoryData<string, string> KongPluginFields() => new()
+    {
+        { "acl", "consumer,protocols,config" },
+        { "basic-auth", "consumer,protocols,config" },
+        { "bot-detection", "consumer,protocols,config" },
+        { "correlation-id", "protocols,config" },
+        { "cors", "consumer,protocols,config" },
+        { "file-log", "protocols,config" },
+        { "hmac-auth", "consumer,protocols,config" },
+        { "http-log", "protocols,config" },
+        { "ip-restriction", "protocols,config" },
+        { "jwt", "consumer,protocols,config" },
+        { "key-auth", "consumer,protocols,config" },
+        { "opentelemetry", "protocols,config" },
+        { "prometheus", "protocols,config" },
+        { "rate-limiting", "protocols,config" },
+        { "request-size-limiting", "protocols,config" },
+        { "request-termination", "protocols,config" },
+        { "request-transformer", "protocols,config" },
+        { "response-ratelimiting", "protocols,config" },
+        { "response-transformer", "protocols,config" },
+        { "zipkin", "protocols,config" },
+    };
+
+    /// <summary>Our own bundled plugins (not Kong's): their schema.lua-like fields, served the same way.</summary>
+    public static TheoryData<string, string> OwnPluginFields() => new()
+    {
+        { "rewrite", "protocols,config" },
+        { "https-redirect", "protocols,config" },
+        { "access-control", "protocols,config" },
+        { "aggregate", "protocols,config" },
+    };
+
+    [Fact]
+    public void EveryBundledPlugin_IsComparedWithKong_OrListedAsOurOwn()
+    {
+        var listed = KongPluginFields().Select(row => (string)row[0]).Concat(OwnPluginFields().Select(row => (string)row[0]));
+
+        Assert.Equal(PluginCatalog.Bundled.Schemas.Select(p => p.Name).Order(StringComparer.Ordinal), listed.Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [MemberData(nameof(KongPluginFields))]
+    [MemberData(nameof(OwnPluginFields))]
+    public void SchemaAnswer_HasThePluginsOwnFields_AsKong(string plugin, string fields)
+    {
+        var schema = SchemaDescriber.Describe(Registry.FindPlugin(plugin)!);
+
+        Assert.Equal(fields.Split(','), schema["fields"]!.AsArray().Select(f => f!.AsObject().Single().Key));
+        Assert.IsType<JsonArray>(schema["entity_checks"]);
+    }
+
+    /// <summary>The config fields of Kong 3.9's plugins (kong/plugins/*/schema.lua), in Kong's order.</summary>
+    public static TheoryData<string, string> KongConfigFields() => new()
+    {
+        { "acl", "allow,deny,hide_groups_header,always_use_authenticated_groups" },
+        { "basic-auth", "anonymous,hide_credentials,realm" },
+        { "bot-detection", "allow,deny" },
+        { "correlation-id", "header_name,generator,echo_downstream" },
+        { "cors", "origins,headers,exposed_headers,methods,max_age,credentials,private_network,preflight_continue,allow_origin_absent" },
+        { "file-log", "path,reopen,custom_fields_by_lua" },
+        { "hmac-auth", "hide_credentials,clock_skew,anonymous,validate_request_body,enforce_headers,algorithms,realm" },
+        { "ip-restriction", "allow,deny,status,message" },
+        { "jwt", "uri_param_names,cookie_names,key_claim_name,secret_is_base64,claims_to_verify,anonymous,run_on_preflight,maximum_expiration,header_names,realm" },
+        { "key-auth", "key_names,hide_credentials,anonymous,key_in_header,key_in_query,key_in_body,run_on_preflight,realm" },
+        { "rate-limiting", "second,minute,hour,day,month,year,limit_by,header_name,path,policy,fault_tolerant,redis,hide_client_headers,error_code,error_message,sync_rate" },
+        { "request-size-limiting", "allowed_payload_size,size_unit,require_content_length" },
+        { "request-termination", "status_code,message,content_type,body,echo,trigger" },
+        { "http-log", "http_endpoint,method,content_type,timeout,keepalive,retry_count,queue_size,flush_timeout,headers,queue,custom_fields_by_lua" },
+        { "opentelemetry", "traces_endpoint,logs_endpoint,headers,resource_attributes,queue,batch_span_count,batch_flush_delay,connect_timeout,send_timeout,read_timeout,http_response_header_for_traceid,header_type,sampling_rate,propagation" },
+        { "prometheus", "per_consumer,status_code_metrics,ai_metrics,latency_metrics,bandwidth_metrics,upstream_health_metrics" },
+        { "request-transformer", "http_method,remove,rename,replace,add,append" },
+        { "response-ratelimiting", "header_name,limit_by,policy,fault_tolerant,redis,block_on_first_violation,hide_client_headers,limits" },
+        { "response-transformer", "remove,rename,replace,add,append" },
+        { "zipkin", "local_service_name,http_endpoint,sample_ratio,default_service_name,include_credential,traceid_byte_count,header_type,default_header_type,tags_header,static_tags,http_span_name,connect_timeout,send_timeout,read_timeout,http_response_header_for_traceid,phase_duration_flavor,queue,propagation" },
+    };
+
+    [Fact]
+    public void KongConfigFields_CoverEveryKongPlugin() =>
+        Assert.Equal(KongPluginFields().Select(row => (string)row[0]).Order(StringComparer.Ordinal),
+            KongConfigFields().Select(row => (string)row[0]).Order(StringComparer.Ordinal));
+
+    /// <summary>
+    /// The Kong 3.9 plugins declaring typedefs.protocols (every protocol): the loggers, prometheus, zipkin and
+    /// ip-restriction. The others (and ours) declare typedefs.protocols_http.
+    /// </summary>
+    private static readonly string[] KongPluginsOnEveryProtocol = ["file-log", "http-log", "ip-restriction", "prometheus", "zipkin"];
+
+    [Theory]
+    [MemberData(nameof(KongPluginFields))]
+    [MemberData(nameof(OwnPluginFields))]
+    public void SchemaAnswer_ProtocolsOneOf_IsThePluginsTypedef(string plugin, string fields)
+    {
+        Assert.EndsWith("protocols,config", fields);
+        var protocols = SchemaDescriber.Describe(Registry.FindPlugin(plugin)!)["fields"]!.AsArray()
+            .Single(f => f!.AsObject().ContainsKey("protocols"))!["protocols"]!;
+
+        Assert.Equal(KongPluginsOnEveryProtocol.Contains(plugin) ? Typedefs.AllProtocols : Typedefs.HttpProtocols,
+            protocols["elements"]!["one_of"]!.AsArray().Select(p => p!.GetValue<string>()));
+        Assert.True(protocols["required"]!.GetValue<bool>());
+        Assert.NotEmpty(protocols["default"]!.AsArray());
+    }
+
+    [Theory]
+    [MemberData(nameof(KongConfigFields))]
+    public void SchemaAnswer_HasKongsConfigFields(string plugin, string fields)
+    {
+        var config = SchemaDescriber.Describe(Registry.FindPlugin(plugin)!)["fields"]!.AsArray()
+            .Single(f => f!.AsObject().ContainsKey("config"))!["config"]!;
+
+        Assert.Equal("record", config["type"]!.GetValue<string>());
+        Assert.Equal(fields.Split(','), config["fields"]!.AsArray().Select(f => f!.AsObject().Single().Key));
+    }
+
+    [Theory]
+    [InlineData("key-auth", """["grpc","grpcs","http","https"]""", """["grpc","grpcs","http","https"]""", "A set of strings representing HTTP protocols.")]
+    [InlineData("file-log", """["grpc","grpcs","http","https"]""",
+        """["grpc","grpcs","http","https","tcp","tls","tls_passthrough","udp","ws","wss"]""", "A set of strings representing protocols.")]
+    [InlineData("ip-restriction", """["http","https","tcp","tls","grpc","grpcs"]""",
+        """["grpc","grpcs","http","https","tcp","tls","tls_passthrough","udp","ws","wss"]""", "A set of strings representing protocols.")]
+    public void SchemaAnswer_Protocols_AreThePluginsTypedef(string plugin, string @default, string oneOf, string description)
+    {
+        var protocols = SchemaDescriber.Describe(Registry.FindPlugin(plugin)!)["fields"]!.AsArray()
+            .Single(f => f!.AsObject().ContainsKey("protocols"))!["protocols"]!;
+
+        Assert.Equal("set", protocols["type"]!.GetValue<string>());
+        Assert.True(protocols["required"]!.GetValue<bool>());
+        Assert.Equal(@default, protocols["default"]!.Json());
+        Assert.Equal(oneOf, protocols["elements"]!["one_of"]!.Json());
+        Assert.Equal(description, protocols["description"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void SchemaAnswer_NoConsumer_IsKongsTypedef()
+    {
+        var consumer = SchemaDescriber.Describe(Registry.FindPlugin("key-auth")!)["fields"]![0]!["consumer"]!.AsObject();
+
+        Assert.Equal(
+            """{"type":"foreign","eq":null,"reference":"consumers","on_delete":"restrict","description":"Custom type for representing a foreign key with a null value allowed."}""",
+            consumer.ToJsonString());
+    }
+
+    [Fact]
+    public void SchemaAnswer_EntityChecks_AreKongsPluginLevelChecks()
+    {
+        Assert.Equal(
+            """[{"only_one_of":["config.allow","config.deny"]},{"at_least_one_of":["config.allow","config.deny"]}]""",
+            SchemaDescriber.Describe(Registry.FindPlugin("acl")!)["entity_checks"]!.Json());
+
+        // rate-limiting's redis conditionals and its periods-order check are code here, so they are not served.
+        var checks = SchemaDescriber.Describe(Registry.FindPlugin("rate-limiting")!)["entity_checks"]!.AsArray().Select(c => c!.Json()).ToList();
+        Assert.Contains("""{"at_least_one_of":["config.second","config.minute","config.hour","config.day","config.month","config.year"]}""", checks);
+        Assert.Contains("""{"conditional":{"if_field":"config.limit_by","if_match":{"eq":"header"},"then_field":"config.header_name","then_match":{"required":true}}}""", checks);
+        Assert.Contains("""{"conditional":{"if_field":"config.limit_by","if_match":{"eq":"path"},"then_field":"config.path","then_match":{"required":true}}}""", checks);
     }
 
     [Fact]
