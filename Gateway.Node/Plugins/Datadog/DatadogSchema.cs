@@ -45,7 +45,11 @@ public static class DatadogSchema
             Checks = [SampleRateForCountersAndGauges],
             Description = "One metric to log.",
         }, "List of metrics to be logged.", DefaultMetrics()) with
-        { Required = true }));
+        { Required = true }))
+    {
+        // Kong's typedefs.protocols: every protocol, the HTTP ones by default.
+        AllowedProtocols = Typedefs.AllProtocols,
+    };
 
     /// <summary>Kong's default metrics: each tagged app:kong, consumers by custom_id.</summary>
     private static JsonArray DefaultMetrics() =>

@@ -29,7 +29,11 @@ public static class LogglySchema
             Keys = new Field("name", FieldType.String),
             Values = new Field("code", FieldType.String),
             Description = "Kong's Lua expressions for extra log fields; kept for compatibility, not evaluated.",
-        }));
+        }))
+    {
+        // Kong's typedefs.protocols: every protocol, the HTTP ones by default.
+        AllowedProtocols = Typedefs.AllProtocols,
+    };
 
     private static Field Severity(string name, string description) =>
         Str(name, description, "info", "debug", "info", "notice", "warning", "err", "crit", "alert", "emerg");

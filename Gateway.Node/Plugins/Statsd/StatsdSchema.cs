@@ -60,7 +60,11 @@ public static partial class StatsdSchema
         Num("flush_timeout", "Deprecated: use queue.max_coalescing_delay; a value other than 2 replaces it."),
         Str("tag_style", "The tag style to send metrics with: dogstatsd, influxdb, librato or signalfx; none by default (no tags).", null,
             "dogstatsd", "influxdb", "librato", "signalfx"),
-        QueueConfig.Field));
+        QueueConfig.Field))
+    {
+        // Kong's typedefs.protocols: every protocol, the HTTP ones by default.
+        AllowedProtocols = Typedefs.AllProtocols,
+    };
 
     /// <summary>Kong's default metrics: each one with the identifiers unset, so the *_identifier_default settings apply.</summary>
     private static JsonArray DefaultMetrics() =>

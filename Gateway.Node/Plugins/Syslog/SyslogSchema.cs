@@ -52,7 +52,11 @@ public static class SyslogSchema
         Str("facility", "The facility is used by the operating system to decide how to handle each log message.", "user",
             "auth", "authpriv", "cron", "daemon", "ftp", "kern", "lpr", "mail", "news", "syslog", "user", "uucp",
             "local0", "local1", "local2", "local3", "local4", "local5", "local6", "local7") with
-        { Required = true }));
+        { Required = true }))
+    {
+        // Kong's typedefs.protocols: every protocol, the HTTP ones by default.
+        AllowedProtocols = Typedefs.AllProtocols,
+    };
 
     private static Field Severity(string name, string description) =>
         Str(name, description, "info", "debug", "info", "notice", "warning", "err", "crit", "alert", "emerg") with { Required = true };

@@ -33,12 +33,14 @@ public class KongPluginSchemaTests
         { "bot-detection", "consumer,protocols,config" },
         { "correlation-id", "protocols,config" },
         { "cors", "consumer,protocols,config" },
+        { "datadog", "protocols,config" },
         { "file-log", "protocols,config" },
         { "hmac-auth", "consumer,protocols,config" },
         { "http-log", "protocols,config" },
         { "ip-restriction", "protocols,config" },
         { "jwt", "consumer,protocols,config" },
         { "key-auth", "consumer,protocols,config" },
+        { "loggly", "protocols,config" },
         { "opentelemetry", "protocols,config" },
         { "prometheus", "protocols,config" },
         { "rate-limiting", "protocols,config" },
@@ -47,6 +49,10 @@ public class KongPluginSchemaTests
         { "request-transformer", "protocols,config" },
         { "response-ratelimiting", "protocols,config" },
         { "response-transformer", "protocols,config" },
+        { "statsd", "protocols,config" },
+        { "syslog", "protocols,config" },
+        { "tcp-log", "protocols,config" },
+        { "udp-log", "protocols,config" },
         { "zipkin", "protocols,config" },
     };
 
@@ -100,6 +106,12 @@ public class KongPluginSchemaTests
         { "request-transformer", "http_method,remove,rename,replace,add,append" },
         { "response-ratelimiting", "header_name,limit_by,policy,fault_tolerant,redis,block_on_first_violation,hide_client_headers,limits" },
         { "response-transformer", "remove,rename,replace,add,append" },
+        { "tcp-log", "host,port,timeout,keepalive,tls,tls_sni,custom_fields_by_lua" },
+        { "udp-log", "host,port,timeout,custom_fields_by_lua" },
+        { "syslog", "log_level,successful_severity,client_errors_severity,server_errors_severity,custom_fields_by_lua,facility" },
+        { "loggly", "host,port,key,tags,log_level,successful_severity,client_errors_severity,server_errors_severity,timeout,custom_fields_by_lua" },
+        { "statsd", "host,port,prefix,metrics,allow_status_codes,udp_packet_size,use_tcp,hostname_in_prefix,consumer_identifier_default,service_identifier_default,workspace_identifier_default,retry_count,queue_size,flush_timeout,tag_style,queue" },
+        { "datadog", "host,port,prefix,service_name_tag,status_tag,consumer_tag,retry_count,queue_size,flush_timeout,queue,metrics" },
         { "zipkin", "local_service_name,http_endpoint,sample_ratio,default_service_name,include_credential,traceid_byte_count,header_type,default_header_type,tags_header,static_tags,http_span_name,connect_timeout,send_timeout,read_timeout,http_response_header_for_traceid,phase_duration_flavor,queue,propagation" },
     };
 
@@ -112,7 +124,8 @@ public class KongPluginSchemaTests
     /// The Kong 3.9 plugins declaring typedefs.protocols (every protocol): the loggers, prometheus, zipkin and
     /// ip-restriction. The others (and ours) declare typedefs.protocols_http.
     /// </summary>
-    private static readonly string[] KongPluginsOnEveryProtocol = ["file-log", "http-log", "ip-restriction", "prometheus", "zipkin"];
+    private static readonly string[] KongPluginsOnEveryProtocol =
+        ["datadog", "file-log", "http-log", "ip-restriction", "loggly", "prometheus", "statsd", "syslog", "tcp-log", "udp-log", "zipkin"];
 
     [Theory]
     [MemberData(nameof(KongPluginFields))]
