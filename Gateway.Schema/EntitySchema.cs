@@ -36,6 +36,13 @@ public sealed record EntitySchema(string Name, IReadOnlyList<Field> Fields)
     /// </summary>
     public bool DbExport { get; init; } = true;
 
+    /// <summary>
+    /// Kong's <c>ttl = true</c>: a write may give <c>ttl</c>, seconds until the row expires (0 or null: never). It is an
+    /// option of the write, not a field (<c>/schemas</c> shows <c>"ttl": true</c>); the stored row keeps it as
+    /// seconds after its <c>created_at</c> (<see cref="SchemaValidator"/>).
+    /// </summary>
+    public bool Ttl { get; init; }
+
     /// <summary>For plugins: the field whose value selects the subschema of <see cref="SubschemaField"/>.</summary>
     public string? SubschemaKey { get; init; }
 

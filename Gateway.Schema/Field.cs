@@ -20,7 +20,10 @@ public sealed record Field(string Name, FieldType Type)
     /// <summary>Generated on insert when absent: a UUID for strings, the time for timestamps.</summary>
     public bool Auto { get; init; }
 
-    /// <summary>For timestamps, milliseconds rather than seconds (targets use ms).</summary>
+    /// <summary>
+    /// For timestamps, Kong's <c>auto_timestamp_ms</c> (targets): seconds with a millisecond fraction
+    /// (<c>ngx.now()</c>, 1700000000.123) rather than whole seconds.
+    /// </summary>
     public bool Milliseconds { get; init; }
 
     /// <summary>Allowed values; the error lists them.</summary>
@@ -94,6 +97,9 @@ public sealed record Field(string Name, FieldType Type)
 
     /// <summary>Whether the field holds a timestamp (created_at, updated_at).</summary>
     public bool Timestamp { get; init; }
+
+    /// <summary>A value must be null ("value must be null"): Kong's <c>eq = null</c>, as in <c>typedefs.no_consumer</c>.</summary>
+    public bool MustBeNull { get; init; }
 
     /// <summary>Whether a string must be a UUID ("expected a valid UUID").</summary>
     public bool Uuid { get; init; }

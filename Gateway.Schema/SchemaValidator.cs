@@ -26,11 +26,28 @@ public sealed class SchemaValidator(SchemaRegistry registry, TimeProvider time)
     public JsonObject? Validate(EntitySchema schema, JsonObject input, JsonObject? existing, ValidationErrors errors)
     {
         input = ExpandShorthands(schema, input, errors);
+        var ttlGiven = schema.Ttl && input.ContainsKey("ttl");
+        var ttl = ttlGiven ? input["ttl"] : null;
+        if (ttlGiven)
+        {
+            if (TtlOption.Error(ttl) is { } ttlError)
+            {
+                errors.Field("ttl", ttlError);
+            }
+
+            input = new JsonObject(input.Where(p => p.Key != "ttl").Select(p => KeyValuePair.Create(p.Key, p.Value?.DeepClone())));
+        }
+
         var fields = ResolveFields(schema, input, existing, errors);
         var result = ProcessRecord(fields, input, existing, errors, topLevel: true);
         if (!errors.IsEmpty)
         {
             return null;
+        }
+
+        if (schema.Ttl)
+        {
+            result["ttl"] = TtlOption.Stored(ttlGiven, ttl, existing, result, time.GetUtcNow());
         }
 
         foreach (var check in schema.Checks)
@@ -92,7 +109,7 @@ public sealed class SchemaValidator(SchemaRegistry registry, TimeProvider time)
     /// <summary>The schema's fields, with a plugin's <c>config</c> replaced by the named plugin's record.</summary>
     private IReadOnlyList<Field> ResolveFields(EntitySchema schema, JsonObject input, JsonObject? existing, ValidationErrors errors)
     {
-        if (schema.SubschemaKey is not { } key || schema.SubschemaField is not { } subField)
+        if (schema.SubschemaKey is not { } key || schema.SubschemaField is null)
         {
             return schema.Fields;
         }
@@ -110,24 +127,12 @@ public sealed class SchemaValidator(SchemaRegistry registry, TimeProvider time)
             return schema.Fields;
         }
 
-        return [.. schema.Fields.Select(f => f.Name == subField ? plugin.Config with { Name = subField, Required = true } : ForbidScope(plugin, f))];
-    }
-
-    /// <summary>
-    /// A scope the plugin forbids (Kong's <c>typedefs.no_consumer</c> and the like, an <c>eq = null</c>
-    /// in the plugin's subschema) must be null: "value must be null".
-    /// </summary>
-    private static Field ForbidScope(PluginSchema plugin, Field field)
-    {
-        var forbidden = field.Name switch
-        {
-            "consumer" => plugin.NoConsumer,
-            "route" => plugin.NoRoute,
-            "service" => plugin.NoService,
-            _ => false,
-        };
-
-        return forbidden && field.Type == FieldType.Foreign ? field with { Custom = _ => "value must be null" } : field;
+        // Kong's resolve_field: a field the plugin's subschema declares takes the place of the entity's (config,
+        // protocols, a scope it forbids with eq = null).
+        var own = plugin.Fields;
+        return [.. schema.Fields.Select(f => own.FirstOrDefault(o => o.Name == f.Name) is not { } o ? f
+            : f.Type == FieldType.Foreign ? f with { MustBeNull = o.MustBeNull }
+            : o)];
     }
 
     private JsonObject ProcessRecord(IReadOnlyList<Field> fields, JsonObject input, JsonObject? existing, ValidationErrors errors, bool topLevel)
@@ -260,7 +265,7 @@ public sealed class SchemaValidator(SchemaRegistry registry, TimeProvider time)
     }
 
     private static JsonNode Timestamp(Field field, DateTimeOffset now) =>
-        JsonValue.Create(field.Milliseconds ? now.ToUnixTimeMilliseconds() : now.ToUnixTimeSeconds());
+        field.Milliseconds ? JsonValue.Create(now.ToUnixTimeMilliseconds() / 1000.0) : JsonValue.Create(now.ToUnixTimeSeconds());
 
     /// <summary>A valid record element of an array, with its fields' defaults and canonical forms.</summary>
     private JsonNode ProcessElement(Field elements, JsonNode element)
@@ -360,7 +365,7 @@ public sealed class SchemaValidator(SchemaRegistry registry, TimeProvider time)
 
     /// <summary>Checks one non-null value; returns null, a message, element messages, or nested errors.</summary>
     private object? CheckValue(Field field, JsonNode value) =>
-        CheckType(field, value) ?? (SkipWriteChecks ? null : field.WriteCheck?.Invoke(value));
+        field.MustBeNull ? "value must be null" : CheckType(field, value) ?? (SkipWriteChecks ? null : field.WriteCheck?.Invoke(value));
 
     /// <summary>Checks one non-null value against the field's type and rules, <see cref="Field.Custom"/> last.</summary>
     private object? CheckType(Field field, JsonNode value)

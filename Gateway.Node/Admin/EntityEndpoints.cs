@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Gateway.Cluster.Propagation;
 using Gateway.Node.Admin.Rbac;
 using Gateway.Schema;
+using Gateway.Storage.Entities;
 using Gateway.Storage.Store;
 
 namespace Gateway.Node.Admin;
@@ -244,6 +245,12 @@ public sealed class EntityEndpoints(SchemaRegistry registry, IConfigReader reade
         var entity = await ValidateAsync(schema, body, existing: null);
         if (existing?["created_at"] is { } createdAt)
         {
+            // The ttl counts from this write, as Kong's upsert does: it is stored from the created_at kept.
+            if (schema.Ttl && TtlOption.ExpiresAt(entity) is { } expires)
+            {
+                entity["ttl"] = (long)Math.Ceiling(expires - JsonNumbers.ToDouble(createdAt));
+            }
+
             entity["created_at"] = createdAt.DeepClone();
         }
 
@@ -262,9 +269,11 @@ public sealed class EntityEndpoints(SchemaRegistry registry, IConfigReader reade
         return await PresentAsync(schema, entity);
     }
 
-    /// <summary>An entity as the API shows it: certificates carry their SNI names.</summary>
+    /// <summary>An entity as the API shows it: certificates carry their SNI names, a ttl is the seconds left, timestamps are seconds.</summary>
     private Task<JsonObject> PresentAsync(EntitySchema schema, JsonObject entity) =>
-        CertificateSnis.AppliesTo(schema) ? _snis.WithSnisAsync(entity) : Task.FromResult(entity);
+        CertificateSnis.AppliesTo(schema) ? _snis.WithSnisAsync(entity)
+        : Task.FromResult(schema.Ttl ? TtlOption.Present(entity, DateTimeOffset.UtcNow)
+            : schema.Name == Targets.Schema.Name ? Targets.Present(entity) : entity);
 
     /// <summary><c>/routes/{r}/service</c>: the entity a foreign field points at.</summary>
     private async Task ReferencedEntityAsync(HttpContext context, JsonObject? owner, Field foreign, EntitySchema target)
@@ -301,17 +310,18 @@ public sealed class EntityEndpoints(SchemaRegistry registry, IConfigReader reade
         }
     }
 
-    /// <summary>Resolves foreign keys given by endpoint key, then validates (Kong's code 13, then code 2).</summary>
+    /// <summary>
+    /// Checks the write's ttl option (Kong's code 11), resolves foreign keys given by endpoint key, then validates
+    /// (Kong's code 13, then code 2).
+    /// </summary>
     public async Task<JsonObject> ValidateAsync(EntitySchema schema, JsonObject body, JsonObject? existing)
     {
-        await ResolveForeignKeysAsync(schema, body);
-        if (schema.SubschemaKey is not null && existing is null && !body.ContainsKey("protocols")
-            && body[schema.SubschemaKey] is JsonValue name && name.TryGetValue<string>(out var pluginName)
-            && registry.FindPlugin(pluginName) is { } plugin)
+        if (schema.Ttl && body.ContainsKey("ttl") && TtlOption.Error(body["ttl"]) is { } ttlError)
         {
-            body["protocols"] = new JsonArray([.. plugin.Protocols.Select(p => (JsonNode)JsonValue.Create(p))]);
+            throw AdminException.Kong(KongError.InvalidOptions, $"invalid option (ttl: {ttlError})", new JsonObject { ["ttl"] = ttlError });
         }
 
+        await ResolveForeignKeysAsync(schema, body);
         var errors = new ValidationErrors();
         var valid = validator.Validate(schema, body, existing, errors)
             ?? throw AdminException.Kong(KongError.SchemaViolation, errors.ToMessage(), errors.ToJson());

@@ -85,7 +85,7 @@ public sealed class MetaEndpoints(SchemaRegistry registry, IConfigReader store, 
     private Task PluginSchemaAsync(HttpContext context, string name)
     {
         var plugin = registry.FindPlugin(name) ?? throw AdminException.WithMessage(404, $"No plugin named '{name}'");
-        return GetOnlyAsync(context, () => Task.FromResult<JsonNode>(SchemaDescriber.Describe(registry.Get("plugins"), plugin)));
+        return GetOnlyAsync(context, () => Task.FromResult<JsonNode>(SchemaDescriber.Describe(plugin)));
     }
 
     /// <summary>Answers GET and HEAD with <paramref name="body"/>, OPTIONS with the methods; anything else is 405.</summary>

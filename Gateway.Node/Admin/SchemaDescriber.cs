@@ -3,21 +3,43 @@ using Gateway.Schema;
 
 namespace Gateway.Node.Admin;
 
-/// <summary>Renders schemas as Kong's <c>/schemas</c> endpoints do: <c>{"fields":[{"name":{"type":...}}]}</c>.</summary>
+/// <summary>
+/// Renders schemas as Kong's <c>/schemas</c> endpoints do (kong/api/routes/kong.lua, api_helpers.schema_to_jsonable):
+/// <c>{"fields":[{"name":{"type":...}}],"entity_checks":[...]}</c>, with <c>"ttl": true</c> for a schema whose writes
+/// take a ttl.
+/// </summary>
 public static class SchemaDescriber
 {
-    /// <summary>An entity schema, with a plugin's config record in place of the abstract one.</summary>
-    public static JsonObject Describe(EntitySchema schema, PluginSchema? plugin = null) => new()
+    /// <summary>An entity schema.</summary>
+    public static JsonObject Describe(EntitySchema schema)
     {
-        ["fields"] = Fields(plugin is null
-            ? schema.Fields
-            : schema.Fields.Select(f => f.Name == schema.SubschemaField ? plugin.Config with { Name = f.Name, Required = true } : f)),
+        var json = new JsonObject
+        {
+            ["fields"] = Fields(schema.Fields),
+            ["entity_checks"] = CheckDescriptions.Of(schema.Checks),
+        };
+        if (schema.Ttl)
+        {
+            json["ttl"] = true;
+        }
+
+        return json;
+    }
+
+    /// <summary>
+    /// A plugin's own schema (<c>/schemas/plugins/{name}</c>): the fields its schema.lua declares. Its config checks
+    /// are Kong's plugin-level <c>entity_checks</c>, which name the fields "config.…".
+    /// </summary>
+    public static JsonObject Describe(PluginSchema plugin) => new()
+    {
+        ["fields"] = Fields(plugin.Fields, liftChecksOf: "config"),
+        ["entity_checks"] = CheckDescriptions.Of(plugin.Config.Checks ?? []),
     };
 
-    private static JsonArray Fields(IEnumerable<Field> fields) =>
-        new([.. fields.Select(f => (JsonNode)new JsonObject { [f.Name] = Describe(f) })]);
+    private static JsonArray Fields(IEnumerable<Field> fields, string? liftChecksOf = null) =>
+        new([.. fields.Select(f => (JsonNode)new JsonObject { [f.Name] = Describe(f, withChecks: f.Name != liftChecksOf) })]);
 
-    private static JsonObject Describe(Field field)
+    private static JsonObject Describe(Field field, bool withChecks = true)
     {
         var json = new JsonObject { ["type"] = field.Type.ToString().ToLowerInvariant() };
         Add(json, "required", field.Required);
@@ -25,6 +47,11 @@ public static class SchemaDescriber
         Add(json, "auto", field.Auto);
         Add(json, "uuid", field.Uuid);
         Add(json, "timestamp", field.Timestamp);
+        if (field.MustBeNull)
+        {
+            json["eq"] = null;
+        }
+
         if (field.Default is not null)
         {
             json["default"] = field.Default.DeepClone();
@@ -84,6 +111,11 @@ public static class SchemaDescriber
         if (field.Fields is { } nested)
         {
             json["fields"] = Fields(nested);
+        }
+
+        if (withChecks && field.Checks is { Count: > 0 } checks && CheckDescriptions.Of(checks) is { Count: > 0 } described)
+        {
+            json["entity_checks"] = described;
         }
 
         if (field.Description is { } description)

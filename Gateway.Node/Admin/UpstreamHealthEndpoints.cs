@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Gateway.Node.Upstreams;
 using Gateway.Schema;
+using Gateway.Storage.Entities;
 using Gateway.Storage.Store;
 
 namespace Gateway.Node.Admin;
@@ -227,5 +228,5 @@ public static class UpstreamHealthEndpoints
     private static JsonObject Weight(long total, long available) =>
         new() { ["total"] = total, ["available"] = available, ["unavailable"] = total - available };
 
-    private static double Created(JsonObject row) => row["created_at"] is JsonValue v ? v.GetValue<double>() : 0;
+    private static double Created(JsonObject row) => Targets.Seconds(row["created_at"]);
 }

@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json.Nodes;
+using Gateway.Storage.Entities;
 using Gateway.Storage.Snapshot;
 
 namespace Gateway.Node.Upstreams;
@@ -47,7 +48,7 @@ public sealed class BalancerTable
     {
         var targetsByUpstream = data["targets"]
             .GroupBy(t => Json.ForeignId(t, "upstream") ?? "")
-            .ToDictionary(g => g.Key, g => g.OrderBy(t => Json.Number(t, "created_at", 0)).ThenBy(t => Json.String(t, "id"), StringComparer.Ordinal).ToList());
+            .ToDictionary(g => g.Key, g => g.OrderBy(t => Targets.Seconds(t["created_at"])).ThenBy(t => Json.String(t, "id"), StringComparer.Ordinal).ToList());
         var byId = new Dictionary<string, UpstreamBalancer>(StringComparer.Ordinal);
         var byName = new Dictionary<string, UpstreamBalancer>(StringComparer.OrdinalIgnoreCase);
         foreach (var row in data["upstreams"])
@@ -100,7 +101,7 @@ public sealed class BalancerTable
 
             targets.Add(new UpstreamTarget(
                 Json.String(target, "id") ?? "", address, Json.Int(target, "weight", 100),
-                (long)Json.Number(target, "created_at", 0), state, config.Healthchecks.Enabled));
+                (long)Targets.Seconds(target["created_at"]), state, config.Healthchecks.Enabled));
         }
 
         return new UpstreamBalancer(config, targets, time);

@@ -44,7 +44,7 @@ public sealed class UpstreamTarget
     /// <summary>The weight; 0 means the target is kept but never picked.</summary>
     public int Weight { get; }
 
-    /// <summary>The row's created_at (milliseconds).</summary>
+    /// <summary>The row's created_at (whole seconds).</summary>
     public long CreatedAt { get; }
 
     /// <summary>The long-lived state shared across snapshots.</summary>

@@ -341,13 +341,6 @@ public sealed class DeclarativeParser(SchemaRegistry registry, SchemaValidator v
         foreach (var entry in pending)
         {
             var input = (JsonObject)entry.Row.DeepClone();
-            if (entry.Schema.SubschemaKey is { } subschemaKey && !input.ContainsKey("protocols")
-                && input[subschemaKey] is JsonValue name && name.GetValueKind() == JsonValueKind.String
-                && registry.FindPlugin(name.GetValue<string>()) is { } plugin)
-            {
-                input["protocols"] = new JsonArray([.. plugin.Protocols.Select(p => (JsonNode)JsonValue.Create(p))]);
-            }
-
             var fieldErrors = new ValidationErrors();
             var result = validator.Validate(entry.Schema, input, existing: null, fieldErrors);
             if (result is null)

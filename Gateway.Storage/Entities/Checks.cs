@@ -11,32 +11,38 @@ namespace Gateway.Storage.Entities;
 public static class Checks
 {
     /// <summary>Kong's <c>at_least_one_of</c>: at least one of the fields is set and non-empty.</summary>
-    public static EntityCheck AtLeastOneOf(params string[] fields) => (entity, errors) =>
-    {
-        if (!fields.Any(f => IsNonEmpty(entity[f])))
+    public static EntityCheck AtLeastOneOf(params string[] fields) => CheckDescriptions.Describe(
+        (entity, errors) =>
         {
-            errors.Entity($"at least one of these fields must be non-empty: {Quote(fields)}");
-        }
-    };
+            if (!fields.Any(f => IsNonEmpty(entity[f])))
+            {
+                errors.Entity($"at least one of these fields must be non-empty: {Quote(fields)}");
+            }
+        },
+        CheckDescriptions.OnFields("at_least_one_of", fields));
 
     /// <summary>Kong's <c>mutually_required</c>: all of the fields are set, or none.</summary>
-    public static EntityCheck MutuallyRequired(params string[] fields) => (entity, errors) =>
-    {
-        var set = fields.Count(f => entity[f] is not null);
-        if (set != 0 && set != fields.Length)
+    public static EntityCheck MutuallyRequired(params string[] fields) => CheckDescriptions.Describe(
+        (entity, errors) =>
         {
-            errors.Entity($"all or none of these fields must be set: {Quote(fields)}");
-        }
-    };
+            var set = fields.Count(f => entity[f] is not null);
+            if (set != 0 && set != fields.Length)
+            {
+                errors.Entity($"all or none of these fields must be set: {Quote(fields)}");
+            }
+        },
+        CheckDescriptions.OnFields("mutually_required", fields));
 
     /// <summary>Kong's <c>distinct</c>: the fields, when set, hold different values.</summary>
-    public static EntityCheck Distinct(string first, string second) => (entity, errors) =>
-    {
-        if (entity[first] is { } a && entity[second] is { } b && JsonNode.DeepEquals(a, b))
+    public static EntityCheck Distinct(string first, string second) => CheckDescriptions.Describe(
+        (entity, errors) =>
         {
-            errors.Entity($"values of these fields must be distinct: {Quote([first, second])}");
-        }
-    };
+            if (entity[first] is { } a && entity[second] is { } b && JsonNode.DeepEquals(a, b))
+            {
+                errors.Entity($"values of these fields must be distinct: {Quote([first, second])}");
+            }
+        },
+        CheckDescriptions.OnFields("distinct", [first, second]));
 
     /// <summary>
     /// Kong's <c>conditional</c>: when <paramref name="ifMatch"/> holds for <paramref name="ifField"/>,
@@ -65,8 +71,9 @@ public static class Checks
         Conditional(ifField, ifMatch, thenField, v => v is null ? null : "value must be null");
 
     /// <summary>A <see cref="Conditional"/> whose then-part requires the field to be set.</summary>
-    public static EntityCheck RequiredWhen(string ifField, string ifValue, string thenField) =>
-        Conditional(ifField, v => Is(v, ifValue), thenField, v => v is null ? "required field missing" : null);
+    public static EntityCheck RequiredWhen(string ifField, string ifValue, string thenField) => CheckDescriptions.Describe(
+        Conditional(ifField, v => Is(v, ifValue), thenField, v => v is null ? "required field missing" : null),
+        CheckDescriptions.RequiredWhen(ifField, ifValue, thenField));
 
     /// <summary>A <see cref="Conditional"/> whose then-part limits the field to some values.</summary>
     public static EntityCheck OneOfWhen(string ifField, string ifValue, string thenField, params string[] allowed) =>

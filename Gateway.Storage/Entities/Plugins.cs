@@ -39,12 +39,14 @@ public static class Plugins
             Description = "The configuration properties for the Plugin.",
         },
 
-        // Kong's typedefs.protocols is required with a default, and each plugin's subschema narrows
-        // it; here the Admin layer fills it from PluginSchema.Protocols, so it has no default.
+        // Kong's typedefs.protocols; each plugin's own protocols field (PluginSchema.ProtocolsField) takes its place
+        // when the entity is validated.
         new Field("protocols", FieldType.Set)
         {
-            Elements = Typedefs.Protocol(),
-            Description = "A list of the request protocols that will trigger this plugin.",
+            Required = true,
+            Default = Typedefs.Strings([.. Typedefs.HttpProtocols]),
+            Elements = Typedefs.Protocol() with { Description = "A string representing a protocol, such as HTTP or HTTPS." },
+            Description = "A set of strings representing protocols.",
         },
         Typedefs.Boolean("enabled", true) with { Required = true, Description = "Whether the plugin is applied." },
         Typedefs.Tags(),

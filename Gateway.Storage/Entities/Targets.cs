@@ -1,10 +1,13 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Gateway.Schema;
 
 namespace Gateway.Storage.Entities;
 
 /// <summary>
 /// The <c>targets</c> entity: one backend address of an upstream (kong/db/schema/entities/targets.lua).
-/// Served only under <c>/upstreams/{u}/targets</c>; timestamps are in milliseconds.
+/// Served only under <c>/upstreams/{u}/targets</c>; timestamps are seconds with a millisecond fraction (Kong's
+/// <c>auto_timestamp_ms</c>).
 /// </summary>
 public static class Targets
 {
@@ -36,6 +39,37 @@ public static class Targets
         CacheKey = ["upstream", "target"],
         TopLevel = false,
     };
+
+    /// <summary>
+    /// A stored timestamp as seconds. Versions before this one stored targets' timestamps in whole milliseconds; a
+    /// value past 10^11 (the year 5138 in seconds) is one of those and is read as seconds, so old rows need no rewrite.
+    /// </summary>
+    public static double Seconds(JsonNode? value) =>
+        value is JsonValue v && v.GetValueKind() == JsonValueKind.Number
+            ? JsonNumbers.ToDouble(v) is var n && n > 1e11 ? n / 1000 : n
+            : 0;
+
+    /// <summary>A stored target as the Admin API shows it: its timestamps in seconds (<see cref="Seconds"/>).</summary>
+    public static JsonObject Present(JsonObject row)
+    {
+        if (!IsLegacy(row["created_at"]) && !IsLegacy(row["updated_at"]))
+        {
+            return row;
+        }
+
+        var shown = (JsonObject)row.DeepClone();
+        foreach (var name in (string[])["created_at", "updated_at"])
+        {
+            if (IsLegacy(shown[name]))
+            {
+                shown[name] = Seconds(shown[name]);
+            }
+        }
+
+        return shown;
+    }
+
+    private static bool IsLegacy(JsonNode? value) => value is JsonValue v && v.GetValueKind() == JsonValueKind.Number && JsonNumbers.ToDouble(v) > 1e11;
 
     /// <summary>
     /// The stored form of a target, as Kong's targets DAO writes it: the address normalized

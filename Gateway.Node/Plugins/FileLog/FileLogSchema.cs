@@ -23,5 +23,9 @@ public static class FileLogSchema
             Keys = new Field("name", FieldType.String),
             Values = new Field("code", FieldType.String),
             Description = "Kong's Lua expressions for extra log fields; kept for compatibility, not evaluated.",
-        }));
+        }))
+    {
+        // Kong's typedefs.protocols: every protocol, the HTTP ones by default.
+        AllowedProtocols = Typedefs.AllProtocols,
+    };
 }

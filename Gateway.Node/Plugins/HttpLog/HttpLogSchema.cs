@@ -39,7 +39,11 @@ public static class HttpLogSchema
         }) with
     {
         Checks = [CheckAuthorization],
-    });
+    })
+    {
+        // Kong's typedefs.protocols: every protocol, the HTTP ones by default.
+        AllowedProtocols = Typedefs.AllProtocols,
+    };
 
     private static string? ValidateHeaderKey(string name)
     {

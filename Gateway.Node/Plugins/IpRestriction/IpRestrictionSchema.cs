@@ -22,5 +22,8 @@ public static class IpRestrictionSchema
         // Kong's default protocols for this plugin include the stream ones, in its order (the Admin API
         // shows a new plugin's protocols as this list).
         Protocols = ["http", "https", "tcp", "tls", "grpc", "grpcs"],
+
+        // Kong's typedefs.protocols with that default: every protocol is allowed.
+        AllowedProtocols = Typedefs.AllProtocols,
     };
 }

@@ -6,14 +6,11 @@ namespace Gateway.Node.Plugins.KeyAuth;
 public static class KeyAuthCredentials
 {
     /// <summary>The entity schema, served at /key-auths and /consumers/{consumer}/key-auth.</summary>
+    /// <remarks>A write may give <c>ttl</c>, seconds until the key expires (Kong's <c>ttl = true</c>, see <see cref="TtlOption"/>).</remarks>
     public static EntitySchema Schema { get; } = new("keyauth_credentials", CredentialFields.With(
-        new Field("key", FieldType.String) { Unique = true, Auto = true, Description = "The API key; generated when absent." },
-        new Field("ttl", FieldType.Integer)
-        {
-            Gt = 0,
-            Description = "Seconds until the credential expires; never when unset.",
-        }))
+        new Field("key", FieldType.String) { Unique = true, Auto = true, Description = "The API key; generated when absent." }))
     {
+        Ttl = true,
         EndpointKey = "key",
         CacheKey = ["key"],
         AdminPath = "key-auths",

@@ -163,6 +163,5 @@ public sealed class KeyAuthPlugin : GatewayPlugin<KeyAuthConfig>
 
     /// <summary>A key with a <c>ttl</c> lives that many seconds from its creation (Kong's database drops it then).</summary>
     private static bool IsExpired(JsonObject credential) =>
-        credential["ttl"] is JsonValue ttl && credential["created_at"] is JsonValue created
-        && JsonNumbers.ToDouble(created) + JsonNumbers.ToDouble(ttl) <= DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        TtlOption.ExpiresAt(credential) is { } expires && expires <= DateTimeOffset.UtcNow.ToUnixTimeSeconds();
 }

@@ -16,5 +16,9 @@ public static class PrometheusSchema
         Bool("ai_metrics", false, "Whether to export AI metrics.") with { Required = false },
         Bool("latency_metrics", false, "Whether to export latency metrics.") with { Required = false },
         Bool("bandwidth_metrics", false, "Whether to export bandwidth metrics.") with { Required = false },
-        Bool("upstream_health_metrics", false, "Whether to export upstream health metrics.") with { Required = false }));
+        Bool("upstream_health_metrics", false, "Whether to export upstream health metrics.") with { Required = false }))
+    {
+        // Kong's typedefs.protocols: every protocol, the HTTP ones by default.
+        AllowedProtocols = Typedefs.AllProtocols,
+    };
 }

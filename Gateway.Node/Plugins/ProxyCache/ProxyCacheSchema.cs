@@ -37,6 +37,8 @@ public static class ProxyCacheSchema
             Typedefs.Boolean("X-Cache-Status", true) with { Description = "Whether responses carry X-Cache-Status (Miss, Hit, Refresh or Bypass)." },
             Typedefs.Boolean("X-Cache-Key", true) with { Description = "Whether responses carry X-Cache-Key, the request's cache key." })))
     {
+        // Kong's proxy-cache declares typedefs.protocols (every protocol, HTTP ones by default).
+        AllowedProtocols = Typedefs.AllProtocols,
         Checks = [CheckDictionary],
     };
 

@@ -42,8 +42,8 @@ public static class RateLimitingSchema
             CheckSyncRate,
             ConfigChecks.AtLeastOneOf("config.", Periods),
             RedisConfig.RequiredForRedisPolicy(),
-            ConfigChecks.RequiredWhen("limit_by", "header", "header_name"),
-            ConfigChecks.RequiredWhen("limit_by", "path", "path"),
+            ConfigChecks.RequiredWhen("limit_by", "header", "header_name", "config."),
+            ConfigChecks.RequiredWhen("limit_by", "path", "path", "config."),
         ],
     });
 

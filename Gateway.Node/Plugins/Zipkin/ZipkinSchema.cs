@@ -60,7 +60,11 @@ public static class ZipkinSchema
             "annotations", "tags") with
         { Required = true },
         QueueConfig.Field,
-        OpenTelemetrySchema.Propagation("b3")));
+        OpenTelemetrySchema.Propagation("b3")))
+    {
+        // Kong's typedefs.protocols: every protocol (zipkin traces stream connections too), the HTTP ones by default.
+        AllowedProtocols = Typedefs.AllProtocols,
+    };
 
     private static string? ProtectedName(JsonNode tag) =>
         tag["name"] is JsonValue name && name.TryGetValue<string>(out var text) && ProtectedTags.Contains(text, StringComparer.Ordinal)

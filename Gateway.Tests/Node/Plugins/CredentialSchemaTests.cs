@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
+using Gateway.Node.Admin;
 using Gateway.Node.Plugins.Acl;
 using Gateway.Node.Plugins.BasicAuth;
 using Gateway.Node.Plugins.HmacAuth;
@@ -55,12 +56,52 @@ public class CredentialSchemaTests
         var key = first!["key"]!.GetValue<string>();
         Assert.True(key.Length >= 32);
         Assert.NotEqual(key, second!["key"]!.GetValue<string>());
-        Assert.Equal(["id", "created_at", "consumer", "key", "ttl", "tags"], first.Select(p => p.Key));
+        // Kong's fields (daos.lua), then the write's ttl: Kong's keyauth_credentials has ttl = true, not a ttl field.
+        Assert.Equal(["id", "created_at", "consumer", "key", "tags", "ttl"], first.Select(p => p.Key));
+        Assert.Null(first["ttl"]);
         Assert.Equal(1700000000, first["created_at"]!.GetValue<long>());
 
         var (given, _) = Validate(KeyAuthCredentials.Schema, new JsonObject { ["consumer"] = Consumer, ["key"] = "my-key" });
         Assert.Equal("my-key", given!["key"]!.GetValue<string>());
     }
+
+    [Fact]
+    public void KeyAuth_Ttl_IsASchemaFlag_NotAField()
+    {
+        var schema = SchemaDescriber.Describe(KeyAuthCredentials.Schema);
+
+        Assert.True(schema["ttl"]!.GetValue<bool>());
+        Assert.Equal(["id", "created_at", "consumer", "key", "tags"], schema["fields"]!.AsArray().Select(f => f!.AsObject().Single().Key));
+        Assert.Null(SchemaDescriber.Describe(BasicAuthCredentials.Schema)["ttl"]);
+    }
+
+    [Theory]
+    [InlineData("0", null)]
+    [InlineData("null", null)]
+    [InlineData("3600", 3600L)]
+    [InlineData("100000000", 100000000L)]
+    public void KeyAuth_Ttl_ZeroMeansNeverExpires(string ttl, long? stored)
+    {
+        var (entity, errors) = Validate(KeyAuthCredentials.Schema, JsonNode.Parse($$"""{"consumer":{"id":"{{ConsumerId}}"},"ttl":{{ttl}}}""")!.AsObject());
+        Assert.True(errors.IsEmpty, errors.ToMessage());
+        Assert.Equal(stored, (long?)entity!["ttl"]);
+    }
+
+    [Theory]
+    [InlineData("-1")]
+    [InlineData("100000001")]
+    [InlineData("1.5")]
+    [InlineData("\"10\"")]
+    public void KeyAuth_Ttl_OutOfKongsBounds_IsRefused(string ttl)
+    {
+        var (_, errors) = Validate(KeyAuthCredentials.Schema, JsonNode.Parse($$"""{"consumer":{"id":"{{ConsumerId}}"},"ttl":{{ttl}}}""")!.AsObject());
+        Assert.Equal("""{"ttl":"must be an integer between 0 and 100000000"}""", errors.ToJson().Json());
+    }
+
+    [Fact]
+    public void BasicAuth_Ttl_IsAnUnknownField() =>
+        Assert.Equal("""{"ttl":"unknown field"}""",
+            Validate(BasicAuthCredentials.Schema, new JsonObject { ["consumer"] = Consumer, ["username"] = "u", ["password"] = "p", ["ttl"] = 10 }).Errors.ToJson().Json());
 
     [Fact]
     public void Credentials_AreExposedAtKongsPaths_AndCascadeWithTheirConsumer()

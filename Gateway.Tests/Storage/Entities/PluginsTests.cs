@@ -46,7 +46,7 @@ public class PluginsTests
         Assert.Null(plugin["route"]);
         Assert.Null(plugin["consumer"]);
         Assert.Null(plugin["instance_name"]);
-        Assert.Null(plugin["protocols"]);
+        Assert.Equal("""["grpc","grpcs","http","https"]""", plugin["protocols"]!.ToJsonString());
         Assert.Equal(Id, (string?)plugin["service"]!["id"]);
     }
 
@@ -86,11 +86,25 @@ public class PluginsTests
     }
 
     [Fact]
-    public void Protocols_AreProtocols()
+    public void Protocols_AreThePluginsOwn()
     {
-        var (_, errors) = Insert("plugins", """{"name":"key-auth","protocols":["http","gopher"]}""", WithPlugins);
+        // key-auth declares typedefs.protocols_http, file-log typedefs.protocols (every protocol).
+        var (_, errors) = Insert("plugins", """{"name":"key-auth","protocols":["http","tcp"]}""", WithPlugins);
+        Assert.Equal("""{"protocols":[null,"expected one of: grpc, grpcs, http, https"]}""", errors.ToJson().Relaxed());
 
-        Assert.Equal("""{"protocols":[null,"expected one of: grpc, grpcs, http, https, tcp, tls, tls_passthrough, udp, ws, wss"]}""", errors.ToJson().Relaxed());
+        var bundled = new SchemaRegistry(CoreEntities.All, PluginCatalog.Bundled.Schemas);
+        var (_, fileLog) = Insert("plugins", """{"name":"file-log","config":{"path":"/tmp/x.log"},"protocols":["http","gopher"]}""", bundled);
+        Assert.Equal("""{"protocols":[null,"expected one of: grpc, grpcs, http, https, tcp, tls, tls_passthrough, udp, ws, wss"]}""", fileLog.ToJson().Relaxed());
+        var (tcp, _) = Insert("plugins", """{"name":"file-log","config":{"path":"/tmp/x.log"},"protocols":["tcp"]}""", bundled);
+        Assert.NotNull(tcp);
+    }
+
+    [Fact]
+    public void Protocols_Empty_IsRefused()
+    {
+        var (_, errors) = Insert("plugins", """{"name":"key-auth","protocols":[]}""", WithPlugins);
+
+        Assert.Equal("""{"protocols":"length must be at least 1"}""", errors.ToJson().Relaxed());
     }
 
     [Fact]

@@ -10,13 +10,15 @@ public class TargetsTests
     [Fact]
     public void Insert_FillsDefaults_AndAppendsPort8000()
     {
-        var before = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var before = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0;
         var target = Valid("targets", "{" + Upstream + ",\"target\":\"example.com\"}");
 
         Assert.Equal("example.com:8000", (string?)target["target"]);
         Assert.Equal(100, (long)target["weight"]!);
-        Assert.InRange((long)target["created_at"]!, before, before + 60_000);
-        Assert.Equal((long)target["created_at"]!, (long)target["updated_at"]!);
+
+        // Kong's auto_timestamp_ms: seconds with a millisecond fraction (ngx.now()), not milliseconds.
+        Assert.InRange((double)target["created_at"]!, before, before + 60);
+        Assert.Equal((double)target["created_at"]!, (double)target["updated_at"]!);
     }
 
     [Theory]
