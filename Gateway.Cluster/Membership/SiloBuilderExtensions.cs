@@ -78,9 +78,17 @@ public static class SiloBuilderExtensions
         silo.Services.AddSingleton(sp => new RateLimitLeaseStore(options.CounterRedis, sp.GetRequiredService<ILogger<RateLimitLeaseStore>>()));
         silo.Services.AddSingleton<SiloEviction>();
         silo.Services.AddSingleton<Orleans.Runtime.IFatalErrorHandler, EvictionFatalErrorHandler>();
-        silo.AddDashboard();
+        if (options.Dashboard)
+        {
+            AddDashboard(silo);
+        }
+
         return silo;
     }
+
+    /// <summary>In a method of its own, so that the dashboard's assembly loads only when a silo runs it.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static void AddDashboard(ISiloBuilder silo) => silo.AddDashboard();
 
     /// <summary>
     /// Makes every silo-to-silo connection TLS, both ends showing a certificate that the other checks against the

@@ -23,6 +23,10 @@ namespace Gateway.Cluster.Membership;
 /// leased totals there (none when null).
 /// </param>
 /// <param name="Tls">cluster_mtls = on: silo-to-silo traffic is TLS with mutual certificate checks (plain TCP when null).</param>
+/// <param name="Dashboard">
+/// Whether this silo runs the Orleans dashboard's grains (admin_gui_listen is on); off, its assembly is never loaded
+/// (about 17 MB of a node's memory, its embedded web assets mapped in).
+/// </param>
 public sealed record SiloOptions(
     IPAddress ListenAddress,
     int SiloPort,
@@ -32,4 +36,5 @@ public sealed record SiloOptions(
     string? MembershipConnection = null,
     CassandraSettings? Cassandra = null,
     string? CounterRedis = null,
-    ClusterTls? Tls = null);
+    ClusterTls? Tls = null,
+    bool Dashboard = true);

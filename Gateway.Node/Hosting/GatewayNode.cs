@@ -314,7 +314,8 @@ public sealed class GatewayNode : IAsyncDisposable
         builder.UseOrleans(silo => silo.UseGatewayCluster(new SiloOptions(
             ParseAddress(cluster.Host), cluster.Port, settings.ClusterId, settings.ServiceId, settings.ClusterMembership, MembershipConnection(settings),
             settings.ClusterMembership == ClusterMembershipKind.Cassandra ? StoreFactory.Cassandra(settings) : null, RedisConnection(settings),
-            clusterTls)));
+            clusterTls,
+            Dashboard: settings.AdminGuiListen.Count > 0)));
 
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -380,6 +381,18 @@ public sealed class GatewayNode : IAsyncDisposable
         app.MapWhen(c => adminPorts.Contains(c.Connection.LocalPort), b => b.Run(admin.HandleAsync));
         app.MapWhen(c => statusPorts.Contains(c.Connection.LocalPort), b => b.Run(c => StatusEndpoint.HandleAsync(
             c, store, c.RequestServices.GetRequiredService<IClusterMembershipService>(), c.RequestServices.GetRequiredService<IMetricsScrape>())));
+        if (guiPorts.Count > 0)
+        {
+            MapDashboard(app, guiPorts);
+        }
+
+        return app;
+    }
+
+    /// <summary>The Orleans dashboard on admin_gui_listen, behind RBAC when it is on; a method of its own, so that its assembly loads only then.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static void MapDashboard(WebApplication app, HashSet<int> guiPorts)
+    {
         var guard = app.Services.GetRequiredService<RbacGuard>();
         if (guard.Enabled)
         {
@@ -388,7 +401,6 @@ public sealed class GatewayNode : IAsyncDisposable
         }
 
         app.MapOrleansDashboard().RequireHost([.. guiPorts.Select(p => $"*:{p}")]);
-        return app;
     }
 
     private static WebApplication BuildProxyHost(

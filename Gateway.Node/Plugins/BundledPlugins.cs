@@ -5,6 +5,7 @@ using Gateway.Node.Plugins.BasicAuth;
 using Gateway.Node.Plugins.BotDetection;
 using Gateway.Node.Plugins.CorrelationId;
 using Gateway.Node.Plugins.Cors;
+using Gateway.Node.Plugins.Datadog;
 using Gateway.Node.Plugins.FileLog;
 using Gateway.Node.Plugins.HmacAuth;
 using Gateway.Node.Plugins.HttpLog;
@@ -12,6 +13,7 @@ using Gateway.Node.Plugins.HttpsRedirect;
 using Gateway.Node.Plugins.IpRestriction;
 using Gateway.Node.Plugins.Jwt;
 using Gateway.Node.Plugins.KeyAuth;
+using Gateway.Node.Plugins.Loggly;
 using Gateway.Node.Plugins.OpenTelemetry;
 using Gateway.Node.Plugins.Prometheus;
 using Gateway.Node.Plugins.RateLimiting;
@@ -21,6 +23,10 @@ using Gateway.Node.Plugins.RequestTransformer;
 using Gateway.Node.Plugins.ResponseRateLimiting;
 using Gateway.Node.Plugins.ResponseTransformer;
 using Gateway.Node.Plugins.Rewrite;
+using Gateway.Node.Plugins.Statsd;
+using Gateway.Node.Plugins.Syslog;
+using Gateway.Node.Plugins.TcpLog;
+using Gateway.Node.Plugins.UdpLog;
 using Gateway.Node.Plugins.Zipkin;
 using Gateway.Plugins.Sdk;
 
@@ -44,6 +50,8 @@ public static class BundledPlugins
         _ => new AclPlugin(),
         _ => new CorrelationIdPlugin(),
         _ => new CorsPlugin(),
+        services => new TcpLogPlugin(services),
+        services => new UdpLogPlugin(services),
         services => new FileLogPlugin(services),
         services => new HttpLogPlugin(services),
         _ => new KeyAuthPlugin(),
@@ -55,6 +63,10 @@ public static class BundledPlugins
         _ => new RequestSizeLimitingPlugin(),
         services => new RateLimitingPlugin(services),
         services => new ResponseRateLimitingPlugin(services),
+        services => new SyslogPlugin(services),
+        services => new LogglyPlugin(services),
+        services => new DatadogPlugin(services),
+        services => new StatsdPlugin(services),
         _ => new BotDetectionPlugin(),
         services => new RequestTerminationPlugin(services),
         _ => new PrometheusPlugin(),

@@ -165,20 +165,27 @@ internal static class GatewayAnswers
         return WriteAsync(exchange, status, mimeType, ErrorTemplates.Render(mimeType, message, exchange.RequestId));
     }
 
+    /// <summary>The answer's status and type, then Kong's headers and the header filters (Kong's order: header filters, then body filters, then the bytes).</summary>
+    private static HttpResponse StartAnswer(ProxyExchange exchange, int status, string? contentType)
+    {
+        var response = exchange.Context.Response;
+        response.StatusCode = status;
+        if (contentType is not null)
+        {
+            response.ContentType = contentType;
+        }
+
+        ResponsePhases.WriteHeaders(exchange, fromUpstream: false);
+        return response;
+    }
+
     /// <summary>A plugin's streamed answer: as <see cref="WriteAsync"/>, the body copied as it is read (whole first when a body filter needs it).</summary>
     private static async Task StreamAsync(ProxyExchange exchange, int status, string? contentType, Stream body)
     {
         await using (body)
         {
             var context = exchange.Context;
-            var response = context.Response;
-            response.StatusCode = status;
-            if (contentType is not null)
-            {
-                response.ContentType = contentType;
-            }
-
-            ResponsePhases.WriteHeaders(exchange, fromUpstream: false);
+            var response = StartAnswer(exchange, status, contentType);
             if (exchange.Plugins is { BuffersBody: true })
             {
                 using var whole = new MemoryStream();
@@ -198,15 +205,7 @@ internal static class GatewayAnswers
     private static async Task WriteAsync(ProxyExchange exchange, int status, string? contentType, string? body)
     {
         var context = exchange.Context;
-        var response = context.Response;
-        response.StatusCode = status;
-        if (contentType is not null)
-        {
-            response.ContentType = contentType;
-        }
-
-        // Kong's order: header filters, then body filters, then the bytes go out.
-        ResponsePhases.WriteHeaders(exchange, fromUpstream: false);
+        var response = StartAnswer(exchange, status, contentType);
         if (exchange.Plugins is null && exchange.Options.AccessLog is null)
         {
             if (body is not null)

@@ -200,6 +200,9 @@ public sealed record GatewaySettings
     /// <summary>tracing_instrumentations: what the node makes spans of (for the opentelemetry and zipkin plugins).</summary>
     public Gateway.Plugins.Sdk.Tracing.TracingInstrumentations TracingInstrumentations { get; init; }
 
+    /// <summary>syslog_socket: the local syslog daemon's Unix datagram socket, where the syslog plugin writes.</summary>
+    public string SyslogSocket { get; init; } = "/dev/log";
+
     /// <summary>tracing_sampling_rate: the share of traces exported when a plugin sets no sampling_rate.</summary>
     public double TracingSamplingRate { get; init; } = 0.01;
 

@@ -186,6 +186,8 @@ public static class SettingsCatalog
             (s, v) => s with { PluginLatencyMetrics = SettingParsers.OneOf(v, ("on", true), ("off", false)) }),
         new("proxy_access_log", "off", "off, or a file (relative to prefix) for one line per proxied request, then combined (nginx's, the default) or json",
             (s, v) => s with { ProxyAccessLog = SettingParsers.AccessLog(v) }),
+        new("syslog_socket", "/dev/log", "the local syslog daemon's Unix datagram socket the syslog plugin writes to (Kong writes to /dev/log)",
+            (s, v) => s with { SyslogSocket = SettingParsers.NonEmpty(v) }),
         new("tracing_instrumentations", "off", "what a node makes spans of for the tracing plugins: off, all, or a list of request, db_query, dns_query, router, http_client, balancer, plugin_rewrite, plugin_access, plugin_header_filter",
             (s, v) => s with { TracingInstrumentations = SettingParsers.Instrumentations(v) }),
         new("tracing_sampling_rate", "0.01", "share of traces the tracing plugins export (0 to 1) when a plugin sets no sampling_rate",

@@ -13,6 +13,7 @@ public class KongPluginSchemaTests
     [
         "key-auth", "basic-auth", "jwt", "hmac-auth", "bot-detection", "cors", "request-size-limiting",
         "request-termination", "request-transformer", "response-transformer", "correlation-id", "prometheus",
+        "syslog", "statsd", "datadog",
     ];
 
     [Theory]
@@ -32,12 +33,14 @@ public class KongPluginSchemaTests
         { "bot-detection", "consumer,protocols,config" },
         { "correlation-id", "protocols,config" },
         { "cors", "consumer,protocols,config" },
+        { "datadog", "protocols,config" },
         { "file-log", "protocols,config" },
         { "hmac-auth", "consumer,protocols,config" },
         { "http-log", "protocols,config" },
         { "ip-restriction", "protocols,config" },
         { "jwt", "consumer,protocols,config" },
         { "key-auth", "consumer,protocols,config" },
+        { "loggly", "protocols,config" },
         { "opentelemetry", "protocols,config" },
         { "prometheus", "protocols,config" },
         { "rate-limiting", "protocols,config" },
@@ -46,6 +49,10 @@ public class KongPluginSchemaTests
         { "request-transformer", "protocols,config" },
         { "response-ratelimiting", "protocols,config" },
         { "response-transformer", "protocols,config" },
+        { "statsd", "protocols,config" },
+        { "syslog", "protocols,config" },
+        { "tcp-log", "protocols,config" },
+        { "udp-log", "protocols,config" },
         { "zipkin", "protocols,config" },
     };
 
@@ -99,6 +106,12 @@ public class KongPluginSchemaTests
         { "request-transformer", "http_method,remove,rename,replace,add,append" },
         { "response-ratelimiting", "header_name,limit_by,policy,fault_tolerant,redis,block_on_first_violation,hide_client_headers,limits" },
         { "response-transformer", "remove,rename,replace,add,append" },
+        { "tcp-log", "host,port,timeout,keepalive,tls,tls_sni,custom_fields_by_lua" },
+        { "udp-log", "host,port,timeout,custom_fields_by_lua" },
+        { "syslog", "log_level,successful_severity,client_errors_severity,server_errors_severity,custom_fields_by_lua,facility" },
+        { "loggly", "host,port,key,tags,log_level,successful_severity,client_errors_severity,server_errors_severity,timeout,custom_fields_by_lua" },
+        { "statsd", "host,port,prefix,metrics,allow_status_codes,udp_packet_size,use_tcp,hostname_in_prefix,consumer_identifier_default,service_identifier_default,workspace_identifier_default,retry_count,queue_size,flush_timeout,tag_style,queue" },
+        { "datadog", "host,port,prefix,service_name_tag,status_tag,consumer_tag,retry_count,queue_size,flush_timeout,queue,metrics" },
         { "zipkin", "local_service_name,http_endpoint,sample_ratio,default_service_name,include_credential,traceid_byte_count,header_type,default_header_type,tags_header,static_tags,http_span_name,connect_timeout,send_timeout,read_timeout,http_response_header_for_traceid,phase_duration_flavor,queue,propagation" },
     };
 
@@ -111,7 +124,8 @@ public class KongPluginSchemaTests
     /// The Kong 3.9 plugins declaring typedefs.protocols (every protocol): the loggers, prometheus, zipkin and
     /// ip-restriction. The others (and ours) declare typedefs.protocols_http.
     /// </summary>
-    private static readonly string[] KongPluginsOnEveryProtocol = ["file-log", "http-log", "ip-restriction", "prometheus", "zipkin"];
+    private static readonly string[] KongPluginsOnEveryProtocol =
+        ["datadog", "file-log", "http-log", "ip-restriction", "loggly", "prometheus", "statsd", "syslog", "tcp-log", "udp-log", "zipkin"];
 
     [Theory]
     [MemberData(nameof(KongPluginFields))]
@@ -516,6 +530,114 @@ public class KongPluginSchemaTests
         Assert.Equal("""{"path":"not a valid filename"}""", Invalid("file-log", """{"path":"/tmp/*.log"}""").Json());
         Assert.False(Valid("file-log", """{"path":"/tmp/gateway.log"}""")["reopen"]!.GetValue<bool>());
     }
+
+    [Theory]
+    [InlineData("tcp-log")]
+    [InlineData("udp-log")]
+    public void TcpAndUdpLog_HostAndPortRequired_TimeoutDefault(string plugin)
+    {
+        Assert.Equal("""{"host":"required field missing","port":"required field missing"}""", Invalid(plugin, "{}").Json());
+        var config = Valid(plugin, """{"host":"logs.internal","port":5000}""");
+        Assert.Equal(10000, config["timeout"]!.GetValue<double>());
+        Assert.Null(config["custom_fields_by_lua"]);
+    }
+
+    [Fact]
+    public void TcpLog_Defaults()
+    {
+        var config = Valid("tcp-log", """{"host":"logs.internal","port":5000}""");
+        Assert.Equal(60000, config["keepalive"]!.GetValue<double>());
+        Assert.False(config["tls"]!.GetValue<bool>());
+        Assert.Null(config["tls_sni"]);
+        Assert.Equal("""{"port":"value should be between 0 and 65535"}""", Invalid("tcp-log", """{"host":"h","port":70000}""").Json());
+    }
+
+    [Fact]
+    public void Syslog_EmptyConfig_HasKongDefaults()
+    {
+        Assert.Equal(
+            """{"log_level":"info","successful_severity":"info","client_errors_severity":"info","server_errors_severity":"info","custom_fields_by_lua":null,"facility":"user"}""",
+            Valid("syslog", "{}").Json());
+        Assert.Equal(
+            """{"facility":"expected one of: auth, authpriv, cron, daemon, ftp, kern, lpr, mail, news, syslog, user, uucp, local0, local1, local2, local3, local4, local5, local6, local7"}""",
+            Invalid("syslog", """{"facility":"local8"}""").Json());
+        Assert.Equal("""{"log_level":"expected one of: debug, info, notice, warning, err, crit, alert, emerg"}""",
+            Invalid("syslog", """{"log_level":"error"}""").Json());
+    }
+
+    [Fact]
+    public void Loggly_KeyRequired_AndKongDefaults()
+    {
+        Assert.Equal("""{"key":"required field missing"}""", Invalid("loggly", "{}").Json());
+        Assert.Equal(
+            """{"host":"logs-01.loggly.com","port":514,"key":"k","tags":["kong"],"log_level":"info","successful_severity":"info","client_errors_severity":"info","server_errors_severity":"info","timeout":10000,"custom_fields_by_lua":null}""",
+            Valid("loggly", """{"key":"k"}""").Json());
+    }
+
+    [Fact]
+    public void Statsd_EmptyConfig_HasKongDefaults()
+    {
+        var config = Valid("statsd", "{}");
+        Assert.Equal("localhost", config["host"]!.GetValue<string>());
+        Assert.Equal(8125, config["port"]!.GetValue<long>());
+        Assert.Equal("kong", config["prefix"]!.GetValue<string>());
+        Assert.Equal(
+            ["request_count", "latency", "request_size", "status_count", "response_size", "unique_users", "request_per_user", "upstream_latency",
+             "kong_latency", "status_count_per_user", "status_count_per_workspace", "status_count_per_user_per_route", "shdict_usage"],
+            config["metrics"]!.AsArray().Select(m => m!["name"]!.GetValue<string>()));
+        Assert.Equal(
+            """{"name":"request_size","stat_type":"counter","sample_rate":1,"consumer_identifier":null,"service_identifier":null,"workspace_identifier":null}""",
+            config["metrics"]![2]!.Json());
+        Assert.Equal(0, config["udp_packet_size"]!.GetValue<double>());
+        Assert.False(config["use_tcp"]!.GetValue<bool>());
+        Assert.False(config["hostname_in_prefix"]!.GetValue<bool>());
+        Assert.Equal("custom_id", config["consumer_identifier_default"]!.GetValue<string>());
+        Assert.Equal("service_name_or_host", config["service_identifier_default"]!.GetValue<string>());
+        Assert.Equal("workspace_id", config["workspace_identifier_default"]!.GetValue<string>());
+        Assert.Null(config["tag_style"]);
+        Assert.Null(config["allow_status_codes"]);
+        Assert.Null(config["queue_size"]);
+        Assert.Equal(1, config["queue"]!["max_batch_size"]!.GetValue<long>());
+    }
+
+    [Theory]
+    [InlineData("""{"udp_packet_size":65508}""", """{"udp_packet_size":"value should be between 0 and 65507"}""")]
+    [InlineData("""{"tag_style":"graphite"}""", """{"tag_style":"expected one of: dogstatsd, influxdb, librato, signalfx"}""")]
+    [InlineData("""{"allow_status_codes":["200-299","404"]}""", """{"allow_status_codes":[null,"invalid value: 404"]}""")]
+    [InlineData("""{"consumer_identifier_default":"email"}""", """{"consumer_identifier_default":"expected one of: consumer_id, custom_id, username"}""")]
+    [InlineData("""{"metrics":[{"name":"request_count","stat_type":"counter"}]}""", """{"metrics":["invalid value"]}""")]
+    [InlineData("""{"metrics":[{"name":"bytes","stat_type":"timer"}]}""", """{"metrics":["invalid value"]}""")]
+    public void Statsd_BadConfig_IsRefused(string config, string expected) =>
+        Assert.Equal(expected, Invalid("statsd", config).Json());
+
+    [Fact]
+    public void Statsd_TimerWithoutSampleRate_IsValid() =>
+        Assert.Equal("timer", Valid("statsd", """{"metrics":[{"name":"latency","stat_type":"timer"}]}""")["metrics"]![0]!["stat_type"]!.GetValue<string>());
+
+    [Fact]
+    public void Datadog_EmptyConfig_HasKongDefaults()
+    {
+        var config = Valid("datadog", "{}");
+        Assert.Equal("localhost", config["host"]!.GetValue<string>());
+        Assert.Equal(8125, config["port"]!.GetValue<long>());
+        Assert.Equal("kong", config["prefix"]!.GetValue<string>());
+        Assert.Equal("name", config["service_name_tag"]!.GetValue<string>());
+        Assert.Equal("status", config["status_tag"]!.GetValue<string>());
+        Assert.Equal("consumer", config["consumer_tag"]!.GetValue<string>());
+        Assert.Equal(
+            """{"name":"request_count","stat_type":"counter","tags":["app:kong"],"sample_rate":1,"consumer_identifier":"custom_id"}""",
+            config["metrics"]![0]!.Json());
+        Assert.Equal(
+            ["request_count", "latency", "request_size", "response_size", "upstream_latency", "kong_latency"],
+            config["metrics"]!.AsArray().Select(m => m!["name"]!.GetValue<string>()));
+    }
+
+    [Theory]
+    [InlineData("""{"metrics":[{"name":"latency","stat_type":"timer","tags":["env:"]}]}""", """{"metrics":["invalid value"]}""")]
+    [InlineData("""{"metrics":[{"name":"request_count","stat_type":"counter","sample_rate":2}]}""", """{"metrics":["invalid value"]}""")]
+    [InlineData("""{"metrics":[{"name":"status_count","stat_type":"counter","sample_rate":1}]}""", """{"metrics":["invalid value"]}""")]
+    public void Datadog_BadConfig_IsRefused(string config, string expected) =>
+        Assert.Equal(expected, Invalid("datadog", config).Json());
 
     [Fact]
     public void Prometheus_EmptyConfig_AllMetricsOff()

@@ -27,8 +27,14 @@ public class PluginPrioritiesTests
             ["response-transformer"] = 800,
             ["opentelemetry"] = 14,
             ["prometheus"] = 13,
+            ["statsd"] = 11,
+            ["datadog"] = 10,
             ["http-log"] = 12,
             ["file-log"] = 9,
+            ["udp-log"] = 8,
+            ["tcp-log"] = 7,
+            ["loggly"] = 6,
+            ["syslog"] = 4,
             ["request-termination"] = 2,
             ["https-redirect"] = 3000,
             ["access-control"] = 955,
@@ -54,7 +60,8 @@ public class PluginPrioritiesTests
         [
             "correlation-id", "zipkin", "https-redirect", "bot-detection", "cors", "jwt", "key-auth", "basic-auth", "hmac-auth",
             "ip-restriction", "access-control", "request-size-limiting", "acl", "rate-limiting", "response-ratelimiting",
-            "rewrite", "request-transformer", "response-transformer", "opentelemetry", "prometheus", "http-log", "file-log", "request-termination",
+            "rewrite", "request-transformer", "response-transformer", "opentelemetry", "prometheus", "http-log", "statsd", "datadog", "file-log",
+            "udp-log", "tcp-log", "loggly", "syslog", "request-termination",
             "aggregate",
         ];
         Assert.Equal(order, PluginCatalog.Bundled.Schemas.OrderByDescending(p => p.Priority).Select(p => p.Name));
@@ -64,7 +71,7 @@ public class PluginPrioritiesTests
     public void Registry_HoldsEveryPluginAndCredential()
     {
         var registry = PluginConfigValidator.Registry;
-        Assert.Equal(24, registry.Plugins.Count);
+        Assert.Equal(30, registry.Plugins.Count);
         Assert.Equal("keyauth_credentials", registry.FindByAdminPath("key-auths")?.Name);
         Assert.Equal("basicauth_credentials", registry.FindByAdminPath("basic-auths")?.Name);
         Assert.Equal("jwt_secrets", registry.FindByAdminPath("jwts")?.Name);

@@ -113,6 +113,9 @@ public class GatewaySettingsDefaultsTests
             // Kong's tracing settings, for the opentelemetry and zipkin plugins, and its proxy access log (off here).
             "tracing_instrumentations", "tracing_sampling_rate", "proxy_access_log",
 
+            // Where the syslog plugin finds the local syslog daemon (Kong's is fixed at /dev/log).
+            "syslog_socket",
+
             // Beyond the contract table: Kong's realip settings, which trusted_ips works with, and the
             // Admin API's body timeout (nginx's client_body_timeout, injected as nginx_admin_*).
             "real_ip_header", "real_ip_recursive", "nginx_admin_client_body_timeout",

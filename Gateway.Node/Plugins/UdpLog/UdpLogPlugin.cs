@@ -1,0 +1,60 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Gateway.Node.Plugins.Queues;
+using Gateway.Plugins.Sdk;
+using Gateway.Schema;
+
+namespace Gateway.Node.Plugins.UdpLog;
+
+/// <summary>
+/// Kong's udp-log (kong/plugins/udp-log/handler.lua): each request's serialized log record
+/// (<see cref="PluginLog.Serialize"/>) as one JSON datagram to <c>host:port</c>, sent off the request path through
+/// the row's queue; as in Kong, a failed send is logged and not retried. <c>custom_fields_by_lua</c> is Lua and is ignored.
+/// </summary>
+public sealed partial class UdpLogPlugin : GatewayPlugin<UdpLogConfig>
+{
+    private readonly PluginServices _services;
+    private readonly RowQueues<UdpLogConfig> _queues;
+    private ILogger? _logger;
+
+    /// <summary>Makes the plugin; <paramref name="services"/> gives its logger.</summary>
+    public UdpLogPlugin(PluginServices services)
+    {
+        _services = services;
+        _queues = new RowQueues<UdpLogConfig>(c => c.InstanceId, _ => DirectQueue.Settings, SendAsync, Warn);
+    }
+
+    /// <inheritdoc />
+    public override PluginSchema Schema => UdpLogSchema.Schema;
+
+    /// <inheritdoc />
+    public override void Log(PluginLog log, UdpLogConfig config) =>
+        _queues.For(config).Enqueue(JsonSerializer.SerializeToUtf8Bytes(log.Serialize()));
+
+    /// <inheritdoc />
+    protected override UdpLogConfig CreateConfig(JsonObject config, PluginInstance instance)
+    {
+        var compiled = base.CreateConfig(config, instance) with { InstanceId = instance.Id };
+        if (compiled.CustomFieldsByLua is { Count: > 0 } fields)
+        {
+            Warn($"custom_fields_by_lua is not supported (Lua is not evaluated); these fields are not logged: {string.Join(", ", fields.Keys)}");
+        }
+
+        return compiled;
+    }
+
+    private static Task SendAsync(UdpLogConfig config, IReadOnlyList<byte[]> batch, CancellationToken token) =>
+        Datagrams.SendAsync(config.Host, config.Port, batch.Select(b => (ReadOnlyMemory<byte>)b), config.Timeout, token);
+
+    private void Warn(string message)
+    {
+        _logger ??= _services.Find<ILoggerFactory>()?.CreateLogger("udp-log");
+        if (_logger is not null)
+        {
+            LogProblem(_logger, message);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "udp-log: {Message}")]
+    private static partial void LogProblem(ILogger logger, string message);
+}
