@@ -148,7 +148,7 @@ public static class UpstreamHealthEndpoints
         var data = new JsonArray();
         foreach (var row in targets.Skip(start).Take(query.Size))
         {
-            var entry = (JsonObject)row.DeepClone();
+            var entry = (JsonObject)Targets.Present(row).DeepClone();
             if (balancer is not null)
             {
                 var target = balancer.Find(row["target"]!.GetValue<string>());

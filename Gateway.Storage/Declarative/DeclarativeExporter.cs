@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Gateway.Schema;
+using Gateway.Storage.Entities;
 using Gateway.Storage.Store;
 
 namespace Gateway.Storage.Declarative;
@@ -23,7 +24,8 @@ public sealed class DeclarativeExporter(SchemaRegistry registry)
             var rows = new JsonArray();
             foreach (var row in await ReadAllAsync(store, schema.Name, cancellationToken))
             {
-                var exported = (JsonObject)row.DeepClone();
+                // A target written before timestamps were seconds is exported as Kong writes it (Targets.Present).
+                var exported = (JsonObject)(schema.Name == Targets.Schema.Name ? Targets.Present(row) : row).DeepClone();
                 foreach (var foreign in schema.ForeignFields)
                 {
                     if (exported[foreign.Name] is JsonObject reference && reference["id"] is { } id)

@@ -30,6 +30,10 @@ public sealed class KongManagerFlowTests(NodeFixture fixture) : IClassFixture<No
         { "acls", "id,created_at,consumer,group,tags" },
     };
 
+    [Fact]
+    public void KongEntityFields_CoverEveryCoreEntity() =>
+        Assert.Empty(Gateway.Storage.Entities.CoreEntities.All.Select(e => e.Name).Except(KongEntityFields().Select(row => (string)row[0])));
+
     [Theory]
     [MemberData(nameof(KongEntityFields))]
     public async Task EntitySchema_HasKongsFields_AndEntityChecks(string entity, string fields)

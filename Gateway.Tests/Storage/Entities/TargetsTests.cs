@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Gateway.Storage.Entities;
 using static Gateway.Tests.Storage.Entities.EntityValidation;
 
 namespace Gateway.Tests.Storage.Entities;
@@ -6,6 +7,28 @@ namespace Gateway.Tests.Storage.Entities;
 public class TargetsTests
 {
     private const string Upstream = "\"upstream\":{\"id\":\"123e4567-e89b-12d3-a456-426655440000\"}";
+
+    [Theory]
+    [InlineData(1700000000.123, 1700000000.123)]
+    [InlineData(1700000000, 1700000000)]
+    [InlineData(1700000000123, 1700000000.123)]
+    public void Seconds_ReadsRowsStoredInMilliseconds_AsSeconds(double stored, double seconds) =>
+        Assert.Equal(seconds, Targets.Seconds(JsonValue.Create(stored)), 6);
+
+    [Fact]
+    public void Present_ShowsARowStoredInMilliseconds_InSeconds()
+    {
+        // Rows written before timestamps were Kong's seconds-with-a-fraction keep their stored form; they are shown as Kong's.
+        var legacy = JsonNode.Parse("""{"id":"a","created_at":1700000000123,"updated_at":1700000005000,"target":"h:80"}""")!.AsObject();
+        var current = JsonNode.Parse("""{"id":"b","created_at":1700000000.123,"updated_at":1700000000.123,"target":"h:80"}""")!.AsObject();
+
+        var shown = Targets.Present(legacy);
+
+        Assert.Equal(1700000000.123, shown["created_at"]!.GetValue<double>(), 6);
+        Assert.Equal(1700000005, shown["updated_at"]!.GetValue<double>(), 6);
+        Assert.Equal(1700000000123, legacy["created_at"]!.GetValue<long>());
+        Assert.Same(current, Targets.Present(current));
+    }
 
     [Fact]
     public void Insert_FillsDefaults_AndAppendsPort8000()
