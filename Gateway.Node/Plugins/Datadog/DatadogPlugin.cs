@@ -16,15 +16,14 @@ namespace Gateway.Node.Plugins.Datadog;
 /// </summary>
 public sealed partial class DatadogPlugin : GatewayPlugin<DatadogConfig>
 {
-    private readonly PluginServices _services;
     private readonly RowQueues<DatadogConfig> _queues;
-    private ILogger? _logger;
+    private readonly LogPluginWarnings _warnings;
 
     /// <summary>Makes the plugin; <paramref name="services"/> gives its logger.</summary>
     public DatadogPlugin(PluginServices services)
     {
-        _services = services;
-        _queues = new RowQueues<DatadogConfig>(c => c.InstanceId, c => c.Queue, SendAsync, Warn);
+        _warnings = new LogPluginWarnings(services, "datadog", LogLevel.Warning);
+        _queues = new RowQueues<DatadogConfig>(c => c.InstanceId, c => c.Queue, SendAsync, _warnings.Warn);
     }
 
     /// <inheritdoc />
@@ -67,7 +66,7 @@ public sealed partial class DatadogPlugin : GatewayPlugin<DatadogConfig>
         return compiled with
         {
             InstanceId = instance.Id,
-            Queue = LegacyQueueFields.Apply(compiled.Queue, compiled.RetryCount, compiled.QueueSize, compiled.FlushTimeout, Warn),
+            Queue = LegacyQueueFields.Apply(compiled.Queue, compiled.RetryCount, compiled.QueueSize, compiled.FlushTimeout, _warnings.Warn),
         };
     }
 
@@ -117,15 +116,5 @@ public sealed partial class DatadogPlugin : GatewayPlugin<DatadogConfig>
 
     private static string? Text(JsonNode? node) => node is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
 
-    private void Warn(string message)
-    {
-        _logger ??= _services.Find<ILoggerFactory>()?.CreateLogger("datadog");
-        if (_logger is not null)
-        {
-            LogProblem(_logger, message);
-        }
-    }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "datadog: {Message}")]
-    private static partial void LogProblem(ILogger logger, string message);
 }

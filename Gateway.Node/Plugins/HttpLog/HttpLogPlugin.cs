@@ -17,8 +17,6 @@ namespace Gateway.Node.Plugins.HttpLog;
 /// </summary>
 public sealed partial class HttpLogPlugin : GatewayPlugin<HttpLogConfig>
 {
-    private readonly PluginServices _services;
-
     /// <summary>One connection pool for every endpoint; Kong's http-log does not verify certificates either.</summary>
     private static readonly HttpClient Client = new(new SocketsHttpHandler
     {
@@ -32,13 +30,13 @@ public sealed partial class HttpLogPlugin : GatewayPlugin<HttpLogConfig>
     };
 
     private readonly RowQueues<HttpLogConfig> _queues;
-    private ILogger? _logger;
+    private readonly LogPluginWarnings _warnings;
 
     /// <summary>Makes the plugin; <paramref name="services"/> gives its logger.</summary>
     public HttpLogPlugin(PluginServices services)
     {
-        _services = services;
-        _queues = new RowQueues<HttpLogConfig>(c => c.InstanceId, c => c.Queue, SendAsync, Warn);
+        _warnings = new LogPluginWarnings(services, "http-log", LogLevel.Warning);
+        _queues = new RowQueues<HttpLogConfig>(c => c.InstanceId, c => c.Queue, SendAsync, _warnings.Warn);
     }
 
     /// <inheritdoc />
@@ -64,25 +62,22 @@ public sealed partial class HttpLogPlugin : GatewayPlugin<HttpLogConfig>
         var queue = compiled.Queue;
         if (compiled.RetryCount is { } retries && retries != 10)
         {
-            Warn("the retry_count parameter no longer works, please update your configuration to use initial_retry_delay and max_retry_time instead");
+            _warnings.Warn("the retry_count parameter no longer works, please update your configuration to use initial_retry_delay and max_retry_time instead");
         }
 
         if (compiled.QueueSize is { } size && size != 1)
         {
             queue = queue with { MaxBatchSize = size };
-            Warn("the queue_size parameter is deprecated, please update your configuration to use queue.max_batch_size instead");
+            _warnings.Warn("the queue_size parameter is deprecated, please update your configuration to use queue.max_batch_size instead");
         }
 
         if (compiled.FlushTimeout is { } flush && flush != 2)
         {
             queue = queue with { MaxCoalescingDelay = flush };
-            Warn("the flush_timeout parameter is deprecated, please update your configuration to use queue.max_coalescing_delay instead");
+            _warnings.Warn("the flush_timeout parameter is deprecated, please update your configuration to use queue.max_coalescing_delay instead");
         }
 
-        if (compiled.CustomFieldsByLua is { Count: > 0 } fields)
-        {
-            Warn($"custom_fields_by_lua is not supported (Lua is not evaluated); these fields are not logged: {string.Join(", ", fields.Keys)}");
-        }
+        _warnings.LuaFieldsIgnored(compiled.CustomFieldsByLua);
 
         return compiled with { Queue = queue };
     }
@@ -117,15 +112,5 @@ public sealed partial class HttpLogPlugin : GatewayPlugin<HttpLogConfig>
         }
     }
 
-    private void Warn(string message)
-    {
-        _logger ??= _services.Find<ILoggerFactory>()?.CreateLogger("http-log");
-        if (_logger is not null)
-        {
-            LogQueueProblem(_logger, message);
-        }
-    }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "http-log: {Message}")]
-    private static partial void LogQueueProblem(ILogger logger, string message);
 }

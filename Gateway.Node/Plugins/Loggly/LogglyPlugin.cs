@@ -18,15 +18,16 @@ namespace Gateway.Node.Plugins.Loggly;
 /// </summary>
 public sealed partial class LogglyPlugin : GatewayPlugin<LogglyConfig>
 {
-    private readonly PluginServices _services;
     private readonly RowQueues<LogglyConfig> _queues;
-    private ILogger? _logger;
+    private readonly PluginServices _services;
+    private readonly LogPluginWarnings _warnings;
 
     /// <summary>Makes the plugin; <paramref name="services"/> gives its logger and the node's host name.</summary>
     public LogglyPlugin(PluginServices services)
     {
         _services = services;
-        _queues = new RowQueues<LogglyConfig>(c => c.InstanceId, _ => DirectQueue.Settings, SendAsync, Warn);
+        _warnings = new LogPluginWarnings(services, "loggly", LogLevel.Error);
+        _queues = new RowQueues<LogglyConfig>(c => c.InstanceId, _ => DirectQueue.Settings, SendAsync, _warnings.Warn);
     }
 
     /// <inheritdoc />
@@ -54,10 +55,7 @@ public sealed partial class LogglyPlugin : GatewayPlugin<LogglyConfig>
     protected override LogglyConfig CreateConfig(JsonObject config, PluginInstance instance)
     {
         var compiled = base.CreateConfig(config, instance) with { InstanceId = instance.Id };
-        if (compiled.CustomFieldsByLua is { Count: > 0 } fields)
-        {
-            Warn($"custom_fields_by_lua is not supported (Lua is not evaluated); these fields are not logged: {string.Join(", ", fields.Keys)}");
-        }
+        _warnings.LuaFieldsIgnored(compiled.CustomFieldsByLua);
 
         return compiled;
     }
@@ -65,15 +63,5 @@ public sealed partial class LogglyPlugin : GatewayPlugin<LogglyConfig>
     private static Task SendAsync(LogglyConfig config, IReadOnlyList<byte[]> batch, CancellationToken token) =>
         Datagrams.SendAsync(config.Host, config.Port, batch.Select(b => (ReadOnlyMemory<byte>)b), config.Timeout, token);
 
-    private void Warn(string message)
-    {
-        _logger ??= _services.Find<ILoggerFactory>()?.CreateLogger("loggly");
-        if (_logger is not null)
-        {
-            LogProblem(_logger, message);
-        }
-    }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "loggly: {Message}")]
-    private static partial void LogProblem(ILogger logger, string message);
 }

@@ -18,15 +18,16 @@ namespace Gateway.Node.Plugins.Statsd;
 /// </summary>
 public sealed partial class StatsdPlugin : GatewayPlugin<StatsdConfig>
 {
-    private readonly PluginServices _services;
     private readonly RowQueues<StatsdConfig> _queues;
-    private ILogger? _logger;
+    private readonly PluginServices _services;
+    private readonly LogPluginWarnings _warnings;
 
     /// <summary>Makes the plugin; <paramref name="services"/> gives its logger and the node's host name.</summary>
     public StatsdPlugin(PluginServices services)
     {
         _services = services;
-        _queues = new RowQueues<StatsdConfig>(c => c.InstanceId, c => c.Queue, SendAsync, Warn);
+        _warnings = new LogPluginWarnings(services, "statsd", LogLevel.Warning);
+        _queues = new RowQueues<StatsdConfig>(c => c.InstanceId, c => c.Queue, SendAsync, _warnings.Warn);
     }
 
     /// <inheritdoc />
@@ -64,7 +65,7 @@ public sealed partial class StatsdPlugin : GatewayPlugin<StatsdConfig>
             InstanceId = instance.Id,
             NamePrefix = prefix,
             StatusRanges = compiled.AllowStatusCodes?.Select(Range).ToArray(),
-            Queue = LegacyQueueFields.Apply(compiled.Queue, compiled.RetryCount, compiled.QueueSize, compiled.FlushTimeout, Warn),
+            Queue = LegacyQueueFields.Apply(compiled.Queue, compiled.RetryCount, compiled.QueueSize, compiled.FlushTimeout, _warnings.Warn),
         };
     }
 
@@ -127,15 +128,5 @@ public sealed partial class StatsdPlugin : GatewayPlugin<StatsdConfig>
         }
     }
 
-    private void Warn(string message)
-    {
-        _logger ??= _services.Find<ILoggerFactory>()?.CreateLogger("statsd");
-        if (_logger is not null)
-        {
-            LogProblem(_logger, message);
-        }
-    }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "statsd: {Message}")]
-    private static partial void LogProblem(ILogger logger, string message);
 }

@@ -20,16 +20,17 @@ namespace Gateway.Node.Plugins.Syslog;
 /// </summary>
 public sealed partial class SyslogPlugin : GatewayPlugin<SyslogConfig>
 {
-    private readonly PluginServices _services;
     private readonly RowQueues<SyslogConfig> _queues;
     private readonly int _pid = Environment.ProcessId;
-    private ILogger? _logger;
+    private readonly PluginServices _services;
+    private readonly LogPluginWarnings _warnings;
 
     /// <summary>Makes the plugin; <paramref name="services"/> gives its logger and the node's syslog socket.</summary>
     public SyslogPlugin(PluginServices services)
     {
         _services = services;
-        _queues = new RowQueues<SyslogConfig>(c => c.InstanceId, _ => DirectQueue.Settings, SendAsync, Warn);
+        _warnings = new LogPluginWarnings(services, "syslog", LogLevel.Error);
+        _queues = new RowQueues<SyslogConfig>(c => c.InstanceId, _ => DirectQueue.Settings, SendAsync, _warnings.Warn);
     }
 
     /// <inheritdoc />
@@ -57,10 +58,7 @@ public sealed partial class SyslogPlugin : GatewayPlugin<SyslogConfig>
     protected override SyslogConfig CreateConfig(JsonObject config, PluginInstance instance)
     {
         var compiled = base.CreateConfig(config, instance) with { InstanceId = instance.Id };
-        if (compiled.CustomFieldsByLua is { Count: > 0 } fields)
-        {
-            Warn($"custom_fields_by_lua is not supported (Lua is not evaluated); these fields are not logged: {string.Join(", ", fields.Keys)}");
-        }
+        _warnings.LuaFieldsIgnored(compiled.CustomFieldsByLua);
 
         return compiled;
     }
@@ -83,15 +81,5 @@ public sealed partial class SyslogPlugin : GatewayPlugin<SyslogConfig>
         }
     }
 
-    private void Warn(string message)
-    {
-        _logger ??= _services.Find<ILoggerFactory>()?.CreateLogger("syslog");
-        if (_logger is not null)
-        {
-            LogProblem(_logger, message);
-        }
-    }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "syslog: {Message}")]
-    private static partial void LogProblem(ILogger logger, string message);
 }

@@ -15,16 +15,15 @@ namespace Gateway.Node.Plugins.TcpLog;
 /// </summary>
 public sealed partial class TcpLogPlugin : GatewayPlugin<TcpLogConfig>
 {
-    private readonly PluginServices _services;
     private readonly RowQueues<TcpLogConfig> _queues;
     private readonly TcpLogConnections _connections = new();
-    private ILogger? _logger;
+    private readonly LogPluginWarnings _warnings;
 
     /// <summary>Makes the plugin; <paramref name="services"/> gives its logger.</summary>
     public TcpLogPlugin(PluginServices services)
     {
-        _services = services;
-        _queues = new RowQueues<TcpLogConfig>(c => c.InstanceId, _ => DirectQueue.Settings, _connections.WriteAsync, Warn);
+        _warnings = new LogPluginWarnings(services, "tcp-log", LogLevel.Error);
+        _queues = new RowQueues<TcpLogConfig>(c => c.InstanceId, _ => DirectQueue.Settings, _connections.WriteAsync, _warnings.Warn);
     }
 
     /// <inheritdoc />
@@ -44,23 +43,10 @@ public sealed partial class TcpLogPlugin : GatewayPlugin<TcpLogConfig>
     protected override TcpLogConfig CreateConfig(JsonObject config, PluginInstance instance)
     {
         var compiled = base.CreateConfig(config, instance) with { InstanceId = instance.Id };
-        if (compiled.CustomFieldsByLua is { Count: > 0 } fields)
-        {
-            Warn($"custom_fields_by_lua is not supported (Lua is not evaluated); these fields are not logged: {string.Join(", ", fields.Keys)}");
-        }
+        _warnings.LuaFieldsIgnored(compiled.CustomFieldsByLua);
 
         return compiled;
     }
 
-    private void Warn(string message)
-    {
-        _logger ??= _services.Find<ILoggerFactory>()?.CreateLogger("tcp-log");
-        if (_logger is not null)
-        {
-            LogProblem(_logger, message);
-        }
-    }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "tcp-log: {Message}")]
-    private static partial void LogProblem(ILogger logger, string message);
 }

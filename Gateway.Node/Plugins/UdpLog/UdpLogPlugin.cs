@@ -13,15 +13,14 @@ namespace Gateway.Node.Plugins.UdpLog;
 /// </summary>
 public sealed partial class UdpLogPlugin : GatewayPlugin<UdpLogConfig>
 {
-    private readonly PluginServices _services;
     private readonly RowQueues<UdpLogConfig> _queues;
-    private ILogger? _logger;
+    private readonly LogPluginWarnings _warnings;
 
     /// <summary>Makes the plugin; <paramref name="services"/> gives its logger.</summary>
     public UdpLogPlugin(PluginServices services)
     {
-        _services = services;
-        _queues = new RowQueues<UdpLogConfig>(c => c.InstanceId, _ => DirectQueue.Settings, SendAsync, Warn);
+        _warnings = new LogPluginWarnings(services, "udp-log", LogLevel.Error);
+        _queues = new RowQueues<UdpLogConfig>(c => c.InstanceId, _ => DirectQueue.Settings, SendAsync, _warnings.Warn);
     }
 
     /// <inheritdoc />
@@ -35,10 +34,7 @@ public sealed partial class UdpLogPlugin : GatewayPlugin<UdpLogConfig>
     protected override UdpLogConfig CreateConfig(JsonObject config, PluginInstance instance)
     {
         var compiled = base.CreateConfig(config, instance) with { InstanceId = instance.Id };
-        if (compiled.CustomFieldsByLua is { Count: > 0 } fields)
-        {
-            Warn($"custom_fields_by_lua is not supported (Lua is not evaluated); these fields are not logged: {string.Join(", ", fields.Keys)}");
-        }
+        _warnings.LuaFieldsIgnored(compiled.CustomFieldsByLua);
 
         return compiled;
     }
@@ -46,15 +42,5 @@ public sealed partial class UdpLogPlugin : GatewayPlugin<UdpLogConfig>
     private static Task SendAsync(UdpLogConfig config, IReadOnlyList<byte[]> batch, CancellationToken token) =>
         Datagrams.SendAsync(config.Host, config.Port, batch.Select(b => (ReadOnlyMemory<byte>)b), config.Timeout, token);
 
-    private void Warn(string message)
-    {
-        _logger ??= _services.Find<ILoggerFactory>()?.CreateLogger("udp-log");
-        if (_logger is not null)
-        {
-            LogProblem(_logger, message);
-        }
-    }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "udp-log: {Message}")]
-    private static partial void LogProblem(ILogger logger, string message);
 }
