@@ -141,12 +141,13 @@ public sealed class AggregateTests(PluginNode node, AggregateBackends backends) 
     [Fact]
     public async Task Timeouts_OfABackendAndOfTheWhole_AreStatusZero()
     {
+        // "whole" would answer within its own timeout: only the fan-out's 600 ms can make it 0.
         var svc = await ServiceAsync();
         var path = await AggregateAsync($$"""
             {"include_status":true,"timeout":600,"backends":[
               {"name":"fast","service":"{{svc}}","path":"/delay/10"},
               {"name":"own","service":"{{svc}}","path":"/delay/2000","timeout":200},
-              {"name":"whole","service":"{{svc}}","path":"/delay/2000"}
+              {"name":"whole","service":"{{svc}}","path":"/delay/3000","timeout":5000}
             ]}
             """);
 
