@@ -63,7 +63,13 @@ public sealed class SchemaValidator(SchemaRegistry registry, TimeProvider time)
             }
         }
 
-        return errors.IsEmpty ? result : null;
+        if (!errors.IsEmpty)
+        {
+            return null;
+        }
+
+        schema.OnWrite?.Invoke(result);
+        return result;
     }
 
     /// <summary>Validates a value against a single field, for the <c>/schemas/.../validate</c> endpoints and plugins.</summary>
@@ -254,7 +260,8 @@ public sealed class SchemaValidator(SchemaRegistry registry, TimeProvider time)
             return field.Default.DeepClone();
         }
 
-        if (field.Auto && topLevel)
+        // A plugin config's auto string (oauth2's provision_key) is generated too, as Kong's process_auto_fields does.
+        if (field.Auto && (topLevel || field.Type == FieldType.String))
         {
             // Kong: ids are dashed UUIDs; other generated strings (keys, secrets) are utils.random_string(), 32 hex digits.
             return field.Timestamp ? Timestamp(field, now) : JsonValue.Create(Guid.NewGuid().ToString(field.Uuid ? "D" : "N"));
