@@ -64,7 +64,7 @@ internal static class StoreWrites
                 await session.RemoveAsync(registry.Get(row.Entity), row.Id, cancellationToken);
             }
 
-            return StoreWriteResult.Committed(await session.CommitAsync(doomed, runtime, cancellationToken));
+            return await CommitAsync(session, doomed, runtime, cancellationToken);
         };
     }
 
@@ -90,7 +90,13 @@ internal static class StoreWrites
         var before = exists && session.Audited ? await session.ReadAsync(schema.Name, id, cancellationToken) : null;
         await session.StoreAsync(schema, id, row, exists, cancellationToken);
         var change = new EntityChange(schema.Name, id, ChangeKind.Upsert, before, session.Audited ? row : null);
-        return StoreWriteResult.Committed(await session.CommitAsync([change], runtime, cancellationToken));
+        return await CommitAsync(session, [change], runtime, cancellationToken);
+    }
+
+    private static async Task<StoreWriteResult> CommitAsync(IWriteSession session, IReadOnlyList<EntityChange> changes, bool runtime, CancellationToken cancellationToken)
+    {
+        var version = await session.CommitAsync(changes, runtime, cancellationToken);
+        return runtime ? StoreWriteResult.RuntimeWritten : StoreWriteResult.Committed(version);
     }
 
     /// <summary>
