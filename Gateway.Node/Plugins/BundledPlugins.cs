@@ -13,6 +13,7 @@ using Gateway.Node.Plugins.HttpsRedirect;
 using Gateway.Node.Plugins.IpRestriction;
 using Gateway.Node.Plugins.Jwt;
 using Gateway.Node.Plugins.KeyAuth;
+using Gateway.Node.Plugins.LdapAuth;
 using Gateway.Node.Plugins.Loggly;
 using Gateway.Node.Plugins.OpenTelemetry;
 using Gateway.Node.Plugins.Prometheus;
@@ -69,6 +70,7 @@ public static class BundledPlugins
         services => new SyslogPlugin(services),
         services => new LogglyPlugin(services),
         services => new DatadogPlugin(services),
+        _ => new LdapAuthPlugin(),
         services => new StatsdPlugin(services),
         _ => new BotDetectionPlugin(),
         services => new RequestTerminationPlugin(services),
