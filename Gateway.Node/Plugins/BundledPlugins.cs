@@ -26,6 +26,7 @@ using Gateway.Node.Plugins.RequestTransformer;
 using Gateway.Node.Plugins.ResponseRateLimiting;
 using Gateway.Node.Plugins.ResponseTransformer;
 using Gateway.Node.Plugins.Rewrite;
+using Gateway.Node.Plugins.Session;
 using Gateway.Node.Plugins.StandardWebhooks;
 using Gateway.Node.Plugins.Statsd;
 using Gateway.Node.Plugins.Syslog;
@@ -76,6 +77,7 @@ public static class BundledPlugins
         services => new RequestTerminationPlugin(services),
         _ => new PrometheusPlugin(),
         services => new ProxyCachePlugin(services),
+        _ => new SessionPlugin(),
         services => new ZipkinPlugin(services),
         services => new OpenTelemetryPlugin(services),
         services => new StandardWebhooksPlugin(services),
