@@ -363,9 +363,14 @@ public sealed class SchemaValidator(SchemaRegistry registry, TimeProvider time)
         return nested.IsEmpty ? field.Custom?.Invoke(processed) : nested;
     }
 
-    /// <summary>Checks one non-null value; returns null, a message, element messages, or nested errors.</summary>
+    /// <summary>
+    /// Checks one non-null value; returns null, a message, element messages, or nested errors. A vault reference in a
+    /// referenceable field is kept as given: its value is only known where it is used.
+    /// </summary>
     private object? CheckValue(Field field, JsonNode value) =>
-        field.MustBeNull ? "value must be null" : CheckType(field, value) ?? (SkipWriteChecks ? null : field.WriteCheck?.Invoke(value));
+        field.MustBeNull ? "value must be null"
+        : field.Referenceable && VaultReference.IsReference(value) ? null
+        : CheckType(field, value) ?? (SkipWriteChecks ? null : field.WriteCheck?.Invoke(value));
 
     /// <summary>Checks one non-null value against the field's type and rules, <see cref="Field.Custom"/> last.</summary>
     private object? CheckType(Field field, JsonNode value)
