@@ -21,7 +21,7 @@ public static class SessionSchema
 
     /// <summary>The plugin schema.</summary>
     public static PluginSchema Schema { get; } = new("session", Priority, Record("config", "The session settings.",
-        Str("secret", "The secret that is used in keyed HMAC generation.", RandomSecret()),
+        Str("secret", "The secret that is used in keyed HMAC generation.", RandomSecret()) with { Referenceable = true },
         Str("storage", "Determines where the session data is stored. `kong`: Stores encrypted session data into Kong's current database strategy; the cookie will not contain any session data. `cookie`: Stores encrypted session data within the cookie itself.",
             "cookie", "cookie", "kong") with
         { Custom = v => v.GetValue<string>() == "kong" ? KongStorageRefused : null },

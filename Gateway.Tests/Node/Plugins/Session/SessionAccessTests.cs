@@ -199,6 +199,10 @@ public sealed class SessionAccessTests(AuthNode auth) : IClassFixture<AuthNode>
         Assert.Matches("^[A-Za-z0-9]{44}$", created["config"]!["secret"]!.GetValue<string>());
         await auth.Node.SendJsonAsync(HttpMethod.Delete, $"/plugins/{created["id"]}");
 
+        var schema = await auth.Node.GetAsync("/schemas/plugins/session");
+        var secret = schema["fields"]!.AsArray().Single(f => f!.AsObject().ContainsKey("config"))!["config"]!["fields"]![0]!["secret"]!;
+        Assert.True(secret["referenceable"]!.GetValue<bool>());
+
         foreach (var (config, field, message) in new[]
         {
             ("""{"storage":"kong"}""", "storage", SessionSchema.KongStorageRefused),
