@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Runs the whole test suite. Installs (apt-get, as root) and starts on loopback what the tests need
-# when it is absent: PostgreSQL and Redis from Debian's packages. Stops what it started on exit.
+# when it is absent: PostgreSQL, Redis and OpenLDAP's slapd (infra/slapd.sh) from Debian's packages. Stops what it started on exit.
 # TEST_FILTER=... runs only the tests a dotnet test --filter expression picks.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PG_PORT=${TEST_PG_PORT:-55432}
 REDIS_PORT=${TEST_REDIS_PORT:-56379}
+LDAP_PORT=${TEST_LDAP_PORT:-56389}
 WORK=$(mktemp -d /tmp/gateway-test.XXXXXX)
 chmod 755 "$WORK"
 STARTED=()
@@ -18,6 +19,7 @@ cleanup() {
     case "$what" in
       postgres) runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$WORK/pg" -m fast -w stop >/dev/null 2>&1 || true ;;
       redis) kill "$(cat "$WORK/redis.pid" 2>/dev/null)" 2>/dev/null || true ;;
+      slapd) kill "$(cat "$WORK/ldap/slapd.pid" 2>/dev/null)" 2>/dev/null || true ;;
     esac
   done
   rm -rf "$WORK"
@@ -27,9 +29,16 @@ trap cleanup EXIT
 need_packages=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_packages+=(postgresql)
 command -v redis-server >/dev/null 2>&1 || need_packages+=(redis-server)
+[ -x /usr/sbin/slapd ] || need_packages+=(slapd)
+command -v ldapadd >/dev/null 2>&1 || need_packages+=(ldap-utils)
+command -v openssl >/dev/null 2>&1 || need_packages+=(openssl)
+# System.DirectoryServices.Protocols (ldap-auth) loads OpenLDAP's client library.
+ls /usr/lib/*/libldap-2.5.so.0 >/dev/null 2>&1 || need_packages+=(libldap-2.5-0)
 if [ ${#need_packages[@]} -gt 0 ]; then
   log "installing ${need_packages[*]}"
   export DEBIAN_FRONTEND=noninteractive
+  # slapd's own configuration is not wanted: infra/slapd.sh gives it one of its own.
+  echo "slapd slapd/no_configuration boolean true" | debconf-set-selections
   apt-get update -qq >/dev/null
   apt-get install -y -qq --no-install-recommends "${need_packages[@]}" >/dev/null
 fi
@@ -54,8 +63,15 @@ if ! redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping >/dev/null 2>&1; then
   for _ in $(seq 50); do redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
 fi
 
+if ! ldapsearch -x -H "ldap://127.0.0.1:$LDAP_PORT" -b "" -s base >/dev/null 2>&1; then
+  log "starting slapd on 127.0.0.1:$LDAP_PORT (LDAPS on $((LDAP_PORT + 1)))"
+  bash infra/slapd.sh "$WORK/ldap" "$LDAP_PORT"
+  STARTED+=(slapd)
+fi
+
 export TEST_PG_HOST=127.0.0.1 TEST_PG_PORT=$PG_PORT TEST_PG_USER=gateway TEST_PG_DATABASE=gateway
 export TEST_REDIS_HOST=127.0.0.1 TEST_REDIS_PORT=$REDIS_PORT
+export TEST_LDAP_HOST=127.0.0.1 TEST_LDAP_PORT=$LDAP_PORT TEST_LDAP_BASE_DN=ou=users,dc=example,dc=com
 
 log "building"
 if ! dotnet build Gateway.sln -c Release -nologo -v quiet >"$WORK/build.log" 2>&1; then

@@ -13,6 +13,7 @@ using Gateway.Node.Plugins.HttpsRedirect;
 using Gateway.Node.Plugins.IpRestriction;
 using Gateway.Node.Plugins.Jwt;
 using Gateway.Node.Plugins.KeyAuth;
+using Gateway.Node.Plugins.LdapAuth;
 using Gateway.Node.Plugins.Loggly;
 using Gateway.Node.Plugins.OAuth2;
 using Gateway.Node.Plugins.OpenTelemetry;
@@ -26,6 +27,7 @@ using Gateway.Node.Plugins.RequestTransformer;
 using Gateway.Node.Plugins.ResponseRateLimiting;
 using Gateway.Node.Plugins.ResponseTransformer;
 using Gateway.Node.Plugins.Rewrite;
+using Gateway.Node.Plugins.Session;
 using Gateway.Node.Plugins.StandardWebhooks;
 using Gateway.Node.Plugins.Statsd;
 using Gateway.Node.Plugins.Syslog;
@@ -71,11 +73,13 @@ public static class BundledPlugins
         services => new SyslogPlugin(services),
         services => new LogglyPlugin(services),
         services => new DatadogPlugin(services),
+        _ => new LdapAuthPlugin(),
         services => new StatsdPlugin(services),
         _ => new BotDetectionPlugin(),
         services => new RequestTerminationPlugin(services),
         _ => new PrometheusPlugin(),
         services => new ProxyCachePlugin(services),
+        _ => new SessionPlugin(),
         services => new ZipkinPlugin(services),
         services => new OpenTelemetryPlugin(services),
         services => new StandardWebhooksPlugin(services),

@@ -32,20 +32,29 @@ public sealed class VerificationCache
     private int _count;
     private long _sweptAt;
 
-    /// <summary>A cache whose checks run on <paramref name="pool"/>, timed by <paramref name="time"/>.</summary>
+    /// <summary>A cache whose checks run on <paramref name="pool"/>, timed by <paramref name="time"/>, kept for the default lifetimes.</summary>
     public VerificationCache(VerificationPool pool, TimeProvider time)
+        : this(pool, time, SuccessLifetime, FailureLifetime)
+    {
+    }
+
+    /// <summary>
+    /// A cache whose verdicts are kept for lifetimes of the caller's (ldap-auth's <c>cache_ttl</c>, for both);
+    /// lifetimes past a year count as a year.
+    /// </summary>
+    public VerificationCache(VerificationPool pool, TimeProvider time, TimeSpan successLifetime, TimeSpan failureLifetime)
     {
         _pool = pool;
         _time = time;
-        _failureTicks = (long)(FailureLifetime.TotalSeconds * time.TimestampFrequency);
-        _successTicks = (long)(SuccessLifetime.TotalSeconds * time.TimestampFrequency);
+        _failureTicks = Ticks(failureLifetime, time);
+        _successTicks = Ticks(successLifetime, time);
         _sweptAt = time.GetTimestamp();
     }
 
-    /// <summary>How long a failed check answers for: short, as the cache's bulk under attack is failures.</summary>
+    /// <summary>How long a failed check answers for by default: short, as the cache's bulk under attack is failures.</summary>
     public static TimeSpan FailureLifetime { get; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>How long a successful check answers for.</summary>
+    /// <summary>How long a successful check answers for by default.</summary>
     public static TimeSpan SuccessLifetime { get; } = TimeSpan.FromSeconds(60);
 
     /// <summary>
@@ -147,6 +156,9 @@ public sealed class VerificationCache
             }
         }
     }
+
+    private static long Ticks(TimeSpan lifetime, TimeProvider time) =>
+        (long)(Math.Min(lifetime.TotalSeconds, TimeSpan.FromDays(365).TotalSeconds) * time.TimestampFrequency);
 
     private (UInt128, UInt128) KeyOf(string credential, string stored, string given)
     {

@@ -13,7 +13,7 @@ public class KongPluginSchemaTests
     [
         "key-auth", "basic-auth", "jwt", "hmac-auth", "bot-detection", "cors", "request-size-limiting",
         "request-termination", "request-transformer", "response-transformer", "correlation-id", "prometheus",
-        "syslog", "statsd", "datadog",
+        "syslog", "statsd", "datadog", "session",
     ];
 
     [Theory]
@@ -40,6 +40,7 @@ public class KongPluginSchemaTests
         { "ip-restriction", "protocols,config" },
         { "jwt", "consumer,protocols,config" },
         { "key-auth", "consumer,protocols,config" },
+        { "ldap-auth", "consumer,protocols,config" },
         { "loggly", "protocols,config" },
         { "oauth2", "consumer,protocols,config" },
         { "opentelemetry", "protocols,config" },
@@ -52,6 +53,7 @@ public class KongPluginSchemaTests
         { "request-transformer", "protocols,config" },
         { "response-ratelimiting", "protocols,config" },
         { "response-transformer", "protocols,config" },
+        { "session", "consumer,protocols,config" },
         { "standard-webhooks", "consumer,protocols,config" },
         { "statsd", "protocols,config" },
         { "syslog", "protocols,config" },
@@ -103,6 +105,8 @@ public class KongPluginSchemaTests
         { "key-auth", "key_names,hide_credentials,anonymous,key_in_header,key_in_query,key_in_body,run_on_preflight,realm" },
         // Kong's fields, then introspection_endpoint, ours (RFC 7662, off by default).
         { "oauth2", "scopes,mandatory_scope,provision_key,token_expiration,enable_authorization_code,enable_implicit_grant,enable_client_credentials,enable_password_grant,hide_credentials,accept_http_if_already_terminated,anonymous,global_credentials,auth_header_name,refresh_token_ttl,reuse_refresh_token,pkce,realm,introspection_endpoint" },
+        { "ldap-auth", "ldap_host,ldap_port,ldaps,start_tls,verify_ldap_host,base_dn,attribute,cache_ttl,hide_credentials,timeout,keepalive,anonymous,header_type,realm" },
+        { "session", "secret,storage,audience,idling_timeout,rolling_timeout,absolute_timeout,stale_ttl,cookie_name,cookie_path,cookie_domain,cookie_same_site,cookie_http_only,cookie_secure,remember,remember_cookie_name,remember_rolling_timeout,remember_absolute_timeout,response_headers,request_headers,read_body_for_logout,logout_methods,logout_query_arg,logout_post_arg" },
         { "rate-limiting", "second,minute,hour,day,month,year,limit_by,header_name,path,policy,fault_tolerant,redis,hide_client_headers,error_code,error_message,sync_rate" },
         { "request-size-limiting", "allowed_payload_size,size_unit,require_content_length" },
         { "request-termination", "status_code,message,content_type,body,echo,trigger" },
@@ -134,7 +138,7 @@ public class KongPluginSchemaTests
     /// ip-restriction. The others (and ours) declare typedefs.protocols_http.
     /// </summary>
     private static readonly string[] KongPluginsOnEveryProtocol =
-        ["datadog", "file-log", "http-log", "ip-restriction", "loggly", "prometheus", "proxy-cache", "statsd", "syslog", "tcp-log", "udp-log", "zipkin"];
+        ["datadog", "file-log", "http-log", "ip-restriction", "loggly", "prometheus", "proxy-cache", "session", "statsd", "syslog", "tcp-log", "udp-log", "zipkin"];
 
     [Theory]
     [MemberData(nameof(KongPluginFields))]

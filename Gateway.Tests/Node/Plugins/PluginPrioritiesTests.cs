@@ -13,10 +13,12 @@ public class PluginPrioritiesTests
             ["correlation-id"] = 100001,
             ["zipkin"] = 100000,
             ["bot-detection"] = 2500,
+            ["session"] = 1900,
             ["cors"] = 2000,
             ["jwt"] = 1450,
             ["oauth2"] = 1400,
             ["key-auth"] = 1250,
+            ["ldap-auth"] = 1200,
             ["basic-auth"] = 1100,
             ["hmac-auth"] = 1030,
             ["ip-restriction"] = 990,
@@ -62,7 +64,7 @@ public class PluginPrioritiesTests
     {
         string[] order =
         [
-            "correlation-id", "zipkin", "https-redirect", "bot-detection", "cors", "jwt", "oauth2", "key-auth", "basic-auth", "hmac-auth",
+            "correlation-id", "zipkin", "https-redirect", "bot-detection", "cors", "session", "jwt", "oauth2", "key-auth", "ldap-auth", "basic-auth", "hmac-auth",
             "ip-restriction", "access-control", "request-size-limiting", "acl", "rate-limiting", "response-ratelimiting",
             "rewrite", "request-transformer", "response-transformer", "redirect", "standard-webhooks", "proxy-cache", "opentelemetry", "prometheus", "http-log",
             "statsd", "datadog", "file-log", "udp-log", "tcp-log", "loggly", "syslog", "request-termination",
@@ -75,7 +77,7 @@ public class PluginPrioritiesTests
     public void Registry_HoldsEveryPluginAndCredential()
     {
         var registry = PluginConfigValidator.Registry;
-        Assert.Equal(34, registry.Plugins.Count);
+        Assert.Equal(36, registry.Plugins.Count);
         Assert.Equal("keyauth_credentials", registry.FindByAdminPath("key-auths")?.Name);
         Assert.Equal("basicauth_credentials", registry.FindByAdminPath("basic-auths")?.Name);
         Assert.Equal("jwt_secrets", registry.FindByAdminPath("jwts")?.Name);

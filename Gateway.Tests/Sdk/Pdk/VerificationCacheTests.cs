@@ -104,6 +104,23 @@ public sealed class VerificationCacheTests : IDisposable
         Assert.Equal(VerificationOutcome.Invalid, await VerifyAsync("c1", "hash(right)", "guess"));
     }
 
+    [Fact]
+    public async Task VerifyAsync_GivenLifetimes_KeepBothVerdictsForThem()
+    {
+        var cache = new VerificationCache(Pool, _time, TimeSpan.FromSeconds(300), TimeSpan.FromSeconds(300));
+        Assert.Equal(VerificationOutcome.Invalid, await cache.VerifyAsync("c1", "hash(right)", "wrong", Matches));
+        Assert.Equal(VerificationOutcome.Valid, await cache.VerifyAsync("c1", "hash(right)", "right", Matches));
+
+        _time.Advance(TimeSpan.FromSeconds(300) - TimeSpan.FromTicks(1));
+        Assert.Equal(VerificationOutcome.Invalid, await cache.VerifyAsync("c1", "hash(right)", "wrong", Matches));
+        Assert.Equal(VerificationOutcome.Valid, await cache.VerifyAsync("c1", "hash(right)", "right", Matches));
+        Assert.Equal(2, Pool.Completed);
+
+        _time.Advance(TimeSpan.FromTicks(1));
+        Assert.Equal(VerificationOutcome.Invalid, await cache.VerifyAsync("c1", "hash(right)", "wrong", Matches));
+        Assert.Equal(3, Pool.Completed);
+    }
+
     private static bool Matches(string given, string stored) => stored == $"hash({given})";
 
     private ValueTask<VerificationOutcome> VerifyAsync(string credential, string stored, string given) =>
