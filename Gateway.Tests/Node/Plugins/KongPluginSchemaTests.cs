@@ -35,6 +35,8 @@ public class KongPluginSchemaTests
         { "cors", "consumer,protocols,config" },
         { "datadog", "protocols,config" },
         { "file-log", "protocols,config" },
+        { "grpc-gateway", "protocols,config" },
+        { "grpc-web", "protocols,config" },
         { "hmac-auth", "consumer,protocols,config" },
         { "http-log", "protocols,config" },
         { "ip-restriction", "protocols,config" },
