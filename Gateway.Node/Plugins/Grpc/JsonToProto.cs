@@ -17,6 +17,9 @@ public static class JsonToProto
 {
     private const int MaxDepth = 64;
 
+    /// <summary>A client's JSON text; a repeated property name is refused (<see cref="JsonException"/>) rather than one of its values kept.</summary>
+    public static JsonNode? Parse(ReadOnlySpan<byte> json) => JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false });
+
     /// <summary>The wire bytes of <paramref name="json"/> as a <paramref name="type"/> message.</summary>
     public static byte[] Encode(MessageDescriptor type, JsonNode? json) => EncodeMessage(type, json, 0);
 

@@ -29,7 +29,7 @@ public static class GatewayPayload
                 return payload;
             }
 
-            var decoded = JsonNode.Parse(body);
+            var decoded = JsonToProto.Parse(body);
             if (mapping != "*")
             {
                 payload[mapping] = decoded;

@@ -33,7 +33,11 @@ public sealed partial class HttpBinding
     /// <summary>The body mapping: "*" (every field), a field name, or null (fields come from the query).</summary>
     public string? Body { get; }
 
-    /// <summary>The bindings of a method's <c>google.api.http</c> option, the rule first; methods Kong does not serve (custom) are skipped.</summary>
+    /// <summary>
+    /// The bindings of a method's <c>google.api.http</c> option, the rule first, then its additional_bindings
+    /// depth first (nested ones too, as Kong's fixtures write them: protobuf-net's parser merges sibling
+    /// additional_bindings blocks into one); methods Kong does not serve (custom) are skipped.
+    /// </summary>
     public static IEnumerable<HttpBinding> Of(ServiceMethod call)
     {
         if (call.Method.GetOptions()?.GetExtension(AnnotationsExtensions.Http) is not { } rule)
@@ -41,7 +45,7 @@ public sealed partial class HttpBinding
             yield break;
         }
 
-        foreach (var binding in (IEnumerable<HttpRule>)[rule, .. rule.AdditionalBindings])
+        foreach (var binding in Flatten(rule))
         {
             var (method, template) = binding.PatternCase switch
             {
@@ -59,6 +63,8 @@ public sealed partial class HttpBinding
             }
         }
     }
+
+    private static IEnumerable<HttpRule> Flatten(HttpRule rule) => [rule, .. rule.AdditionalBindings.SelectMany(Flatten)];
 
     /// <summary>The template's variables (field paths) and their values when <paramref name="path"/> matches; else null.</summary>
     public IEnumerable<(string Field, string Value)>? Match(string path)

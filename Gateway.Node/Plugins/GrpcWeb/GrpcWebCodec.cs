@@ -89,12 +89,12 @@ public sealed class GrpcWebCodec
         }
 
         var message = body;
-        if (_framed && !GrpcFrames.TryRead(ref message, out _, out message))
+        if (_framed && !GrpcFrames.TryRead(ref body, out _, out message))
         {
             throw new FormatException("the body is not a whole grpc-web frame");
         }
 
-        return GrpcFrames.Frame(GrpcFrames.Message, JsonToProto.Encode(_input, JsonNode.Parse(message.Span)));
+        return GrpcFrames.Frame(GrpcFrames.Message, JsonToProto.Encode(_input, JsonToProto.Parse(message.Span)));
     }
 
     /// <summary>The client's answer for the upstream's body: its messages translated, then (framed modes) the trailer frame with the call's status.</summary>
