@@ -1,8 +1,8 @@
 extern alias ProtoNet;
+using Gateway.Schema;
 using Google.Api;
 using Google.Protobuf;
 using Google.Protobuf.Reflection;
-using Gateway.Schema;
 using ParsedFile = ProtoNet::Google.Protobuf.Reflection.FileDescriptorProto;
 using ParsedSet = ProtoNet::Google.Protobuf.Reflection.FileDescriptorSet;
 

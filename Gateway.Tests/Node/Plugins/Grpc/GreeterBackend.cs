@@ -1,5 +1,5 @@
-using Gatewaytest;
 using Gateway.Tests.Support;
+using Gatewaytest;
 using Grpc.Core;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Server.Kestrel.Core;

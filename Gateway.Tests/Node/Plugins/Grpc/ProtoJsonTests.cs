@@ -140,13 +140,32 @@ public class ProtoJsonTests
     {
         var message = new AllTypes
         {
-            FDouble = -0.5, FFloat = float.NegativeInfinity, FInt64 = long.MaxValue, FUint64 = ulong.MaxValue, FInt32 = int.MinValue,
-            FFixed64 = 3, FFixed32 = 4, FBool = true, FString = "a\"b", FBytes = ByteString.CopyFrom(0, 1, 0xfe), FUint32 = uint.MaxValue,
-            FSfixed32 = -5, FSfixed64 = -6, FSint32 = -7, FSint64 = -8, Color = Color.Red,
-            Numbers = { 1, 2 }, Words = { "w" }, Counts = { ["c"] = -3 }, ById = { [9] = new Nested { Note = "nine" } },
-            Nested = new Nested(), Items = { new Nested { Note = "i" } }, Text = "t",
+            FDouble = -0.5,
+            FFloat = float.NegativeInfinity,
+            FInt64 = long.MaxValue,
+            FUint64 = ulong.MaxValue,
+            FInt32 = int.MinValue,
+            FFixed64 = 3,
+            FFixed32 = 4,
+            FBool = true,
+            FString = "a\"b",
+            FBytes = ByteString.CopyFrom(0, 1, 0xfe),
+            FUint32 = uint.MaxValue,
+            FSfixed32 = -5,
+            FSfixed64 = -6,
+            FSint32 = -7,
+            FSint64 = -8,
+            Color = Color.Red,
+            Numbers = { 1, 2 },
+            Words = { "w" },
+            Counts = { ["c"] = -3 },
+            ById = { [9] = new Nested { Note = "nine" } },
+            Nested = new Nested(),
+            Items = { new Nested { Note = "i" } },
+            Text = "t",
             When = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTime(new DateTime(2024, 5, 6, 7, 8, 9, DateTimeKind.Utc)),
-            Maybe = 0, Colors = { Color.Green, (Color)9 },
+            Maybe = 0,
+            Colors = { Color.Green, (Color)9 },
         };
 
         Assert.Equal(
