@@ -31,6 +31,19 @@ public sealed record EntitySchema(string Name, IReadOnlyList<Field> Fields)
     public bool TopLevel { get; init; } = true;
 
     /// <summary>
+    /// Kong's <c>generate_admin_api</c>: false for an entity the Admin API never serves, at the top level or nested
+    /// (oauth2's authorization codes).
+    /// </summary>
+    public bool AdminApi { get; init; } = true;
+
+    /// <summary>
+    /// Kong's <c>transformations</c> with <c>on_write</c>: changes the validated row before it is stored (oauth2's
+    /// <c>hash_secret</c> hashes <c>client_secret</c>). Runs once the checks passed; it must be idempotent, since an
+    /// update validates the stored row again.
+    /// </summary>
+    public Action<JsonObject>? OnWrite { get; init; }
+
+    /// <summary>
     /// Whether declarative config holds the entity (Kong's <c>db_export</c>): false for the RBAC entities, which
     /// have their own endpoints and are never exported, imported or synced.
     /// </summary>

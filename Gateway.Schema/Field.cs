@@ -103,4 +103,11 @@ public sealed record Field(string Name, FieldType Type)
 
     /// <summary>Whether a string must be a UUID ("expected a valid UUID").</summary>
     public bool Uuid { get; init; }
+
+    /// <summary>
+    /// Kong's <c>referenceable</c>: a string that may be a vault reference (<c>{vault://env/NAME}</c>,
+    /// <see cref="VaultReference"/>), stored as given, skipping the field's other checks, and resolved only
+    /// where the node uses the value.
+    /// </summary>
+    public bool Referenceable { get; init; }
 }

@@ -63,7 +63,13 @@ public sealed class SchemaValidator(SchemaRegistry registry, TimeProvider time)
             }
         }
 
-        return errors.IsEmpty ? result : null;
+        if (!errors.IsEmpty)
+        {
+            return null;
+        }
+
+        schema.OnWrite?.Invoke(result);
+        return result;
     }
 
     /// <summary>Validates a value against a single field, for the <c>/schemas/.../validate</c> endpoints and plugins.</summary>
@@ -254,7 +260,8 @@ public sealed class SchemaValidator(SchemaRegistry registry, TimeProvider time)
             return field.Default.DeepClone();
         }
 
-        if (field.Auto && topLevel)
+        // A plugin config's auto string (oauth2's provision_key) is generated too, as Kong's process_auto_fields does.
+        if (field.Auto && (topLevel || field.Type == FieldType.String))
         {
             // Kong: ids are dashed UUIDs; other generated strings (keys, secrets) are utils.random_string(), 32 hex digits.
             return field.Timestamp ? Timestamp(field, now) : JsonValue.Create(Guid.NewGuid().ToString(field.Uuid ? "D" : "N"));
@@ -363,9 +370,14 @@ public sealed class SchemaValidator(SchemaRegistry registry, TimeProvider time)
         return nested.IsEmpty ? field.Custom?.Invoke(processed) : nested;
     }
 
-    /// <summary>Checks one non-null value; returns null, a message, element messages, or nested errors.</summary>
+    /// <summary>
+    /// Checks one non-null value; returns null, a message, element messages, or nested errors. A vault reference in a
+    /// referenceable field is kept as given: its value is only known where it is used.
+    /// </summary>
     private object? CheckValue(Field field, JsonNode value) =>
-        field.MustBeNull ? "value must be null" : CheckType(field, value) ?? (SkipWriteChecks ? null : field.WriteCheck?.Invoke(value));
+        field.MustBeNull ? "value must be null"
+        : field.Referenceable && VaultReference.IsReference(value) ? null
+        : CheckType(field, value) ?? (SkipWriteChecks ? null : field.WriteCheck?.Invoke(value));
 
     /// <summary>Checks one non-null value against the field's type and rules, <see cref="Field.Custom"/> last.</summary>
     private object? CheckType(Field field, JsonNode value)

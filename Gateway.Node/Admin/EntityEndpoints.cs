@@ -24,7 +24,7 @@ public sealed class EntityEndpoints(SchemaRegistry registry, IConfigReader reade
     /// <summary>Handles the request when the path names an entity endpoint; false when it does not.</summary>
     public async Task<bool> TryHandleAsync(HttpContext context, IReadOnlyList<string> path)
     {
-        if (path.Count == 0 || registry.FindByAdminPath(path[0]) is not { TopLevel: true } schema)
+        if (path.Count == 0 || registry.FindByAdminPath(path[0]) is not { TopLevel: true, AdminApi: true } schema)
         {
             return false;
         }
@@ -120,7 +120,7 @@ public sealed class EntityEndpoints(SchemaRegistry registry, IConfigReader reade
     {
         foreach (var (child, field) in registry.ReferencesTo(parent.Name))
         {
-            if ((child.NestedPath ?? child.AdminPath) == segment)
+            if (child.AdminApi && (child.NestedPath ?? child.AdminPath) == segment)
             {
                 return (child, field.Name);
             }

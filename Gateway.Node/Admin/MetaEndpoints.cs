@@ -150,7 +150,7 @@ public sealed class MetaEndpoints(SchemaRegistry registry, IConfigReader store, 
             "/schemas/plugins/{name}", "/schemas/plugins/validate", "/tags", "/tags/{tags}",
         };
         paths.UnionWith(RbacEndpoints.Paths);
-        foreach (var schema in registry.Entities.Where(s => !RbacEntities.Names.Contains(s.Name)))
+        foreach (var schema in registry.Entities.Where(s => s.AdminApi && !RbacEntities.Names.Contains(s.Name)))
         {
             var key = $"{{{schema.Name}}}";
             if (schema.TopLevel)

@@ -47,6 +47,7 @@ public static class SchemaDescriber
         Add(json, "auto", field.Auto);
         Add(json, "uuid", field.Uuid);
         Add(json, "timestamp", field.Timestamp);
+        Add(json, "referenceable", field.Referenceable);
         if (field.MustBeNull)
         {
             json["eq"] = null;

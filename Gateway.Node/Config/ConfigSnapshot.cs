@@ -3,6 +3,7 @@ using Gateway.Node.Pipeline;
 using Gateway.Node.Routing;
 using Gateway.Node.Tls;
 using Gateway.Node.Upstreams;
+using Gateway.Node.Vaults;
 using Gateway.Storage.Snapshot;
 
 namespace Gateway.Node.Config;
@@ -42,6 +43,9 @@ public sealed class ConfigSnapshot
     /// <summary>How long its router took to compile: a stage of the propagation timings (<see cref="RefreshTimings"/>).</summary>
     public TimeSpan RouterBuildTime { get; private init; }
 
+    /// <summary>The vault references this version's plugins and certificates hold that could not be resolved (<see cref="VaultSecrets.Unresolved"/>).</summary>
+    public IReadOnlyList<string> UnresolvedReferences { get; private init; } = [];
+
     /// <summary>The config version this snapshot is at.</summary>
     public long Version => Data.Version;
 
@@ -60,14 +64,16 @@ public sealed class ConfigSnapshot
         var started = Stopwatch.GetTimestamp();
         var routes = RouteTable.Build(data, honorPathHandlingV1, previous?.Routes);
         var routerBuildTime = Stopwatch.GetElapsedTime(started);
+        var secrets = new VaultSecrets(data);
         return new(
             data,
             routes,
-            PluginChains.Build(data, plugins),
+            PluginChains.Build(data, plugins, secrets),
             BalancerTable.Build(data, previous?.Balancers ?? BalancerTable.Empty, time),
-            SniCertificateTable.Build(data, previous?.Certificates ?? SniCertificateTable.Empty))
+            SniCertificateTable.Build(data, previous?.Certificates ?? SniCertificateTable.Empty, secrets))
         {
             RouterBuildTime = routerBuildTime,
+            UnresolvedReferences = secrets.Unresolved,
         };
     }
 }

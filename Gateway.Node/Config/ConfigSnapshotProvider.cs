@@ -78,6 +78,11 @@ public sealed partial class ConfigSnapshotProvider : IBalancerSource
                 {
                     LogNeverMatching(_logger, line, Gateway.Schema.LinearRegex.Rule);
                 }
+
+                foreach (var line in next.UnresolvedReferences.Except(current.UnresolvedReferences, StringComparer.Ordinal))
+                {
+                    LogUnresolved(_logger, line);
+                }
             }
         }
 
@@ -87,6 +92,9 @@ public sealed partial class ConfigSnapshotProvider : IBalancerSource
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Line}: {Rule}")]
     private static partial void LogNeverMatching(ILogger logger, string line, string rule);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Line}")]
+    private static partial void LogUnresolved(ILogger logger, string line);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "config version {Version} cannot be compiled, version {Serving} stays live: {Reason}")]
     private static partial void LogBuildFailure(ILogger logger, long version, long serving, string reason, Exception exception);

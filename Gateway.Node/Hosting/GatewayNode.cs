@@ -354,6 +354,8 @@ public sealed class GatewayNode : IAsyncDisposable
         builder.Services.AddHostedService(sp => new ConsumerCacheKeeper(
             sp.GetRequiredService<ConsumerLookup>(), snapshots, settings.Prefix, sp.GetRequiredService<ILogger<ConsumerCacheKeeper>>()));
         builder.Services.AddSingleton(new ClusterStore(store));
+        builder.Services.AddSingleton<IRuntimeRowStore>(sp => new ClusterRuntimeRowStore(
+            sp.GetRequiredService<IGrainFactory>(), registry, store, () => snapshots.Current.Version));
 
         // The Admin API writes through the cluster and reads with the snapshot to fall back on.
         builder.Services.AddSingleton<ClusterConfigWriter>();

@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using System.Text.Json.Nodes;
+using Gateway.Node.Vaults;
 using Gateway.Plugins.Sdk;
 using Gateway.Plugins.Sdk.Tracing;
 using Gateway.Storage.Snapshot;
@@ -49,10 +50,11 @@ public sealed class PluginChains
 
     /// <summary>
     /// Compiles the plugin rows of <paramref name="data"/>. Disabled rows are left out; rows of a plugin
-    /// this node has no handler for are left out too (their schema still validates them). Throws when a
+    /// this node has no handler for are left out too (their schema still validates them). Vault references in
+    /// the configs' referenceable fields are resolved by <paramref name="secrets"/> before they compile. Throws when a
     /// config cannot be compiled, so the node keeps its previous snapshot.
     /// </summary>
-    public static PluginChains Build(ConfigData data, PluginCatalog catalog)
+    public static PluginChains Build(ConfigData data, PluginCatalog catalog, VaultSecrets? secrets = null)
     {
         var rows = data["plugins"];
         if (rows.Count == 0)
@@ -80,7 +82,8 @@ public sealed class PluginChains
             object config;
             try
             {
-                config = plugin.CompileConfig(row["config"] as JsonObject ?? [], instance);
+                var stored = row["config"] as JsonObject ?? [];
+                config = plugin.CompileConfig(secrets?.Resolve(plugin.Schema.Config, stored, $"plugin '{name}' ({instance.Id}) config") ?? stored, instance);
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {

@@ -16,6 +16,7 @@ using Gateway.Node.Plugins.IpRestriction;
 using Gateway.Node.Plugins.Jwt;
 using Gateway.Node.Plugins.KeyAuth;
 using Gateway.Node.Plugins.Loggly;
+using Gateway.Node.Plugins.OAuth2;
 using Gateway.Node.Plugins.OpenTelemetry;
 using Gateway.Node.Plugins.Prometheus;
 using Gateway.Node.Plugins.ProxyCache;
@@ -55,6 +56,7 @@ public static class BundledPlugins
         _ => new AclPlugin(),
         _ => new CorrelationIdPlugin(),
         _ => new CorsPlugin(),
+        services => new OAuth2Plugin(services),
         services => new TcpLogPlugin(services),
         services => new UdpLogPlugin(services),
         services => new FileLogPlugin(services),

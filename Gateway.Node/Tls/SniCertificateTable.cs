@@ -2,6 +2,7 @@ using System.Collections.Frozen;
 using System.Net.Security;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
+using Gateway.Node.Vaults;
 using Gateway.Storage.Snapshot;
 
 namespace Gateway.Node.Tls;
@@ -63,18 +64,26 @@ public sealed class SniCertificateTable
 
     /// <summary>
     /// Builds the table of <paramref name="data"/>'s <c>certificates</c> and <c>snis</c>, reusing the certificates of
-    /// <paramref name="previous"/> whose PEM did not change. Throws, naming the certificate, when one cannot be loaded:
-    /// the caller keeps the snapshot it has.
+    /// <paramref name="previous"/> whose PEM did not change, with vault references resolved by <paramref name="secrets"/>.
+    /// Throws, naming the certificate, when one cannot be loaded: the caller keeps the snapshot it has.
     /// </summary>
-    public static SniCertificateTable Build(ConfigData data, SniCertificateTable previous)
+    public static SniCertificateTable Build(ConfigData data, SniCertificateTable previous, VaultSecrets? secrets = null)
     {
         var byId = new Dictionary<string, ServerCertificate>(StringComparer.Ordinal);
         foreach (var row in data["certificates"])
         {
             var id = row["id"]?.GetValue<string>() ?? throw new InvalidOperationException("a certificate row has no id");
-            if (row["cert"]?.GetValue<string>() is not { } cert || row["key"]?.GetValue<string>() is not { } key)
+            if (row["cert"]?.GetValue<string>() is not { } storedCert || row["key"]?.GetValue<string>() is not { } storedKey)
             {
                 throw new InvalidOperationException($"certificate {id}: no cert or key");
+            }
+
+            // A pair whose reference cannot be resolved is left out (its names get the default certificate); the
+            // snapshot lists why.
+            if ((secrets?.Resolve(storedCert, $"certificate {id} cert") ?? storedCert) is not { } cert
+                || (secrets?.Resolve(storedKey, $"certificate {id} key") ?? storedKey) is not { } key)
+            {
+                continue;
             }
 
             if (previous._byId.TryGetValue(id, out var known) && known.Pem == cert + key)

@@ -17,10 +17,10 @@ public static class Certificates
         Typedefs.Id(),
         Typedefs.CreatedAt(),
         Typedefs.UpdatedAt(),
-        Typedefs.Certificate("cert") with { Required = true, Description = "PEM-encoded public certificate chain of the SSL key pair." },
-        Typedefs.Key("key") with { Required = true, Description = "PEM-encoded private key of the SSL key pair." },
-        Typedefs.Certificate("cert_alt") with { Description = "PEM-encoded public certificate chain of the alternate SSL key pair." },
-        Typedefs.Key("key_alt") with { Description = "PEM-encoded private key of the alternate SSL key pair." },
+        Typedefs.Certificate("cert") with { Required = true, Referenceable = true, Description = "PEM-encoded public certificate chain of the SSL key pair." },
+        Typedefs.Key("key") with { Required = true, Referenceable = true, Description = "PEM-encoded private key of the SSL key pair." },
+        Typedefs.Certificate("cert_alt") with { Referenceable = true, Description = "PEM-encoded public certificate chain of the alternate SSL key pair." },
+        Typedefs.Key("key_alt") with { Referenceable = true, Description = "PEM-encoded private key of the alternate SSL key pair." },
         Typedefs.Tags(),
     ])
     {
@@ -35,7 +35,9 @@ public static class Certificates
 
     private static void MatchKey(JsonObject entity, ValidationErrors errors, string certField, string keyField, string message)
     {
-        if (entity[certField]?.GetValue<string>() is not { } certPem || entity[keyField]?.GetValue<string>() is not { } keyPem)
+        // A vault reference's value is only known where the node loads the pair, as in Kong.
+        if (entity[certField]?.GetValue<string>() is not { } certPem || entity[keyField]?.GetValue<string>() is not { } keyPem
+            || VaultReference.IsReference(certPem) || VaultReference.IsReference(keyPem))
         {
             return;
         }
@@ -50,7 +52,8 @@ public static class Certificates
 
     private static void DifferentKeyTypes(JsonObject entity, ValidationErrors errors)
     {
-        if (entity["cert"]?.GetValue<string>() is not { } certPem || entity["cert_alt"]?.GetValue<string>() is not { } altPem)
+        if (entity["cert"]?.GetValue<string>() is not { } certPem || entity["cert_alt"]?.GetValue<string>() is not { } altPem
+            || VaultReference.IsReference(certPem) || VaultReference.IsReference(altPem))
         {
             return;
         }

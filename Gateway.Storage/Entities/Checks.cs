@@ -33,6 +33,17 @@ public static class Checks
         },
         CheckDescriptions.OnFields("mutually_required", fields));
 
+    /// <summary>Kong's <c>mutually_exclusive</c>: at most one of the fields is set.</summary>
+    public static EntityCheck MutuallyExclusive(params string[] fields) => CheckDescriptions.Describe(
+        (entity, errors) =>
+        {
+            if (fields.Count(f => entity[f] is not null) > 1)
+            {
+                errors.Entity($"only one or none of these fields must be set: {Quote(fields)}");
+            }
+        },
+        CheckDescriptions.OnFields("mutually_exclusive", fields));
+
     /// <summary>Kong's <c>distinct</c>: the fields, when set, hold different values.</summary>
     public static EntityCheck Distinct(string first, string second) => CheckDescriptions.Describe(
         (entity, errors) =>

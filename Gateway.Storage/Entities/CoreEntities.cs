@@ -17,5 +17,8 @@ public static class CoreEntities
         Certificates.Schema,
         Snis.Schema,
         CaCertificates.Schema,
+        Vaults.Schema,
+        KeySets.Schema,
+        Keys.Schema,
     ];
 }

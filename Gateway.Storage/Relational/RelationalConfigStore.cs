@@ -13,7 +13,7 @@ namespace Gateway.Storage.Relational;
 /// PostgreSQL; what differs between the two is their <see cref="IRelationalDialect"/>. Reads take pooled connections
 /// and see the last committed state; each write runs in one transaction under the dialect's write lock.
 /// </summary>
-public abstract class RelationalConfigStore : IConfigStore
+public abstract class RelationalConfigStore : IConfigStore, IRuntimeRowWriter
 {
     private readonly IRelationalDialect _dialect;
     private readonly SchemaRegistry _registry;
@@ -122,6 +122,14 @@ public abstract class RelationalConfigStore : IConfigStore
     /// <inheritdoc/>
     public Task<StoreWriteResult> DeleteAsync(string entity, string id, AuditStamp? stamp = null, CancellationToken cancellationToken = default) =>
         WriteAsync(StoreWrites.Delete(_registry, entity, id), stamp, cancellationToken);
+
+    /// <inheritdoc/>
+    public Task<StoreWriteResult> PutRuntimeAsync(string entity, JsonObject row, CancellationToken cancellationToken = default) =>
+        WriteAsync(StoreWrites.Upsert(_registry, entity, row, runtime: true), null, cancellationToken);
+
+    /// <inheritdoc/>
+    public Task<StoreWriteResult> DeleteRuntimeAsync(string entity, string id, CancellationToken cancellationToken = default) =>
+        WriteAsync(StoreWrites.Delete(_registry, entity, id, runtime: true), null, cancellationToken);
 
     /// <inheritdoc/>
     public IAuditLog? OpenAuditLog(AuditPolicy policy) => _audit = new RelationalAuditLog(_dialect, this, policy);

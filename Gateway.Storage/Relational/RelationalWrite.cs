@@ -88,8 +88,14 @@ internal sealed class RelationalWrite(
     }
 
     /// <inheritdoc/>
-    public async Task<long> CommitAsync(IReadOnlyList<EntityChange> changes, CancellationToken cancellationToken)
+    public async Task<long> CommitAsync(IReadOnlyList<EntityChange> changes, bool runtime, CancellationToken cancellationToken)
     {
+        if (runtime)
+        {
+            await transaction.Transaction.CommitAsync(cancellationToken);
+            return 0;
+        }
+
         // The version this transaction commits, read from the row it bumps (nobody else writes while the lock is held),
         // with the audit chain's head when the write is audited: one round trip for both.
         var (version, head) = await BumpVersionAsync(cancellationToken);

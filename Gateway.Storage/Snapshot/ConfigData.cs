@@ -15,7 +15,7 @@ public sealed class ConfigData
 {
     /// <summary>The entities every snapshot holds, in dependency order (a row's references come earlier).</summary>
     public static readonly IReadOnlyList<string> SnapshotEntities =
-        ["certificates", "ca_certificates", "snis", "services", "routes", "upstreams", "targets", "plugins", .. RbacEntities.Names];
+        ["vaults", "certificates", "ca_certificates", "snis", "services", "routes", "upstreams", "targets", "plugins", .. RbacEntities.Names];
 
     private readonly FrozenDictionary<string, IReadOnlyList<JsonObject>> _rows;
 

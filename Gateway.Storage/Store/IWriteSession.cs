@@ -35,6 +35,10 @@ internal interface IWriteSession : IAsyncDisposable
     /// <summary>Removes one row and its index rows (what references it is the caller's business).</summary>
     Task RemoveAsync(EntitySchema schema, string id, CancellationToken cancellationToken);
 
-    /// <summary>Bumps the config version once, logs <paramref name="changes"/> in order under it (and, when <see cref="Audited"/>, their audit records), and commits; returns the version.</summary>
-    Task<long> CommitAsync(IReadOnlyList<EntityChange> changes, CancellationToken cancellationToken);
+    /// <summary>
+    /// Bumps the config version once, logs <paramref name="changes"/> in order under it (and, when <see cref="Audited"/>, their audit
+    /// records), and commits; returns the version. A <paramref name="runtime"/> write (<see cref="IRuntimeRowWriter"/>) only commits,
+    /// returning 0: it is no config change.
+    /// </summary>
+    Task<long> CommitAsync(IReadOnlyList<EntityChange> changes, bool runtime, CancellationToken cancellationToken);
 }

@@ -17,10 +17,13 @@ public sealed record StoreWriteResult
     /// <summary>An update or delete whose id names no row: nothing changed, no version was committed.</summary>
     public static StoreWriteResult NotFound { get; } = new(false, 0, null);
 
+    /// <summary>A run-time write (<see cref="IRuntimeRowWriter"/>) that changed the store without a config version.</summary>
+    public static StoreWriteResult RuntimeWritten { get; } = new(true, 0, null);
+
     /// <summary>Whether the write changed the store.</summary>
     public bool Applied { get; }
 
-    /// <summary>The config version the write committed; 0 unless <see cref="Applied"/>.</summary>
+    /// <summary>The config version the write committed; 0 unless <see cref="Applied"/>, and for a run-time write.</summary>
     public long Version { get; }
 
     /// <summary>Why the store refused the write; null unless refused.</summary>

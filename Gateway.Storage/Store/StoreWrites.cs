@@ -21,7 +21,7 @@ internal static class StoreWrites
         var (schema, id) = (registry.Get(entity), EntityKeys.Id(row));
         return async (session, cancellationToken) => await session.ExistsAsync(entity, id, cancellationToken)
             ? StoreWriteResult.Refused(new WriteRefusal.PrimaryKeyViolation(entity, id))
-            : await PutAsync(session, schema, id, row, exists: false, cancellationToken);
+            : await PutAsync(session, schema, id, row, exists: false, runtime: false, cancellationToken);
     }
 
     /// <summary>Replaces the row with the row's id; not found when there is none.</summary>
@@ -29,20 +29,20 @@ internal static class StoreWrites
     {
         var (schema, id) = (registry.Get(entity), EntityKeys.Id(row));
         return async (session, cancellationToken) => await session.ExistsAsync(entity, id, cancellationToken)
-            ? await PutAsync(session, schema, id, row, exists: true, cancellationToken)
+            ? await PutAsync(session, schema, id, row, exists: true, runtime: false, cancellationToken)
             : StoreWriteResult.NotFound;
     }
 
-    /// <summary>Stores or replaces the row with the row's id.</summary>
-    public static Write Upsert(SchemaRegistry registry, string entity, JsonObject row)
+    /// <summary>Stores or replaces the row with the row's id; a <paramref name="runtime"/> write is no config change (<see cref="IRuntimeRowWriter"/>).</summary>
+    public static Write Upsert(SchemaRegistry registry, string entity, JsonObject row, bool runtime = false)
     {
         var (schema, id) = (registry.Get(entity), EntityKeys.Id(row));
         return async (session, cancellationToken) =>
-            await PutAsync(session, schema, id, row, await session.ExistsAsync(entity, id, cancellationToken), cancellationToken);
+            await PutAsync(session, schema, id, row, await session.ExistsAsync(entity, id, cancellationToken), runtime, cancellationToken);
     }
 
-    /// <summary>Deletes the row and what cascades from it; not found when it does not exist.</summary>
-    public static Write Delete(SchemaRegistry registry, string entity, string id)
+    /// <summary>Deletes the row and what cascades from it; not found when it does not exist. A <paramref name="runtime"/> delete is no config change.</summary>
+    public static Write Delete(SchemaRegistry registry, string entity, string id, bool runtime = false)
     {
         registry.Get(entity);
         return async (session, cancellationToken) =>
@@ -64,11 +64,12 @@ internal static class StoreWrites
                 await session.RemoveAsync(registry.Get(row.Entity), row.Id, cancellationToken);
             }
 
-            return StoreWriteResult.Committed(await session.CommitAsync(doomed, cancellationToken));
+            return await CommitAsync(session, doomed, runtime, cancellationToken);
         };
     }
 
-    private static async Task<StoreWriteResult> PutAsync(IWriteSession session, EntitySchema schema, string id, JsonObject row, bool exists, CancellationToken cancellationToken)
+    private static async Task<StoreWriteResult> PutAsync(
+        IWriteSession session, EntitySchema schema, string id, JsonObject row, bool exists, bool runtime, CancellationToken cancellationToken)
     {
         foreach (var key in EntityKeys.UniqueKeys(schema, row))
         {
@@ -89,7 +90,13 @@ internal static class StoreWrites
         var before = exists && session.Audited ? await session.ReadAsync(schema.Name, id, cancellationToken) : null;
         await session.StoreAsync(schema, id, row, exists, cancellationToken);
         var change = new EntityChange(schema.Name, id, ChangeKind.Upsert, before, session.Audited ? row : null);
-        return StoreWriteResult.Committed(await session.CommitAsync([change], cancellationToken));
+        return await CommitAsync(session, [change], runtime, cancellationToken);
+    }
+
+    private static async Task<StoreWriteResult> CommitAsync(IWriteSession session, IReadOnlyList<EntityChange> changes, bool runtime, CancellationToken cancellationToken)
+    {
+        var version = await session.CommitAsync(changes, runtime, cancellationToken);
+        return runtime ? StoreWriteResult.RuntimeWritten : StoreWriteResult.Committed(version);
     }
 
     /// <summary>

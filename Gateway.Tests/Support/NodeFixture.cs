@@ -29,7 +29,7 @@ public class NodeFixture : IAsyncLifetime
     }
 
     /// <inheritdoc/>
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         if (_node is not null)
         {

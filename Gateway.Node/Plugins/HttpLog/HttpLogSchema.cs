@@ -13,7 +13,7 @@ public static class HttpLogSchema
 
     /// <summary>The plugin schema.</summary>
     public static PluginSchema Schema { get; } = new("http-log", Priority, Record("config", "The http-log settings.",
-        Url("http_endpoint", "The HTTP URL the log entries are sent to; may carry user info for basic auth.") with { Required = true },
+        Url("http_endpoint", "The HTTP URL the log entries are sent to; may carry user info for basic auth.") with { Required = true, Referenceable = true },
         Str("method", "The HTTP method used to send the log entries.", "POST", "POST", "PUT", "PATCH"),
         Str("content_type", "The Content-Type of the log requests.", "application/json",
             "application/json", "application/json; charset=utf-8"),
@@ -27,7 +27,7 @@ public static class HttpLogSchema
         new Field("headers", FieldType.Map)
         {
             Keys = new Field("header", FieldType.String) { Custom = v => ValidateHeaderKey(v.GetValue<string>()) },
-            Values = new Field("value", FieldType.String),
+            Values = new Field("value", FieldType.String) { Referenceable = true },
             Description = "Headers added to each log request.",
         },
         QueueConfig.Field,

@@ -17,7 +17,7 @@ public static class LogglySchema
     public static PluginSchema Schema { get; } = new("loggly", Priority, Record("config", "The loggly settings.",
         Host("host", "The IP address or host name of Loggly server.") with { Default = JsonValue.Create("logs-01.loggly.com") },
         Port("port", "The UDP port to send data to on the Loggly server.", 514),
-        Str("key", "Loggly customer token.") with { Required = true },
+        Str("key", "Loggly customer token.") with { Required = true, Referenceable = true },
         Set("tags", Element(), "An optional list of tags to support segmentation and filtering of logs.", Typedefs.Strings("kong")),
         Severity("log_level", "A request is logged when its severity is this one or a more severe one."),
         Severity("successful_severity", "The severity of a request answered with a status below 400."),

@@ -15,12 +15,12 @@ public static class OpenTelemetrySchema
 
     /// <summary>The plugin schema.</summary>
     public static PluginSchema Schema { get; } = new("opentelemetry", Priority, Record("config", "The opentelemetry settings.",
-        Url("traces_endpoint", "The full HTTP(S) URL spans are sent to with OTLP/HTTP (protobuf)."),
-        Url("logs_endpoint", "The full HTTP(S) URL log records are sent to with OTLP/HTTP (protobuf)."),
+        Url("traces_endpoint", "The full HTTP(S) URL spans are sent to with OTLP/HTTP (protobuf).") with { Referenceable = true },
+        Url("logs_endpoint", "The full HTTP(S) URL log records are sent to with OTLP/HTTP (protobuf).") with { Referenceable = true },
         new Field("headers", FieldType.Map)
         {
             Keys = Typedefs.HeaderName("header"),
-            Values = new Field("value", FieldType.String),
+            Values = new Field("value", FieldType.String) { Referenceable = true },
             Description = "Headers added to each export request.",
         },
         new Field("resource_attributes", FieldType.Map)

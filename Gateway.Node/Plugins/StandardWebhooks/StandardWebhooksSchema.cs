@@ -11,7 +11,7 @@ public static class StandardWebhooksSchema
 
     /// <summary>The plugin schema: never scoped to a consumer (Kong's <c>typedefs.no_consumer</c>).</summary>
     public static PluginSchema Schema { get; } = new("standard-webhooks", Priority, Record("config", "The standard-webhooks settings.",
-        Str("secret_v1", "Webhook secret") with { Required = true },
+        Str("secret_v1", "Webhook secret") with { Required = true, Referenceable = true },
         Int("tolerance_second", "Tolerance of the webhook timestamp in seconds. If the webhook timestamp is older than this number of seconds, it will be rejected with a '400' response.", 5 * 60) with
         {
             Required = true,

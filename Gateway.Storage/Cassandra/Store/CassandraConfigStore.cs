@@ -15,7 +15,7 @@ namespace Gateway.Storage.Cassandra.Store;
 /// unique keys are claimed with IF NOT EXISTS, and the config version moves by compare-and-set, so versions and the
 /// change log behave as on the relational stores.
 /// </summary>
-public sealed class CassandraConfigStore : IConfigStore
+public sealed class CassandraConfigStore : IConfigStore, IRuntimeRowWriter
 {
     private readonly CassandraSession _session;
     private readonly SchemaRegistry _registry;
@@ -143,6 +143,14 @@ public sealed class CassandraConfigStore : IConfigStore
     /// <inheritdoc/>
     public Task<StoreWriteResult> DeleteAsync(string entity, string id, AuditStamp? stamp = null, CancellationToken cancellationToken = default) =>
         WriteAsync(StoreWrites.Delete(_registry, entity, id), cancellationToken);
+
+    /// <inheritdoc/>
+    public Task<StoreWriteResult> PutRuntimeAsync(string entity, JsonObject row, CancellationToken cancellationToken = default) =>
+        WriteAsync(StoreWrites.Upsert(_registry, entity, row, runtime: true), cancellationToken);
+
+    /// <inheritdoc/>
+    public Task<StoreWriteResult> DeleteRuntimeAsync(string entity, string id, CancellationToken cancellationToken = default) =>
+        WriteAsync(StoreWrites.Delete(_registry, entity, id, runtime: true), cancellationToken);
 
     /// <inheritdoc/>
     public Task<long> GetVersionAsync(CancellationToken cancellationToken = default) => CassandraWrite.CurrentVersionAsync(_session, cancellationToken);

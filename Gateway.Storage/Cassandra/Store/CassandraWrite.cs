@@ -146,9 +146,15 @@ internal sealed class CassandraWrite : IWriteSession
         await _session.RunAsync($"DELETE FROM {Ks}.entities WHERE entity = ? AND id = ?", [schema.Name, id], cancellationToken);
     }
 
-    /// <summary>Moves the version by compare-and-set and logs the changes, then gives the lease back.</summary>
-    public async Task<long> CommitAsync(IReadOnlyList<EntityChange> changes, CancellationToken cancellationToken)
+    /// <summary>Moves the version by compare-and-set and logs the changes (not for a runtime write), then gives the lease back.</summary>
+    public async Task<long> CommitAsync(IReadOnlyList<EntityChange> changes, bool runtime, CancellationToken cancellationToken)
     {
+        if (runtime)
+        {
+            await ReleaseLeaseAsync(cancellationToken);
+            return 0;
+        }
+
         var current = await CurrentVersionAsync(_session, cancellationToken);
         var (applied, _) = await _session.ConditionalAsync(
             $"UPDATE {Ks}.config_version SET version = ? WHERE singleton = 1 IF version = ?",

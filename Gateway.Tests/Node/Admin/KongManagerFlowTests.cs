@@ -23,6 +23,9 @@ public sealed class KongManagerFlowTests(NodeFixture fixture) : IClassFixture<No
         { "certificates", "id,created_at,updated_at,cert,key,cert_alt,key_alt,tags" },
         { "snis", "id,name,created_at,updated_at,tags,certificate" },
         { "ca_certificates", "id,created_at,updated_at,cert,cert_digest,tags" },
+        { "vaults", "id,prefix,name,description,config,created_at,updated_at,tags" },
+        { "key_sets", "id,name,tags,created_at,updated_at" },
+        { "keys", "id,set,name,kid,jwk,pem,tags,created_at,updated_at" },
         { "keyauth_credentials", "id,created_at,consumer,key,tags" },
         { "basicauth_credentials", "id,created_at,consumer,username,password,tags" },
         { "hmacauth_credentials", "id,created_at,consumer,username,secret,tags" },
@@ -146,6 +149,19 @@ public sealed class KongManagerFlowTests(NodeFixture fixture) : IClassFixture<No
         Assert.Equal(target["created_at"]!.GetValue<double>(), target["updated_at"]!.GetValue<double>());
         var (_, listed) = await Node.CallAsync(HttpMethod.Get, $"/upstreams/{upstream["id"]}/targets");
         Assert.Equal(target["created_at"]!.GetValue<double>(), listed!["data"]![0]!["created_at"]!.GetValue<double>());
+    }
+
+    [Theory]
+    [InlineData("/vaults")]
+    [InlineData("/keys")]
+    [InlineData("/key-sets")]
+    public async Task ManagersEntityLists_AreServed(string path)
+    {
+        var (status, page) = await Node.CallAsync(HttpMethod.Get, path);
+
+        Assert.Equal(200, status);
+        Assert.IsType<JsonArray>(page!["data"]);
+        Assert.True(page.AsObject().ContainsKey("next"));
     }
 
     [Fact]

@@ -43,6 +43,7 @@ public class KongPluginSchemaTests
         { "jwt", "consumer,protocols,config" },
         { "key-auth", "consumer,protocols,config" },
         { "loggly", "protocols,config" },
+        { "oauth2", "consumer,protocols,config" },
         { "opentelemetry", "protocols,config" },
         { "prometheus", "protocols,config" },
         { "proxy-cache", "protocols,config" },
@@ -102,6 +103,8 @@ public class KongPluginSchemaTests
         { "ip-restriction", "allow,deny,status,message" },
         { "jwt", "uri_param_names,cookie_names,key_claim_name,secret_is_base64,claims_to_verify,anonymous,run_on_preflight,maximum_expiration,header_names,realm" },
         { "key-auth", "key_names,hide_credentials,anonymous,key_in_header,key_in_query,key_in_body,run_on_preflight,realm" },
+        // Kong's fields, then introspection_endpoint, ours (RFC 7662, off by default).
+        { "oauth2", "scopes,mandatory_scope,provision_key,token_expiration,enable_authorization_code,enable_implicit_grant,enable_client_credentials,enable_password_grant,hide_credentials,accept_http_if_already_terminated,anonymous,global_credentials,auth_header_name,refresh_token_ttl,reuse_refresh_token,pkce,realm,introspection_endpoint" },
         { "rate-limiting", "second,minute,hour,day,month,year,limit_by,header_name,path,policy,fault_tolerant,redis,hide_client_headers,error_code,error_message,sync_rate" },
         { "request-size-limiting", "allowed_payload_size,size_unit,require_content_length" },
         { "request-termination", "status_code,message,content_type,body,echo,trigger" },

@@ -15,6 +15,7 @@ public class PluginPrioritiesTests
             ["bot-detection"] = 2500,
             ["cors"] = 2000,
             ["jwt"] = 1450,
+            ["oauth2"] = 1400,
             ["key-auth"] = 1250,
             ["basic-auth"] = 1100,
             ["hmac-auth"] = 1030,
@@ -63,7 +64,7 @@ public class PluginPrioritiesTests
     {
         string[] order =
         [
-            "correlation-id", "zipkin", "https-redirect", "bot-detection", "cors", "jwt", "key-auth", "basic-auth", "hmac-auth",
+            "correlation-id", "zipkin", "https-redirect", "bot-detection", "cors", "jwt", "oauth2", "key-auth", "basic-auth", "hmac-auth",
             "grpc-gateway", "ip-restriction", "access-control", "request-size-limiting", "acl", "rate-limiting", "response-ratelimiting",
             "rewrite", "request-transformer", "response-transformer", "redirect", "standard-webhooks", "proxy-cache", "opentelemetry", "prometheus", "http-log",
             "statsd", "datadog", "file-log", "udp-log", "tcp-log", "loggly", "syslog", "grpc-web", "request-termination",
@@ -76,7 +77,7 @@ public class PluginPrioritiesTests
     public void Registry_HoldsEveryPluginAndCredential()
     {
         var registry = PluginConfigValidator.Registry;
-        Assert.Equal(35, registry.Plugins.Count);
+        Assert.Equal(36, registry.Plugins.Count);
         Assert.Equal("keyauth_credentials", registry.FindByAdminPath("key-auths")?.Name);
         Assert.Equal("basicauth_credentials", registry.FindByAdminPath("basic-auths")?.Name);
         Assert.Equal("jwt_secrets", registry.FindByAdminPath("jwts")?.Name);

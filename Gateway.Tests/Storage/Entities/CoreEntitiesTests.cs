@@ -9,7 +9,7 @@ public class CoreEntitiesTests
     public void All_ListsParentsBeforeChildren_InKongsOrder()
     {
         Assert.Equal(
-            ["services", "routes", "consumers", "plugins", "upstreams", "targets", "certificates", "snis", "ca_certificates"],
+            ["services", "routes", "consumers", "plugins", "upstreams", "targets", "certificates", "snis", "ca_certificates", "vaults", "key_sets", "keys"],
             CoreEntities.All.Select(s => s.Name));
     }
 
