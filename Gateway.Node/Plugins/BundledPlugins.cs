@@ -7,6 +7,8 @@ using Gateway.Node.Plugins.CorrelationId;
 using Gateway.Node.Plugins.Cors;
 using Gateway.Node.Plugins.Datadog;
 using Gateway.Node.Plugins.FileLog;
+using Gateway.Node.Plugins.GrpcGateway;
+using Gateway.Node.Plugins.GrpcWeb;
 using Gateway.Node.Plugins.HmacAuth;
 using Gateway.Node.Plugins.HttpLog;
 using Gateway.Node.Plugins.HttpsRedirect;
@@ -80,6 +82,8 @@ public static class BundledPlugins
         _ => new PrometheusPlugin(),
         services => new ProxyCachePlugin(services),
         _ => new SessionPlugin(),
+        _ => new GrpcGatewayPlugin(),
+        _ => new GrpcWebPlugin(),
         services => new ZipkinPlugin(services),
         services => new OpenTelemetryPlugin(services),
         services => new StandardWebhooksPlugin(services),

@@ -89,9 +89,18 @@ public sealed class Backend : IAsyncDisposable
                 o.UseHttps(SelfSigned());
             }
         }));
+        _options.Services?.Invoke(builder.Services);
         var app = builder.Build();
         app.UseWebSockets();
-        app.Run(HandleAsync);
+        if (_options.Endpoints is { } endpoints)
+        {
+            endpoints(app);
+        }
+        else
+        {
+            app.Run(HandleAsync);
+        }
+
         await app.StartAsync();
         Port = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()).Port;
         _app = app;

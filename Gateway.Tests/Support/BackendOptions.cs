@@ -18,6 +18,12 @@ public sealed record BackendOptions
     /// <summary>The address it listens on: loopback unless a test's own network needs another.</summary>
     public System.Net.IPAddress ListenAddress { get; init; } = System.Net.IPAddress.Loopback;
 
+    /// <summary>Services the app needs (a gRPC service's <c>AddGrpc</c>).</summary>
+    public Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? Services { get; init; }
+
+    /// <summary>Endpoints that answer instead of <see cref="Handler"/> (a gRPC service); <see cref="Backend.Status"/> and the request count then do not apply.</summary>
+    public Action<Microsoft.AspNetCore.Builder.WebApplication>? Endpoints { get; init; }
+
     /// <summary>What answers each request; null for <see cref="BackendEcho"/>.</summary>
     public RequestDelegate? Handler { get; init; }
 }

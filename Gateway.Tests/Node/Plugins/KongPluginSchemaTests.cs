@@ -35,6 +35,8 @@ public class KongPluginSchemaTests
         { "cors", "consumer,protocols,config" },
         { "datadog", "protocols,config" },
         { "file-log", "protocols,config" },
+        { "grpc-gateway", "protocols,config" },
+        { "grpc-web", "protocols,config" },
         { "hmac-auth", "consumer,protocols,config" },
         { "http-log", "protocols,config" },
         { "ip-restriction", "protocols,config" },
@@ -99,6 +101,8 @@ public class KongPluginSchemaTests
         { "correlation-id", "header_name,generator,echo_downstream" },
         { "cors", "origins,headers,exposed_headers,methods,max_age,credentials,private_network,preflight_continue,allow_origin_absent" },
         { "file-log", "path,reopen,custom_fields_by_lua" },
+        { "grpc-gateway", "proto" },
+        { "grpc-web", "proto,pass_stripped_path,allow_origin_header" },
         { "hmac-auth", "hide_credentials,clock_skew,anonymous,validate_request_body,enforce_headers,algorithms,realm" },
         { "ip-restriction", "allow,deny,status,message" },
         { "jwt", "uri_param_names,cookie_names,key_claim_name,secret_is_base64,claims_to_verify,anonymous,run_on_preflight,maximum_expiration,header_names,realm" },
@@ -134,11 +138,11 @@ public class KongPluginSchemaTests
             KongConfigFields().Select(row => (string)row[0]).Order(StringComparer.Ordinal));
 
     /// <summary>
-    /// The Kong 3.9 plugins declaring typedefs.protocols (every protocol): the loggers, prometheus, zipkin and
-    /// ip-restriction. The others (and ours) declare typedefs.protocols_http.
+    /// The Kong 3.9 plugins declaring typedefs.protocols (every protocol): the loggers, prometheus, zipkin,
+    /// ip-restriction, proxy-cache, grpc-gateway and grpc-web. The others (and ours) declare typedefs.protocols_http.
     /// </summary>
     private static readonly string[] KongPluginsOnEveryProtocol =
-        ["datadog", "file-log", "http-log", "ip-restriction", "loggly", "prometheus", "proxy-cache", "session", "statsd", "syslog", "tcp-log", "udp-log", "zipkin"];
+        ["datadog", "file-log", "grpc-gateway", "grpc-web", "http-log", "ip-restriction", "loggly", "prometheus", "proxy-cache", "session", "statsd", "syslog", "tcp-log", "udp-log", "zipkin"];
 
     [Theory]
     [MemberData(nameof(KongPluginFields))]

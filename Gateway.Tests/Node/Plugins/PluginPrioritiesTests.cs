@@ -42,6 +42,8 @@ public class PluginPrioritiesTests
             ["loggly"] = 6,
             ["syslog"] = 4,
             ["request-termination"] = 2,
+            ["grpc-gateway"] = 998,
+            ["grpc-web"] = 3,
             ["https-redirect"] = 3000,
             ["access-control"] = 955,
             ["rewrite"] = 802,
@@ -65,9 +67,9 @@ public class PluginPrioritiesTests
         string[] order =
         [
             "correlation-id", "zipkin", "https-redirect", "bot-detection", "cors", "session", "jwt", "oauth2", "key-auth", "ldap-auth", "basic-auth", "hmac-auth",
-            "ip-restriction", "access-control", "request-size-limiting", "acl", "rate-limiting", "response-ratelimiting",
+            "grpc-gateway", "ip-restriction", "access-control", "request-size-limiting", "acl", "rate-limiting", "response-ratelimiting",
             "rewrite", "request-transformer", "response-transformer", "redirect", "standard-webhooks", "proxy-cache", "opentelemetry", "prometheus", "http-log",
-            "statsd", "datadog", "file-log", "udp-log", "tcp-log", "loggly", "syslog", "request-termination",
+            "statsd", "datadog", "file-log", "udp-log", "tcp-log", "loggly", "syslog", "grpc-web", "request-termination",
             "aggregate",
         ];
         Assert.Equal(order, PluginCatalog.Bundled.Schemas.OrderByDescending(p => p.Priority).Select(p => p.Name));
@@ -77,7 +79,7 @@ public class PluginPrioritiesTests
     public void Registry_HoldsEveryPluginAndCredential()
     {
         var registry = PluginConfigValidator.Registry;
-        Assert.Equal(36, registry.Plugins.Count);
+        Assert.Equal(38, registry.Plugins.Count);
         Assert.Equal("keyauth_credentials", registry.FindByAdminPath("key-auths")?.Name);
         Assert.Equal("basicauth_credentials", registry.FindByAdminPath("basic-auths")?.Name);
         Assert.Equal("jwt_secrets", registry.FindByAdminPath("jwts")?.Name);
