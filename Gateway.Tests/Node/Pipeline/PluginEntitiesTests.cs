@@ -51,7 +51,7 @@ public sealed class PluginEntitiesTests(PluginNode node)
     {
         using var response = await node.Node.Admin.GetAsync("/plugins/enabled");
         var enabled = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["enabled_plugins"]!.AsArray().Select(n => n!.GetValue<string>()).ToList();
-        Assert.Equal(["jwt", "acl", "correlation-id", "cors", "tcp-log", "udp-log", "file-log", "http-log", "key-auth"], enabled.Take(9));
+        Assert.Equal(["jwt", "acl", "correlation-id", "cors", "oauth2", "tcp-log", "udp-log", "file-log", "http-log"], enabled.Take(9));
         Assert.Contains(TokenAuthPlugin.PluginName, enabled.Skip(30));
     }
 }
