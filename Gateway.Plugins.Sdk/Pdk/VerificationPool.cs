@@ -17,6 +17,17 @@ public sealed class VerificationPool : IDisposable
     /// <summary>Checks that may wait for each thread: about two seconds of bcrypt at cost 11.</summary>
     public const int QueuePerThread = 16;
 
+    /// <summary>
+    /// The answer to a <see cref="VerificationOutcome.Busy"/> check: a 429, not Kong's 401, because no verdict was
+    /// reached. A 401 would tell a consumer with the right password that it is wrong (and, with <c>anonymous</c>,
+    /// serve them as the anonymous consumer), where a 429 with <see cref="BusyHeaders"/> says to come back, as Kong's
+    /// own rate-limiting and <c>/config</c> do.
+    /// </summary>
+    public const string BusyMessage = "Too many authentication attempts";
+
+    /// <summary>The headers of the busy answer: Retry-After one second.</summary>
+    public static IReadOnlyList<KeyValuePair<string, string>> BusyHeaders { get; } = [new("Retry-After", "1")];
+
     private readonly BlockingCollection<Action> _queue;
     private readonly Thread[] _threads;
     private long _completed;

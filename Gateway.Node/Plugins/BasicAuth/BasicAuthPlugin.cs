@@ -21,17 +21,8 @@ public sealed partial class BasicAuthPlugin : GatewayPlugin<BasicAuthConfig>
     /// <summary>Kong's answer to every failed attempt.</summary>
     public const string UnauthorizedMessage = "Unauthorized";
 
-    /// <summary>
-    /// The answer when the password could not be checked because the verification pool's queue is full: a
-    /// 429, not Kong's 401, because no verdict was reached. A 401 would tell a consumer with the right password
-    /// that it is wrong (and, with <c>anonymous</c>, serve them as the anonymous consumer), where a 429 with
-    /// Retry-After says to come back, as Kong's own rate-limiting and <c>/config</c> do.
-    /// </summary>
-    public const string BusyMessage = "Too many authentication attempts";
-
     private static readonly SearchValues<char> HexDigits = SearchValues.Create("0123456789abcdefABCDEF");
 
-    private static readonly KeyValuePair<string, string>[] BusyHeaders = [new("Retry-After", "1")];
 
     private readonly VerificationCache _verdicts;
 
@@ -62,7 +53,7 @@ public sealed partial class BasicAuthPlugin : GatewayPlugin<BasicAuthConfig>
         switch (await AuthenticateAsync(context, config))
         {
             case VerificationOutcome.Busy:
-                context.Error(429, BusyMessage, BusyHeaders);
+                context.Error(429, VerificationPool.BusyMessage, VerificationPool.BusyHeaders);
                 break;
             case VerificationOutcome.Invalid when config.Anonymous is { } anonymous:
                 await context.AuthenticateAnonymousAsync(anonymous);

@@ -25,7 +25,6 @@ public sealed partial class LdapAuthPlugin : GatewayPlugin<LdapAuthConfig>
     /// <summary>Kong's answer when the directory could not be asked.</summary>
     public const string UnexpectedMessage = "An unexpected error occurred";
 
-    private static readonly KeyValuePair<string, string>[] BusyHeaders = [new("Retry-After", "1")];
 
     private readonly VerificationPool _binds;
     private readonly TimeProvider _time;
@@ -88,7 +87,7 @@ public sealed partial class LdapAuthPlugin : GatewayPlugin<LdapAuthConfig>
         switch (outcome)
         {
             case VerificationOutcome.Busy:
-                context.Error(429, Plugins.BasicAuth.BasicAuthPlugin.BusyMessage, BusyHeaders);
+                context.Error(429, VerificationPool.BusyMessage, VerificationPool.BusyHeaders);
                 break;
             case VerificationOutcome.Invalid when config.Anonymous is { } anonymous:
                 await context.AuthenticateAnonymousAsync(anonymous);

@@ -25,7 +25,7 @@ internal static class OAuth2Introspection
         switch (refused)
         {
             case { Busy: true }:
-                context.Exit(429, OAuth2Flow.Error("invalid_client", "Too many authentication attempts"), OAuth2Flow.NoStore);
+                context.Exit(429, OAuth2Flow.Error("invalid_client", VerificationPool.BusyMessage), OAuth2Flow.NoStore);
                 return;
             case { Answer: { } invalid }:
                 // RFC 7662 section 2.3: an unauthenticated caller gets 401.

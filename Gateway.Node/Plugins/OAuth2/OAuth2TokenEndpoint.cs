@@ -44,7 +44,7 @@ internal static class OAuth2TokenEndpoint
         switch (clientError)
         {
             case { Busy: true }:
-                return (OAuth2Flow.Error("invalid_client", "Too many authentication attempts"), 429, false);
+                return (OAuth2Flow.Error("invalid_client", VerificationPool.BusyMessage), 429, false);
             case { Answer: { } invalid }:
                 return (invalid, clientError.Value.FromHeader ? 401 : null, clientError.Value.FromHeader);
         }
