@@ -242,7 +242,7 @@ RSS=""
 [ -z "$GATEWAY_PID" ] || [ ! -r "/proc/$GATEWAY_PID/status" ] || RSS=$(awk '/VmHWM/ { printf "%.0f MB", $2 / 1024 }' "/proc/$GATEWAY_PID/status")
 
 MACHINE="$(nproc) cores, $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo), $(awk '/MemTotal/ { printf "%.1f GB", $2 / 1048576 }' /proc/meminfo)"
-cpu_cell() { [ "$1" = direct ] && echo "-" || median; }
+cpu_cell() { if [ "$1" = direct ]; then echo "-"; else median | awk '{ printf "%.1f", $1 }'; fi; }
 {
   echo "Stream proxying benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'), $MACHINE, $(uname -sr); load average $LOAD_BEFORE before, $(cut -d' ' -f1-3 /proc/loadavg) after"
   echo "stream-load on loopback: throughput $THROUGHPUT_CONNECTIONS connections x $CHUNK-byte writes, connection rate $CONNRATE_CONCURRENCY workers x 8 bytes;"
