@@ -79,24 +79,9 @@ if [ "$BUILD" = 1 ]; then
 fi
 [ -f "$LOAD_DLL" ] || { log "$LOAD_DLL is missing (BUILD=1 builds it)"; exit 1; }
 
-# --- ports: free now, and not handed out twice by this run -------------------------------------------
-# Below the kernel's ephemeral range, which the connection-rate load churns through: a port some outgoing
-# connection holds answers no connect, yet cannot be bound.
-declare -A HANDED=()
-EPHEMERAL_LOW=$(awk '{ print $1 }' /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
-[ "$EPHEMERAL_LOW" -gt 12000 ] || EPHEMERAL_LOW=60000
-next_port() {
-  local port
-  while :; do
-    port=$(( (RANDOM * 32768 + RANDOM) % (EPHEMERAL_LOW - 11000) + 10000 ))
-    [ -z "${HANDED[$port]:-}" ] || continue
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-      HANDED[$port]=1
-      printf -v "$1" '%s' "$port"
-      return
-    fi
-  done
-}
+# --- ports, CPU ticks ------------------------------------------------------------------------------
+# shellcheck source=local.sh
+. "$BENCH/local.sh"
 next_port ECHO_PORT; next_port NGINX_PORT; next_port GW_STREAM_PORT
 
 # The tool's continuations on the epoll threads, as the node runs its own (it sets this itself).
@@ -168,18 +153,6 @@ target_pids() {
     gateway) echo "$GATEWAY_PID" ;;
   esac
 }
-cpu_ticks() { # pid... -> utime + stime, summed
-  local total=0 pid stat
-  for pid in "$@"; do
-    stat=$(cat "/proc/$pid/stat" 2>/dev/null) || continue
-    stat=${stat##*) }
-    # shellcheck disable=SC2086
-    set -- $stat
-    total=$(( total + ${12} + ${13} ))
-  done
-  echo "$total"
-}
-CLK_TCK=$(getconf CLK_TCK)
 
 run_load() { # kind target seconds -> result line
   case $1 in
