@@ -45,7 +45,7 @@ public static class ClientHello
         var status = MeasureMessage(data, out var messageLength, out var records, out error);
         if (status == PrereadStatus.NeedMore && data.Length == MaxLength)
         {
-            return Fail("ClientHello longer than " + MaxLength + " bytes", out error);
+            return Fail("ClientHello spread over more than MaxLength (18432) bytes", out error);
         }
         if (status != PrereadStatus.Complete)
         {
@@ -117,7 +117,7 @@ public static class ClientHello
                 var bodyLength = (handshakeHeader[1] << 16) | (handshakeHeader[2] << 8) | handshakeHeader[3];
                 if (bodyLength > MaxMessageLength - HandshakeHeaderLength)
                 {
-                    return Fail("ClientHello longer than " + MaxMessageLength + " bytes", out error);
+                    return Fail("ClientHello longer than 16384 bytes", out error);
                 }
                 messageLength = HandshakeHeaderLength + bodyLength;
             }

@@ -214,6 +214,11 @@ public sealed record ProxyProtocolHeader(IPEndPoint? Source, IPEndPoint? Destina
             }
             chars[i] = c;
         }
+        // An embedded IPv4 tail is held to the same dotted-quad rule as TCP4 addresses.
+        if (text.Contains((byte)'.') && ParseDottedQuad(text[(text.LastIndexOf((byte)':') + 1)..]) is null)
+        {
+            return null;
+        }
         return IPAddress.TryParse(chars[..text.Length], out var address) && address.AddressFamily == AddressFamily.InterNetworkV6
             ? address
             : null;
@@ -273,7 +278,7 @@ public sealed record ProxyProtocolHeader(IPEndPoint? Source, IPEndPoint? Destina
         var total = V2HeaderLength + BinaryPrimitives.ReadUInt16BigEndian(data[14..]);
         if (total > MaxLength)
         {
-            return Fail("v2 header longer than " + MaxLength + " bytes", out error);
+            return Fail("v2 header longer than MaxLength (2280 bytes)", out error);
         }
         if (data.Length < total)
         {

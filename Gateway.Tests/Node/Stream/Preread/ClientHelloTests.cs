@@ -98,8 +98,8 @@ public sealed class ClientHelloTests
         var message = Handshake(Body([.. Sni("far.example"), .. Extension(21, new byte[4000])]));
         var records = Records(message, 1);
         Assert.True(records.Length > ClientHello.MaxLength);
-        AssertInvalid(records.AsSpan(0, ClientHello.MaxLength), "ClientHello longer than");
-        AssertInvalid(records, "ClientHello longer than");
+        AssertInvalid(records.AsSpan(0, ClientHello.MaxLength), "spread over more than MaxLength");
+        AssertInvalid(records, "spread over more than MaxLength");
         AssertNeedsMore(records.AsSpan(0, ClientHello.MaxLength - 1));
     }
 
@@ -197,6 +197,35 @@ public sealed class ClientHelloTests
 
     [Fact]
     public void TryReadServerName_Empty_NeedsMore() => AssertNeedsMore([]);
+
+    [Fact]
+    public void TryReadServerName_AllocatesOnlyTheName()
+    {
+        var single = Records(Handshake(Body([.. Extension(10, [0, 2, 0, 29]), .. Sni("alloc.example.com")])));
+        var split = Records(Handshake(Body([.. Extension(10, [0, 2, 0, 29]), .. Sni("alloc.example.com")])), 16);
+        byte[][] all = [single, split, single[..^1], split[..^1]];
+        foreach (var data in all)
+        {
+            ClientHello.TryReadServerName(data, out _, out _);
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 100; i++)
+        {
+            ClientHello.TryReadServerName(all[2], out _, out _);
+            ClientHello.TryReadServerName(all[3], out _, out _);
+        }
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+
+        before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 100; i++)
+        {
+            ClientHello.TryReadServerName(single, out _, out _);
+            ClientHello.TryReadServerName(split, out _, out _);
+        }
+        // One 17-character string (about 60 bytes) per call; reassembly borrows from the shared pool.
+        Assert.InRange(GC.GetAllocatedBytesForCurrentThread() - before, 1, 200 * 64);
+    }
 
     [Fact]
     public async Task TryReadServerName_RandomMutations_NeverThrowAndKeepTheContract()

@@ -69,6 +69,11 @@ public sealed class ProxyProtocolHeaderTests
     [InlineData("PROXY TCP6 1:2:3:4:5:6:7:8:9 ::1 1 2\r\n", "not an IPv6 address")]
     [InlineData("PROXY TCP6 ::g ::1 1 2\r\n", "not an IPv6 address")]
     [InlineData("PROXY TCP6 1::2::3 ::1 1 2\r\n", "not an IPv6 address")]
+    [InlineData("PROXY TCP6 ::1.2.3 ::1 1 2\r\n", "not an IPv6 address")]
+    [InlineData("PROXY TCP6 ::ffff:1.2.3.04 ::1 1 2\r\n", "not an IPv6 address")]
+    [InlineData("PROXY TCP6 ::ffff:1.2.3.256 ::1 1 2\r\n", "not an IPv6 address")]
+    [InlineData("PROXY TCP6 1.2.3.4::1 ::1 1 2\r\n", "not an IPv6 address")]
+    [InlineData("PROXY TCP6 : ::1 1 2\r\n", "not an IPv6 address")]
     [InlineData("PROXY TCP4 1.2.3.4 1.2.3.4 65536 2\r\n", "port")]
     [InlineData("PROXY TCP4 1.2.3.4 1.2.3.4 1 99999\r\n", "port")]
     [InlineData("PROXY TCP4 1.2.3.4 1.2.3.4 -1 2\r\n", "port")]
@@ -254,6 +259,37 @@ public sealed class ProxyProtocolHeaderTests
 
     [Fact]
     public void TryParse_Empty_NeedsMore() => AssertNeedsMore([]);
+
+    [Fact]
+    public void TryParse_AllocatesOnlyTheHeader()
+    {
+        var v1 = Encoding.ASCII.GetBytes("PROXY TCP4 192.168.0.1 192.168.0.11 56324 443\r\n");
+        var local = V2(0x20, 0x00, []);
+        byte[][] all = [v1, v1[..^1], HaproxyV2Capture, HaproxyV2Capture[..20], local];
+        foreach (var data in all)
+        {
+            ProxyProtocolHeader.TryParse(data, out _, out _, out _);
+        }
+
+        // NeedMore and LOCAL (health checks, the most frequent header) allocate nothing.
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 100; i++)
+        {
+            ProxyProtocolHeader.TryParse(all[1], out _, out _, out _);
+            ProxyProtocolHeader.TryParse(all[3], out _, out _, out _);
+            ProxyProtocolHeader.TryParse(local, out _, out _, out _);
+        }
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+
+        // A TCP4 header is the record, two endpoints and two addresses.
+        before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 100; i++)
+        {
+            ProxyProtocolHeader.TryParse(v1, out _, out _, out _);
+            ProxyProtocolHeader.TryParse(HaproxyV2Capture, out _, out _, out _);
+        }
+        Assert.InRange(GC.GetAllocatedBytesForCurrentThread() - before, 1, 200 * 256);
+    }
 
     [Fact]
     public void TryParse_RandomMutations_NeverThrowAndKeepTheContract()
