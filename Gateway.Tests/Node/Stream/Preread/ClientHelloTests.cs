@@ -243,7 +243,7 @@ public sealed class ClientHelloTests
         var outcomes = new int[3];
         for (var iteration = 0; iteration < 20_000; iteration++)
         {
-            var data = ProxyProtocolHeaderTests.Mutate(seeds[random.Next(seeds.Length)], random);
+            var data = ByteMutator.Mutate(seeds[random.Next(seeds.Length)], random);
             var status = ClientHello.TryReadServerName(data, out var serverName, out var error);
             outcomes[(int)status]++;
             switch (status)
@@ -270,6 +270,53 @@ public sealed class ClientHelloTests
             }
         }
         Assert.All(outcomes, count => Assert.True(count > 500, string.Join(",", outcomes)));
+    }
+
+    [Fact]
+    public void TryReadServerName_RandomValidHellos_ReturnTheirName()
+    {
+        const string nameChars = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.";
+        var random = new Random(11);
+        for (var iteration = 0; iteration < 2_000; iteration++)
+        {
+            var name = new string([.. Enumerable.Range(0, random.Next(1, 256)).Select(_ => nameChars[random.Next(nameChars.Length)])]);
+            if (name.EndsWith('.'))
+            {
+                name = name[..^1] + "x";
+            }
+            byte[] Other() => Extension((ushort)random.Next(1, 65536), [.. Enumerable.Range(0, random.Next(30)).Select(_ => (byte)random.Next(256))]);
+            var extensions = new List<byte>();
+            for (var i = random.Next(4); i > 0; i--)
+            {
+                extensions.AddRange(Other());
+            }
+            var withName = random.Next(8) != 0;
+            if (withName)
+            {
+                extensions.AddRange(Sni(name));
+            }
+            for (var i = random.Next(4); i > 0; i--)
+            {
+                extensions.AddRange(Other());
+            }
+            var body = Body(
+                [.. extensions],
+                sessionId: new byte[random.Next(33)],
+                cipherSuites: new byte[2 * random.Next(1, 100)],
+                compression: new byte[random.Next(1, 4)],
+                version: 0x0300 | random.Next(5));
+            var records = Records(Handshake(body), random.Next(1, 600), (byte)random.Next(1, 5));
+            if (records.Length > ClientHello.MaxLength)
+            {
+                continue;
+            }
+
+            AssertComplete([.. records, .. new byte[random.Next(4)]], withName ? name.ToLowerInvariant() : null);
+            if (iteration % 50 == 0)
+            {
+                AssertEveryPrefixNeedsMore(records);
+            }
+        }
     }
 
     private static Task<byte[]> CaptureAsync(string name, string targetHost) => name switch
