@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
 
-namespace Gateway.Node.StreamProxy.Preread;
+namespace Gateway.Node.Streams.Preread;
 
 /// <summary>
 /// A PROXY protocol header (haproxy's proxy-protocol.txt, versions 1 and 2) sent by a load balancer ahead of the

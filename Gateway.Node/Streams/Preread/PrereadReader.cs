@@ -1,4 +1,4 @@
-namespace Gateway.Node.StreamProxy.Preread;
+namespace Gateway.Node.Streams.Preread;
 
 /// <summary>Reads the first bytes of a stream connection until a pre-read parser has seen enough.</summary>
 public static class PrereadReader

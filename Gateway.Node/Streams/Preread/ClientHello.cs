@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 
-namespace Gateway.Node.StreamProxy.Preread;
+namespace Gateway.Node.Streams.Preread;
 
 /// <summary>
 /// Reads the server name (SNI, RFC 6066) from a TLS ClientHello (RFC 8446 4.1.2) at the start of a connection, without

@@ -1,4 +1,4 @@
-namespace Gateway.Node.StreamProxy.Preread;
+namespace Gateway.Node.Streams.Preread;
 
 /// <summary>What a pre-read parser made of the bytes received so far on a stream connection.</summary>
 public enum PrereadStatus
