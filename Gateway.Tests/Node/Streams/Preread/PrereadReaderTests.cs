@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
-using Gateway.Node.StreamProxy.Preread;
+using Gateway.Node.Streams.Preread;
 
-namespace Gateway.Tests.Node.StreamProxy.Preread;
+namespace Gateway.Tests.Node.Streams.Preread;
 
 /// <summary>
 /// ReadUntilAsync on a real loopback TCP connection, with the client's bytes arriving a few at a time.

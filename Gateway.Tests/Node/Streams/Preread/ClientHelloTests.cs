@@ -1,8 +1,8 @@
 using System.Security.Authentication;
 using System.Text;
-using Gateway.Node.StreamProxy.Preread;
+using Gateway.Node.Streams.Preread;
 
-namespace Gateway.Tests.Node.StreamProxy.Preread;
+namespace Gateway.Tests.Node.Streams.Preread;
 
 /// <summary>
 /// The server name read from TLS ClientHellos: real ones written by SslStream, the same re-split over many records,

@@ -1,4 +1,4 @@
-namespace Gateway.Tests.Node.StreamProxy.Preread;
+namespace Gateway.Tests.Node.Streams.Preread;
 
 /// <summary>Seeded random edits of a valid input for the parsers' fuzz runs: bit flips, byte changes, inserts,
 /// deletes, truncations and trailing bytes, one to three of them per input.</summary>

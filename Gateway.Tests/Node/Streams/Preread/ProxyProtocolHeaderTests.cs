@@ -1,8 +1,8 @@
 using System.Net;
 using System.Text;
-using Gateway.Node.StreamProxy.Preread;
+using Gateway.Node.Streams.Preread;
 
-namespace Gateway.Tests.Node.StreamProxy.Preread;
+namespace Gateway.Tests.Node.Streams.Preread;
 
 /// <summary>
 /// PROXY protocol v1 and v2 headers as haproxy's proxy-protocol.txt defines them: the spec's examples and limits,

@@ -1,7 +1,7 @@
 using System.Net.Security;
 using System.Security.Authentication;
 
-namespace Gateway.Tests.Node.StreamProxy.Preread;
+namespace Gateway.Tests.Node.Streams.Preread;
 
 /// <summary>
 /// Real ClientHellos: what .NET's SslStream (OpenSSL underneath) writes first when it connects, captured by an in-memory
