@@ -17,7 +17,7 @@ public sealed class SessionAccessTests(AuthNode auth) : IClassFixture<AuthNode>
     private Task<LoginRoute> LoginRouteAsync(string name, string sessionConfig = "{}") =>
         SessionRequests.LoginRouteAsync(auth.Node, auth.Backend.Port, name, sessionConfig);
 
-    private Task<SessionRequests.Answer> SendAsync(HttpMethod method, string target, string? cookie = null, string? key = null, HttpContent? content = null) =>
+    private Task<SessionAnswer> SendAsync(HttpMethod method, string target, string? cookie = null, string? key = null, HttpContent? content = null) =>
         SessionRequests.SendAsync(auth.Node.Proxy, method, target, cookie, key, content);
 
     private async Task<string> LoginAsync(string path, string key)

@@ -8,7 +8,7 @@ namespace Gateway.Tests.Node.Plugins.Session;
 internal static class SessionRequests
 {
     /// <summary>A request through <paramref name="proxy"/>; the status, the echo's JSON (on 200), the Set-Cookie headers and the response.</summary>
-    public static async Task<Answer> SendAsync(
+    public static async Task<SessionAnswer> SendAsync(
         HttpClient proxy, HttpMethod method, string target, string? cookie = null, string? key = null, HttpContent? content = null)
     {
         using var request = AuthNode.Request(method, target);
@@ -27,7 +27,7 @@ internal static class SessionRequests
         var body = await response.Content.ReadAsStringAsync();
         var echo = response.StatusCode == HttpStatusCode.OK && body.StartsWith('{') ? JsonNode.Parse(body)!.AsObject() : null;
         var cookies = response.Headers.TryGetValues("Set-Cookie", out var values) ? values.ToList() : [];
-        return new Answer(response.StatusCode, echo, cookies, response);
+        return new SessionAnswer(response.StatusCode, echo, cookies, response);
     }
 
     /// <summary>
@@ -62,5 +62,5 @@ internal static class SessionRequests
     public sealed record LoginRoute(string Path, string Consumer, string Credential, string Anonymous);
 
     /// <summary>A proxied answer.</summary>
-    public sealed record Answer(HttpStatusCode Status, JsonObject? Echo, IReadOnlyList<string> SetCookies, HttpResponseMessage Response);
+    public sealed record SessionAnswer(HttpStatusCode Status, JsonObject? Echo, IReadOnlyList<string> SetCookies, HttpResponseMessage Response);
 }
