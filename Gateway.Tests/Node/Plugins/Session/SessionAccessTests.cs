@@ -15,7 +15,7 @@ namespace Gateway.Tests.Node.Plugins.Session;
 public sealed class SessionAccessTests(AuthNode auth) : IClassFixture<AuthNode>
 {
     private Task<LoginRoute> LoginRouteAsync(string name, string sessionConfig = "{}") =>
-        SessionRequests.LoginRouteAsync(auth.Node, auth.Backend.Port, name, sessionConfig);
+        SessionRequests.LoginRouteAsync(auth.Node.CallAsync, auth.Backend.Port, name, sessionConfig);
 
     private Task<SessionAnswer> SendAsync(HttpMethod method, string target, string? cookie = null, string? key = null, HttpContent? content = null) =>
         SessionRequests.SendAsync(auth.Node.Proxy, method, target, cookie, key, content);

@@ -8,65 +8,55 @@ namespace Gateway.Tests.Node.Plugins.Session;
 /// storage = kong on a DB-less node: the sessions are run-time rows held by the cluster's grains (as oauth2's tokens
 /// are), so logins work without a database, where Kong's DB-less mode cannot write them.
 /// </summary>
-public sealed class SessionDbLessTests : IAsyncLifetime
+public sealed class SessionDbLessTests
 {
     private const string AnonymousId = "5b1e4f4e-6c4a-4a57-9d7e-0c4f3a1f2b11";
-
-    private readonly string _folder = Directory.CreateTempSubdirectory("gateway-session-dbless-").FullName;
-    private Backend? _backend;
-    private TestNode? _node;
-
-    public async Task InitializeAsync()
-    {
-        _backend = await Backend.StartAsync("session");
-        var path = Path.Combine(_folder, "kong.yml");
-        await File.WriteAllTextAsync(path, $"""
-            _format_version: "3.0"
-            services:
-            - name: app
-              url: http://127.0.0.1:{_backend.Port}
-              routes:
-              - name: app
-                paths: [/app]
-                plugins:
-                - name: session
-                  config:
-                    storage: kong
-                    remember: true
-                - name: key-auth
-                  config:
-                    anonymous: {AnonymousId}
-            consumers:
-            - id: {AnonymousId}
-              username: nobody
-            - username: alice
-              keyauth_credentials:
-              - key: alice-key
-            """);
-        _node = await TestNode.StartAsync("--database", "off", "--declarative_config", path);
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_node is not null)
-        {
-            await _node.DisposeAsync();
-        }
-
-        if (_backend is not null)
-        {
-            await _backend.DisposeAsync();
-        }
-
-        Directory.Delete(_folder, recursive: true);
-    }
-
-    private Task<SessionAnswer> SendAsync(HttpMethod method, string target, string? cookie = null, string? key = null) =>
-        SessionRequests.SendAsync(_node!.Proxy, method, target, cookie, key);
 
     [Fact]
     public async Task Login_Authenticates_RememberRestores_AndLogoutEndsBoth()
     {
+        await using var backend = await Backend.StartAsync("session");
+        var folder = Directory.CreateTempSubdirectory("gateway-session-dbless-").FullName;
+        try
+        {
+            var path = Path.Combine(folder, "kong.yml");
+            await File.WriteAllTextAsync(path, $"""
+                _format_version: "3.0"
+                services:
+                - name: app
+                  url: http://127.0.0.1:{backend.Port}
+                  routes:
+                  - name: app
+                    paths: [/app]
+                    plugins:
+                    - name: session
+                      config:
+                        storage: kong
+                        remember: true
+                    - name: key-auth
+                      config:
+                        anonymous: {AnonymousId}
+                consumers:
+                - id: {AnonymousId}
+                  username: nobody
+                - username: alice
+                  keyauth_credentials:
+                  - key: alice-key
+                """);
+            await using var node = await TestNode.StartAsync("--database", "off", "--declarative_config", path);
+            await LoginRestoreAndLogoutAsync(node.Proxy);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static async Task LoginRestoreAndLogoutAsync(HttpClient proxy)
+    {
+        Task<SessionAnswer> SendAsync(HttpMethod method, string target, string? cookie = null, string? key = null) =>
+            SessionRequests.SendAsync(proxy, method, target, cookie, key);
+
         var login = await SendAsync(HttpMethod.Get, "/app", key: "alice-key");
         var session = ValueOf(login.SetCookies, "session");
         var remember = ValueOf(login.SetCookies, "remember");

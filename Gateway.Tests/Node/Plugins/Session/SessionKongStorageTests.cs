@@ -23,7 +23,7 @@ public abstract class SessionKongStorageTests(NodeFixture fixture)
     private TestNode Node => fixture.Node;
 
     private Task<LoginRoute> RouteAsync(string name, string extra = "") =>
-        LoginRouteAsync(Node, fixture.Backend.Port, name, $$"""{"storage":"kong","secret":"storage-secret"{{extra}}}""");
+        LoginRouteAsync(Node.CallAsync, fixture.Backend.Port, name, $$"""{"storage":"kong","secret":"storage-secret"{{extra}}}""");
 
     private Task<SessionAnswer> SendAsync(HttpMethod method, string target, string? cookie = null, string? key = null) =>
         SessionRequests.SendAsync(Node.Proxy, method, target, cookie, key);
@@ -59,6 +59,7 @@ public abstract class SessionKongStorageTests(NodeFixture fixture)
         var data = row["data"]!.GetValue<string>();
         Assert.DoesNotContain(route.Consumer, data);
         Assert.DoesNotContain(route.Credential, data);
+        Assert.Equal(404, (await Node.CallAsync(HttpMethod.Get, $"/sessions/{id}")).Status);
 
         var again = await SendAsync(HttpMethod.Get, route.Path, CookieOf(setCookie));
         Assert.Equal(HttpStatusCode.OK, again.Status);
@@ -149,7 +150,7 @@ public abstract class SessionKongStorageTests(NodeFixture fixture)
     public async Task TamperedOrForeignIds_AreNoSession()
     {
         var route = await RouteAsync("kst-tamper");
-        var cookieRoute = await LoginRouteAsync(Node, fixture.Backend.Port, "kst-tamper-cookie", """{"secret":"storage-secret"}""");
+        var cookieRoute = await LoginRouteAsync(Node.CallAsync, fixture.Backend.Port, "kst-tamper-cookie", """{"secret":"storage-secret"}""");
         var id = ValueOf((await SendAsync(HttpMethod.Get, route.Path, key: "kst-tamper-key")).SetCookies, "session");
         await RowAsync(id);
         var flipped = id[..^3] + (id[^3] == 'A' ? 'B' : 'A') + id[^2..];

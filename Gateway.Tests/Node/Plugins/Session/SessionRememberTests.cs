@@ -13,7 +13,7 @@ public sealed class SessionRememberTests(AuthNode auth) : IClassFixture<AuthNode
     private const string Date = @"\w{3}, \d{2} \w{3} \d{4} \d{2}:\d{2}:\d{2} GMT";
 
     private Task<LoginRoute> RouteAsync(string name, string extra = "") =>
-        LoginRouteAsync(auth.Node, auth.Backend.Port, name, $$"""{"remember":true{{extra}}}""");
+        LoginRouteAsync(auth.Node.CallAsync, auth.Backend.Port, name, $$"""{"remember":true{{extra}}}""");
 
     private Task<SessionAnswer> SendAsync(HttpMethod method, string target, string? cookie = null, string? key = null) =>
         SessionRequests.SendAsync(auth.Node.Proxy, method, target, cookie, key);

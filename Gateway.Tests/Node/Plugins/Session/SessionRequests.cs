@@ -34,15 +34,22 @@ internal static class SessionRequests
     /// A route /<paramref name="name"/> to the backend with session (extra config) and key-auth, whose anonymous
     /// consumer (as Kong's docs set it up) lets requests without a session through; a consumer with a key on it.
     /// </summary>
-    public static async Task<LoginRoute> LoginRouteAsync(TestNode node, int backendPort, string name, string sessionConfig = "{}")
+    public static async Task<LoginRoute> LoginRouteAsync(AdminCall admin, int backendPort, string name, string sessionConfig = "{}")
     {
-        var anonymous = await node.CreateAsync("/consumers", $$"""{"username":"{{name}}-anonymous"}""");
-        var service = await node.CreateAsync("/services", $$"""{"name":"{{name}}","host":"127.0.0.1","port":{{backendPort}}}""");
-        var route = await node.CreateAsync($"/services/{service["id"]}/routes", $$"""{"paths":["/{{name}}"]}""");
-        await node.CreateAsync("/plugins", $$$"""{"name":"session","route":{"id":"{{{route["id"]}}}"},"config":{{{sessionConfig}}}}""");
-        await node.CreateAsync("/plugins", $$$"""{"name":"key-auth","route":{"id":"{{{route["id"]}}}"},"config":{"anonymous":"{{{anonymous["id"]}}}"}}""");
-        var consumer = await node.CreateAsync("/consumers", $$"""{"username":"{{name}}","custom_id":"{{name}}-custom"}""");
-        var credential = await node.CreateAsync($"/consumers/{consumer["id"]}/key-auth", $$"""{"key":"{{name}}-key"}""");
+        async Task<JsonObject> Create(string path, string json)
+        {
+            var (status, body) = await admin(HttpMethod.Post, path, json);
+            Assert.True(status == 201, body?.ToJsonString());
+            return body!.AsObject();
+        }
+
+        var anonymous = await Create("/consumers", $$"""{"username":"{{name}}-anonymous"}""");
+        var service = await Create("/services", $$"""{"name":"{{name}}","host":"127.0.0.1","port":{{backendPort}}}""");
+        var route = await Create($"/services/{service["id"]}/routes", $$"""{"paths":["/{{name}}"]}""");
+        await Create("/plugins", $$$"""{"name":"session","route":{"id":"{{{route["id"]}}}"},"config":{{{sessionConfig}}}}""");
+        await Create("/plugins", $$$"""{"name":"key-auth","route":{"id":"{{{route["id"]}}}"},"config":{"anonymous":"{{{anonymous["id"]}}}"}}""");
+        var consumer = await Create("/consumers", $$"""{"username":"{{name}}","custom_id":"{{name}}-custom"}""");
+        var credential = await Create($"/consumers/{consumer["id"]}/key-auth", $$"""{"key":"{{name}}-key"}""");
         return new LoginRoute($"/{name}", consumer["id"]!.GetValue<string>(), credential["id"]!.GetValue<string>(), anonymous["id"]!.GetValue<string>());
     }
 
@@ -57,6 +64,9 @@ internal static class SessionRequests
 
     /// <summary>The value a Set-Cookie of <paramref name="name"/> sets.</summary>
     public static string ValueOf(IReadOnlyList<string> setCookies, string name) => CookieOf(SetCookieNamed(setCookies, name))[(name.Length + 1)..];
+
+    /// <summary>An Admin API call of a node (<see cref="TestNode.CallAsync"/>, <see cref="ClusterNode.CallAsync"/>).</summary>
+    public delegate Task<(int Status, JsonNode? Body)> AdminCall(HttpMethod method, string path, string? json);
 
     /// <summary>A route of <see cref="LoginRouteAsync"/>: its path, the consumer's and its key's ids, the anonymous consumer's id.</summary>
     public sealed record LoginRoute(string Path, string Consumer, string Credential, string Anonymous);
