@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Gateway.Plugins.Sdk.Streams;
 using Gateway.Schema;
 
 namespace Gateway.Plugins.Sdk;
@@ -72,6 +73,17 @@ public abstract class GatewayPlugin<TConfig> : IGatewayPlugin
     {
     }
 
+    /// <summary>
+    /// Kong's stream <c>preread</c>: a TCP, TLS or UDP connection matched a stream route this plugin is configured on;
+    /// refuse it with <see cref="StreamContext.Exit"/>. Runs on the connection's path: never block.
+    /// </summary>
+    public virtual ValueTask PrereadAsync(StreamContext context, TConfig config) => ValueTask.CompletedTask;
+
+    /// <summary>Kong's stream <c>log</c>: a stream session ended; runs on the thread pool, hand work to a queue.</summary>
+    public virtual void LogStream(StreamSessionLog log, TConfig config)
+    {
+    }
+
     object IGatewayPlugin.CompileConfig(JsonObject config, PluginInstance instance) => CreateConfig(config, instance);
 
     ValueTask IGatewayPlugin.RewriteAsync(PluginContext context, object config) => RewriteAsync(context, (TConfig)config);
@@ -86,6 +98,10 @@ public abstract class GatewayPlugin<TConfig> : IGatewayPlugin
 
     void IGatewayPlugin.Log(PluginLog log, object config) => Log(log, (TConfig)config);
 
+    ValueTask IGatewayPlugin.PrereadAsync(StreamContext context, object config) => PrereadAsync(context, (TConfig)config);
+
+    void IGatewayPlugin.LogStream(StreamSessionLog log, object config) => LogStream(log, (TConfig)config);
+
     /// <summary>Which phase methods the concrete class overrides (Kong checks <c>handler[phase]</c> the same way).</summary>
     private PluginPhases FindPhases()
     {
@@ -96,7 +112,9 @@ public abstract class GatewayPlugin<TConfig> : IGatewayPlugin
             (nameof(AccessAsync), PluginPhases.Access),
             (nameof(HeaderFilter), PluginPhases.HeaderFilter),
             (nameof(BodyFilter), PluginPhases.BodyFilter),
-            (nameof(Log), PluginPhases.Log)])
+            (nameof(Log), PluginPhases.Log),
+            (nameof(PrereadAsync), PluginPhases.Preread),
+            (nameof(LogStream), PluginPhases.StreamLog)])
         {
             var method = type.GetMethods(BindingFlags.Public | BindingFlags.Instance)
                 .First(m => m.Name == name && m.GetBaseDefinition().DeclaringType == typeof(GatewayPlugin<TConfig>) && m.GetParameters().Length > 1);

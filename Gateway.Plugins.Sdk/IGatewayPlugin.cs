@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Gateway.Plugins.Sdk.Streams;
 using Gateway.Schema;
 
 namespace Gateway.Plugins.Sdk;
@@ -62,4 +63,12 @@ public interface IGatewayPlugin
 
     /// <summary>The log phase.</summary>
     void Log(PluginLog log, object config);
+
+    /// <summary>The stream preread phase (stream routes); by default nothing.</summary>
+    ValueTask PrereadAsync(StreamContext context, object config) => ValueTask.CompletedTask;
+
+    /// <summary>The stream log phase (stream sessions); by default nothing.</summary>
+    void LogStream(StreamSessionLog log, object config)
+    {
+    }
 }

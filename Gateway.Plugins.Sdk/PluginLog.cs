@@ -151,7 +151,7 @@ public sealed class PluginLog
         };
         if (Tries.Count > 0)
         {
-            record["tries"] = new JsonArray([.. Tries.Select(Try)]);
+            record["tries"] = new JsonArray([.. Tries.Select(SerializeTry)]);
         }
 
         if (Route is not null)
@@ -187,7 +187,7 @@ public sealed class PluginLog
     }
 
     /// <summary>Kong's serialized try: milliseconds and nanoseconds, the peer, and the failure when there was one.</summary>
-    private static JsonNode Try(BalancerTry attempt)
+    internal static JsonNode SerializeTry(BalancerTry attempt)
     {
         var json = new JsonObject
         {

@@ -25,4 +25,10 @@ public enum PluginPhases
 
     /// <summary>After the response was sent, off the request's path.</summary>
     Log = 16,
+
+    /// <summary>Kong's stream <c>preread</c>: a stream connection matched a route; may refuse it.</summary>
+    Preread = 32,
+
+    /// <summary>Kong's stream <c>log</c>: a stream session ended, off its path.</summary>
+    StreamLog = 64,
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Gateway.Node.Pipeline;
 using Gateway.Node.Routing;
+using Gateway.Node.Streams.Routing;
 using Gateway.Node.Tls;
 using Gateway.Node.Upstreams;
 using Gateway.Node.Vaults;
@@ -16,10 +17,12 @@ namespace Gateway.Node.Config;
 /// </summary>
 public sealed class ConfigSnapshot
 {
-    private ConfigSnapshot(ConfigData data, RouteTable routes, PluginChains plugins, BalancerTable balancers, SniCertificateTable certificates)
+    private ConfigSnapshot(
+        ConfigData data, RouteTable routes, StreamRouteTable streams, PluginChains plugins, BalancerTable balancers, SniCertificateTable certificates)
     {
         Data = data;
         Routes = routes;
+        Streams = streams;
         Plugins = plugins;
         Balancers = balancers;
         Certificates = certificates;
@@ -30,6 +33,9 @@ public sealed class ConfigSnapshot
 
     /// <summary>The compiled router: routes and services of this version.</summary>
     public RouteTable Routes { get; }
+
+    /// <summary>The compiled stream router: the tcp, tls, udp and tls_passthrough routes of this version.</summary>
+    public StreamRouteTable Streams { get; }
 
     /// <summary>The compiled plugin rows: per route, the plugins that may run, in Kong's order and scoping.</summary>
     public PluginChains Plugins { get; }
@@ -68,6 +74,7 @@ public sealed class ConfigSnapshot
         return new(
             data,
             routes,
+            StreamRouteTable.Build(data, routes.Services),
             PluginChains.Build(data, plugins, secrets),
             BalancerTable.Build(data, previous?.Balancers ?? BalancerTable.Empty, time),
             SniCertificateTable.Build(data, previous?.Certificates ?? SniCertificateTable.Empty, secrets))

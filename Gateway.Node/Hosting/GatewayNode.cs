@@ -14,6 +14,7 @@ using Gateway.Node.Pipeline;
 using Gateway.Node.Plugins.OpenTelemetry;
 using Gateway.Node.Proxy;
 using Gateway.Node.Settings;
+using Gateway.Node.Streams;
 using Gateway.Node.Tls;
 using Gateway.Node.Upstreams;
 using Gateway.Plugins.Sdk;
@@ -312,7 +313,7 @@ public sealed class GatewayNode : IAsyncDisposable
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(4));
         var cluster = settings.ClusterListen;
         builder.UseOrleans(silo => silo.UseGatewayCluster(new SiloOptions(
-            ParseAddress(cluster.Host), cluster.Port, settings.ClusterId, settings.ServiceId, settings.ClusterMembership, MembershipConnection(settings),
+            cluster.BindAddress, cluster.Port, settings.ClusterId, settings.ServiceId, settings.ClusterMembership, MembershipConnection(settings),
             settings.ClusterMembership == ClusterMembershipKind.Cassandra ? StoreFactory.Cassandra(settings) : null, RedisConnection(settings),
             clusterTls,
             Dashboard: settings.AdminGuiListen.Count > 0)));
@@ -445,6 +446,15 @@ public sealed class GatewayNode : IAsyncDisposable
         builder.Services.AddSingleton(consumers);
         builder.Services.AddSingleton(metrics);
         builder.Services.AddSingleton<ProxyHandler>();
+        if (settings.StreamListen.Count > 0)
+        {
+            builder.Services.AddHostedService(sp => new StreamListeners(
+                settings.StreamListen,
+                settings.NginxEventsWorkerConnections,
+                stopping => new StreamServices(snapshots, certificates, sp.GetRequiredService<ILoggerFactory>().CreateLogger("Gateway.Stream"), stopping),
+                sp.GetRequiredService<ILogger<StreamListeners>>()));
+        }
+
         var app = builder.Build();
         if (accessLog is not null)
         {
@@ -482,7 +492,7 @@ public sealed class GatewayNode : IAsyncDisposable
     {
         foreach (var listener in listeners)
         {
-            kestrel.Listen(ParseAddress(listener.Host), listener.Port, options =>
+            kestrel.Listen(listener.BindAddress, listener.Port, options =>
             {
                 options.Protocols = listener.Http2 ? HttpProtocols.Http1AndHttp2 : HttpProtocols.Http1;
                 if (listener.Ssl)
@@ -496,9 +506,4 @@ public sealed class GatewayNode : IAsyncDisposable
     }
 
     private static HashSet<int> Ports(IReadOnlyList<Listener> listeners) => [.. listeners.Select(l => l.Port)];
-
-    private static IPAddress ParseAddress(string address) =>
-        address is "*" or "0.0.0.0" ? IPAddress.Any
-        : address is "localhost" ? IPAddress.Loopback
-        : IPAddress.Parse(address.Trim('[', ']'));
 }

@@ -60,7 +60,7 @@ public static class PluginLogs
     }
 
     /// <summary>nginx's <c>$ssl_protocol</c> names.</summary>
-    private static string TlsVersion(SslProtocols protocol) => protocol switch
+    internal static string TlsVersion(SslProtocols protocol) => protocol switch
     {
         SslProtocols.Tls13 => "TLSv1.3",
         SslProtocols.Tls12 => "TLSv1.2",

@@ -41,6 +41,9 @@ public sealed record GatewaySettings
     /// <summary>admin_gui_listen: Orleans dashboard (and later a web admin UI) listeners; empty when <c>off</c>.</summary>
     public IReadOnlyList<Listener> AdminGuiListen { get; init; } = [];
 
+    /// <summary>stream_listen: TCP, TLS and UDP stream proxy listeners (Kong's stream subsystem); empty when <c>off</c>, the default.</summary>
+    public IReadOnlyList<Listener> StreamListen { get; init; } = [];
+
     /// <summary>status_listen: /status and Prometheus /metrics listeners; empty when <c>off</c>.</summary>
     public IReadOnlyList<Listener> StatusListen { get; init; } = [];
 

@@ -14,11 +14,21 @@ public sealed record Listener(string Host, int Port, IReadOnlyList<string> Flags
     /// <summary>The parsed address, or null when <see cref="Host"/> is a host name.</summary>
     public IPAddress? Address { get; } = IPAddress.TryParse(Host, out var ip) ? ip : null;
 
+    /// <summary>The address to bind: <c>*</c> and <c>0.0.0.0</c> are every IPv4 address, <c>localhost</c> the IPv4 loopback.</summary>
+    public IPAddress BindAddress => Host is "*" or "0.0.0.0" ? IPAddress.Any : Host is "localhost" ? IPAddress.Loopback : IPAddress.Parse(Host);
+
     /// <summary>Whether the listener terminates TLS (the <c>ssl</c> flag).</summary>
     public bool Ssl => HasFlag("ssl");
 
     /// <summary>Whether the listener offers HTTP/2 (the <c>http2</c> flag).</summary>
     public bool Http2 => HasFlag("http2");
+
+    /// <summary>Whether a stream listener takes UDP datagrams (the <c>udp</c> flag) rather than TCP connections.</summary>
+    public bool Udp => HasFlag("udp");
+
+    /// <summary>The <c>backlog=N</c> flag's value, or null.</summary>
+    public int? Backlog => Flags.FirstOrDefault(f => f.StartsWith("backlog=", StringComparison.Ordinal)) is { } flag
+        && int.TryParse(flag.AsSpan(8), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var backlog) ? backlog : null;
 
     /// <summary>Whether the listener expects the PROXY protocol header (the <c>proxy_protocol</c> flag).</summary>
     public bool ProxyProtocol => HasFlag("proxy_protocol");

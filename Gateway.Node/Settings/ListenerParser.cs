@@ -7,22 +7,55 @@ namespace Gateway.Node.Settings;
 
 /// <summary>
 /// Parses kong.conf listen values: comma-separated <c>&lt;ip|name&gt;:&lt;port&gt; [flag ...]</c> entries, or
-/// <c>off</c> for none. Kong's http listener flags are accepted; an unknown flag is an error rather than
-/// being silently folded into the address as nginx would.
+/// <c>off</c> for none. Kong's http listener flags are accepted (its stream listener flags by
+/// <see cref="ParseStreamList"/>); an unknown flag is an error rather than being silently folded into the address as
+/// nginx would.
 /// </summary>
 public static partial class ListenerParser
 {
     /// <summary>The flags a listener accepts, as written in kong.conf (N is a number).</summary>
     public const string KnownFlags = "ssl, http2, proxy_protocol, deferred, bind, reuseport, backlog=N, ipv6only=on|off, so_keepalive=on|off|idle:interval:count";
 
+    /// <summary>The flags a stream listener (stream_listen) accepts: nginx's stream <c>listen</c> parameters as Kong passes them.</summary>
+    public const string KnownStreamFlags = "ssl, udp, proxy_protocol, bind, reuseport, backlog=N, ipv6only=on|off, so_keepalive=on|off|idle:interval:count";
+
     private static readonly HashSet<string> PlainFlags = new(StringComparer.Ordinal)
     {
         "ssl", "http2", "proxy_protocol", "deferred", "bind", "reuseport",
     };
 
+    private static readonly HashSet<string> PlainStreamFlags = new(StringComparer.Ordinal)
+    {
+        "ssl", "udp", "proxy_protocol", "bind", "reuseport",
+    };
+
     /// <summary>Parses a listen value; <c>off</c> gives an empty list.</summary>
     /// <exception cref="FormatException">The value is malformed; the message is the reason, without the setting name.</exception>
-    public static IReadOnlyList<Listener> ParseList(string value)
+    public static IReadOnlyList<Listener> ParseList(string value) => ParseList(value, PlainFlags, KnownFlags);
+
+    /// <summary>
+    /// Parses a stream_listen value; <c>off</c> gives an empty list. nginx refuses <c>ssl</c>, <c>proxy_protocol</c>,
+    /// <c>backlog</c> and <c>so_keepalive</c> on a <c>udp</c> listener, and so does this, in nginx's words.
+    /// </summary>
+    /// <exception cref="FormatException">The value is malformed; the message is the reason, without the setting name.</exception>
+    public static IReadOnlyList<Listener> ParseStreamList(string value)
+    {
+        var listeners = ParseList(value, PlainStreamFlags, KnownStreamFlags);
+        foreach (var listener in listeners)
+        {
+            if (listener.HasFlag("udp") && listener.Flags.FirstOrDefault(IsTcpOnly) is { } tcpOnly)
+            {
+                throw new FormatException($"\"{tcpOnly.Split('=')[0]}\" parameter is incompatible with \"udp\" in '{listener}'");
+            }
+        }
+
+        return listeners;
+    }
+
+    private static bool IsTcpOnly(string flag) =>
+        flag is "ssl" or "proxy_protocol" || flag.StartsWith("backlog=", StringComparison.Ordinal) || flag.StartsWith("so_keepalive=", StringComparison.Ordinal);
+
+    private static IReadOnlyList<Listener> ParseList(string value, HashSet<string> plainFlags, string knownFlags)
     {
         var trimmed = value.Trim();
         if (trimmed == "off")
@@ -45,7 +78,7 @@ public static partial class ListenerParser
                 throw new FormatException("'off' cannot be combined with other listeners");
             }
 
-            listeners.Add(ParseEntry(entry, allowFlags: true));
+            listeners.Add(ParseEntry(entry, plainFlags, knownFlags));
         }
 
         return listeners;
@@ -61,24 +94,27 @@ public static partial class ListenerParser
             throw new FormatException($"'{trimmed}' must be a single <ip>:<port>");
         }
 
-        return ParseEntry(trimmed, allowFlags: false);
+        return ParseEntry(trimmed, plainFlags: null, knownFlags: "");
     }
 
-    private static Listener ParseEntry(string entry, bool allowFlags)
+    /// <param name="entry">One listener.</param>
+    /// <param name="plainFlags">The flags without a value it may carry; null when it takes no flags at all.</param>
+    /// <param name="knownFlags">Every flag it may carry, for the message.</param>
+    private static Listener ParseEntry(string entry, HashSet<string>? plainFlags, string knownFlags)
     {
         var parts = entry.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
         var (host, port) = ParseAddress(parts[0]);
         var flags = new List<string>(parts.Length - 1);
         foreach (var flag in parts.Skip(1))
         {
-            if (!allowFlags)
+            if (plainFlags is null)
             {
                 throw new FormatException($"'{entry}' takes no flags (unexpected '{flag}')");
             }
 
-            if (!IsKnownFlag(flag))
+            if (!IsKnownFlag(flag, plainFlags))
             {
-                throw new FormatException($"unknown flag '{flag}' in '{entry}' (expected {KnownFlags})");
+                throw new FormatException($"unknown flag '{flag}' in '{entry}' (expected {knownFlags})");
             }
 
             flags.Add(flag);
@@ -138,8 +174,8 @@ public static partial class ListenerParser
         return (host, port);
     }
 
-    private static bool IsKnownFlag(string flag) =>
-        PlainFlags.Contains(flag) || BacklogFlag().IsMatch(flag) || Ipv6OnlyFlag().IsMatch(flag) || KeepaliveFlag().IsMatch(flag);
+    private static bool IsKnownFlag(string flag, HashSet<string> plainFlags) =>
+        plainFlags.Contains(flag) || BacklogFlag().IsMatch(flag) || Ipv6OnlyFlag().IsMatch(flag) || KeepaliveFlag().IsMatch(flag);
 
     // IPAddress.TryParse accepts "1" or "1.2" as IPv4; a listener wants the dotted quad.
     private static bool IsIPv4(string host) => DottedQuad().IsMatch(host) && IPAddress.TryParse(host, out _);

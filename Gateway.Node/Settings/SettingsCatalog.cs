@@ -23,6 +23,8 @@ public static class SettingsCatalog
             (s, v) => s with { AdminListen = ListenerParser.ParseList(v) }),
         new("admin_gui_listen", "127.0.0.1:8002", "Orleans dashboard (and later a web admin UI) listeners",
             (s, v) => s with { AdminGuiListen = ListenerParser.ParseList(v) }),
+        new("stream_listen", "off", "stream proxy listeners: TCP, TLS (ssl) and UDP (udp) routes (<ip>:<port> [ssl|udp] [proxy_protocol] ..., or off)",
+            (s, v) => s with { StreamListen = ListenerParser.ParseStreamList(v) }),
         new("status_listen", "127.0.0.1:8007", "/status and Prometheus /metrics listeners",
             (s, v) => s with { StatusListen = ListenerParser.ParseList(v) }),
         new("admin_ssl_cert", "", "PEM certificates of admin_listen's ssl listeners, comma-separated (empty: a self-signed default in prefix/)",

@@ -46,6 +46,14 @@ public sealed class SniCertificateSelector(Func<SniCertificateTable> currentTabl
         CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
     };
 
+    /// <summary>The TLS options of a stream listener's handshake (Kong's stream <c>ssl</c> listeners): the certificate for the SNI, no ALPN.</summary>
+    public SslServerAuthenticationOptions CreateStreamOptions(string? serverName) => new()
+    {
+        ServerCertificateContext = Select(serverName),
+        ClientCertificateRequired = false,
+        CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+    };
+
     /// <summary>What to pass to <c>ListenOptions.UseHttps</c> for a proxy listener with <paramref name="protocols"/>.</summary>
     public TlsHandshakeCallbackOptions CreateHandshakeOptions(HttpProtocols protocols) => new()
     {

@@ -22,8 +22,11 @@ public sealed class BalancerRequest
         HttpContext = context;
     }
 
-    /// <summary>The client request; null in tests and for callers that set <see cref="HashValue"/> themselves.</summary>
+    /// <summary>The client request; null for stream connections, in tests and for callers that set <see cref="HashValue"/> themselves.</summary>
     public HttpContext? HttpContext { get; }
+
+    /// <summary>The client's address when there is no <see cref="HttpContext"/> (a stream connection): what hash_on ip hashes.</summary>
+    public System.Net.IPAddress? ClientAddress { get; init; }
 
     /// <summary>The authenticated consumer's id (hash_on consumer).</summary>
     public string? ConsumerId { get; set; }

@@ -30,7 +30,7 @@ internal static class HashInput
             case "consumer":
                 return request.ConsumerId ?? request.CredentialId;
             case "ip":
-                var address = request.HttpContext?.Connection.RemoteIpAddress;
+                var address = request.HttpContext?.Connection.RemoteIpAddress ?? request.ClientAddress;
                 return address is null ? null : (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).ToString();
             case "header" when http is not null && header is not null:
                 // nginx joins repeated headers with ", " since 1.23.

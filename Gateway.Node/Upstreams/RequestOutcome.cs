@@ -15,6 +15,9 @@ public readonly record struct RequestOutcome(OutcomeKind Kind, int Status, TimeS
     /// <summary>The target timed out.</summary>
     public static RequestOutcome Timeout(TimeSpan elapsed) => new(OutcomeKind.Timeout, 0, elapsed);
 
+    /// <summary>A stream session's connection to the target was made (reported when the session ends).</summary>
+    public static RequestOutcome Connected(TimeSpan elapsed) => new(OutcomeKind.Connected, 0, elapsed);
+
     /// <summary>The client aborted: the target's health is not touched.</summary>
     public static RequestOutcome Aborted(TimeSpan elapsed) => new(OutcomeKind.Aborted, 0, elapsed);
 }
