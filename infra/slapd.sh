@@ -2,7 +2,7 @@
 # Starts a throw-away OpenLDAP server (Debian's slapd) for the ldap-auth tests: its own slapd.conf and mdb
 # database under DIR, plain LDAP on 127.0.0.1:PORT, seeded with dc=example,dc=com and the users of ou=users
 # (uid=einstein/password, uid=curie/radium). With LDAPS_PORT, also TLS: a CA made now (DIR/ca.pem, what a client
-# trusts) signs the server's certificate (for IP 127.0.0.1 and localhost), served as StartTLS on PORT and LDAPS on LDAPS_PORT.
+# trusts) signs the server's certificate (for IP 127.0.0.1 only, not localhost), served as StartTLS on PORT and LDAPS on LDAPS_PORT.
 # Usage: infra/slapd.sh DIR PORT [LDAPS_PORT] (does nothing when PORT already answers LDAP). Stop it with:
 # kill "$(cat DIR/slapd.pid)". Needs slapd, ldap-utils, openssl.
 set -euo pipefail
@@ -23,7 +23,7 @@ if [ -n "$LDAPS_PORT" ]; then
     -keyout "$DIR/ca.key" -out "$DIR/ca.pem" >/dev/null 2>&1
   openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj "/CN=127.0.0.1" \
     -keyout "$DIR/key.pem" -out "$DIR/server.csr" >/dev/null 2>&1
-  printf "subjectAltName=IP:127.0.0.1,DNS:localhost\n" >"$DIR/server.ext"
+  printf "subjectAltName=IP:127.0.0.1\n" >"$DIR/server.ext"
   openssl x509 -req -in "$DIR/server.csr" -CA "$DIR/ca.pem" -CAkey "$DIR/ca.key" -set_serial 1 -days 2 \
     -extfile "$DIR/server.ext" -out "$DIR/cert.pem" >/dev/null 2>&1
   chmod 644 "$DIR/key.pem"

@@ -34,8 +34,8 @@ public sealed class LdapAuthTlsTests(TrustingNode trusting, DistrustingNode dist
     /// <summary>A CA of the test's own, which signed nothing the directory serves.</summary>
     public static string OtherCa => Other.Value;
 
-    private static string Tls(string mode, bool verify) =>
-        Plugin($""","{mode}":true,"verify_ldap_host":{(verify ? "true" : "false")}""", mode == "ldaps" ? LdapsPort : Port);
+    private static string Tls(string mode, bool verify, string? host = null) =>
+        Plugin($""","{mode}":true,"verify_ldap_host":{(verify ? "true" : "false")}""", mode == "ldaps" ? LdapsPort : Port, host);
 
     [Theory]
     [InlineData("ldaps")]
@@ -61,6 +61,19 @@ public sealed class LdapAuthTlsTests(TrustingNode trusting, DistrustingNode dist
         Assert.Equal(HttpStatusCode.Unauthorized, answer.Status);
         Assert.Equal(LdapAuthPlugin.UnauthorizedMessage, answer.Message);
         Assert.Equal("LDAP", answer.WwwAuthenticate);
+    }
+
+    [Theory]
+    [InlineData("ldaps")]
+    [InlineData("start_tls")]
+    public async Task Verified_ButTheCertificateNamesAnotherHost_IsAFailedBind_AndUnverifiedBinds(string mode)
+    {
+        // The certificate is for 127.0.0.1, not for localhost, though both reach the same server.
+        var verified = await trusting.RouteAsync(Tls(mode, verify: true, host: "localhost"));
+        var unverified = await trusting.RouteAsync(Tls(mode, verify: false, host: "localhost"));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await trusting.GetAsync(verified, ("Authorization", Authorization("einstein", "password")))).Status);
+        Assert.Equal("einstein", (await trusting.GetAsync(unverified, ("Authorization", Authorization("einstein", "password")))).Upstream("x-credential-identifier"));
     }
 
     [Theory]

@@ -26,8 +26,8 @@ internal static class TestDirectory
     public static string BaseDn { get; } = Environment.GetEnvironmentVariable("TEST_LDAP_BASE_DN") ?? "ou=users,dc=example,dc=com";
 
     /// <summary>An ldap-auth plugin on the directory (uid under the base DN), with extra config fields (",name":value...).</summary>
-    public static string Plugin(string extra = "", int? port = null) =>
-        $$$"""{"name":"ldap-auth","config":{"ldap_host":"{{{Host}}}","ldap_port":{{{port ?? Port}}},"base_dn":"{{{BaseDn}}}","attribute":"uid"{{{extra}}}}}""";
+    public static string Plugin(string extra = "", int? port = null, string? host = null) =>
+        $$$"""{"name":"ldap-auth","config":{"ldap_host":"{{{host ?? Host}}}","ldap_port":{{{port ?? Port}}},"base_dn":"{{{BaseDn}}}","attribute":"uid"{{{extra}}}}}""";
 
     /// <summary>A credentials header value: scheme and base64(user:password).</summary>
     public static string Authorization(string user, string password, string scheme = "ldap") =>
