@@ -1,20 +1,36 @@
 #!/usr/bin/env bash
 # Starts a throw-away OpenLDAP server (Debian's slapd) for the ldap-auth tests: its own slapd.conf and mdb
-# database under DIR, plain LDAP (and StartTLS, with a self-signed certificate) on 127.0.0.1:PORT, LDAPS on
-# PORT+1, seeded with dc=example,dc=com and the users of ou=users (uid=einstein/password, uid=curie/radium).
-# Usage: infra/slapd.sh DIR PORT (does nothing when PORT already answers LDAP). Stop it with: kill "$(cat DIR/slapd.pid)". Needs slapd, ldap-utils, openssl.
+# database under DIR, plain LDAP on 127.0.0.1:PORT, seeded with dc=example,dc=com and the users of ou=users
+# (uid=einstein/password, uid=curie/radium). With LDAPS_PORT, also TLS: a CA made now (DIR/ca.pem, what a client
+# trusts) signs the server's certificate (for IP 127.0.0.1 only, not localhost), served as StartTLS on PORT and LDAPS on LDAPS_PORT.
+# Usage: infra/slapd.sh DIR PORT [LDAPS_PORT] (does nothing when PORT already answers LDAP). Stop it with:
+# kill "$(cat DIR/slapd.pid)". Needs slapd, ldap-utils, openssl.
 set -euo pipefail
 DIR=$1
 PORT=$2
+LDAPS_PORT=${3:-}
 SLAPD=$(command -v slapd || echo /usr/sbin/slapd)
 if ldapsearch -x -H "ldap://127.0.0.1:$PORT" -b "" -s base >/dev/null 2>&1; then
   exit 0 # already up (a developer's earlier start)
 fi
 rm -rf "$DIR/data" && mkdir -p "$DIR/data"
 
-openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=127.0.0.1" -addext "subjectAltName=IP:127.0.0.1" \
-  -keyout "$DIR/key.pem" -out "$DIR/cert.pem" >/dev/null 2>&1
-chmod 644 "$DIR/key.pem"
+LISTEN="ldap://127.0.0.1:$PORT/"
+TLS_CONF=""
+if [ -n "$LDAPS_PORT" ]; then
+  # EC keys: made in milliseconds, so TLS costs the start-up nothing.
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj "/CN=Gateway test LDAP CA" \
+    -keyout "$DIR/ca.key" -out "$DIR/ca.pem" >/dev/null 2>&1
+  openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj "/CN=127.0.0.1" \
+    -keyout "$DIR/key.pem" -out "$DIR/server.csr" >/dev/null 2>&1
+  printf "subjectAltName=IP:127.0.0.1\n" >"$DIR/server.ext"
+  openssl x509 -req -in "$DIR/server.csr" -CA "$DIR/ca.pem" -CAkey "$DIR/ca.key" -set_serial 1 -days 2 \
+    -extfile "$DIR/server.ext" -out "$DIR/cert.pem" >/dev/null 2>&1
+  chmod 644 "$DIR/key.pem"
+  TLS_CONF="TLSCertificateFile $DIR/cert.pem
+TLSCertificateKeyFile $DIR/key.pem"
+  LISTEN="$LISTEN ldaps://127.0.0.1:$LDAPS_PORT/"
+fi
 
 cat >"$DIR/slapd.conf" <<CONF
 include /etc/ldap/schema/core.schema
@@ -23,8 +39,7 @@ include /etc/ldap/schema/inetorgperson.schema
 pidfile $DIR/slapd.pid
 modulepath /usr/lib/ldap
 moduleload back_mdb
-TLSCertificateFile $DIR/cert.pem
-TLSCertificateKeyFile $DIR/key.pem
+$TLS_CONF
 database mdb
 maxsize 16777216
 suffix "dc=example,dc=com"
@@ -33,7 +48,7 @@ rootpw admin
 directory $DIR/data
 CONF
 
-"$SLAPD" -f "$DIR/slapd.conf" -h "ldap://127.0.0.1:$PORT/ ldaps://127.0.0.1:$((PORT + 1))/"
+"$SLAPD" -f "$DIR/slapd.conf" -h "$LISTEN"
 for _ in $(seq 50); do
   ldapsearch -x -H "ldap://127.0.0.1:$PORT" -b "" -s base >/dev/null 2>&1 && break
   sleep 0.1

@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 PG_PORT=${TEST_PG_PORT:-55432}
 REDIS_PORT=${TEST_REDIS_PORT:-56379}
 LDAP_PORT=${TEST_LDAP_PORT:-56389}
+LDAPS_PORT=${TEST_LDAPS_PORT:-$((LDAP_PORT + 1))}
 WORK=$(mktemp -d /tmp/gateway-test.XXXXXX)
 chmod 755 "$WORK"
 STARTED=()
@@ -64,14 +65,16 @@ if ! redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping >/dev/null 2>&1; then
 fi
 
 if ! ldapsearch -x -H "ldap://127.0.0.1:$LDAP_PORT" -b "" -s base >/dev/null 2>&1; then
-  log "starting slapd on 127.0.0.1:$LDAP_PORT (LDAPS on $((LDAP_PORT + 1)))"
-  bash infra/slapd.sh "$WORK/ldap" "$LDAP_PORT"
+  log "starting slapd on 127.0.0.1:$LDAP_PORT (LDAPS on $LDAPS_PORT, its CA in $WORK/ldap/ca.pem)"
+  bash infra/slapd.sh "$WORK/ldap" "$LDAP_PORT" "$LDAPS_PORT"
   STARTED+=(slapd)
 fi
 
 export TEST_PG_HOST=127.0.0.1 TEST_PG_PORT=$PG_PORT TEST_PG_USER=gateway TEST_PG_DATABASE=gateway
 export TEST_REDIS_HOST=127.0.0.1 TEST_REDIS_PORT=$REDIS_PORT
-export TEST_LDAP_HOST=127.0.0.1 TEST_LDAP_PORT=$LDAP_PORT TEST_LDAP_BASE_DN=ou=users,dc=example,dc=com
+# A slapd already up (a developer's earlier start) keeps its CA where TEST_LDAP_CA says.
+export TEST_LDAP_HOST=127.0.0.1 TEST_LDAP_PORT=$LDAP_PORT TEST_LDAPS_PORT=$LDAPS_PORT TEST_LDAP_BASE_DN=ou=users,dc=example,dc=com
+export TEST_LDAP_CA=${TEST_LDAP_CA:-$WORK/ldap/ca.pem}
 
 log "building"
 if ! dotnet build Gateway.sln -c Release -nologo -v quiet >"$WORK/build.log" 2>&1; then

@@ -75,7 +75,7 @@ public static class BundledPlugins
         services => new SyslogPlugin(services),
         services => new LogglyPlugin(services),
         services => new DatadogPlugin(services),
-        _ => new LdapAuthPlugin(),
+        services => new LdapAuthPlugin(services),
         services => new StatsdPlugin(services),
         _ => new BotDetectionPlugin(),
         services => new RequestTerminationPlugin(services),

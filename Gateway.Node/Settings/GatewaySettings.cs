@@ -206,6 +206,9 @@ public sealed record GatewaySettings
     /// <summary>tracing_instrumentations: what the node makes spans of (for the opentelemetry and zipkin plugins).</summary>
     public Gateway.Plugins.Sdk.Tracing.TracingInstrumentations TracingInstrumentations { get; init; }
 
+    /// <summary>lua_ssl_trusted_certificate: the PEM files of the CAs plugins' own TLS connections trust (system: the system bundle's file).</summary>
+    public IReadOnlyList<string> LuaSslTrustedCertificate { get; init; } = [];
+
     /// <summary>syslog_socket: the local syslog daemon's Unix datagram socket, where the syslog plugin writes.</summary>
     public string SyslogSocket { get; init; } = "/dev/log";
 

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.RegularExpressions;
 using Gateway.Plugins.Sdk.Tracing;
 using Gateway.Storage.Audit;
@@ -165,6 +167,35 @@ public static class SettingParsers
     /// <summary>A comma-separated list; blank entries are dropped.</summary>
     public static IReadOnlyList<string> List(string raw) =>
         raw.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+
+    /// <summary>
+    /// Kong's lua_ssl_trusted_certificate: comma-separated PEM files, each holding at least one certificate, and
+    /// <c>system</c> for the first system CA bundle found (dropped when there is none, as Kong does).
+    /// </summary>
+    public static IReadOnlyList<string> TrustedCertificates(string raw) =>
+        [.. List(raw).Select(entry => entry == "system" ? SystemCaBundles.FirstOrDefault(File.Exists) : CertificateFile(entry)).OfType<string>()];
+
+    /// <summary>Where Kong looks for the system's CA bundle (kong/tools/system.lua), in its order.</summary>
+    private static readonly string[] SystemCaBundles =
+    [
+        "/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt", "/etc/ssl/ca-bundle.pem",
+        "/etc/pki/tls/cacert.pem", "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem", "/etc/ssl/cert.pem",
+    ];
+
+    private static string CertificateFile(string path)
+    {
+        var certificates = new X509Certificate2Collection();
+        try
+        {
+            certificates.ImportFromPemFile(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException)
+        {
+            certificates.Clear();
+        }
+
+        return certificates.Count > 0 ? Path.GetFullPath(path) : throw new FormatException($"failed loading certificate from {path}");
+    }
 
     /// <summary>Comma-separated HTTP method names, upper-cased.</summary>
     public static IReadOnlySet<string> Methods(string raw)

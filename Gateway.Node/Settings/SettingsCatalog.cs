@@ -190,6 +190,8 @@ public static class SettingsCatalog
             (s, v) => s with { PluginLatencyMetrics = SettingParsers.OneOf(v, ("on", true), ("off", false)) }),
         new("proxy_access_log", "off", "off, or a file (relative to prefix) for one line per proxied request, then combined (nginx's, the default) or json",
             (s, v) => s with { ProxyAccessLog = SettingParsers.AccessLog(v) }),
+        new("lua_ssl_trusted_certificate", "system", "PEM files of the CAs that plugins' own TLS connections trust (ldap-auth's with verify_ldap_host), comma-separated; system: the system's CA bundle",
+            (s, v) => s with { LuaSslTrustedCertificate = SettingParsers.TrustedCertificates(v) }),
         new("syslog_socket", "/dev/log", "the local syslog daemon's Unix datagram socket the syslog plugin writes to (Kong writes to /dev/log)",
             (s, v) => s with { SyslogSocket = SettingParsers.NonEmpty(v) }),
         new("tracing_instrumentations", "off", "what a node makes spans of for the tracing plugins: off, all, or a list of request, db_query, dns_query, router, http_client, balancer, plugin_rewrite, plugin_access, plugin_header_filter",

@@ -32,8 +32,9 @@ public sealed class ProtoFile
             throw new InvalidDataException($"cannot read the .proto file '{path}': no such file");
         }
 
+        var folder = Path.GetDirectoryName(full)!;
         var set = new ParsedSet();
-        set.AddImportPath(Path.GetDirectoryName(full)!);
+        set.AddImportPath(folder);
         var name = Path.GetFileName(full);
         if (!set.Add(name, includeInOutput: true))
         {
@@ -46,7 +47,7 @@ public sealed class ProtoFile
             throw new InvalidDataException($"cannot parse the .proto file '{path}': {error.File} line {error.LineNumber}: {error.Message}");
         }
 
-        var built = FileDescriptor.BuildFromByteStrings(InDependencyOrder(set.Files).Select(Serialize), Extensions);
+        var built = FileDescriptor.BuildFromByteStrings(InDependencyOrder(set.Files).Select(f => Serialize(f, folder)), Extensions);
         var main = built.Single(f => f.Name == name);
         var methods = new List<ServiceMethod>();
         AddMethods(main, methods, []);
@@ -123,10 +124,34 @@ public sealed class ProtoFile
         return ordered;
     }
 
-    private static ByteString Serialize(ParsedFile file)
+    /// <summary>
+    /// The file as Google.Protobuf reads it, with each rpc's <c>google.api.http</c> option read again from the source by
+    /// <see cref="HttpRuleReader"/> (protobuf-net's value merges sibling additional_bindings into one).
+    /// </summary>
+    private static ByteString Serialize(ParsedFile file, string folder)
     {
         using var bytes = new MemoryStream();
         ProtoBuf.Serializer.Serialize(bytes, file);
-        return ByteString.CopyFrom(bytes.GetBuffer(), 0, (int)bytes.Length);
+        var serialized = ByteString.CopyFrom(bytes.GetBuffer(), 0, (int)bytes.Length);
+        var source = Path.Combine(folder, file.Name);
+        if (file.Services.Count == 0 || !File.Exists(source))
+        {
+            return serialized; // the parser's own google/* copies declare no services
+        }
+
+        var rules = HttpRuleReader.Read(File.ReadAllText(source));
+        var proto = FileDescriptorProto.Parser.WithExtensionRegistry(Extensions).ParseFrom(serialized);
+        foreach (var service in proto.Service)
+        {
+            foreach (var method in service.Method)
+            {
+                if (rules.TryGetValue((service.Name, method.Name), out var rule))
+                {
+                    (method.Options ??= new MethodOptions()).SetExtension(AnnotationsExtensions.Http, rule);
+                }
+            }
+        }
+
+        return proto.ToByteString();
     }
 }

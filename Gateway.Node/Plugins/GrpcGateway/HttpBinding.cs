@@ -34,9 +34,8 @@ public sealed partial class HttpBinding
     public string? Body { get; }
 
     /// <summary>
-    /// The bindings of a method's <c>google.api.http</c> option, the rule first, then its additional_bindings
-    /// depth first (nested ones too, as Kong's fixtures write them: protobuf-net's parser merges sibling
-    /// additional_bindings blocks into one); methods Kong does not serve (custom) are skipped.
+    /// The bindings of a method's <c>google.api.http</c> option, the rule first, then each of its additional_bindings
+    /// in order, depth first (Kong's fixtures nest them too); methods Kong does not serve (custom) are skipped.
     /// </summary>
     public static IEnumerable<HttpBinding> Of(ServiceMethod call)
     {

@@ -32,6 +32,9 @@ public sealed record LdapAuthConfig(
     /// <summary>The verdicts of binds for this config's cache_ttl; set when the config is compiled.</summary>
     public VerificationCache Verdicts { get; init; } = null!;
 
+    /// <summary>The CA directory a verified TLS connection trusts (lua_ssl_trusted_certificate); set when compiled, null without verify_ldap_host.</summary>
+    public string? TrustedCertificates { get; init; }
+
     private static string Challenge(string headerType, string? realm)
     {
         var scheme = headerType == "ldap" ? "LDAP" : headerType;

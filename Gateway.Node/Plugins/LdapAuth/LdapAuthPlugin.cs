@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Gateway.Node.Settings;
 using Gateway.Plugins.Sdk;
 using Gateway.Plugins.Sdk.Pdk;
 using Gateway.Schema;
@@ -28,21 +29,27 @@ public sealed partial class LdapAuthPlugin : GatewayPlugin<LdapAuthConfig>
 
     private readonly VerificationPool _binds;
     private readonly TimeProvider _time;
+    private readonly Lazy<string> _trusted;
 
     /// <summary>One verdict cache per cache_ttl in use, kept across config versions.</summary>
     private readonly ConcurrentDictionary<double, VerificationCache> _verdicts = new();
 
-    /// <summary>The node's plugin: binds on <see cref="Binds"/>.</summary>
-    public LdapAuthPlugin()
-        : this(Binds, TimeProvider.System)
+    /// <summary>The node's plugin: binds on <see cref="Binds"/>, trusting the node's lua_ssl_trusted_certificate.</summary>
+    public LdapAuthPlugin(PluginServices services)
+        : this(Binds, TimeProvider.System, services)
     {
     }
 
     /// <summary>A plugin whose binds run on <paramref name="binds"/>, their verdicts kept by <paramref name="time"/>.</summary>
-    public LdapAuthPlugin(VerificationPool binds, TimeProvider time)
+    public LdapAuthPlugin(VerificationPool binds, TimeProvider time, PluginServices services)
     {
         _binds = binds;
         _time = time;
+        _trusted = new(() =>
+        {
+            var settings = services.Find<GatewaySettings>() ?? GatewaySettings.Default;
+            return LdapTls.WriteTrustedCertificates(settings.Prefix, settings.LuaSslTrustedCertificate);
+        });
     }
 
     /// <summary>
@@ -61,7 +68,11 @@ public sealed partial class LdapAuthPlugin : GatewayPlugin<LdapAuthConfig>
         var ttl = compiled.CacheTtl;
         // mlcache's ttl 0 keeps a value for ever; so does a ttl too long to count.
         var lifetime = ttl is > 0 and < 1e9 ? TimeSpan.FromSeconds(ttl) : TimeSpan.MaxValue;
-        return compiled with { Verdicts = _verdicts.GetOrAdd(ttl, _ => new VerificationCache(_binds, _time, lifetime, lifetime)) };
+        return compiled with
+        {
+            Verdicts = _verdicts.GetOrAdd(ttl, _ => new VerificationCache(_binds, _time, lifetime, lifetime)),
+            TrustedCertificates = compiled.VerifyLdapHost && (compiled.Ldaps || compiled.StartTls) ? _trusted.Value : null,
+        };
     }
 
     /// <inheritdoc />

@@ -7,7 +7,8 @@ namespace Gateway.Node.Plugins.LdapAuth;
 /// <summary>
 /// One simple bind as <c>attribute=username,base_dn</c> (Kong's <c>ldap_authenticate</c>), through
 /// System.DirectoryServices.Protocols (OpenLDAP's libldap on Linux): true when the directory accepts the
-/// password, false when it answers "invalid credentials"; any other failure (unreachable, TLS, timeout) throws.
+/// password, false when it answers "invalid credentials" or the TLS handshake fails (<see cref="LdapTls"/>); any
+/// other failure (unreachable, timeout) throws.
 /// Blocking: it runs on ldap-auth's own verification pool, never on a request thread.
 /// </summary>
 public static class LdapBind
@@ -15,44 +16,31 @@ public static class LdapBind
     /// <summary>Binds with <paramref name="password"/> as the user's DN in <paramref name="config"/>'s directory.</summary>
     public static bool Check(LdapAuthConfig config, string username, string password)
     {
-        using var connection = new LdapConnection(
-            new LdapDirectoryIdentifier(config.LdapHost, config.LdapPort, fullyQualifiedDnsHostName: true, connectionless: false),
-            new NetworkCredential(DistinguishedName(config, username), password),
-            AuthType.Basic);
+        using var connection = LdapTls.Open(config, new NetworkCredential(DistinguishedName(config, username), password));
         connection.Timeout = TimeSpan.FromMilliseconds(Math.Max(1, config.Timeout));
         var options = connection.SessionOptions;
         options.ProtocolVersion = 3;
         // Kong binds where it connected: no referral chasing to other servers.
         options.ReferralChasing = ReferralChasingOptions.None;
-        if (config.Ldaps || config.StartTls)
-        {
-            // Only Windows' LDAP client takes a certificate callback; OpenLDAP's (Linux) verifies the server against
-            // the system's trusted CAs whatever verify_ldap_host says (ldap.conf's TLS_REQCERT decides).
-            if (!config.VerifyLdapHost && OperatingSystem.IsWindows())
-            {
-                options.VerifyServerCertificate = (_, _) => true;
-            }
-
-            if (config.Ldaps)
-            {
-                options.SecureSocketLayer = true;
-            }
-            else
-            {
-                options.StartTransportLayerSecurity(null);
-            }
-        }
-
         try
         {
+            if (config.StartTls && !LdapTls.StartTls(connection))
+            {
+                return false;
+            }
+
+            options.SecureSocketLayer = config.Ldaps;
             connection.Bind();
             return true;
         }
-        catch (LdapException e) when (e.ErrorCode == InvalidCredentials)
+        catch (LdapException e) when (e.ErrorCode == InvalidCredentials || (config.Ldaps && e.ErrorCode == ServerDown && LdapTls.HandshakeFailed(config)))
         {
             return false;
         }
     }
+
+    /// <summary>libldap's LDAP_SERVER_DOWN: no connection, or (LDAPS) no TLS session on it.</summary>
+    private const int ServerDown = 81;
 
     /// <summary>LDAP's resultCode invalidCredentials (RFC 4511).</summary>
     private const int InvalidCredentials = 49;

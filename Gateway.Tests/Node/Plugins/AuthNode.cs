@@ -9,7 +9,7 @@ namespace Gateway.Tests.Node.Plugins;
 /// test (each on its own path, with its plugins), and answers come back as <see cref="Answer"/>.
 /// Shared by the auth plugins' tests (key-auth, basic-auth, jwt, hmac-auth, acl).
 /// </summary>
-public sealed class AuthNode : NodeFixture
+public class AuthNode : NodeFixture
 {
     private string _service = "";
     private int _routes;

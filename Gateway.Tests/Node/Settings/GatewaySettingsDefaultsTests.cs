@@ -116,6 +116,9 @@ public class GatewaySettingsDefaultsTests
             // Where the syslog plugin finds the local syslog daemon (Kong's is fixed at /dev/log).
             "syslog_socket",
 
+            // The CAs plugins' own TLS connections trust (ldap-auth's), with Kong's name.
+            "lua_ssl_trusted_certificate",
+
             // Beyond the contract table: Kong's realip settings, which trusted_ips works with, and the
             // Admin API's body timeout (nginx's client_body_timeout, injected as nginx_admin_*).
             "real_ip_header", "real_ip_recursive", "nginx_admin_client_body_timeout",

@@ -149,6 +149,7 @@ public sealed class SettingsLoaderTests : IDisposable
     [InlineData("nginx_admin_client_body_timeout", "0s", "'0s' is not a time greater than 0 (such as 500ms, 60s, 5m or 1h)")]
     [InlineData("nginx_admin_client_body_timeout", "10x", "'10x' is not a time greater than 0 (such as 500ms, 60s, 5m or 1h)")]
     [InlineData("prefix", "  ", "must not be empty")]
+    [InlineData("lua_ssl_trusted_certificate", "system,/nonexistent/ca.pem", "failed loading certificate from /nonexistent/ca.pem")]
     [InlineData("cluster_id", "my cluster", "'my cluster' must not contain spaces")]
     [InlineData("cluster_listen", "off", "'off' is not an address:port")]
     [InlineData("plugins", "off, key-auth", "'off' cannot be combined with other values")]

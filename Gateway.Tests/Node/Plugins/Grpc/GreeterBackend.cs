@@ -29,6 +29,9 @@ public sealed class GreeterBackend : Greeter.GreeterBase
         return Task.FromResult(new HelloReply { Message = request.Shout ? message.ToUpperInvariant() : message, Shouted = request.Shout });
     }
 
+    public override Task<MessageReply> GetMessage(MessageRequest request, ServerCallContext context) =>
+        Task.FromResult(new MessageReply { Message = $"id={request.Id} revision={request.Revision} text={request.Text}" });
+
     public override Task<Profile> UpdateProfile(UpdateRequest request, ServerCallContext context)
     {
         var profile = request.Profile ?? new Profile();

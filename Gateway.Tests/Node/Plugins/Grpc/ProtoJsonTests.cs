@@ -25,7 +25,7 @@ public class ProtoJsonTests
     public void Load_FindsEveryMethod_ByItsGrpcPath()
     {
         Assert.Equal(
-            ["/gatewaytest.Greeter/SayHello", "/gatewaytest.Greeter/UpdateProfile", "/gatewaytest.Greeter/DeleteItem", "/gatewaytest.Greeter/Fail", "/gatewaytest.Greeter/Echo", "/gatewaytest.Greeter/Count"],
+            ["/gatewaytest.Greeter/SayHello", "/gatewaytest.Greeter/GetMessage", "/gatewaytest.Greeter/UpdateProfile", "/gatewaytest.Greeter/DeleteItem", "/gatewaytest.Greeter/Fail", "/gatewaytest.Greeter/Echo", "/gatewaytest.Greeter/Count"],
             File.Methods.Select(m => m.Path));
     }
 

@@ -10,7 +10,7 @@ public sealed class GrpcGatewayNode : GrpcNodeFixture
 {
     protected override async Task ConfigureAsync()
     {
-        await RouteAsync("""{"paths":["/v1"],"strip_path":false}""", "grpc-gateway", new JsonObject { ["proto"] = GreeterBackend.ProtoPath });
+        await RouteAsync("""{"paths":["/v1","/v2"],"strip_path":false}""", "grpc-gateway", new JsonObject { ["proto"] = GreeterBackend.ProtoPath });
         await RouteAsync("""{"paths":["/noproto"]}""", "grpc-gateway", []);
     }
 }
@@ -36,6 +36,20 @@ public sealed class GrpcGatewayTests(GrpcGatewayNode fixture) : IClassFixture<Gr
 
         Assert.Equal(200, status);
         Assert.Equal("""{"message":"hello john_doe","shouted":false}""", body);
+    }
+
+    [Theory]
+    [InlineData("GET", "/v1/messages/m-1?revision=2", null, "id=m-1 revision=2 text=")]
+    [InlineData("GET", "/v2/m-2?revision=3", null, "id=m-2 revision=3 text=")]
+    [InlineData("POST", "/v2/messages", """{"id":"m-3","text":"hi"}""", "id=m-3 revision=0 text=hi")]
+    [InlineData("DELETE", "/v2/m-4/5", null, "id=m-4 revision=5 text=")]
+    [InlineData("PUT", "/v2/m-5", "\"body\"", "id=m-5 revision=0 text=body")]
+    public async Task EveryBinding_OfOneRpc_ReachesTheBackend_WithItsFields(string method, string path, string? json, string expected)
+    {
+        var (status, body, _) = await SendAsync(new HttpMethod(method), path, json);
+
+        Assert.True(200 == status, body);
+        Assert.Equal($$"""{"message":"{{expected}}"}""", body);
     }
 
     [Fact]

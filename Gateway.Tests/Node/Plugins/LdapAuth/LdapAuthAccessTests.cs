@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using Gateway.Node.Plugins.LdapAuth;
 using Gateway.Tests.Support;
+using static Gateway.Tests.Node.Plugins.LdapAuth.TestDirectory;
 
 namespace Gateway.Tests.Node.Plugins.LdapAuth;
 
@@ -10,21 +11,9 @@ namespace Gateway.Tests.Node.Plugins.LdapAuth;
 /// infra/slapd.sh starts (TEST_LDAP_HOST/PORT/BASE_DN, set by infra/test.sh): its users uid=einstein
 /// (password "password") and uid=curie ("radium") under the base DN.
 /// </summary>
+[Collection(TestDirectory.Collection)]
 public sealed class LdapAuthAccessTests(AuthNode auth) : IClassFixture<AuthNode>
 {
-    private static readonly string Host = Environment.GetEnvironmentVariable("TEST_LDAP_HOST")
-        ?? throw new InvalidOperationException("TEST_LDAP_HOST is not set: run the tests through infra/test.sh");
-
-    private static readonly int Port = int.Parse(Environment.GetEnvironmentVariable("TEST_LDAP_PORT") ?? "389", System.Globalization.CultureInfo.InvariantCulture);
-
-    private static readonly string BaseDn = Environment.GetEnvironmentVariable("TEST_LDAP_BASE_DN") ?? "ou=users,dc=example,dc=com";
-
-    private static string Plugin(string extra = "", int? port = null) =>
-        $$$"""{"name":"ldap-auth","config":{"ldap_host":"{{{Host}}}","ldap_port":{{{port ?? Port}}},"base_dn":"{{{BaseDn}}}","attribute":"uid"{{{extra}}}}}""";
-
-    private static string Ldap(string user, string password, string scheme = "ldap") =>
-        $"{scheme} {Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{password}"))}";
-
     [Fact]
     public async Task NoCredentials_Answers401WithTheLdapChallenge()
     {
@@ -43,7 +32,7 @@ public sealed class LdapAuthAccessTests(AuthNode auth) : IClassFixture<AuthNode>
         var path = await auth.RouteAsync(Plugin(""","realm":"directory","header_type":"basic" """));
 
         Assert.Equal("basic realm=\"directory\"", (await auth.GetAsync(path)).WwwAuthenticate);
-        Assert.Equal("curie", (await auth.GetAsync(path, ("Authorization", Ldap("curie", "radium", "Basic")))).Upstream("x-credential-identifier"));
+        Assert.Equal("curie", (await auth.GetAsync(path, ("Authorization", Authorization("curie", "radium", "Basic")))).Upstream("x-credential-identifier"));
     }
 
     [Fact]
@@ -51,12 +40,12 @@ public sealed class LdapAuthAccessTests(AuthNode auth) : IClassFixture<AuthNode>
     {
         var path = await auth.RouteAsync(Plugin());
 
-        var answer = await auth.GetAsync(path, ("Authorization", Ldap("einstein", "password", "LDAP")), ("X-Consumer-ID", "forged"), ("X-Anonymous-Consumer", "true"));
+        var answer = await auth.GetAsync(path, ("Authorization", Authorization("einstein", "password", "LDAP")), ("X-Consumer-ID", "forged"), ("X-Anonymous-Consumer", "true"));
 
         Assert.Equal("einstein", answer.Upstream("x-credential-identifier"));
         Assert.Null(answer.Upstream("x-consumer-id"));
         Assert.Null(answer.Upstream("x-anonymous-consumer"));
-        Assert.Equal(Ldap("einstein", "password", "LDAP"), answer.Upstream("authorization"));
+        Assert.Equal(Authorization("einstein", "password", "LDAP"), answer.Upstream("authorization"));
     }
 
     [Fact]
@@ -64,8 +53,8 @@ public sealed class LdapAuthAccessTests(AuthNode auth) : IClassFixture<AuthNode>
     {
         var path = await auth.RouteAsync(Plugin());
 
-        Assert.Equal("curie", (await auth.GetAsync(path, ("Proxy-Authorization", Ldap("curie", "radium")))).Upstream("x-credential-identifier"));
-        var both = await auth.GetAsync(path, ("Proxy-Authorization", Ldap("curie", "wrong")), ("Authorization", Ldap("einstein", "password")));
+        Assert.Equal("curie", (await auth.GetAsync(path, ("Proxy-Authorization", Authorization("curie", "radium")))).Upstream("x-credential-identifier"));
+        var both = await auth.GetAsync(path, ("Proxy-Authorization", Authorization("curie", "wrong")), ("Authorization", Authorization("einstein", "password")));
         Assert.Equal("einstein", both.Upstream("x-credential-identifier"));
     }
 
@@ -78,7 +67,7 @@ public sealed class LdapAuthAccessTests(AuthNode auth) : IClassFixture<AuthNode>
     {
         var path = await auth.RouteAsync(Plugin());
 
-        var answer = await auth.GetAsync(path, ("Authorization", Ldap(user, password)));
+        var answer = await auth.GetAsync(path, ("Authorization", Authorization(user, password)));
 
         Assert.Equal(HttpStatusCode.Unauthorized, answer.Status);
         Assert.Equal("Unauthorized", answer.Message);
@@ -104,13 +93,13 @@ public sealed class LdapAuthAccessTests(AuthNode auth) : IClassFixture<AuthNode>
 
         for (var i = 0; i < 20; i++)
         {
-            Assert.Equal(HttpStatusCode.Unauthorized, (await auth.GetAsync(path, ("Authorization", Ldap("curie", "flood")))).Status);
+            Assert.Equal(HttpStatusCode.Unauthorized, (await auth.GetAsync(path, ("Authorization", Authorization("curie", "flood")))).Status);
         }
 
         Assert.Equal(before + 1, LdapAuthPlugin.Binds.Completed);
         for (var i = 0; i < 5; i++)
         {
-            Assert.Equal("curie", (await auth.GetAsync(path, ("Authorization", Ldap("curie", "radium")))).Upstream("x-credential-identifier"));
+            Assert.Equal("curie", (await auth.GetAsync(path, ("Authorization", Authorization("curie", "radium")))).Upstream("x-credential-identifier"));
         }
 
         Assert.Equal(before + 2, LdapAuthPlugin.Binds.Completed);
@@ -121,7 +110,7 @@ public sealed class LdapAuthAccessTests(AuthNode auth) : IClassFixture<AuthNode>
     {
         var path = await auth.RouteAsync(Plugin(""","hide_credentials":true"""));
 
-        var answer = await auth.GetAsync(path, ("Authorization", Ldap("einstein", "password")), ("Proxy-Authorization", Ldap("einstein", "wrong")));
+        var answer = await auth.GetAsync(path, ("Authorization", Authorization("einstein", "password")), ("Proxy-Authorization", Authorization("einstein", "wrong")));
 
         Assert.Null(answer.Upstream("authorization"));
         Assert.Null(answer.Upstream("proxy-authorization"));
@@ -134,13 +123,13 @@ public sealed class LdapAuthAccessTests(AuthNode auth) : IClassFixture<AuthNode>
         var anonymous = await auth.ConsumerAsync("ldap-anonymous");
         var path = await auth.RouteAsync(Plugin($$""","anonymous":"{{anonymous["id"]}}" """));
 
-        var answer = await auth.GetAsync(path, ("Authorization", Ldap("einstein", "wrong")));
+        var answer = await auth.GetAsync(path, ("Authorization", Authorization("einstein", "wrong")));
 
         Assert.Equal(anonymous["id"]!.GetValue<string>(), answer.Upstream("x-consumer-id"));
         Assert.Equal("ldap-anonymous", answer.Upstream("x-consumer-username"));
         Assert.Equal("true", answer.Upstream("x-anonymous-consumer"));
         Assert.Null(answer.Upstream("x-credential-identifier"));
-        Assert.Equal("einstein", (await auth.GetAsync(path, ("Authorization", Ldap("einstein", "password")))).Upstream("x-credential-identifier"));
+        Assert.Equal("einstein", (await auth.GetAsync(path, ("Authorization", Authorization("einstein", "password")))).Upstream("x-credential-identifier"));
     }
 
     [Fact]
@@ -150,7 +139,7 @@ public sealed class LdapAuthAccessTests(AuthNode auth) : IClassFixture<AuthNode>
 
         for (var i = 0; i < 2; i++)
         {
-            var answer = await auth.GetAsync(path, ("Authorization", Ldap("einstein", "password")));
+            var answer = await auth.GetAsync(path, ("Authorization", Authorization("einstein", "password")));
             Assert.Equal(HttpStatusCode.InternalServerError, answer.Status);
             Assert.Equal("An unexpected error occurred", answer.Message);
         }

@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Gateway.Node.Pipeline;
+using Gateway.Storage.Sqlite;
 using static Gateway.Tests.Node.Plugins.OAuth2.OAuth2Flows;
 
 namespace Gateway.Tests.Node.Plugins.OAuth2;
@@ -84,6 +86,36 @@ public sealed class OAuth2AccessTests(AuthNode auth) : IClassFixture<AuthNode>
         Assert.Equal(HttpStatusCode.OK, (await GetAsync(Tls, path, refreshed.Body["access_token"]!.GetValue<string>())).Status);
         var again = await TokenAsync(path, client, ("grant_type", "refresh_token"), ("refresh_token", refresh));
         Assert.Equal("Invalid refresh_token", again.Body["error_description"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task AuthorizationCode_OlderThanItsTtl_IsRefused_AsKongsInvalidCode()
+    {
+        var (path, provisionKey) = await RouteAsync("""{"enable_authorization_code":true}""");
+        var (_, client) = await ClientAsync("expired-code-user");
+        var authorized = await PostAsync(Tls, path + "/oauth2/authorize", Form(
+            ("provision_key", provisionKey), ("authenticated_userid", "user-7"), ("client_id", Id(client)), ("response_type", "code")));
+        var code = Parameter(authorized.Body["redirect_uri"]!.GetValue<string>(), "code")!;
+
+        // The same row as the plugin wrote, but written 301 s ago: past Kong's 300 s code ttl, not yet purged.
+        const string codes = "oauth2_authorization_codes";
+        var expired = Guid.NewGuid().ToString("N");
+        await using (var store = new SqliteConfigStore(Path.Combine(auth.Node.Prefix, "gateway.db"), PluginCatalog.Bundled.CreateRegistry(), TimeProvider.System))
+        {
+            var row = (await store.GetByFieldAsync(codes, "code", code))!;
+            Assert.Equal(300, row["ttl"]!.GetValue<long>());
+            row["id"] = Guid.NewGuid().ToString();
+            row["code"] = expired;
+            row["created_at"] = row["created_at"]!.GetValue<long>() - 301;
+            Assert.True((await store.PutRuntimeAsync(codes, row)).Applied);
+        }
+
+        var refused = await TokenAsync(path, client, ("grant_type", "authorization_code"), ("code", expired));
+        Assert.Equal(HttpStatusCode.BadRequest, refused.Status);
+        Assert.Equal("""{"error":"invalid_request","error_description":"Invalid code"}""", refused.Body.ToJsonString());
+
+        var fresh = await TokenAsync(path, client, ("grant_type", "authorization_code"), ("code", code));
+        Assert.Equal(HttpStatusCode.OK, fresh.Status);
     }
 
     [Fact]
@@ -316,9 +348,5 @@ public sealed class OAuth2AccessTests(AuthNode auth) : IClassFixture<AuthNode>
     }
 
     private Task<(HttpStatusCode Status, JsonObject Body, string Challenge)> TokenAsync(string path, JsonObject client, params (string Name, string Value)[] fields) =>
-        PostAsync(Tls, path + "/oauth2/token", Form([("client_id", Id(client)), ("client_secret", Secret(client)), .. fields]));
-
-    private static string Id(JsonObject client) => client["client_id"]!.GetValue<string>();
-
-    private static string Secret(JsonObject client) => client["client_secret"]!.GetValue<string>();
+        OAuth2Flows.TokenAsync(Tls, path, client, fields);
 }

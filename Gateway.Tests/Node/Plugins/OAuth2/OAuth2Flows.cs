@@ -35,6 +35,17 @@ internal static class OAuth2Flows
     public static KeyValuePair<string, string>[] Form(params (string Name, string Value)[] fields) =>
         [.. fields.Select(f => KeyValuePair.Create(f.Name, f.Value))];
 
+    /// <summary>A POST to the route's /oauth2/token with the client's id and secret and the given fields.</summary>
+    public static Task<(HttpStatusCode Status, JsonObject Body, string Challenge)> TokenAsync(
+        HttpClient client, string path, JsonObject application, params (string Name, string Value)[] fields) =>
+        PostAsync(client, path + "/oauth2/token", Form([("client_id", Id(application)), ("client_secret", Secret(application)), .. fields]));
+
+    /// <summary>An oauth2 credential's client_id.</summary>
+    public static string Id(JsonObject client) => client["client_id"]!.GetValue<string>();
+
+    /// <summary>An oauth2 credential's client_secret.</summary>
+    public static string Secret(JsonObject client) => client["client_secret"]!.GetValue<string>();
+
     /// <summary>A GET with a bearer token; the status and the body (the echo backend's JSON on success).</summary>
     public static async Task<(HttpStatusCode Status, JsonObject Body, string Challenge)> GetAsync(HttpClient client, string target, string? token)
     {
