@@ -1,5 +1,7 @@
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 
 namespace Gateway.Tests.Node.Streams;
@@ -18,8 +20,29 @@ internal sealed class StreamClient : IAsyncDisposable
         Stream = new NetworkStream(socket, ownsSocket: true);
     }
 
-    /// <summary>The connection.</summary>
-    public NetworkStream Stream { get; }
+    /// <summary>The connection (TLS over it after <see cref="StartTlsAsync"/>).</summary>
+    public Stream Stream { get; private set; }
+
+    /// <summary>A TLS handshake for <paramref name="serverName"/> (any certificate accepted); returns the certificate the server showed.</summary>
+    public async Task<X509Certificate2> StartTlsAsync(string serverName)
+    {
+        X509Certificate2? seen = null;
+        var tls = new SslStream(Stream, leaveInnerStreamOpen: false);
+        using var timeout = new CancellationTokenSource(Patience);
+        await tls.AuthenticateAsClientAsync(
+            new SslClientAuthenticationOptions
+            {
+                TargetHost = serverName,
+                RemoteCertificateValidationCallback = (_, certificate, _, _) =>
+                {
+                    seen = certificate is null ? null : X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
+                    return true;
+                },
+            },
+            timeout.Token);
+        Stream = tls;
+        return seen ?? throw new InvalidOperationException("the server showed no certificate");
+    }
 
     /// <summary>Connects to <paramref name="address"/>:<paramref name="port"/>, from <paramref name="source"/> (another loopback address, a port) when given.</summary>
     public static async Task<StreamClient> ConnectAsync(IPAddress address, int port, IPEndPoint? source = null)
