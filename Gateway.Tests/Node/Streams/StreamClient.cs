@@ -52,6 +52,8 @@ internal sealed class StreamClient : IAsyncDisposable
         {
             if (source is not null)
             {
+                // A source port of the test's choosing may still be in TIME_WAIT from an earlier connection.
+                socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
                 socket.Bind(source);
             }
 
