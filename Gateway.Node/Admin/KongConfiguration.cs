@@ -34,6 +34,7 @@ public static class KongConfiguration
         configuration["admin_gui_listeners"] = Listeners(settings.AdminGuiListen);
         configuration["status_listeners"] = Listeners(settings.StatusListen);
         configuration["cluster_listeners"] = Listeners([settings.ClusterListen]);
+        configuration["stream_listeners"] = Listeners(settings.StreamListen, stream: true);
         configuration["loaded_plugins"] = new JsonObject(loadedPlugins.Select(p => KeyValuePair.Create(p, (JsonNode?)true)));
         return configuration;
     }
@@ -43,18 +44,25 @@ public static class KongConfiguration
             ? []
             : value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
 
-    /// <summary>Kong's parsed listener objects: ip, port, a boolean per flag, and the listener as written.</summary>
-    private static JsonArray Listeners(IEnumerable<Listener> listeners) =>
-        new([.. listeners.Select(l => (JsonNode)new JsonObject
+    /// <summary>Kong's parsed listener objects: ip, port, a boolean per flag of the listener's kind (stream ones have udp, not http2 and deferred), and the listener as written.</summary>
+    private static JsonArray Listeners(IEnumerable<Listener> listeners, bool stream = false) =>
+        new([.. listeners.Select(l =>
         {
-            ["ip"] = l.Host,
-            ["port"] = l.Port,
-            ["ssl"] = l.Ssl,
-            ["http2"] = l.Http2,
-            ["proxy_protocol"] = l.ProxyProtocol,
-            ["deferred"] = l.HasFlag("deferred"),
-            ["reuseport"] = l.HasFlag("reuseport"),
-            ["bind"] = l.HasFlag("bind"),
-            ["listener"] = l.ToString(),
+            var json = new JsonObject { ["ip"] = l.Host, ["port"] = l.Port, ["ssl"] = l.Ssl };
+            if (stream)
+            {
+                json["udp"] = l.Udp;
+            }
+            else
+            {
+                json["http2"] = l.Http2;
+                json["deferred"] = l.HasFlag("deferred");
+            }
+
+            json["proxy_protocol"] = l.ProxyProtocol;
+            json["reuseport"] = l.HasFlag("reuseport");
+            json["bind"] = l.HasFlag("bind");
+            json["listener"] = l.ToString();
+            return (JsonNode)json;
         })]);
 }

@@ -81,7 +81,7 @@ public static class BundledPlugins
         services => new RequestTerminationPlugin(services),
         _ => new PrometheusPlugin(),
         services => new ProxyCachePlugin(services),
-        _ => new SessionPlugin(),
+        services => new SessionPlugin(services),
         _ => new GrpcGatewayPlugin(),
         _ => new GrpcWebPlugin(),
         services => new ZipkinPlugin(services),

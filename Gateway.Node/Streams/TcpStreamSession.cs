@@ -60,7 +60,8 @@ internal sealed partial class TcpStreamSession
         var local = (IPEndPoint)_client.LocalEndPoint!;
         var remote = (IPEndPoint)_client.RemoteEndPoint!;
         var client = new NetworkStream(_client, ownsSocket: false);
-        var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(ProxyProtocolHeader.MaxLength, ClientHello.MaxLength));
+        // Only a listener that reads a PROXY header or a ClientHello first needs room for it.
+        var buffer = _listener.Ssl || _listener.ProxyProtocol ? ArrayPool<byte>.Shared.Rent(Math.Max(ProxyProtocolHeader.MaxLength, ClientHello.MaxLength)) : [];
         try
         {
             var (prereadStatus, source, buffered) = await PrereadAsync(client, buffer, remote);
@@ -126,13 +127,21 @@ internal sealed partial class TcpStreamSession
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            if (buffer.Length > 0)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
         }
     }
 
     /// <summary>Reads the PROXY protocol header and the ClientHello the listener needs: the session status (200 to go on), the client, the bytes buffered.</summary>
     private async Task<(int Status, IPEndPoint Source, int Buffered)> PrereadAsync(NetworkStream client, byte[] buffer, IPEndPoint remote)
     {
+        if (!_listener.ProxyProtocol && !_listener.Ssl)
+        {
+            return (200, remote, 0);
+        }
+
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_services.Stopping);
         timeout.CancelAfter(StreamServices.PrereadTimeout);
         var source = remote;
@@ -229,11 +238,16 @@ internal sealed partial class TcpStreamSession
         await upstreamSide.DisposeAsync();
     }
 
-    /// <summary>The session's log phase and metrics.</summary>
+    /// <summary>The session's log phase, when plugins take part (nothing else records a session).</summary>
     private void Finish(
         StreamRoute? route, IPEndPoint source, int serverPort, int status, long received, long sent = 0, long upstreamSent = 0, long upstreamReceived = 0,
         StreamPlugins? plugins = null, SslStream? tls = null)
     {
+        if (plugins is null || plugins.IsEmpty)
+        {
+            return;
+        }
+
         var log = new StreamSessionLog
         {
             StartedAt = _startedAt,
@@ -253,7 +267,7 @@ internal sealed partial class TcpStreamSession
             Service = route?.Service?.Row,
             Tries = _tries,
         };
-        plugins?.QueueLog(log);
+        plugins.QueueLog(log);
     }
 
     /// <summary>Whether the buffered bytes are a TLS ClientHello, and its SNI (null without one).</summary>

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Gateway.Node.Hosting;
 using Gateway.Node.Settings;
+using Gateway.Storage.Store;
 
 namespace Gateway.Tests.Support;
 
@@ -80,6 +81,9 @@ public sealed class TestNode : IAsyncDisposable
 
     /// <summary>A client for the status API.</summary>
     public HttpClient Status { get; }
+
+    /// <summary>The running node's config store, to look at what it wrote (run-time rows no Admin API serves).</summary>
+    public IConfigStore Store => (_node ?? throw new InvalidOperationException("the node is stopped")).Store;
 
     /// <summary>
     /// Command-line arguments that put a node on fresh ports in <paramref name="prefix"/>: its listeners on

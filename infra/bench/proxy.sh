@@ -96,24 +96,9 @@ if [ ${#need[@]} -gt 0 ]; then
   apt-get install -y "${need[@]}" >/dev/null
 fi
 
-# --- ports: free now, and not handed out twice by this run -------------------------------------------
-# Below the kernel's ephemeral range: a port some outgoing connection holds (wrk's, the proxies') answers no
-# connect, yet cannot be bound.
-declare -A HANDED=()
-EPHEMERAL_LOW=$(awk '{ print $1 }' /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
-[ "$EPHEMERAL_LOW" -gt 12000 ] || EPHEMERAL_LOW=60000
-next_port() {
-  local port
-  while :; do
-    port=$(( (RANDOM * 32768 + RANDOM) % (EPHEMERAL_LOW - 11000) + 10000 ))
-    [ -z "${HANDED[$port]:-}" ] || continue
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-      HANDED[$port]=1
-      printf -v "$1" '%s' "$port"
-      return
-    fi
-  done
-}
+# --- ports, CPU ticks ------------------------------------------------------------------------------
+# shellcheck source=local.sh
+. "$BENCH/local.sh"
 next_port BACKEND_PORT; next_port BACKEND_TLS_PORT; next_port NGINX_PORT; next_port NGINX_TLS_PORT; next_port FLOOR_PORT
 
 # One ECDSA P-256 certificate for the backend and nginx, the same key type as the gateway's default one.
@@ -339,18 +324,6 @@ target_pids() { # target
     yarp) echo "$FLOOR_PID" ;;
   esac
 }
-cpu_ticks() { # pid... -> utime + stime, summed
-  local total=0 pid stat
-  for pid in "$@"; do
-    stat=$(cat "/proc/$pid/stat" 2>/dev/null) || continue
-    stat=${stat##*) }
-    # shellcheck disable=SC2086
-    set -- $stat
-    total=$(( total + ${12} + ${13} ))
-  done
-  echo "$total"
-}
-CLK_TCK=$(getconf CLK_TCK)
 
 # --- run ------------------------------------------------------------------------------------------
 if [ "$BUILD" = 1 ] && [[ " $TARGETS " == *" gateway "* ]]; then

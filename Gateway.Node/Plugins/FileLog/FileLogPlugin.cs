@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Threading.Channels;
 using Gateway.Plugins.Sdk;
+using Gateway.Plugins.Sdk.Streams;
 using Gateway.Schema;
 
 namespace Gateway.Node.Plugins.FileLog;
@@ -22,9 +23,14 @@ public sealed partial class FileLogPlugin(PluginServices services) : GatewayPlug
     public override PluginSchema Schema => FileLogSchema.Schema;
 
     /// <inheritdoc />
-    public override void Log(PluginLog log, FileLogConfig config)
+    public override void Log(PluginLog log, FileLogConfig config) => Write(log.Serialize(), config);
+
+    /// <inheritdoc />
+    public override void LogStream(StreamSessionLog log, FileLogConfig config) => Write(log.Serialize(), config);
+
+    private void Write(System.Text.Json.Nodes.JsonObject record, FileLogConfig config)
     {
-        var json = JsonSerializer.SerializeToUtf8Bytes(log.Serialize());
+        var json = JsonSerializer.SerializeToUtf8Bytes(record);
         var line = new byte[json.Length + 1];
         json.CopyTo(line, 0);
         line[^1] = (byte)'\n';

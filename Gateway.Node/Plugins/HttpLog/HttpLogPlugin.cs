@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Gateway.Node.Plugins.Queues;
 using Gateway.Plugins.Sdk;
+using Gateway.Plugins.Sdk.Streams;
 using Gateway.Schema;
 
 namespace Gateway.Node.Plugins.HttpLog;
@@ -43,11 +44,12 @@ public sealed partial class HttpLogPlugin : GatewayPlugin<HttpLogConfig>
     public override PluginSchema Schema => HttpLogSchema.Schema;
 
     /// <inheritdoc />
-    public override void Log(PluginLog log, HttpLogConfig config)
-    {
-        var entry = JsonSerializer.SerializeToUtf8Bytes(log.Serialize());
-        _queues.For(config).Enqueue(entry);
-    }
+    public override void Log(PluginLog log, HttpLogConfig config) =>
+        _queues.For(config).Enqueue(JsonSerializer.SerializeToUtf8Bytes(log.Serialize()));
+
+    /// <inheritdoc />
+    public override void LogStream(StreamSessionLog log, HttpLogConfig config) =>
+        _queues.For(config).Enqueue(JsonSerializer.SerializeToUtf8Bytes(log.Serialize()));
 
     /// <summary>Kong's payload: the entry itself for batches of one, else the entries as a JSON array.</summary>
     internal static HttpContent Payload(IReadOnlyList<byte[]> entries, int maxBatchSize) =>

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Gateway.Plugins.Sdk;
 using Gateway.Plugins.Sdk.Pdk;
+using Gateway.Plugins.Sdk.Streams;
 using Gateway.Schema;
 
 namespace Gateway.Node.Plugins.IpRestriction;
@@ -28,6 +29,18 @@ public sealed class IpRestrictionPlugin : GatewayPlugin<IpRestrictionConfig>
         if (IpNetworks.Contains(config.DenyNetworks, remote) || (config.AllowNetworks.Length > 0 && !IpNetworks.Contains(config.AllowNetworks, remote)))
         {
             context.Error((int)(config.Status ?? 403), config.Message ?? $"IP address not allowed: {remote}");
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Kong's preread: the same lists on a stream connection; a refusal closes it (Kong sends nothing on a stream).</summary>
+    public override ValueTask PrereadAsync(StreamContext context, IpRestrictionConfig config)
+    {
+        var remote = context.ClientAddress;
+        if (IpNetworks.Contains(config.DenyNetworks, remote) || (config.AllowNetworks.Length > 0 && !IpNetworks.Contains(config.AllowNetworks, remote)))
+        {
+            context.Exit((int)(config.Status ?? 403), config.Message ?? $"IP address not allowed: {remote}");
         }
 
         return ValueTask.CompletedTask;

@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Gateway.Node.Admin;
 using Gateway.Node.Plugins.Queues;
 using Gateway.Plugins.Sdk;
+using Gateway.Plugins.Sdk.Streams;
 using Gateway.Schema;
 
 namespace Gateway.Node.Plugins.Loggly;
@@ -34,9 +35,14 @@ public sealed partial class LogglyPlugin : GatewayPlugin<LogglyConfig>
     public override PluginSchema Schema => LogglySchema.Schema;
 
     /// <inheritdoc />
-    public override void Log(PluginLog log, LogglyConfig config)
+    public override void Log(PluginLog log, LogglyConfig config) => Send(log.Serialize(), log.Status, config);
+
+    /// <inheritdoc />
+    public override void LogStream(StreamSessionLog log, LogglyConfig config) => Send(log.Serialize(), log.Status, config);
+
+    private void Send(JsonObject record, int status, LogglyConfig config)
     {
-        var severity = log.Status >= 500 ? config.ServerErrorsSeverity : log.Status >= 400 ? config.ClientErrorsSeverity : config.SuccessfulSeverity;
+        var severity = status >= 500 ? config.ServerErrorsSeverity : status >= 400 ? config.ClientErrorsSeverity : config.SuccessfulSeverity;
         var level = Array.IndexOf(LogglySchema.Severities, severity);
         if (level > Array.IndexOf(LogglySchema.Severities, config.LogLevel))
         {
@@ -48,7 +54,7 @@ public sealed partial class LogglyPlugin : GatewayPlugin<LogglyConfig>
         var tags = string.Join(' ', config.Tags.Select(t => $"tag=\"{t}\""));
         var header = string.Create(CultureInfo.InvariantCulture,
             $"<{8 + level}>1 {DateTime.UtcNow:yyyy-MM-ddTHH:mm:ssZ} {hostname} kong - - [{config.Key}@41058 {tags}] ");
-        _queues.For(config).Enqueue([.. Encoding.UTF8.GetBytes(header), .. JsonSerializer.SerializeToUtf8Bytes(log.Serialize())]);
+        _queues.For(config).Enqueue([.. Encoding.UTF8.GetBytes(header), .. JsonSerializer.SerializeToUtf8Bytes(record)]);
     }
 
     /// <inheritdoc />

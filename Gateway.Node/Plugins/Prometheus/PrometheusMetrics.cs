@@ -1,6 +1,7 @@
 using System.Globalization;
 using Gateway.Node.Observability;
 using Gateway.Plugins.Sdk;
+using Gateway.Plugins.Sdk.Streams;
 using Prometheus;
 
 namespace Gateway.Node.Plugins.Prometheus;
@@ -28,6 +29,8 @@ public sealed class PrometheusMetrics
     private readonly Histogram _upstreamLatency;
     private readonly Histogram _requestLatency;
     private readonly Counter _bandwidth;
+    private readonly Counter _streamSessions;
+    private readonly Histogram _sessionDuration;
     private readonly Gauge _datastoreReachable;
     private readonly Gauge _nodeInfo;
     private readonly Gauge _targetHealth;
@@ -49,6 +52,10 @@ public sealed class PrometheusMetrics
             ["service", "route", "workspace"], new HistogramConfiguration { Buckets = UpstreamLatencyBuckets });
         _bandwidth = factory.CreateCounter("kong_bandwidth_bytes", "Total bandwidth (ingress/egress) throughput in bytes",
             ["service", "route", "direction", "workspace", "consumer"]);
+        _streamSessions = factory.CreateCounter("kong_stream_sessions_total", "Stream status codes per service/route in Kong",
+            ["service", "route", "code", "source", "workspace"]);
+        _sessionDuration = factory.CreateHistogram("kong_session_duration_ms", "latency incurred in stream session for each service/route in Kong",
+            ["service", "route", "workspace"], new HistogramConfiguration { Buckets = UpstreamLatencyBuckets });
         _datastoreReachable = factory.CreateGauge("kong_datastore_reachable", "Datastore reachable from Kong, 0 is unreachable");
         _nodeInfo = factory.CreateGauge("kong_node_info", "Kong Node metadata information", ["node_id", "version"]);
         _targetHealth = factory.CreateGauge("kong_upstream_target_health",
@@ -113,6 +120,32 @@ public sealed class PrometheusMetrics
             {
                 _bandwidth.WithLabels(service, route, "egress", Workspace, consumer).Inc(log.ResponseSize);
             }
+        }
+    }
+
+    /// <summary>
+    /// Records one finished stream session, as Kong's exporter does in the stream subsystem: kong_stream_sessions_total
+    /// instead of the HTTP status family, kong_session_duration_ms instead of the latency ones.
+    /// </summary>
+    public void RecordStream(StreamSessionLog log, PrometheusConfig config)
+    {
+        if (log.Service is not { } s)
+        {
+            return;
+        }
+
+        var service = Text(s["name"]) ?? Text(s["host"]) ?? "";
+        var route = log.Route is { } r ? (Text(r["name"]) ?? Text(r["id"]) ?? "") : "";
+        if (config.StatusCodeMetrics)
+        {
+            // "service" once the upstream was reached, "kong" for a session the gateway ended itself.
+            var source = log.Tries.Count > 0 && log.Tries[^1].State is null ? "service" : "kong";
+            _streamSessions.WithLabels(service, route, log.Status.ToString(CultureInfo.InvariantCulture), source, Workspace).Inc();
+        }
+
+        if (config.LatencyMetrics)
+        {
+            _sessionDuration.WithLabels(service, route, Workspace).Observe(log.SessionLatency);
         }
     }
 

@@ -1,4 +1,5 @@
 using Gateway.Plugins.Sdk;
+using Gateway.Plugins.Sdk.Streams;
 using Gateway.Schema;
 
 namespace Gateway.Node.Plugins.Prometheus;
@@ -22,6 +23,9 @@ public sealed class PrometheusPlugin : GatewayPlugin<PrometheusConfig>
 
     /// <inheritdoc />
     public override void Log(PluginLog log, PrometheusConfig config) => Metrics.Record(log, config);
+
+    /// <inheritdoc />
+    public override void LogStream(StreamSessionLog log, PrometheusConfig config) => Metrics.RecordStream(log, config);
 
     /// <inheritdoc />
     protected override PrometheusConfig CreateConfig(System.Text.Json.Nodes.JsonObject config, PluginInstance instance)

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Gateway.Node.Observability;
 using Gateway.Plugins.Sdk;
+using Gateway.Plugins.Sdk.Streams;
 using Gateway.Schema;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -52,31 +53,16 @@ public sealed partial class RateLimitingPlugin(PluginServices services) : Gatewa
     {
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var key = $"{config.Scope}:{RateLimitKeys.Identifier(context, config.LimitBy, config.HeaderName, config.Path)}";
-        RateLimitDecision decision;
-        try
+        var (decision, failed) = await DecideAsync(config, key, now);
+        if (failed)
         {
-            decision = await CountersFor(config).ConsumeAsync(key, config.Windows, now, 1);
-            Metrics?.RateLimitDecided(config.Policy, decision.Admitted ? RateLimitOutcome.Allowed : RateLimitOutcome.Rejected);
+            context.Error(500, "An unexpected error occurred");
+            return;
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+
+        if (decision is null)
         {
-            Metrics?.RateLimitDecided(config.Policy, RateLimitOutcome.Error);
-            if (!config.FaultTolerant)
-            {
-                LogUsageFailed(Logger, e, config.Policy);
-                context.Error(500, "An unexpected error occurred");
-                return;
-            }
-
-            LogUsageFailed(Logger, e, config.Policy);
-            if (config.Policy != "redis")
-            {
-                return;
-            }
-
-            // Kong proxies without limits when the store fails; the brief asks the redis policy to
-            // keep limiting per node instead.
-            decision = _local.Consume(key, config.Windows, now, 1);
+            return;
         }
 
         List<KeyValuePair<string, string>>? headers = null;
@@ -101,6 +87,24 @@ public sealed partial class RateLimitingPlugin(PluginServices services) : Gatewa
         if (headers is not null)
         {
             context.Shared[SharedKey] = headers;
+        }
+    }
+
+    /// <summary>
+    /// Beyond Kong: on a stream route, each connection (or UDP session) counts as a request, limited per client address
+    /// (or per service with limit_by = service); past the limit the connection is closed.
+    /// </summary>
+    public override async ValueTask PrereadAsync(StreamContext context, RateLimitingConfig config)
+    {
+        var identifier = config.LimitBy == "service" && context.Service?["id"]?.GetValue<string>() is { } service ? service : context.ClientAddress.ToString();
+        var (decision, failed) = await DecideAsync(config, $"{config.Scope}:{identifier}", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        if (failed)
+        {
+            context.Exit(500, "An unexpected error occurred");
+        }
+        else if (decision is { Admitted: false })
+        {
+            context.Exit((int)config.ErrorCode, config.ErrorMessage);
         }
     }
 
@@ -139,6 +143,34 @@ public sealed partial class RateLimitingPlugin(PluginServices services) : Gatewa
     private GatewayMetrics? Metrics => _metrics ??= services.Find<GatewayMetrics>();
 
     private ILogger Logger => _logger ??= services.Find<ILoggerFactory>()?.CreateLogger<RateLimitingPlugin>() ?? NullLogger<RateLimitingPlugin>.Instance;
+
+    /// <summary>
+    /// Counts one request against the policy's counters. When they fail, a config that is not fault tolerant gets
+    /// <c>Failed</c>; a fault-tolerant one goes on unlimited (no decision), except the redis policy, which falls back to
+    /// this node's counters.
+    /// </summary>
+    private async ValueTask<(RateLimitDecision? Decision, bool Failed)> DecideAsync(RateLimitingConfig config, string key, long now)
+    {
+        try
+        {
+            var decision = await CountersFor(config).ConsumeAsync(key, config.Windows, now, 1);
+            Metrics?.RateLimitDecided(config.Policy, decision.Admitted ? RateLimitOutcome.Allowed : RateLimitOutcome.Rejected);
+            return (decision, false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Metrics?.RateLimitDecided(config.Policy, RateLimitOutcome.Error);
+            LogUsageFailed(Logger, e, config.Policy);
+            if (!config.FaultTolerant)
+            {
+                return (null, true);
+            }
+
+            // Kong proxies without limits when the store fails; the brief asks the redis policy to
+            // keep limiting per node instead.
+            return (config.Policy == "redis" ? _local.Consume(key, config.Windows, now, 1) : null, false);
+        }
+    }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "rate-limiting: failed to get usage from the {Policy} policy")]
     private static partial void LogUsageFailed(ILogger logger, Exception exception, string policy);

@@ -45,7 +45,11 @@ public static class RateLimitingSchema
             ConfigChecks.RequiredWhen("limit_by", "header", "header_name", "config."),
             ConfigChecks.RequiredWhen("limit_by", "path", "path", "config."),
         ],
-    });
+    })
+    {
+        // Beyond Kong (protocols_http there): on a stream route it limits connections per client address.
+        AllowedProtocols = Typedefs.AllProtocols,
+    };
 
     /// <summary>Kong's validate_periods_order: a longer window never has a lower limit.</summary>
     public static void CheckPeriodsOrder(JsonObject limits, ValidationErrors errors)

@@ -6,16 +6,22 @@ namespace Gateway.Node.Plugins.Session;
 /// <summary>The session config (see <see cref="SessionSchema"/>); the fields the phases use.</summary>
 public sealed record SessionConfig(
     string Secret,
+    string Storage,
     string Audience,
     double IdlingTimeout,
     double RollingTimeout,
     double AbsoluteTimeout,
+    double StaleTtl,
     string CookieName,
     string CookiePath,
     string? CookieDomain,
     string CookieSameSite,
     bool CookieHttpOnly,
     bool CookieSecure,
+    bool Remember,
+    string RememberCookieName,
+    double RememberRollingTimeout,
+    double RememberAbsoluteTimeout,
     IReadOnlyList<string>? ResponseHeaders,
     IReadOnlyList<string>? RequestHeaders,
     bool ReadBodyForLogout,
@@ -26,14 +32,16 @@ public sealed record SessionConfig(
     /// <summary>The AES-256-GCM key: HKDF-SHA-256 of the secret, so the secret itself never keys a cipher.</summary>
     public byte[] Key { get; } = HKDF.DeriveKey(HashAlgorithmName.SHA256, Encoding.UTF8.GetBytes(Secret), 32, info: "gateway session cookie v1"u8.ToArray());
 
-    /// <summary>
-    /// What a cookie is bound to besides the key (GCM's associated data): its name and the audience, so a cookie
-    /// made for another audience or name under the same secret does not open here.
-    /// </summary>
-    public byte[] Binding { get; } = Encoding.UTF8.GetBytes($"{CookieName}\0{Audience}");
+    /// <summary>Whether sessions are rows of <see cref="SessionRows"/> (the cookie carries only the id) rather than in the cookie.</summary>
+    public bool InDatabase => Storage == "kong";
 
-    /// <summary>The attributes after <c>name=value</c> in Set-Cookie.</summary>
-    public string Attributes { get; } = AttributesOf(CookiePath, CookieDomain, CookieSameSite, CookieHttpOnly, CookieSecure);
+    /// <summary>The session cookie.</summary>
+    public SessionSlot Main { get; } = new(
+        CookieName, false, IdlingTimeout, RollingTimeout, AbsoluteTimeout, AttributesOf(CookiePath, CookieDomain, CookieSameSite, CookieHttpOnly, CookieSecure), Audience);
+
+    /// <summary>The persistent cookie of <c>remember</c>: held to the remember timeouts only, never to idling.</summary>
+    public SessionSlot Persistent { get; } = new(
+        RememberCookieName, true, 0, RememberRollingTimeout, RememberAbsoluteTimeout, AttributesOf(CookiePath, CookieDomain, CookieSameSite, CookieHttpOnly, CookieSecure), Audience);
 
     private static string AttributesOf(string path, string? domain, string sameSite, bool httpOnly, bool secure)
     {

@@ -6,10 +6,11 @@ using System.Text.Json.Serialization;
 namespace Gateway.Node.Plugins.Session;
 
 /// <summary>
-/// One session as its cookie carries it (storage <c>cookie</c>): who it authenticates and its clock. The cookie is
-/// base64url(version | nonce | tag | AES-256-GCM ciphertext of this record's JSON), keyed and bound by
-/// <see cref="SessionConfig.Key"/> and <see cref="SessionConfig.Binding"/>: nothing in it can be read or changed
-/// without the secret. Not byte-compatible with lua-resty-session's cookies: a Kong node's sessions do not open here.
+/// One session: who it authenticates and its clock. Sealed, it is base64url(version | nonce | tag | AES-256-GCM
+/// ciphertext of this record's JSON), keyed by <see cref="SessionConfig.Key"/> and bound by
+/// <see cref="SessionSlot.Binding"/>: nothing in it can be read or changed without the secret. The cookie carries it
+/// with storage <c>cookie</c>, a <see cref="SessionRows"/> row with storage <c>kong</c>. Not byte-compatible with
+/// lua-resty-session's cookies: a Kong node's sessions do not open here.
 /// </summary>
 /// <param name="Id">The session id (random, new on every renewal).</param>
 /// <param name="Consumer">The consumer's id.</param>
@@ -33,6 +34,9 @@ public sealed record SessionCookie(
     private const int NonceSize = 12;
     private const int TagSize = 16;
 
+    /// <summary>The length of a session id: 32 random bytes in base64url.</summary>
+    public const int IdLength = 43;
+
     /// <summary>A cookie longer than browsers keep (4096 bytes for name and value) is no session of ours.</summary>
     private const int MaxLength = 4096;
 
@@ -43,21 +47,21 @@ public sealed record SessionCookie(
     /// <summary>A random session id: 32 bytes, base64url.</summary>
     public static string NewId() => Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
 
-    /// <summary>The cookie value.</summary>
-    public string Seal(SessionConfig config)
+    /// <summary>The sealed session.</summary>
+    public string Seal(byte[] key, SessionSlot slot)
     {
         var plain = JsonSerializer.SerializeToUtf8Bytes(this);
         var sealedBytes = new byte[1 + NonceSize + TagSize + plain.Length];
         sealedBytes[0] = Version;
         var nonce = sealedBytes.AsSpan(1, NonceSize);
         RandomNumberGenerator.Fill(nonce);
-        using var aes = new AesGcm(config.Key, TagSize);
-        aes.Encrypt(nonce, plain, sealedBytes.AsSpan(1 + NonceSize + TagSize), sealedBytes.AsSpan(1 + NonceSize, TagSize), config.Binding);
+        using var aes = new AesGcm(key, TagSize);
+        aes.Encrypt(nonce, plain, sealedBytes.AsSpan(1 + NonceSize + TagSize), sealedBytes.AsSpan(1 + NonceSize, TagSize), slot.Binding);
         return Base64Url.EncodeToString(sealedBytes);
     }
 
-    /// <summary>The session in <paramref name="value"/>; null when it is not one this config sealed (tampered, other secret, garbage).</summary>
-    public static SessionCookie? Open(string value, SessionConfig config)
+    /// <summary>The session sealed in <paramref name="value"/>; null when it is not one sealed for this key and slot (tampered, other secret, garbage).</summary>
+    public static SessionCookie? Open(string value, byte[] key, SessionSlot slot)
     {
         if (value.Length is 0 or > MaxLength || !Base64Url.IsValid(value))
         {
@@ -73,8 +77,8 @@ public sealed record SessionCookie(
         var plain = new byte[sealedBytes.Length - 1 - NonceSize - TagSize];
         try
         {
-            using var aes = new AesGcm(config.Key, TagSize);
-            aes.Decrypt(sealedBytes.AsSpan(1, NonceSize), sealedBytes.AsSpan(1 + NonceSize + TagSize), sealedBytes.AsSpan(1 + NonceSize, TagSize), plain, config.Binding);
+            using var aes = new AesGcm(key, TagSize);
+            aes.Decrypt(sealedBytes.AsSpan(1, NonceSize), sealedBytes.AsSpan(1 + NonceSize + TagSize), sealedBytes.AsSpan(1 + NonceSize, TagSize), plain, slot.Binding);
             return JsonSerializer.Deserialize<SessionCookie>(plain);
         }
         catch (Exception e) when (e is CryptographicException or JsonException)
@@ -82,12 +86,6 @@ public sealed record SessionCookie(
             return null;
         }
     }
-
-    /// <summary>Whether every timeout set (non-zero) still has time left at <paramref name="now"/>.</summary>
-    public bool IsValidAt(SessionConfig config, long now) =>
-        Remaining(config.AbsoluteTimeout, CreatedAt, now) > 0
-        && Remaining(config.RollingTimeout, RenewedAt, now) > 0
-        && Remaining(config.IdlingTimeout, TouchedAt, now) > 0;
 
     /// <summary>Seconds left of a timeout counted from <paramref name="since"/>; a zero timeout never ends.</summary>
     public static double Remaining(double timeout, long since, long now) => timeout > 0 ? since + timeout - now : double.PositiveInfinity;

@@ -12,10 +12,11 @@ namespace Gateway.Node.Plugins.Session;
 /// Kong's session (kong/plugins/session/{access,header_filter}.lua): in access, a valid session cookie
 /// authenticates its consumer and credential before the auth plugins run (which, with <c>anonymous</c>, then let
 /// it through), or logs out; in the header filter, a request an auth plugin authenticated gets a new session
-/// cookie. Timeouts, renewal and touching follow lua-resty-session 4: renewed (a new id) once 3/4 of the rolling
-/// timeout is spent, touched at most once a minute for the idling timeout.
+/// cookie. Timeouts, renewal, touching and <c>remember</c> follow lua-resty-session 4: renewed (a new id) once 3/4
+/// of the rolling timeout is spent, touched at most once a minute for the idling timeout; with remember, a second,
+/// persistent cookie restores the session once the session cookie is gone. Where sessions live: <see cref="SessionStorage"/>.
 /// </summary>
-public sealed class SessionPlugin : GatewayPlugin<SessionConfig>
+public sealed class SessionPlugin(PluginServices services) : GatewayPlugin<SessionConfig>
 {
     /// <summary>Where access leaves the opened session (Kong's <c>kong.ctx.shared.authenticated_session</c>).</summary>
     public const string SharedKey = "authenticated_session";
@@ -23,40 +24,32 @@ public sealed class SessionPlugin : GatewayPlugin<SessionConfig>
     /// <summary>lua-resty-session's touch threshold: the idling clock is re-sent at most this often.</summary>
     private const long TouchThreshold = 60;
 
-    /// <summary>Past the epoch: what a cleared cookie expires with.</summary>
-    private const string Expired = "; Expires=Thu, 01 Jan 1970 00:00:01 GMT; Max-Age=0";
-
-    private readonly TimeProvider _time;
-
-    /// <summary>The node's plugin, on the system clock.</summary>
-    public SessionPlugin()
-        : this(TimeProvider.System)
-    {
-    }
-
-    /// <summary>A plugin whose sessions are timed by <paramref name="time"/>.</summary>
-    public SessionPlugin(TimeProvider time) => _time = time;
+    private readonly SessionStorage _storage = new(services);
 
     /// <inheritdoc />
     public override PluginSchema Schema => SessionSchema.Schema;
 
     /// <inheritdoc />
+    public override IReadOnlyList<EntitySchema> Entities { get; } = [SessionRows.Schema];
+
+    /// <inheritdoc />
     public override async ValueTask AccessAsync(PluginContext context, SessionConfig config)
     {
-        if (!context.Http.Request.Cookies.TryGetValue(config.CookieName, out var value) || value is null)
-        {
-            return;
-        }
-
-        var now = _time.GetUtcNow().ToUnixTimeSeconds();
-        if (SessionCookie.Open(value, config) is not { } session || !session.IsValidAt(config, now))
+        var now = Now();
+        var cookies = context.Http.Request.Cookies;
+        var main = await _storage.OpenAsync(config, config.Main, cookies[config.Main.CookieName], now);
+        var remembered = main is null && config.Remember
+            ? await _storage.OpenAsync(config, config.Persistent, cookies[config.Persistent.CookieName], now)
+            : null;
+        if ((main ?? remembered)?.Session is not { } session)
         {
             return;
         }
 
         if (await IsLogoutAsync(context, config))
         {
-            context.Exit(200, body: null, [new("Set-Cookie", Cleared(config))]);
+            var cleared = await DestroyAsync(context, config, main, remembered, now);
+            context.Exit(200, body: null, cleared.Select(c => new KeyValuePair<string, string>("Set-Cookie", c)));
             return;
         }
 
@@ -64,22 +57,22 @@ public sealed class SessionPlugin : GatewayPlugin<SessionConfig>
         if (consumer is null)
         {
             // A session of a deleted consumer ends.
-            context.Shared[SharedKey] = new Opened(null, Cleared(config));
+            context.Shared[SharedKey] = new Opened(null, null, null, await DestroyAsync(context, config, main, remembered, now));
             return;
         }
 
-        var (current, setCookie) = Refresh(session, config, now);
-        context.Shared[SharedKey] = new Opened(current, setCookie);
-        SetHeaders(context.Http.Request.Headers, config.RequestHeaders, current, config, now);
-        Authenticate(context, consumer, current);
+        var opened = main is null ? Restore(config, remembered!, now) : Refresh(config, main, now);
+        context.Shared[SharedKey] = opened;
+        SetHeaders(context.Http.Request.Headers, config.RequestHeaders, opened.Session!, config, now);
+        Authenticate(context, consumer, opened.Session!);
     }
 
     /// <inheritdoc />
     public override void HeaderFilter(PluginContext context, SessionConfig config)
     {
-        var now = _time.GetUtcNow().ToUnixTimeSeconds();
+        var now = Now();
         var opened = context.Shared.TryGetValue(SharedKey, out var value) ? value as Opened : null;
-        var setCookie = opened?.SetCookie;
+        var setCookies = opened?.SetCookies ?? [];
         var session = opened?.Session;
         if (context.Credential is { } credential && context.ConsumerId is { } consumerId)
         {
@@ -90,11 +83,11 @@ public sealed class SessionPlugin : GatewayPlugin<SessionConfig>
                 var consumer = context.Consumer!;
                 var subject = consumer["username"]?.GetValue<string>() ?? consumer["custom_id"]?.GetValue<string>() ?? consumerId;
                 session = SessionCookie.Start(consumerId, credentialId, ConsumerGroups.Authenticated(context), subject, now);
-                setCookie = $"{config.CookieName}={session.Seal(config)}{config.Attributes}";
+                setCookies = Login(config, session, opened, now);
             }
         }
 
-        if (setCookie is not null)
+        foreach (var setCookie in setCookies)
         {
             context.Http.Response.Headers.Append("Set-Cookie", setCookie);
         }
@@ -105,23 +98,70 @@ public sealed class SessionPlugin : GatewayPlugin<SessionConfig>
         }
     }
 
-    /// <summary>
-    /// lua-resty-session's <c>refresh</c>: a session past 3/4 of its rolling timeout is renewed (new id, new
-    /// rolling start); one whose idling clock is older than the touch threshold is touched; either is re-sent.
-    /// </summary>
-    private static (SessionCookie Session, string? SetCookie) Refresh(SessionCookie session, SessionConfig config, long now)
+    private static long Now() => TimeProvider.System.GetUtcNow().ToUnixTimeSeconds();
+
+    /// <summary>lua-resty-session's save: the session, and with remember a new persistent session beside it.</summary>
+    private List<string> Login(SessionConfig config, SessionCookie session, Opened? opened, long now)
     {
-        SessionCookie? changed = null;
-        if (config.RollingTimeout > 0 && now - session.RenewedAt >= config.RollingTimeout * 3 / 4)
+        var setCookies = new List<string> { _storage.Save(config, config.Main, session, opened?.Main, now).SetCookie };
+        if (config.Remember)
         {
-            changed = session with { Id = SessionCookie.NewId(), RenewedAt = now, TouchedAt = now };
-        }
-        else if (config.IdlingTimeout > 0 && now - session.TouchedAt >= Math.Min(TouchThreshold, config.IdlingTimeout / 2))
-        {
-            changed = session with { TouchedAt = now };
+            setCookies.Add(_storage.Save(config, config.Persistent, session with { Id = SessionCookie.NewId() }, opened?.Remembered, now).SetCookie);
         }
 
-        return changed is null ? (session, null) : (changed, $"{config.CookieName}={changed.Seal(config)}{config.Attributes}");
+        return setCookies;
+    }
+
+    /// <summary>
+    /// lua-resty-session's open through the remember cookie: the persistent session is renewed (a new id, its start
+    /// kept), and a new session begins for the same consumer, credential and groups.
+    /// </summary>
+    private Opened Restore(SessionConfig config, StoredSession remembered, long now)
+    {
+        var old = remembered.Session;
+        var (remember, rememberCookie) = _storage.Save(config, config.Persistent, old with { Id = SessionCookie.NewId(), RenewedAt = now, TouchedAt = now }, remembered, now);
+        var (main, mainCookie) = _storage.Save(config, config.Main, SessionCookie.Start(old.Consumer, old.Credential, old.Groups, old.Subject, now), null, now);
+        return new Opened(main.Session, main, remember, [rememberCookie, mainCookie]);
+    }
+
+    /// <summary>
+    /// lua-resty-session's <c>refresh</c>: a session past 3/4 of its rolling timeout is renewed (new id, new
+    /// rolling start); one whose idling clock is older than the touch threshold is touched.
+    /// </summary>
+    private Opened Refresh(SessionConfig config, StoredSession opened, long now)
+    {
+        var session = opened.Session;
+        var (current, setCookie) = config.RollingTimeout > 0 && now - session.RenewedAt >= config.RollingTimeout * 3 / 4
+            ? _storage.Save(config, config.Main, session with { Id = SessionCookie.NewId(), RenewedAt = now, TouchedAt = now }, opened, now)
+            : config.IdlingTimeout > 0 && now - session.TouchedAt >= Math.Min(TouchThreshold, config.IdlingTimeout / 2)
+                ? _storage.Touch(config, config.Main, session with { TouchedAt = now }, opened, now)
+                : (opened, null);
+        return new Opened(current.Session, current, null, setCookie is null ? [] : [setCookie]);
+    }
+
+    /// <summary>
+    /// lua-resty-session's <c>destroy</c>: the session cookie cleared and its row deleted, and with remember the
+    /// persistent one too (when it opens). Answers the Set-Cookie headers.
+    /// </summary>
+    private async Task<List<string>> DestroyAsync(PluginContext context, SessionConfig config, StoredSession? main, StoredSession? remembered, long now)
+    {
+        if (main is not null)
+        {
+            await _storage.DeleteAsync(main);
+        }
+
+        var cleared = new List<string> { config.Main.Cleared };
+        if (config.Remember)
+        {
+            remembered ??= await _storage.OpenAsync(config, config.Persistent, context.Http.Request.Cookies[config.Persistent.CookieName], now);
+            if (remembered is not null)
+            {
+                await _storage.DeleteAsync(remembered);
+                cleared.Add(config.Persistent.Cleared);
+            }
+        }
+
+        return cleared;
     }
 
     /// <summary>Kong's session <c>authenticate</c>: the consumer headers, the groups, the credential by id.</summary>
@@ -189,8 +229,9 @@ public sealed class SessionPlugin : GatewayPlugin<SessionConfig>
             double.IsPositiveInfinity(remaining) ? "0" : ((long)Math.Max(0, remaining)).ToString(CultureInfo.InvariantCulture);
     }
 
-    private static string Cleared(SessionConfig config) => $"{config.CookieName}={config.Attributes}{Expired}";
-
-    /// <summary>The session access opened (null when it ended), and the Set-Cookie to send with the response, if any.</summary>
-    private sealed record Opened(SessionCookie? Session, string? SetCookie);
+    /// <summary>
+    /// What access opened: the session (null when it ended) with how it is stored, the persistent session when it was
+    /// renewed, and the Set-Cookie headers for the response.
+    /// </summary>
+    private sealed record Opened(SessionCookie? Session, StoredSession? Main, StoredSession? Remembered, IReadOnlyList<string> SetCookies);
 }

@@ -10,12 +10,6 @@ public static class SessionSchema
     /// <summary>Kong's session handler PRIORITY.</summary>
     public const int Priority = 1900;
 
-    /// <summary>Why <c>storage = kong</c> is refused: Kong keeps such sessions in its database, which this gateway does not yet do.</summary>
-    public const string KongStorageRefused = "storage 'kong' (sessions in the database) is not supported by this gateway yet: use 'cookie'";
-
-    /// <summary>Why <c>remember = true</c> is refused: persistent sessions (a second cookie) are not built yet.</summary>
-    public const string RememberRefused = "persistent sessions ('remember') are not supported by this gateway yet";
-
     /// <summary>The names <c>request_headers</c> and <c>response_headers</c> may list.</summary>
     public static readonly string[] HeaderNames = ["id", "audience", "subject", "timeout", "idling-timeout", "rolling-timeout", "absolute-timeout"];
 
@@ -23,8 +17,7 @@ public static class SessionSchema
     public static PluginSchema Schema { get; } = new("session", Priority, Record("config", "The session settings.",
         Str("secret", "The secret that is used in keyed HMAC generation.", RandomSecret()) with { Referenceable = true },
         Str("storage", "Determines where the session data is stored. `kong`: Stores encrypted session data into Kong's current database strategy; the cookie will not contain any session data. `cookie`: Stores encrypted session data within the cookie itself.",
-            "cookie", "cookie", "kong") with
-        { Custom = v => v.GetValue<string>() == "kong" ? KongStorageRefused : null },
+            "cookie", "cookie", "kong"),
         Str("audience", "The session audience, which is the intended target application. For example `\"my-application\"`.", "default"),
         Num("idling_timeout", "The session cookie idle time, in seconds.", 900),
         Num("rolling_timeout", "The session cookie rolling timeout, in seconds. Specifies how long the session can be used until it needs to be renewed.", 3600),
@@ -36,8 +29,7 @@ public static class SessionSchema
         Str("cookie_same_site", "Determines whether and how a cookie may be sent with cross-site requests.", "Strict", "Strict", "Lax", "None", "Default"),
         Bool("cookie_http_only", true, "Applies the `HttpOnly` tag so that the cookie is sent only to a server."),
         Bool("cookie_secure", true, "Applies the Secure directive so that the cookie may be sent to the server only with an encrypted request over the HTTPS protocol."),
-        Bool("remember", false, "Enables or disables persistent sessions.") with
-        { Custom = v => v.GetValue<bool>() ? RememberRefused : null },
+        Bool("remember", false, "Enables or disables persistent sessions."),
         Str("remember_cookie_name", "Persistent session cookie name. Use with the `remember` configuration parameter.", "remember"),
         Num("remember_rolling_timeout", "The persistent session rolling timeout window, in seconds.", 604800),
         Num("remember_absolute_timeout", "The persistent session absolute timeout limit, in seconds.", 2592000),

@@ -6,6 +6,7 @@ using System.Text.Json.Nodes;
 using Gateway.Node.Plugins.Queues;
 using Gateway.Node.Settings;
 using Gateway.Plugins.Sdk;
+using Gateway.Plugins.Sdk.Streams;
 using Gateway.Schema;
 
 namespace Gateway.Node.Plugins.Syslog;
@@ -37,9 +38,14 @@ public sealed partial class SyslogPlugin : GatewayPlugin<SyslogConfig>
     public override PluginSchema Schema => SyslogSchema.Schema;
 
     /// <inheritdoc />
-    public override void Log(PluginLog log, SyslogConfig config)
+    public override void Log(PluginLog log, SyslogConfig config) => Send(log.Serialize(), log.Status, config);
+
+    /// <inheritdoc />
+    public override void LogStream(StreamSessionLog log, SyslogConfig config) => Send(log.Serialize(), log.Status, config);
+
+    private void Send(JsonObject record, int status, SyslogConfig config)
     {
-        var severity = log.Status >= 500 ? config.ServerErrorsSeverity : log.Status >= 400 ? config.ClientErrorsSeverity : config.SuccessfulSeverity;
+        var severity = status >= 500 ? config.ServerErrorsSeverity : status >= 400 ? config.ClientErrorsSeverity : config.SuccessfulSeverity;
         var level = Array.IndexOf(SyslogSchema.Severities, severity);
         if (level > Array.IndexOf(SyslogSchema.Severities, config.LogLevel))
         {
@@ -51,7 +57,7 @@ public sealed partial class SyslogPlugin : GatewayPlugin<SyslogConfig>
         var now = DateTime.Now;
         var header = string.Create(CultureInfo.InvariantCulture,
             $"<{priority}>{now.ToString("MMM", CultureInfo.InvariantCulture)} {now.Day,2} {now:HH:mm:ss} kong[{_pid}]: ");
-        _queues.For(config).Enqueue([.. Encoding.ASCII.GetBytes(header), .. JsonSerializer.SerializeToUtf8Bytes(log.Serialize())]);
+        _queues.For(config).Enqueue([.. Encoding.ASCII.GetBytes(header), .. JsonSerializer.SerializeToUtf8Bytes(record)]);
     }
 
     /// <inheritdoc />

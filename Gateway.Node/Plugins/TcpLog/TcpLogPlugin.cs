@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Gateway.Node.Plugins.Queues;
 using Gateway.Plugins.Sdk;
+using Gateway.Plugins.Sdk.Streams;
 using Gateway.Schema;
 
 namespace Gateway.Node.Plugins.TcpLog;
@@ -30,9 +31,14 @@ public sealed partial class TcpLogPlugin : GatewayPlugin<TcpLogConfig>
     public override PluginSchema Schema => TcpLogSchema.Schema;
 
     /// <inheritdoc />
-    public override void Log(PluginLog log, TcpLogConfig config)
+    public override void Log(PluginLog log, TcpLogConfig config) => Send(log.Serialize(), config);
+
+    /// <inheritdoc />
+    public override void LogStream(StreamSessionLog log, TcpLogConfig config) => Send(log.Serialize(), config);
+
+    private void Send(JsonObject record, TcpLogConfig config)
     {
-        var json = JsonSerializer.SerializeToUtf8Bytes(log.Serialize());
+        var json = JsonSerializer.SerializeToUtf8Bytes(record);
         var line = new byte[json.Length + 1];
         json.CopyTo(line, 0);
         line[^1] = (byte)'\n';

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Gateway.Node.Plugins.Queues;
 using Gateway.Plugins.Sdk;
+using Gateway.Plugins.Sdk.Streams;
 using Gateway.Schema;
 
 namespace Gateway.Node.Plugins.UdpLog;
@@ -28,6 +29,10 @@ public sealed partial class UdpLogPlugin : GatewayPlugin<UdpLogConfig>
 
     /// <inheritdoc />
     public override void Log(PluginLog log, UdpLogConfig config) =>
+        _queues.For(config).Enqueue(JsonSerializer.SerializeToUtf8Bytes(log.Serialize()));
+
+    /// <inheritdoc />
+    public override void LogStream(StreamSessionLog log, UdpLogConfig config) =>
         _queues.For(config).Enqueue(JsonSerializer.SerializeToUtf8Bytes(log.Serialize()));
 
     /// <inheritdoc />

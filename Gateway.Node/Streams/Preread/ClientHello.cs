@@ -45,7 +45,7 @@ public static class ClientHello
         var status = MeasureMessage(data, out var messageLength, out var records, out error);
         if (status == PrereadStatus.NeedMore && data.Length == MaxLength)
         {
-            return Fail("ClientHello longer than " + MaxLength + " bytes", out error);
+            return Fail("ClientHello spread over more than MaxLength (18432) bytes", out error);
         }
         if (status != PrereadStatus.Complete)
         {
@@ -117,7 +117,7 @@ public static class ClientHello
                 var bodyLength = (handshakeHeader[1] << 16) | (handshakeHeader[2] << 8) | handshakeHeader[3];
                 if (bodyLength > MaxMessageLength - HandshakeHeaderLength)
                 {
-                    return Fail("ClientHello longer than " + MaxMessageLength + " bytes", out error);
+                    return Fail("ClientHello longer than 16384 bytes", out error);
                 }
                 messageLength = HandshakeHeaderLength + bodyLength;
             }
@@ -154,24 +154,36 @@ public static class ClientHello
         serverName = null;
         error = null;
         const int fixedLength = 2 + 32;
-        if (body.Length < fixedLength + 1 || body[0] != 3)
+        if (body.Length < fixedLength + 1)
+        {
+            return Fail("ClientHello shorter than its fixed fields", out error);
+        }
+        if (body[0] != 3)
         {
             return Fail("ClientHello version is not 3.x", out error);
         }
         var p = fixedLength;
         int sessionIdLength = body[p++];
-        if (sessionIdLength > 32 || body.Length - p < sessionIdLength + 2)
+        if (sessionIdLength > 32 || body.Length - p < sessionIdLength)
         {
             return Fail("ClientHello session id overruns the message", out error);
         }
         p += sessionIdLength;
+        if (body.Length - p < 2)
+        {
+            return Fail("ClientHello cipher suites overrun the message", out error);
+        }
         int cipherSuitesLength = BinaryPrimitives.ReadUInt16BigEndian(body[p..]);
         p += 2;
-        if (cipherSuitesLength < 2 || cipherSuitesLength % 2 != 0 || body.Length - p < cipherSuitesLength + 1)
+        if (cipherSuitesLength < 2 || cipherSuitesLength % 2 != 0 || body.Length - p < cipherSuitesLength)
         {
             return Fail("ClientHello cipher suites overrun the message", out error);
         }
         p += cipherSuitesLength;
+        if (body.Length - p < 1)
+        {
+            return Fail("ClientHello compression methods overrun the message", out error);
+        }
         int compressionLength = body[p++];
         if (compressionLength < 1 || body.Length - p < compressionLength)
         {
@@ -187,7 +199,7 @@ public static class ClientHello
             return Fail("ClientHello extensions length does not match the message", out error);
         }
         var extensions = body[(p + 2)..];
-        var found = false;
+        string? found = null;
         while (!extensions.IsEmpty)
         {
             if (extensions.Length < 4)
@@ -203,18 +215,19 @@ public static class ClientHello
             if (type == ServerNameExtension)
             {
                 // RFC 8446 4.2: no extension type appears twice.
-                if (found)
+                if (found is not null)
                 {
                     return Fail("ClientHello has two server_name extensions", out error);
                 }
-                found = true;
-                if (ReadHostName(extensions.Slice(4, length), out serverName, out error) == PrereadStatus.Invalid)
+                if (ReadHostName(extensions.Slice(4, length), out found, out error) == PrereadStatus.Invalid)
                 {
                     return PrereadStatus.Invalid;
                 }
             }
             extensions = extensions[(4 + length)..];
         }
+        // Only now that every extension is known to be well formed.
+        serverName = found;
         return PrereadStatus.Complete;
     }
 

@@ -74,7 +74,8 @@ public sealed record ProxyProtocolHeader(IPEndPoint? Source, IPEndPoint? Destina
         {
             return Fail("not a PROXY protocol header", out error);
         }
-        var window = data[..Math.Min(data.Length, V1MaxLength)];
+        // The CR must come by byte 106 for the CRLF to end within 107 bytes.
+        var window = data[..Math.Min(data.Length, V1MaxLength - 1)];
         var cr = -1;
         for (var i = V1Prefix.Length; i < window.Length; i++)
         {
@@ -92,13 +93,13 @@ public sealed record ProxyProtocolHeader(IPEndPoint? Source, IPEndPoint? Destina
         }
         if (cr < 0)
         {
-            return window.Length < V1MaxLength ? PrereadStatus.NeedMore : Fail("v1 header longer than 107 bytes", out error);
+            return window.Length < V1MaxLength - 1 ? PrereadStatus.NeedMore : Fail("v1 header longer than 107 bytes", out error);
         }
         if (cr + 1 >= data.Length)
         {
             return PrereadStatus.NeedMore;
         }
-        if (data[cr + 1] != '\n' || cr + 2 > V1MaxLength)
+        if (data[cr + 1] != '\n')
         {
             return Fail("v1 header does not end with CRLF", out error);
         }
@@ -213,6 +214,11 @@ public sealed record ProxyProtocolHeader(IPEndPoint? Source, IPEndPoint? Destina
             }
             chars[i] = c;
         }
+        // An embedded IPv4 tail is held to the same dotted-quad rule as TCP4 addresses.
+        if (text.Contains((byte)'.') && ParseDottedQuad(text[(text.LastIndexOf((byte)':') + 1)..]) is null)
+        {
+            return null;
+        }
         return IPAddress.TryParse(chars[..text.Length], out var address) && address.AddressFamily == AddressFamily.InterNetworkV6
             ? address
             : null;
@@ -272,7 +278,7 @@ public sealed record ProxyProtocolHeader(IPEndPoint? Source, IPEndPoint? Destina
         var total = V2HeaderLength + BinaryPrimitives.ReadUInt16BigEndian(data[14..]);
         if (total > MaxLength)
         {
-            return Fail("v2 header longer than " + MaxLength + " bytes", out error);
+            return Fail("v2 header longer than MaxLength (2280 bytes)", out error);
         }
         if (data.Length < total)
         {

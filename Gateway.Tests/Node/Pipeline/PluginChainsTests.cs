@@ -105,7 +105,7 @@ public sealed class PluginChainsTests
         var builtIn = CoreEntities.All.Count + RbacEntities.All.Count;
         Assert.Equal(CoreEntities.All.Concat(RbacEntities.All).Select(e => e.Name), registry.Entities.Take(builtIn).Select(e => e.Name));
         Assert.Equal(
-            ["jwt_secrets", "acls", "oauth2_credentials", "oauth2_authorization_codes", "oauth2_tokens", "keyauth_credentials", "hmacauth_credentials", "basicauth_credentials"],
+            ["jwt_secrets", "acls", "oauth2_credentials", "oauth2_authorization_codes", "oauth2_tokens", "keyauth_credentials", "hmacauth_credentials", "basicauth_credentials", "sessions"],
             registry.Entities.Skip(builtIn).Select(e => e.Name));
     }
 

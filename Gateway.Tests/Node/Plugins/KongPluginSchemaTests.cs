@@ -139,10 +139,11 @@ public class KongPluginSchemaTests
 
     /// <summary>
     /// The Kong 3.9 plugins declaring typedefs.protocols (every protocol): the loggers, prometheus, zipkin,
-    /// ip-restriction, proxy-cache, grpc-gateway and grpc-web. The others (and ours) declare typedefs.protocols_http.
+    /// ip-restriction, proxy-cache, grpc-gateway and grpc-web. The others (and ours) declare typedefs.protocols_http,
+    /// except rate-limiting here, which beyond Kong also limits connections on stream routes.
     /// </summary>
     private static readonly string[] KongPluginsOnEveryProtocol =
-        ["datadog", "file-log", "grpc-gateway", "grpc-web", "http-log", "ip-restriction", "loggly", "prometheus", "proxy-cache", "session", "statsd", "syslog", "tcp-log", "udp-log", "zipkin"];
+        ["datadog", "file-log", "grpc-gateway", "grpc-web", "http-log", "ip-restriction", "loggly", "prometheus", "proxy-cache", "rate-limiting", "session", "statsd", "syslog", "tcp-log", "udp-log", "zipkin"];
 
     [Theory]
     [MemberData(nameof(KongPluginFields))]

@@ -131,6 +131,9 @@ public class GatewaySettingsDefaultsTests
             // The cluster port's TLS, with Kong hybrid mode's names.
             "cluster_mtls", "cluster_cert", "cluster_cert_key", "cluster_ca_cert",
 
+            // Kong's stream proxy listeners (TCP, TLS and UDP routes), off by default as in Kong.
+            "stream_listen",
+
             // The Admin and status APIs' TLS certificates, with Kong's names.
             "admin_ssl_cert", "admin_ssl_cert_key", "status_ssl_cert", "status_ssl_cert_key",
 

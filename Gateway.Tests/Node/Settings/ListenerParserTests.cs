@@ -99,4 +99,37 @@ public class ListenerParserTests
         Assert.Equal("'0.0.0.0:1, 0.0.0.0:2' must be a single <ip>:<port>",
             Assert.Throws<FormatException>(() => ListenerParser.ParseSingle("0.0.0.0:1, 0.0.0.0:2")).Message);
     }
+
+    [Fact]
+    public void ParseStreamList_KongExamples_KeepTheirFlags()
+    {
+        // kong.conf.default's stream_listen examples, with udp and ssl entries.
+        var listeners = ListenerParser.ParseStreamList("127.0.0.1:7000 reuseport backlog=16384, [::1]:1234 backlog=16384, 0.0.0.0:9053 udp, 0.0.0.0:9443 ssl proxy_protocol so_keepalive=30m::10");
+
+        Assert.Equal(4, listeners.Count);
+        Assert.Equal(16384, listeners[0].Backlog);
+        Assert.True(listeners[0].HasFlag("reuseport"));
+        Assert.Equal("::1", listeners[1].Host);
+        Assert.True(listeners[2].Udp);
+        Assert.True(listeners[3].Ssl && listeners[3].ProxyProtocol && !listeners[3].Udp);
+        Assert.Empty(ListenerParser.ParseStreamList("off"));
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1:9000 ssl udp", "\"ssl\" parameter is incompatible with \"udp\"")]
+    [InlineData("127.0.0.1:9000 udp proxy_protocol", "\"proxy_protocol\" parameter is incompatible with \"udp\"")]
+    [InlineData("127.0.0.1:9000 udp backlog=10", "\"backlog\" parameter is incompatible with \"udp\"")]
+    [InlineData("127.0.0.1:9000 http2", "unknown flag 'http2'")]
+    [InlineData("127.0.0.1:9000 deferred", "unknown flag 'deferred'")]
+    public void ParseStreamList_NginxRefusals_AreOneLine(string value, string expected)
+    {
+        var error = Assert.Throws<FormatException>(() => ListenerParser.ParseStreamList(value));
+
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', error.Message);
+    }
+
+    [Fact]
+    public void ParseList_Http_RefusesTheUdpFlag() =>
+        Assert.Contains("unknown flag 'udp'", Assert.Throws<FormatException>(() => ListenerParser.ParseList("127.0.0.1:8000 udp")).Message, StringComparison.Ordinal);
 }

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Gateway.Node.Plugins.Session;
 using Gateway.Tests.Support;
+using static Gateway.Tests.Node.Plugins.Session.SessionRequests;
 
 namespace Gateway.Tests.Node.Plugins.Session;
 
@@ -13,44 +14,11 @@ namespace Gateway.Tests.Node.Plugins.Session;
 /// </summary>
 public sealed class SessionAccessTests(AuthNode auth) : IClassFixture<AuthNode>
 {
-    /// <summary>A route with session (extra config) and key-auth; a consumer with a key on it. Returns the path, consumer and credential ids.</summary>
-    private async Task<(string Path, string Consumer, string Credential, string Anonymous)> LoginRouteAsync(string name, string sessionConfig = "{}")
-    {
-        var anonymous = await auth.ConsumerAsync($"{name}-anonymous");
-        var path = await auth.RouteAsync(
-            $$$"""{"name":"session","config":{{{sessionConfig}}}}""",
-            $$$"""{"name":"key-auth","config":{"anonymous":"{{{anonymous["id"]}}}"}}""");
-        var consumer = await auth.ConsumerAsync(name, $"{name}-custom");
-        var credential = await auth.Node.CreateAsync($"/consumers/{consumer["id"]}/key-auth", $$"""{"key":"{{name}}-key"}""");
-        return (path, consumer["id"]!.GetValue<string>(), credential["id"]!.GetValue<string>(), anonymous["id"]!.GetValue<string>());
-    }
+    private Task<LoginRoute> LoginRouteAsync(string name, string sessionConfig = "{}") =>
+        SessionRequests.LoginRouteAsync(auth.Node.CallAsync, auth.Backend.Port, name, sessionConfig);
 
-    private async Task<(HttpStatusCode Status, JsonObject? Echo, IReadOnlyList<string> SetCookies, HttpResponseMessage Response)> SendAsync(
-        HttpMethod method, string target, string? cookie = null, string? key = null, HttpContent? content = null)
-    {
-        var request = AuthNode.Request(method, target);
-        if (cookie is not null)
-        {
-            request.Headers.TryAddWithoutValidation("Cookie", cookie);
-        }
-
-        if (key is not null)
-        {
-            request.Headers.Add("apikey", key);
-        }
-
-        request.Content = content;
-        var response = await auth.Node.Proxy.SendAsync(request);
-        var body = await response.Content.ReadAsStringAsync();
-        var echo = response.StatusCode == HttpStatusCode.OK && body.StartsWith('{') ? JsonNode.Parse(body)!.AsObject() : null;
-        var cookies = response.Headers.TryGetValues("Set-Cookie", out var values) ? values.ToList() : [];
-        return (response.StatusCode, echo, cookies, response);
-    }
-
-    private static string Upstream(JsonObject? echo, string header) => echo!["headers"]![header]?.GetValue<string>() ?? "";
-
-    /// <summary>The <c>name=value</c> part of a Set-Cookie, as a browser sends it back.</summary>
-    private static string CookieOf(string setCookie) => setCookie.Split(';')[0];
+    private Task<SessionAnswer> SendAsync(HttpMethod method, string target, string? cookie = null, string? key = null, HttpContent? content = null) =>
+        SessionRequests.SendAsync(auth.Node.Proxy, method, target, cookie, key, content);
 
     private async Task<string> LoginAsync(string path, string key)
     {
@@ -193,26 +161,20 @@ public sealed class SessionAccessTests(AuthNode auth) : IClassFixture<AuthNode>
     }
 
     [Fact]
-    public async Task Schema_GeneratesASecret_AndRefusesWhatIsNotBuilt()
+    public async Task Schema_GeneratesASecret_TakesKongStorageAndRemember_AndRefusesOtherStorages()
     {
-        var created = await auth.Node.CreateAsync("/plugins", """{"name":"session","config":{"cookie_name":"schema-check"}}""");
+        var created = await auth.Node.CreateAsync("/plugins", """{"name":"session","config":{"cookie_name":"schema-check","storage":"kong","remember":true}}""");
         Assert.Matches("^[A-Za-z0-9]{44}$", created["config"]!["secret"]!.GetValue<string>());
+        Assert.Equal("kong", created["config"]!["storage"]!.GetValue<string>());
+        Assert.True(created["config"]!["remember"]!.GetValue<bool>());
         await auth.Node.SendJsonAsync(HttpMethod.Delete, $"/plugins/{created["id"]}");
 
         var schema = await auth.Node.GetAsync("/schemas/plugins/session");
         var secret = schema["fields"]!.AsArray().Single(f => f!.AsObject().ContainsKey("config"))!["config"]!["fields"]![0]!["secret"]!;
         Assert.True(secret["referenceable"]!.GetValue<bool>());
 
-        foreach (var (config, field, message) in new[]
-        {
-            ("""{"storage":"kong"}""", "storage", SessionSchema.KongStorageRefused),
-            ("""{"remember":true}""", "remember", SessionSchema.RememberRefused),
-            ("""{"storage":"redis"}""", "storage", "expected one of: cookie, kong"),
-        })
-        {
-            var (status, body) = await auth.Node.CallAsync(HttpMethod.Post, "/plugins", $$$"""{"name":"session","config":{{{config}}}}""");
-            Assert.Equal(400, status);
-            Assert.Equal(message, body!["fields"]!["config"]![field]!.GetValue<string>());
-        }
+        var (status, body) = await auth.Node.CallAsync(HttpMethod.Post, "/plugins", """{"name":"session","config":{"storage":"redis"}}""");
+        Assert.Equal(400, status);
+        Assert.Equal("expected one of: cookie, kong", body!["fields"]!["config"]!["storage"]!.GetValue<string>());
     }
 }
