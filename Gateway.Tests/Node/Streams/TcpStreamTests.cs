@@ -1,3 +1,4 @@
+using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -65,5 +66,21 @@ public sealed class TcpStreamTests(StreamNode fixture)
         Assert.Equal("first", await one.ReadTextAsync(5));
         Assert.Equal("second", await two.ReadTextAsync(6));
         Assert.Equal(before + 2, backend.Connections);
+    }
+
+    [Fact]
+    public async Task NothingMovesForTheServiceReadTimeout_TheGatewayClosesTheSession()
+    {
+        await using var backend = StreamBackend.Start("idle");
+        var port = fixture.TakePort();
+        await fixture.Node.RouteAsync(
+            $$"""{"url":"tcp://127.0.0.1:{{backend.Port}}","read_timeout":300}""", $$"""{"protocols":["tcp"],"destinations":[{"port":{{port}}}]}""");
+        await StreamNode.AnsweredByAsync(IPAddress.Loopback, port, backend.Name);
+
+        await using var client = await StreamClient.ConnectAsync(port);
+        Assert.Equal("idle", await client.ReadLineAsync());
+
+        // Within the read's patience (10 s), well past 300 ms of silence both ways.
+        Assert.Equal("", await client.ReadToEndAsync());
     }
 }
