@@ -72,48 +72,11 @@ internal sealed partial class TcpStreamSession
             }
 
             var (tls, sni) = _listener.Ssl ? ServerName(buffer.AsSpan(0, buffered)) : (false, null);
-            var snapshot = _services.Snapshots.Current;
             var request = new StreamRequest(tls ? "tls" : "tcp", Unmapped(source.Address), source.Port, Unmapped(local.Address), local.Port, sni);
-            var route = snapshot.Streams.Match(request);
-            if (route is null)
-            {
-                LogNoRoute(_services.Logger, source, local);
-                Finish(null, source, local.Port, 500, received: buffered);
-                return;
-            }
-
-            var plugins = StreamPlugins.For(snapshot, route, request.Scheme, _services.Logger);
-            var context = new StreamContext
-            {
-                Protocol = request.Scheme,
-                ClientAddress = request.SourceAddress,
-                ClientPort = source.Port,
-                ServerAddress = request.DestinationAddress,
-                ServerPort = local.Port,
-                Sni = sni,
-                Route = route.Row,
-                Service = route.Service?.Row,
-            };
-            await plugins.PrereadAsync(context);
-            if (context.ExitStatus is { } refused)
-            {
-                LogRefused(_services.Logger, refused, context.ExitMessage ?? "");
-                Finish(route, source, local.Port, refused, received: buffered, plugins: plugins);
-                return;
-            }
-
-            if (route.Service is not { } service)
-            {
-                LogNoService(_services.Logger, route.Id);
-                Finish(route, source, local.Port, 500, received: buffered, plugins: plugins);
-                return;
-            }
-
-            var (upstream, status, failure) = await StreamUpstream.ConnectAsync(snapshot, service, request.SourceAddress, udp: false, _tries, _services.Stopping);
+            var (route, plugins, upstream, status) = await StreamAdmission.AdmitAsync(_services, request, udp: false, _tries);
             _kongLatency = (long)Stopwatch.GetElapsedTime(_started).TotalMilliseconds;
             if (upstream is null)
             {
-                LogUpstreamFailed(_services.Logger, failure ?? "", route.Id);
                 Finish(route, source, local.Port, status, received: buffered, plugins: plugins);
                 return;
             }
@@ -121,8 +84,8 @@ internal sealed partial class TcpStreamSession
             await using (upstream)
             {
                 // A tls route's TLS ends here; a tls_passthrough route's (and plain TCP) goes on as it came.
-                var terminate = request.Scheme == "tls" && route.Terminates;
-                await ProxyAsync(route, service, upstream, client, buffer.AsMemory(0, buffered), terminate, sni, source, local.Port, plugins);
+                var terminate = request.Scheme == "tls" && route!.Terminates;
+                await ProxyAsync(route!, route!.Service!, upstream, client, buffer.AsMemory(0, buffered), terminate, sni, source, local.Port, plugins!);
             }
         }
         finally
@@ -189,13 +152,17 @@ internal sealed partial class TcpStreamSession
         SslStream? terminated = null;
         var received = 0L;
         var upstreamSent = 0L;
+
+        // A handshake that stalls holds nothing for long: the client's within preread_timeout, the upstream's within connect_timeout.
+        using var handshake = CancellationTokenSource.CreateLinkedTokenSource(_services.Stopping);
+        handshake.CancelAfter(StreamServices.PrereadTimeout + service.ConnectTimeout);
         try
         {
             if (terminate)
             {
                 terminated = new SslStream(new ReplayStream(buffered, client), leaveInnerStreamOpen: false);
                 received = buffered.Length;
-                await terminated.AuthenticateAsServerAsync(_services.Certificates.CreateStreamOptions(sni), _services.Stopping);
+                await terminated.AuthenticateAsServerAsync(_services.Certificates.CreateStreamOptions(sni), handshake.Token);
                 clientSide = terminated;
                 buffered = default;
             }
@@ -203,13 +170,13 @@ internal sealed partial class TcpStreamSession
             if (service.IsTls)
             {
                 var tls = new SslStream(upstreamSide, leaveInnerStreamOpen: false);
-                await tls.AuthenticateAsClientAsync(StreamServices.UpstreamTlsOptions(service, upstream.Host), _services.Stopping);
+                await tls.AuthenticateAsClientAsync(StreamServices.UpstreamTlsOptions(service, upstream.Host), handshake.Token);
                 upstreamSide = tls;
             }
 
             if (!buffered.IsEmpty)
             {
-                await upstreamSide.WriteAsync(buffered, _services.Stopping);
+                await upstreamSide.WriteAsync(buffered, handshake.Token);
                 received += buffered.Length;
                 upstreamSent += buffered.Length;
             }
@@ -275,18 +242,6 @@ internal sealed partial class TcpStreamSession
         ClientHello.TryReadServerName(data, out var name, out _) == PrereadStatus.Complete ? (true, name) : (false, null);
 
     private static IPAddress Unmapped(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "no Route found with those values while prereading client data, client: {Client}, server: {Server}")]
-    private static partial void LogNoRoute(ILogger logger, IPEndPoint client, IPEndPoint server);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "no Service found with those values (route {RouteId})")]
-    private static partial void LogNoService(ILogger logger, string routeId);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "unable to proxy stream connection, status: {Status}, err: {Reason}")]
-    private static partial void LogRefused(ILogger logger, int status, string reason);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "{Failure} while connecting to upstream (route {RouteId})")]
-    private static partial void LogUpstreamFailed(ILogger logger, string failure, string routeId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "TLS handshake failed: {Reason} (route {RouteId})")]
     private static partial void LogTlsFailed(ILogger logger, string reason, string routeId);

@@ -102,51 +102,16 @@ internal sealed partial class UdpStreamListener
     /// <summary>Routes a new client's first datagram and opens its session (or remembers the refusal, so its next datagrams are dropped too).</summary>
     private async Task OpenAsync(IPEndPoint client, IPEndPoint local, ReadOnlyMemory<byte> first)
     {
-        var snapshot = _services.Snapshots.Current;
         var request = new StreamRequest("udp", Unmapped(client.Address), client.Port, Unmapped(local.Address), local.Port, null);
         var session = new UdpSession(this, client, local.Port);
-        var route = snapshot.Streams.Match(request);
-        if (route is null)
+        var (route, plugins, upstream, status) = await StreamAdmission.AdmitAsync(_services, request, udp: true, session.Tries);
+        if (upstream is null)
         {
-            LogNoRoute(_services.Logger, client, local);
-            session.Refuse(null, null, 500);
+            session.Refuse(route, plugins, status);
         }
         else
         {
-            var plugins = StreamPlugins.For(snapshot, route, "udp", _services.Logger);
-            var context = new StreamContext
-            {
-                Protocol = "udp",
-                ClientAddress = request.SourceAddress,
-                ClientPort = client.Port,
-                ServerAddress = request.DestinationAddress,
-                ServerPort = local.Port,
-                Route = route.Row,
-                Service = route.Service?.Row,
-            };
-            await plugins.PrereadAsync(context);
-            if (context.ExitStatus is { } refused)
-            {
-                LogRefused(_services.Logger, refused, context.ExitMessage ?? "");
-                session.Refuse(route, plugins, refused);
-            }
-            else if (route.Service is not { } service)
-            {
-                session.Refuse(route, plugins, 500);
-            }
-            else
-            {
-                var (upstream, status, failure) = await StreamUpstream.ConnectAsync(snapshot, service, request.SourceAddress, udp: true, session.Tries, _services.Stopping);
-                if (upstream is null)
-                {
-                    LogUpstreamFailed(_services.Logger, failure ?? "", route.Id);
-                    session.Refuse(route, plugins, status);
-                }
-                else
-                {
-                    session.Open(route, plugins, upstream, service.ReadTimeout);
-                }
-            }
+            session.Open(route!, plugins!, upstream, route!.Service!.ReadTimeout);
         }
 
         _sessions[client] = session;
@@ -154,15 +119,6 @@ internal sealed partial class UdpStreamListener
     }
 
     private static IPAddress Unmapped(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "no Route found with those values while prereading client data, client: {Client}, server: {Server}")]
-    private static partial void LogNoRoute(ILogger logger, IPEndPoint client, IPEndPoint server);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "unable to proxy stream connection, status: {Status}, err: {Reason}")]
-    private static partial void LogRefused(ILogger logger, int status, string reason);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "{Failure} while connecting to upstream (route {RouteId})")]
-    private static partial void LogUpstreamFailed(ILogger logger, string failure, string routeId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "stream datagram from {Client} failed")]
     private static partial void LogDatagramFailed(ILogger logger, IPEndPoint client, Exception exception);
