@@ -11,7 +11,7 @@ namespace Gateway.Tests.Node.Streams;
 /// </summary>
 public sealed class StreamNode : IAsyncLifetime
 {
-    private const int TcpPorts = 16;
+    private const int TcpPorts = 24;
 
     /// <summary>The loopback address of the destination-address routing tests.</summary>
     public static readonly IPAddress AddressA = IPAddress.Parse("127.0.2.1");

@@ -4,7 +4,10 @@ using Gateway.Tests.Support;
 
 namespace Gateway.Tests.Node.Streams;
 
-/// <summary>Plugins on stream routes, as Kong runs them in the stream subsystem: ip-restriction in preread, file-log's stream record, prometheus's stream metrics.</summary>
+/// <summary>
+/// Plugins on stream routes, as Kong runs them in the stream subsystem: ip-restriction in preread, file-log's stream
+/// record, prometheus's stream metrics; and beyond Kong, rate-limiting of connections per client address.
+/// </summary>
 [Collection(StreamNodeCollection.Name)]
 public sealed class StreamPluginTests(StreamNode fixture)
 {
@@ -25,6 +28,31 @@ public sealed class StreamPluginTests(StreamNode fixture)
         Assert.Equal(backend.Name, await StreamClient.WhoAnswersAsync(IPAddress.Loopback, port, new IPEndPoint(IPAddress.Parse("127.0.6.7"), 0)));
         Assert.Null(await StreamClient.WhoAnswersAsync(IPAddress.Loopback, port, new IPEndPoint(IPAddress.Parse("127.0.6.6"), 0)));
         Assert.Equal(before + 1, backend.Connections);
+    }
+
+    [Fact]
+    public async Task RateLimiting_ClosesConnectionsPastTheLimit_PerClientAddress()
+    {
+        await using var backend = StreamBackend.Start("limited");
+        var port = fixture.TakePort();
+        var route = await fixture.Node.RouteAsync(
+            $$"""{"url":"tcp://127.0.0.1:{{backend.Port}}"}""", $$"""{"protocols":["tcp"],"destinations":[{"port":{{port}}}]}""");
+
+        // An hour's window, so the test cannot straddle a window boundary.
+        await fixture.Node.CreateAsync($"/routes/{route}/plugins", """{"name":"rate-limiting","protocols":["tcp"],"config":{"hour":2,"limit_by":"ip","policy":"local"}}""");
+        var first = new IPEndPoint(IPAddress.Parse("127.0.7.1"), 0);
+        await Eventually.HoldsAsync(
+            async () => await StreamClient.WhoAnswersAsync(IPAddress.Loopback, port, first) is null,
+            TimeSpan.FromSeconds(15),
+            "connections past the limit are closed");
+
+        var other = new IPEndPoint(IPAddress.Parse("127.0.7.2"), 0);
+        Assert.Equal(backend.Name, await StreamClient.WhoAnswersAsync(IPAddress.Loopback, port, other));
+        Assert.Equal(backend.Name, await StreamClient.WhoAnswersAsync(IPAddress.Loopback, port, other));
+        var before = backend.Connections;
+        Assert.Null(await StreamClient.WhoAnswersAsync(IPAddress.Loopback, port, other));
+        Assert.Null(await StreamClient.WhoAnswersAsync(IPAddress.Loopback, port, first));
+        Assert.Equal(before, backend.Connections);
     }
 
     [Fact]
