@@ -112,8 +112,7 @@ internal static class OAuth2TokenEndpoint
     {
         var invalid = OAuth2Flow.Error("invalid_request", "Invalid code");
         var value = parameters["code"];
-        var code = value is null ? null : await rows.FindAsync(OAuth2Tokens.Codes.Name, "code", value);
-        if (code is null || !OAuth2Flow.SameService(context, config, code) || code["credential"]?["id"]?.GetValue<string>() != client["id"]!.GetValue<string>())
+        if (await FindOwnedAsync(context, config, rows, OAuth2Tokens.Codes.Name, "code", value, client) is not { } code)
         {
             return invalid;
         }
@@ -135,6 +134,16 @@ internal static class OAuth2TokenEndpoint
             ?? invalid;
     }
 
+    /// <summary>The code or token row <paramref name="value"/> names, when it was issued to <paramref name="client"/> for this plugin's service; else null.</summary>
+    private static async Task<JsonObject?> FindOwnedAsync(
+        PluginContext context, OAuth2Config config, IRuntimeRowStore rows, string table, string field, string? value, JsonObject client)
+    {
+        var row = value is null ? null : await rows.FindAsync(table, field, value);
+        return row is not null && OAuth2Flow.SameService(context, config, row) && row["credential"]?["id"]?.GetValue<string>() == client["id"]!.GetValue<string>()
+            ? row
+            : null;
+    }
+
     /// <summary>Kong's validate_pkce_verifier: the code_verifier's S256 digest must be the code's challenge.</summary>
     private static JsonObject? VerifierError(OAuth2Parameters parameters, string? challenge)
     {
@@ -153,7 +162,7 @@ internal static class OAuth2TokenEndpoint
             return OAuth2Flow.Error("invalid_request", "code_verifier must be between 43 and 128 characters");
         }
 
-        var digest = Convert.ToBase64String(SHA256.HashData(Encoding.ASCII.GetBytes(verifier))).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var digest = System.Buffers.Text.Base64Url.EncodeToString(SHA256.HashData(Encoding.ASCII.GetBytes(verifier)));
         return challenge is not null && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(digest), Encoding.ASCII.GetBytes(challenge))
             ? null
             : OAuth2Flow.Error("invalid_grant", "Invalid code");
@@ -164,8 +173,7 @@ internal static class OAuth2TokenEndpoint
     {
         var invalid = OAuth2Flow.Error("invalid_request", "Invalid refresh_token");
         var value = parameters["refresh_token"];
-        var token = value is null ? null : await rows.FindAsync(OAuth2Tokens.Tokens.Name, "refresh_token", value);
-        if (token is null || !OAuth2Flow.SameService(context, config, token) || token["credential"]?["id"]?.GetValue<string>() != client["id"]!.GetValue<string>())
+        if (await FindOwnedAsync(context, config, rows, OAuth2Tokens.Tokens.Name, "refresh_token", value, client) is not { } token)
         {
             return invalid;
         }
