@@ -40,6 +40,51 @@ public sealed class UdpStreamTests(StreamNode fixture)
         Assert.Equal(sessionsBefore + 2, echo.Sources.Count);
     }
 
+    [Fact]
+    public async Task IdleSession_EndsAfterTheServicesReadTimeout_AndIsLoggedWithItsBytes()
+    {
+        using var echo = new UdpEcho();
+
+        // Sources and destinations together outrank the other test's destination-only route, for this client address only.
+        var client = new IPEndPoint(IPAddress.Parse("127.0.8.1"), 0);
+        var route = await fixture.Node.RouteAsync(
+            $$"""{"url":"udp://127.0.0.1:{{echo.Port}}","read_timeout":300}""",
+            $$$"""{"protocols":["udp"],"sources":[{"ip":"127.0.8.1"}],"destinations":[{"port":{{{fixture.UdpPort}}}}]}""");
+        var path = Path.Combine(fixture.Node.Prefix, $"udp-{fixture.UdpPort}.log");
+        await fixture.Node.CreateAsync($"/routes/{route}/plugins", $$$"""{"name":"file-log","protocols":["udp"],"config":{"path":"{{{path}}}"}}""");
+
+        // Each try from a fresh port: a datagram that came before the route opened a refused session for its address.
+        string? answer = null;
+        await Eventually.HoldsAsync(
+            async () =>
+            {
+                using var udp = new UdpClient(client);
+                udp.Connect(IPAddress.Loopback, fixture.UdpPort);
+                answer = await ExchangeAsync(udp, "ping", TimeSpan.FromSeconds(1));
+                return answer == "echo:ping";
+            },
+            TimeSpan.FromSeconds(15),
+            "the udp route answers");
+
+        // The session idles out after 300 ms; its record is written then.
+        System.Text.Json.Nodes.JsonNode? record = null;
+        await Eventually.HoldsAsync(
+            () =>
+            {
+                record = File.Exists(path)
+                    ? File.ReadAllLines(path).Select(l => System.Text.Json.Nodes.JsonNode.Parse(l)!).LastOrDefault(r => r["session"]?["status"]?.GetValue<int>() == 200)
+                    : null;
+                return record is not null;
+            },
+            TimeSpan.FromSeconds(15),
+            "the idle session was logged");
+        Assert.Equal("ping".Length, record!["session"]!["received"]!.GetValue<long>());
+        Assert.Equal("echo:ping".Length, record["session"]!["sent"]!.GetValue<long>());
+        Assert.Equal("ping".Length, record["upstream"]!["sent"]!.GetValue<long>());
+        Assert.Equal("127.0.8.1", record["client_ip"]!.GetValue<string>());
+        Assert.Equal(route, record["route"]!["id"]!.GetValue<string>());
+    }
+
     private UdpClient Client()
     {
         var client = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
