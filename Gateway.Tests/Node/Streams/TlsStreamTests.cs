@@ -41,6 +41,26 @@ public sealed class TlsStreamTests(StreamNode fixture)
     }
 
     [Fact]
+    public async Task Termination_SniWithoutACertificate_GetsTheNodesDefaultCertificate()
+    {
+        await using var backend = StreamBackend.Start("backend-default");
+        await fixture.Node.RouteAsync($$"""{"url":"tcp://127.0.0.1:{{backend.Port}}"}""", """{"protocols":["tls"],"snis":["nocert.example"]}""");
+        using var expected = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificateFromFile(
+            Path.Combine(fixture.Node.Prefix, "default.crt"));
+
+        await Eventually.HoldsAsync(
+            async () =>
+            {
+                await using var client = await StreamClient.ConnectAsync(fixture.SslPort);
+                using var seen = await client.StartTlsAsync("nocert.example");
+                Assert.Equal(expected.Thumbprint, seen.Thumbprint);
+                return await client.GreetingAsync() == backend.Name;
+            },
+            TimeSpan.FromSeconds(15),
+            "nocert.example terminated with the default certificate");
+    }
+
+    [Fact]
     public async Task Passthrough_ClientSeesTheBackendsCertificate_BackendDoesTheHandshake()
     {
         await using var backend = StreamBackend.StartTls("tls-backend", "CN=pass.example");
