@@ -79,6 +79,9 @@ internal static class StreamSockets
         }
     }
 
+    /// <summary>An address as the router and the logs write it: an IPv4 client of a dual-stack socket arrives IPv4-mapped.</summary>
+    public static IPAddress Unmapped(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
+
     private static int? Seconds(string part) => part.Length == 0 ? null : part[^1] switch
     {
         's' => int.Parse(part[..^1], CultureInfo.InvariantCulture),

@@ -64,15 +64,14 @@ internal sealed partial class TcpStreamSession
         var buffer = _listener.Ssl || _listener.ProxyProtocol ? ArrayPool<byte>.Shared.Rent(Math.Max(ProxyProtocolHeader.MaxLength, ClientHello.MaxLength)) : [];
         try
         {
-            var (prereadStatus, source, buffered) = await PrereadAsync(client, buffer, remote);
+            var (prereadStatus, source, buffered, tls, sni) = await PrereadAsync(client, buffer, remote);
             if (prereadStatus != 200)
             {
                 Finish(null, source, local.Port, prereadStatus, received: buffered);
                 return;
             }
 
-            var (tls, sni) = _listener.Ssl ? ServerName(buffer.AsSpan(0, buffered)) : (false, null);
-            var request = new StreamRequest(tls ? "tls" : "tcp", Unmapped(source.Address), source.Port, Unmapped(local.Address), local.Port, sni);
+            var request = new StreamRequest(tls ? "tls" : "tcp", StreamSockets.Unmapped(source.Address), source.Port, StreamSockets.Unmapped(local.Address), local.Port, sni);
             var (route, plugins, upstream, status) = await StreamAdmission.AdmitAsync(_services, request, udp: false, _tries);
             _kongLatency = (long)Stopwatch.GetElapsedTime(_started).TotalMilliseconds;
             if (upstream is null)
@@ -97,12 +96,16 @@ internal sealed partial class TcpStreamSession
         }
     }
 
-    /// <summary>Reads the PROXY protocol header and the ClientHello the listener needs: the session status (200 to go on), the client, the bytes buffered.</summary>
-    private async Task<(int Status, IPEndPoint Source, int Buffered)> PrereadAsync(NetworkStream client, byte[] buffer, IPEndPoint remote)
+    /// <summary>
+    /// Reads the PROXY protocol header and the ClientHello the listener needs: the session status (200 to go on), the
+    /// client, the bytes buffered, and whether they are a TLS ClientHello with its SNI. Each parse's answer is kept
+    /// from the read loop's own last call, so nothing is parsed twice.
+    /// </summary>
+    private async Task<Preread> PrereadAsync(NetworkStream client, byte[] buffer, IPEndPoint remote)
     {
         if (!_listener.ProxyProtocol && !_listener.Ssl)
         {
-            return (200, remote, 0);
+            return new(200, remote, 0, false, null);
         }
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_services.Stopping);
@@ -113,14 +116,15 @@ internal sealed partial class TcpStreamSession
         {
             if (_listener.ProxyProtocol)
             {
+                ProxyProtocolHeader? header = null;
+                var length = 0;
+                string? error = null;
                 (var status, buffered) = await PrereadReader.ReadUntilAsync(
-                    client, buffer, 0, data => ProxyProtocolHeader.TryParse(data.Span, out _, out _, out _), timeout.Token);
-                if (status != PrereadStatus.Complete
-                    || ProxyProtocolHeader.TryParse(buffer.AsSpan(0, buffered), out var header, out var length, out _) != PrereadStatus.Complete)
+                    client, buffer, 0, data => ProxyProtocolHeader.TryParse(data.Span, out header, out length, out error), timeout.Token);
+                if (status != PrereadStatus.Complete)
                 {
-                    ProxyProtocolHeader.TryParse(buffer.AsSpan(0, buffered), out _, out _, out var error);
                     LogBadProxyHeader(_services.Logger, remote, error ?? "the connection ended first");
-                    return (400, remote, buffered);
+                    return new(400, remote, buffered, false, null);
                 }
 
                 source = header!.Source ?? remote;
@@ -128,18 +132,20 @@ internal sealed partial class TcpStreamSession
                 buffered -= length;
             }
 
-            if (_listener.Ssl)
+            if (!_listener.Ssl)
             {
-                // Not TLS: the router sees tcp.
-                (_, buffered) = await PrereadReader.ReadUntilAsync(
-                    client, buffer, buffered, data => ClientHello.TryReadServerName(data.Span, out _, out _), timeout.Token);
+                return new(200, source, buffered, false, null);
             }
 
-            return (200, source, buffered);
+            // Not TLS: the router sees tcp.
+            string? sni = null;
+            (var hello, buffered) = await PrereadReader.ReadUntilAsync(
+                client, buffer, buffered, data => ClientHello.TryReadServerName(data.Span, out sni, out _), timeout.Token);
+            return new(200, source, buffered, hello == PrereadStatus.Complete, sni);
         }
         catch (Exception e) when (e is IOException or SocketException or OperationCanceledException)
         {
-            return (400, source, buffered);
+            return new(400, source, buffered, false, null);
         }
     }
 
@@ -218,7 +224,7 @@ internal sealed partial class TcpStreamSession
         var log = new StreamSessionLog
         {
             StartedAt = _startedAt,
-            ClientIp = Unmapped(source.Address).ToString(),
+            ClientIp = StreamSockets.Unmapped(source.Address).ToString(),
             ServerPort = serverPort,
             Protocol = tls is null ? "tcp" : "tls",
             Received = received,
@@ -237,11 +243,8 @@ internal sealed partial class TcpStreamSession
         plugins.QueueLog(log);
     }
 
-    /// <summary>Whether the buffered bytes are a TLS ClientHello, and its SNI (null without one).</summary>
-    private static (bool Tls, string? Sni) ServerName(ReadOnlySpan<byte> data) =>
-        ClientHello.TryReadServerName(data, out var name, out _) == PrereadStatus.Complete ? (true, name) : (false, null);
-
-    private static IPAddress Unmapped(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
+    /// <summary>What <see cref="PrereadAsync"/> read: the status, the client (from the PROXY header), the bytes buffered, and the ClientHello's verdict.</summary>
+    private readonly record struct Preread(int Status, IPEndPoint Source, int Buffered, bool Tls, string? Sni);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "TLS handshake failed: {Reason} (route {RouteId})")]
     private static partial void LogTlsFailed(ILogger logger, string reason, string routeId);

@@ -102,7 +102,7 @@ internal sealed partial class UdpStreamListener
     /// <summary>Routes a new client's first datagram and opens its session (or remembers the refusal, so its next datagrams are dropped too).</summary>
     private async Task OpenAsync(IPEndPoint client, IPEndPoint local, ReadOnlyMemory<byte> first)
     {
-        var request = new StreamRequest("udp", Unmapped(client.Address), client.Port, Unmapped(local.Address), local.Port, null);
+        var request = new StreamRequest("udp", StreamSockets.Unmapped(client.Address), client.Port, StreamSockets.Unmapped(local.Address), local.Port, null);
         var session = new UdpSession(this, client, local.Port);
         var (route, plugins, upstream, status) = await StreamAdmission.AdmitAsync(_services, request, udp: true, session.Tries);
         if (upstream is null)
@@ -117,8 +117,6 @@ internal sealed partial class UdpStreamListener
         _sessions[client] = session;
         await session.ForwardAsync(first);
     }
-
-    private static IPAddress Unmapped(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
 
     [LoggerMessage(Level = LogLevel.Error, Message = "stream datagram from {Client} failed")]
     private static partial void LogDatagramFailed(ILogger logger, IPEndPoint client, Exception exception);
@@ -235,7 +233,7 @@ internal sealed partial class UdpStreamListener
             _plugins?.QueueLog(new StreamSessionLog
             {
                 StartedAt = _startedAt,
-                ClientIp = Unmapped(client.Address).ToString(),
+                ClientIp = StreamSockets.Unmapped(client.Address).ToString(),
                 ServerPort = serverPort,
                 Protocol = "udp",
                 Received = Interlocked.Read(ref _received),

@@ -23,7 +23,6 @@ public sealed partial class BasicAuthPlugin : GatewayPlugin<BasicAuthConfig>
 
     private static readonly SearchValues<char> HexDigits = SearchValues.Create("0123456789abcdefABCDEF");
 
-
     private readonly VerificationCache _verdicts;
 
     /// <summary>The node's plugin: checks on the process's <see cref="VerificationPool.Shared"/>.</summary>

@@ -160,7 +160,6 @@ public static class JsonToProto
         _ => false,
     };
 
-
     private static void WriteValue(CodedOutputStream output, FieldType type, object value)
     {
         switch (type)

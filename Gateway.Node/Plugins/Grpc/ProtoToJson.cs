@@ -198,7 +198,6 @@ public static class ProtoToJson
         return values;
     }
 
-
     private static object ReadValue(CodedInputStream input, FieldType type) => type switch
     {
         FieldType.Double => input.ReadDouble(),

@@ -113,6 +113,4 @@ public sealed partial class HttpLogPlugin : GatewayPlugin<HttpLogConfig>
             throw new HttpRequestException($"request to {endpoint.Host}:{endpoint.Port} returned status code {status} and body {body}");
         }
     }
-
-
 }

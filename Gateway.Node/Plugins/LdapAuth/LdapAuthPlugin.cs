@@ -26,7 +26,6 @@ public sealed partial class LdapAuthPlugin : GatewayPlugin<LdapAuthConfig>
     /// <summary>Kong's answer when the directory could not be asked.</summary>
     public const string UnexpectedMessage = "An unexpected error occurred";
 
-
     private readonly VerificationPool _binds;
     private readonly TimeProvider _time;
     private readonly Lazy<string> _trusted;

@@ -69,5 +69,4 @@ public sealed partial class LogglyPlugin : GatewayPlugin<LogglyConfig>
     private static Task SendAsync(LogglyConfig config, IReadOnlyList<byte[]> batch, CancellationToken token) =>
         Datagrams.SendAsync(config.Host, config.Port, batch.Select(b => (ReadOnlyMemory<byte>)b), config.Timeout, token);
 
-
 }

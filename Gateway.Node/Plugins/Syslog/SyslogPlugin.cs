@@ -86,6 +86,4 @@ public sealed partial class SyslogPlugin : GatewayPlugin<SyslogConfig>
             throw new IOException($"failed to send to the syslog socket {path}: {e.Message}", e);
         }
     }
-
-
 }

@@ -53,6 +53,4 @@ public sealed partial class TcpLogPlugin : GatewayPlugin<TcpLogConfig>
 
         return compiled;
     }
-
-
 }

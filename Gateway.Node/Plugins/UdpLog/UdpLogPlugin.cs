@@ -47,5 +47,4 @@ public sealed partial class UdpLogPlugin : GatewayPlugin<UdpLogConfig>
     private static Task SendAsync(UdpLogConfig config, IReadOnlyList<byte[]> batch, CancellationToken token) =>
         Datagrams.SendAsync(config.Host, config.Port, batch.Select(b => (ReadOnlyMemory<byte>)b), config.Timeout, token);
 
-
 }
