@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -18,30 +19,41 @@ public static class AuditChain
     /// <summary>The record as compact JSON with its keys in ordinal order, without <c>hash</c>, <c>signature</c> and <c>ttl</c>.</summary>
     public static string Canonical(JsonObject record)
     {
-        using var text = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(text))
-        {
-            writer.WriteStartObject();
-            foreach (var (name, value) in record.Where(p => !Unlinked.Contains(p.Key)).OrderBy(p => p.Key, StringComparer.Ordinal))
-            {
-                writer.WritePropertyName(name);
-                if (value is null)
-                {
-                    writer.WriteNullValue();
-                }
-                else
-                {
-                    value.WriteTo(writer);
-                }
-            }
-
-            writer.WriteEndObject();
-        }
-
-        return Encoding.UTF8.GetString(text.ToArray());
+        var text = new ArrayBufferWriter<byte>();
+        WriteCanonical(record, text);
+        return Encoding.UTF8.GetString(text.WrittenSpan);
     }
 
     /// <summary>The record's <c>hash</c>: lowercase hex SHA-256 of the previous hash, a newline and <see cref="Canonical"/>.</summary>
-    public static string Link(string previousHash, JsonObject record) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(previousHash + "\n" + Canonical(record))));
+    public static string Link(string previousHash, JsonObject record)
+    {
+        // Hashed from the bytes as they are written: a link is made for every record inside the write lock.
+        var message = new ArrayBufferWriter<byte>(1024);
+        var prefix = message.GetSpan(Encoding.UTF8.GetMaxByteCount(previousHash.Length) + 1);
+        var length = Encoding.UTF8.GetBytes(previousHash, prefix);
+        prefix[length] = (byte)'\n';
+        message.Advance(length + 1);
+        WriteCanonical(record, message);
+        return Convert.ToHexStringLower(SHA256.HashData(message.WrittenSpan));
+    }
+
+    private static void WriteCanonical(JsonObject record, IBufferWriter<byte> output)
+    {
+        using var writer = new Utf8JsonWriter(output);
+        writer.WriteStartObject();
+        foreach (var (name, value) in record.Where(p => !Unlinked.Contains(p.Key)).OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            writer.WritePropertyName(name);
+            if (value is null)
+            {
+                writer.WriteNullValue();
+            }
+            else
+            {
+                value.WriteTo(writer);
+            }
+        }
+
+        writer.WriteEndObject();
+    }
 }

@@ -45,14 +45,16 @@ internal sealed class RelationalAuditLog(IRelationalDialect dialect, RelationalC
         return entries;
     }
 
-    /// <summary>The drafts as the records that follow <paramref name="head"/>: sequenced, linked and signed.</summary>
+    /// <summary>
+    /// The drafts as the records that follow <paramref name="head"/>: sequenced, linked and signed. The drafts' objects
+    /// become the records (a draft chained again after a failed append gets its chain fields anew).
+    /// </summary>
     public List<AuditEntry> Chain(IReadOnlyList<AuditDraft> drafts, AuditAnchor head)
     {
         var entries = new List<AuditEntry>(drafts.Count);
         var (sequence, hash) = (head.Sequence, head.Hash);
-        foreach (var (table, draft) in drafts)
+        foreach (var (table, record) in drafts)
         {
-            var record = (JsonObject)draft.DeepClone();
             record["sequence"] = ++sequence;
             hash = AuditChain.Link(hash, record);
             record["hash"] = hash;
