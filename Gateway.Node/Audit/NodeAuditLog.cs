@@ -50,7 +50,7 @@ public sealed class NodeAuditLog : IAsyncDisposable
     };
 
     /// <summary>Opens the log on <paramref name="store"/> (or, DB-less, on prefix/audit.db), every committed record counted by <paramref name="counter"/>; null when audit_log is off.</summary>
-    /// <exception cref="InvalidOperationException">The store keeps no audit log (Cassandra, for now).</exception>
+    /// <exception cref="InvalidOperationException">The store keeps no audit log (a DB-less declarative config: its records go to prefix/audit.db).</exception>
     public static async Task<NodeAuditLog?> OpenAsync(
         GatewaySettings settings, IConfigStore store, SchemaRegistry registry, string nodeId, IAuditSink counter, ILoggerFactory loggers,
         CancellationToken cancellationToken)
@@ -75,10 +75,10 @@ public sealed class NodeAuditLog : IAsyncDisposable
     }
 
     /// <summary>Starts recording <paramref name="store"/>'s writes under <paramref name="policy"/>.</summary>
-    /// <exception cref="InvalidOperationException">The store keeps no audit log (Cassandra, for now).</exception>
+    /// <exception cref="InvalidOperationException">The store keeps no audit log (a DB-less declarative config: its records go to prefix/audit.db).</exception>
     public static IAuditLog OpenOn(IConfigStore store, AuditPolicy policy, DatabaseKind database) =>
         store.OpenAuditLog(policy)
-            ?? throw new InvalidOperationException($"audit_log = on is not available with database = {database.ToString().ToLowerInvariant()} yet");
+            ?? throw new InvalidOperationException($"audit_log = on needs a database; database = {database.ToString().ToLowerInvariant()} keeps no audit log");
 
     /// <summary>Stops the timer, flushes (or saves) the queue, drains the sink, closes a DB-less node's audit database.</summary>
     public async ValueTask DisposeAsync()

@@ -37,6 +37,30 @@ public static class AuditChain
         return Convert.ToHexStringLower(SHA256.HashData(message.WrittenSpan));
     }
 
+    /// <summary>
+    /// The drafts as the records that follow <paramref name="head"/>: sequenced, linked and, with a signer, signed. The
+    /// drafts' objects become the records (a draft sealed again after a failed append gets its chain fields anew).
+    /// </summary>
+    public static List<AuditEntry> Seal(IReadOnlyList<AuditDraft> drafts, AuditAnchor head, AuditSigner? signer)
+    {
+        var entries = new List<AuditEntry>(drafts.Count);
+        var (sequence, hash) = (head.Sequence, head.Hash);
+        foreach (var (table, record) in drafts)
+        {
+            record["sequence"] = ++sequence;
+            hash = Link(hash, record);
+            record["hash"] = hash;
+            if (signer is not null)
+            {
+                record["signature"] = signer.Sign(record);
+            }
+
+            entries.Add(new AuditEntry(table, sequence, record));
+        }
+
+        return entries;
+    }
+
     private static void WriteCanonical(JsonObject record, IBufferWriter<byte> output)
     {
         using var writer = new Utf8JsonWriter(output);

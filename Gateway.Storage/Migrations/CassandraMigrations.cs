@@ -25,6 +25,7 @@ public static class CassandraMigrations
             CassandraMembershipSchema.CreateTable($"{keyspace}.{CassandraMembershipSchema.DefaultTable}"),
             $"INSERT INTO {keyspace}.config_version (singleton, version) VALUES (1, 0) IF NOT EXISTS",
         ]),
+        new("001_audit", CassandraAuditTables.Create),
     ];
 
     /// <summary>Which migrations the keyspace has and which it lacks; a missing keyspace has none.</summary>

@@ -45,29 +45,8 @@ internal sealed class RelationalAuditLog(IRelationalDialect dialect, RelationalC
         return entries;
     }
 
-    /// <summary>
-    /// The drafts as the records that follow <paramref name="head"/>: sequenced, linked and signed. The drafts' objects
-    /// become the records (a draft chained again after a failed append gets its chain fields anew).
-    /// </summary>
-    public List<AuditEntry> Chain(IReadOnlyList<AuditDraft> drafts, AuditAnchor head)
-    {
-        var entries = new List<AuditEntry>(drafts.Count);
-        var (sequence, hash) = (head.Sequence, head.Hash);
-        foreach (var (table, record) in drafts)
-        {
-            record["sequence"] = ++sequence;
-            hash = AuditChain.Link(hash, record);
-            record["hash"] = hash;
-            if (policy.Signer is { } signer)
-            {
-                record["signature"] = signer.Sign(record);
-            }
-
-            entries.Add(new AuditEntry(table, sequence, record));
-        }
-
-        return entries;
-    }
+    /// <summary>The drafts as the records that follow <paramref name="head"/>, under this log's policy (see <see cref="AuditChain.Seal"/>).</summary>
+    public List<AuditEntry> Chain(IReadOnlyList<AuditDraft> drafts, AuditAnchor head) => AuditChain.Seal(drafts, head, policy.Signer);
 
     /// <summary>
     /// Adds to <paramref name="statements"/> (values in <paramref name="query"/>) one multi-row insert per table and the

@@ -55,6 +55,26 @@ public sealed class CqlCluster : IAsyncDisposable
             }
         }, cancellationToken);
 
+    /// <summary>
+    /// Runs the statements as one BATCH of <paramref name="type"/> (a logged batch applies all or none of them), each
+    /// prepared once per host and bound by its prepared types.
+    /// </summary>
+    public Task<CqlResponse> BatchAsync(
+        CqlBatchType type, IReadOnlyList<(string Cql, IReadOnlyList<object?> Values)> statements, CqlStatementOptions? options = null, CancellationToken cancellationToken = default) =>
+        RunAsync(async (host, connection) =>
+        {
+            try
+            {
+                return await BatchOnAsync(host, connection, type, statements, options, cancellationToken);
+            }
+            catch (CqlUnpreparedException)
+            {
+                // As for a single statement: the host lost what it had prepared, so prepare again and retry once.
+                host.Prepared.Clear();
+                return await BatchOnAsync(host, connection, type, statements, options, cancellationToken);
+            }
+        }, cancellationToken);
+
     /// <summary>Executes a SELECT and follows paging states until the last page.</summary>
     public async Task<IReadOnlyList<object?[]>> ExecuteAllPagesAsync(string cql, IReadOnlyList<object?>? values = null, CqlStatementOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -185,6 +205,31 @@ public sealed class CqlCluster : IAsyncDisposable
 
     private async Task<CqlResponse> ExecutePreparedAsync(CqlConnection connection, CqlPreparedResult prepared, IReadOnlyList<object?>? values, CqlStatementOptions? options, CancellationToken cancellationToken)
     {
+        var body = CqlRequests.Execute(prepared.Id, Parameters(options, Bind(prepared, values)));
+        var knownMetadata = prepared.ResultMetadata.NoMetadata ? null : prepared.ResultMetadata;
+        var response = await connection.SendAsync(CqlOpcode.Execute, body, knownMetadata, cancellationToken);
+        return await AfterAsync(connection, response, cancellationToken);
+    }
+
+    private async Task<CqlResponse> BatchOnAsync(
+        CqlHost host, CqlConnection connection, CqlBatchType type, IReadOnlyList<(string Cql, IReadOnlyList<object?> Values)> statements,
+        CqlStatementOptions? options, CancellationToken cancellationToken)
+    {
+        var entries = new List<CqlBatchEntry>(statements.Count);
+        foreach (var (cql, values) in statements)
+        {
+            var prepared = await PrepareOnAsync(host, connection, cql, cancellationToken);
+            entries.Add(CqlBatchEntry.ForPrepared(prepared.Id, Bind(prepared, values)));
+        }
+
+        var body = CqlRequests.Batch(type, entries, options?.Consistency ?? Options.Consistency, options?.SerialConsistency);
+        var response = await connection.SendAsync(CqlOpcode.Batch, body, null, cancellationToken);
+        return await AfterAsync(connection, response, cancellationToken);
+    }
+
+    /// <summary>The values serialized by the prepared statement's bind markers.</summary>
+    private static CqlValue[] Bind(CqlPreparedResult prepared, IReadOnlyList<object?>? values)
+    {
         var supplied = values ?? [];
         if (supplied.Count != prepared.BindColumns.Count)
         {
@@ -203,10 +248,7 @@ public sealed class CqlCluster : IAsyncDisposable
                 throw new ArgumentException($"bind marker {i} ({column.Name}): {e.Message}", e);
             }
         }
-        var body = CqlRequests.Execute(prepared.Id, Parameters(options, bound));
-        var knownMetadata = prepared.ResultMetadata.NoMetadata ? null : prepared.ResultMetadata;
-        var response = await connection.SendAsync(CqlOpcode.Execute, body, knownMetadata, cancellationToken);
-        return await AfterAsync(connection, response, cancellationToken);
+        return bound;
     }
 
     private CqlQueryParameters Parameters(CqlStatementOptions? options, IReadOnlyList<CqlValue>? values) => new()

@@ -20,6 +20,7 @@ public sealed class CassandraConfigStore : IConfigStore, IRuntimeRowWriter
     private readonly CassandraSession _session;
     private readonly SchemaRegistry _registry;
     private readonly TimeProvider _time;
+    private CassandraAuditLog? _audit;
 
     /// <summary>A store on the keyspace <paramref name="settings"/> name; connects on first use.</summary>
     public CassandraConfigStore(CassandraSettings settings, SchemaRegistry registry, TimeProvider time)
@@ -125,32 +126,32 @@ public sealed class CassandraConfigStore : IConfigStore, IRuntimeRowWriter
         return new StorePage(data, null);
     }
 
-    /// <summary>None yet: Cassandra keeps no audit log (start-up refuses audit_log = on with it).</summary>
-    public IAuditLog? OpenAuditLog(AuditPolicy policy) => null;
+    /// <inheritdoc/>
+    public IAuditLog? OpenAuditLog(AuditPolicy policy) => _audit = new CassandraAuditLog(_session, policy);
 
     /// <inheritdoc/>
     public Task<StoreWriteResult> InsertAsync(string entity, JsonObject row, AuditStamp? stamp = null, CancellationToken cancellationToken = default) =>
-        WriteAsync(StoreWrites.Insert(_registry, entity, row), cancellationToken);
+        WriteAsync(StoreWrites.Insert(_registry, entity, row), stamp, cancellationToken);
 
     /// <inheritdoc/>
     public Task<StoreWriteResult> UpdateAsync(string entity, JsonObject row, AuditStamp? stamp = null, CancellationToken cancellationToken = default) =>
-        WriteAsync(StoreWrites.Update(_registry, entity, row), cancellationToken);
+        WriteAsync(StoreWrites.Update(_registry, entity, row), stamp, cancellationToken);
 
     /// <inheritdoc/>
     public Task<StoreWriteResult> UpsertAsync(string entity, JsonObject row, AuditStamp? stamp = null, CancellationToken cancellationToken = default) =>
-        WriteAsync(StoreWrites.Upsert(_registry, entity, row), cancellationToken);
+        WriteAsync(StoreWrites.Upsert(_registry, entity, row), stamp, cancellationToken);
 
     /// <inheritdoc/>
     public Task<StoreWriteResult> DeleteAsync(string entity, string id, AuditStamp? stamp = null, CancellationToken cancellationToken = default) =>
-        WriteAsync(StoreWrites.Delete(_registry, entity, id), cancellationToken);
+        WriteAsync(StoreWrites.Delete(_registry, entity, id), stamp, cancellationToken);
 
     /// <inheritdoc/>
     public Task<StoreWriteResult> PutRuntimeAsync(string entity, JsonObject row, CancellationToken cancellationToken = default) =>
-        WriteAsync(StoreWrites.Upsert(_registry, entity, row, runtime: true), cancellationToken);
+        WriteAsync(StoreWrites.Upsert(_registry, entity, row, runtime: true), null, cancellationToken);
 
     /// <inheritdoc/>
     public Task<StoreWriteResult> DeleteRuntimeAsync(string entity, string id, CancellationToken cancellationToken = default) =>
-        WriteAsync(StoreWrites.Delete(_registry, entity, id, runtime: true), cancellationToken);
+        WriteAsync(StoreWrites.Delete(_registry, entity, id, runtime: true), null, cancellationToken);
 
     /// <inheritdoc/>
     public Task<long> GetVersionAsync(CancellationToken cancellationToken = default) => CassandraWrite.CurrentVersionAsync(_session, cancellationToken);
@@ -214,9 +215,9 @@ public sealed class CassandraConfigStore : IConfigStore, IRuntimeRowWriter
     /// <inheritdoc/>
     public ValueTask DisposeAsync() => _session.Cluster.DisposeAsync();
 
-    private async Task<StoreWriteResult> WriteAsync(StoreWrites.Write write, CancellationToken cancellationToken)
+    private async Task<StoreWriteResult> WriteAsync(StoreWrites.Write write, AuditStamp? stamp, CancellationToken cancellationToken)
     {
-        await using var session = await CassandraWrite.BeginAsync(_session, _time, cancellationToken);
+        await using var session = await CassandraWrite.BeginAsync(_session, _time, _audit, stamp, cancellationToken);
         return await write(session, cancellationToken);
     }
 

@@ -32,6 +32,10 @@ internal sealed class CassandraSession(CqlCluster cluster, CassandraSettings set
         GuardAsync(() => Cluster.ExecuteAllPagesAsync(
             cql, values, new CqlStatementOptions { Consistency = Settings.Consistency, PageSize = pageSize }, cancellationToken));
 
+    /// <summary>Runs the statements as one logged batch: Cassandra applies all of them or none.</summary>
+    public Task<CqlResponse> LoggedBatchAsync(IReadOnlyList<(string Cql, IReadOnlyList<object?> Values)> statements, CancellationToken cancellationToken) =>
+        GuardAsync(() => Cluster.BatchAsync(CqlBatchType.Logged, statements, new CqlStatementOptions { Consistency = Settings.Consistency }, cancellationToken));
+
     /// <summary>Runs a statement with IF; whether it applied, and the existing row's cells when it did not.</summary>
     public async Task<(bool Applied, CqlRowsResult Rows)> ConditionalAsync(string cql, IReadOnlyList<object?> values, CancellationToken cancellationToken)
     {

@@ -1,63 +1,49 @@
 using System.Text.Json.Nodes;
 using Gateway.Schema;
+using Gateway.Storage.Audit;
 using Gateway.Storage.Store;
 
 namespace Gateway.Storage.Cassandra.Store;
 
 /// <summary>
 /// One config write on Cassandra, run by <see cref="StoreWrites"/>. Cassandra has no multi-partition transactions, so
-/// every writer of every node (and <c>config db_import</c>, and any other cluster on the keyspace) first takes a lease
-/// row with a lightweight transaction (IF NOT EXISTS, with a TTL so a crashed node cannot hold it): the one point they
-/// all pass, the role PostgreSQL's advisory lock plays. Unique keys are still claimed with IF NOT EXISTS, and the config
-/// version moves by compare-and-set, so a lease that expired mid-write cannot produce a duplicate key or version.
-/// Without a rollback, a refused write gives back the keys it claimed when it is disposed.
+/// every writer of every node (and <c>config db_import</c>, and any other cluster on the keyspace) first takes the
+/// <see cref="CassandraLease"/>. Unique keys are still claimed with IF NOT EXISTS, and the config version moves by
+/// compare-and-set, so a lease that expired mid-write cannot produce a duplicate key or version. Without a rollback, a
+/// refused write gives back the keys it claimed when it is disposed.
+/// With an audit log, the write's rows, index rows and change log go in one logged batch with its audit records at
+/// commit, so that a change and its record are applied together or not at all; the keys the write gives up are given
+/// back after that batch.
 /// </summary>
 internal sealed class CassandraWrite : IWriteSession
 {
-    private const int LeaseSeconds = 30;
-
     private readonly CassandraSession _session;
+    private readonly CassandraLease _lease;
     private readonly TimeProvider _time;
-    private readonly Guid _owner = Guid.NewGuid();
+    private readonly CassandraAuditLog? _audit;
+    private readonly AuditStamp? _stamp;
 
-    /// <summary>Keys claimed for a row not stored yet: given back unless the row is stored.</summary>
+    /// <summary>Keys claimed for a row not stored yet (audited: for any row of the write until its batch applied): given back unless stored.</summary>
     private readonly List<(string Entity, UniqueKey Key, string Id)> _claimed = [];
-    private bool _leaseHeld = true;
 
-    private CassandraWrite(CassandraSession session, TimeProvider time)
+    /// <summary>Audited: the statements kept for the commit's batch, and the keys to give back once it applied.</summary>
+    private readonly List<(string Cql, IReadOnlyList<object?> Values)> _batch = [];
+    private readonly List<(string Entity, UniqueKey Key, string Id)> _released = [];
+
+    private CassandraWrite(CassandraSession session, CassandraLease lease, TimeProvider time, CassandraAuditLog? audit, AuditStamp? stamp)
     {
-        _session = session;
-        _time = time;
+        (_session, _lease, _time, _audit, _stamp) = (session, lease, time, audit, stamp);
     }
 
     private string Ks => _session.Keyspace;
 
-    /// <summary>Takes the write lease, retrying until the store's timeout.</summary>
-    public static async Task<CassandraWrite> BeginAsync(CassandraSession session, TimeProvider time, CancellationToken cancellationToken)
-    {
-        var write = new CassandraWrite(session, time);
-        var deadline = DateTimeOffset.UtcNow + session.Settings.Timeout;
-        while (true)
-        {
-            var (applied, rows) = await session.ConditionalAsync(
-                $"INSERT INTO {session.Keyspace}.locks (name, owner) VALUES ('config', ?) IF NOT EXISTS USING TTL {LeaseSeconds}",
-                [write._owner],
-                cancellationToken);
-            if (applied)
-            {
-                return write;
-            }
-            if (DateTimeOffset.UtcNow > deadline)
-            {
-                var holder = rows.IndexOf("owner") is var i and >= 0 ? rows.Rows[0][i] : null;
-                throw new TimeoutException($"the config write lock is held by writer {holder}; gave up after {session.Settings.Timeout.TotalMilliseconds:0} ms");
-            }
-            await Task.Delay(TimeSpan.FromMilliseconds(50), cancellationToken);
-        }
-    }
+    /// <summary>Takes the write lease, retrying until the store's timeout; with <paramref name="audit"/>, the write is recorded under <paramref name="stamp"/>.</summary>
+    public static async Task<CassandraWrite> BeginAsync(
+        CassandraSession session, TimeProvider time, CassandraAuditLog? audit, AuditStamp? stamp, CancellationToken cancellationToken) =>
+        new(session, await CassandraLease.TakeAsync(session, cancellationToken), time, audit, stamp);
 
-    /// <summary>Never: the audit log is not kept on Cassandra yet (start-up refuses audit_log = on with database = cassandra).</summary>
-    public bool Audited => false;
+    /// <inheritdoc/>
+    public bool Audited => _audit is not null;
 
     /// <inheritdoc/>
     public Task<JsonObject?> ReadAsync(string entity, string id, CancellationToken cancellationToken) => GetAsync(entity, id, cancellationToken);
@@ -93,8 +79,11 @@ internal sealed class CassandraWrite : IWriteSession
     /// <summary>Stores the row in place of the stored one: its keys are claimed already; the old row's other keys and index rows go.</summary>
     public async Task StoreAsync(EntitySchema schema, string id, JsonObject row, bool exists, CancellationToken cancellationToken)
     {
-        // The claimed keys are the row's from here on.
-        _claimed.Clear();
+        // The claimed keys are the row's from here on (audited: once the batch storing it applied).
+        if (!Audited)
+        {
+            _claimed.Clear();
+        }
         var uniqueKeys = EntityKeys.UniqueKeys(schema, row);
         var references = EntityKeys.References(schema, row);
         var newRefs = references.Select(r => (r.Field, r.RefEntity, r.RefId)).ToHashSet();
@@ -104,7 +93,7 @@ internal sealed class CassandraWrite : IWriteSession
             var kept = uniqueKeys.Select(k => (k.Key, k.Value)).ToHashSet();
             foreach (var key in EntityKeys.UniqueKeys(schema, old).Where(k => !kept.Contains((k.Key, k.Value))))
             {
-                await ReleaseKeyAsync(schema.Name, key, id, cancellationToken);
+                await ReleaseKeyLaterAsync(schema.Name, key, id, cancellationToken);
             }
             // Only rows that go away are deleted: a delete and re-insert of one row could tie on timestamp, and the tombstone would win.
             await RemoveIndexesAsync(
@@ -115,20 +104,20 @@ internal sealed class CassandraWrite : IWriteSession
                 cancellationToken);
         }
 
-        await _session.RunAsync(
+        await RunAsync(
             $"INSERT INTO {Ks}.entities (entity, id, body) VALUES (?, ?, ?)",
             [schema.Name, id, row.ToJsonString(EntityKeys.JsonOptions)],
             cancellationToken);
         foreach (var reference in references)
         {
-            await _session.RunAsync(
+            await RunAsync(
                 $"INSERT INTO {Ks}.refs_by_target (ref_entity, ref_id, entity, field, id) VALUES (?, ?, ?, ?, ?)",
                 [reference.RefEntity, reference.RefId, schema.Name, reference.Field, id],
                 cancellationToken);
         }
         foreach (var tag in newTags)
         {
-            await _session.RunAsync($"INSERT INTO {Ks}.tags (bucket, tag, entity, id) VALUES (0, ?, ?, ?)", [tag, schema.Name, id], cancellationToken);
+            await RunAsync($"INSERT INTO {Ks}.tags (bucket, tag, entity, id) VALUES (0, ?, ?, ?)", [tag, schema.Name, id], cancellationToken);
         }
     }
 
@@ -139,19 +128,23 @@ internal sealed class CassandraWrite : IWriteSession
         {
             foreach (var key in EntityKeys.UniqueKeys(schema, old))
             {
-                await ReleaseKeyAsync(schema.Name, key, id, cancellationToken);
+                await ReleaseKeyLaterAsync(schema.Name, key, id, cancellationToken);
             }
             await RemoveIndexesAsync(schema, id, EntityKeys.References(schema, old), EntityKeys.Tags(old), cancellationToken);
         }
-        await _session.RunAsync($"DELETE FROM {Ks}.entities WHERE entity = ? AND id = ?", [schema.Name, id], cancellationToken);
+        await RunAsync($"DELETE FROM {Ks}.entities WHERE entity = ? AND id = ?", [schema.Name, id], cancellationToken);
     }
 
-    /// <summary>Moves the version by compare-and-set and logs the changes (not for a runtime write), then gives the lease back.</summary>
+    /// <summary>
+    /// Moves the version by compare-and-set and logs the changes (not for a runtime write): audited, in one logged batch
+    /// with the kept statements and the changes' audit records. Then gives the lease back.
+    /// </summary>
     public async Task<long> CommitAsync(IReadOnlyList<EntityChange> changes, bool runtime, CancellationToken cancellationToken)
     {
         if (runtime)
         {
-            await ReleaseLeaseAsync(cancellationToken);
+            await ApplyBatchAsync([], cancellationToken);
+            await _lease.ReleaseAsync(cancellationToken);
             return 0;
         }
 
@@ -168,12 +161,18 @@ internal sealed class CassandraWrite : IWriteSession
         for (var seq = 0; seq < changes.Count; seq++)
         {
             var change = changes[seq];
-            await _session.RunAsync(
+            await RunAsync(
                 $"INSERT INTO {Ks}.change_log (bucket, version, seq, entity, id, kind, at) VALUES (0, ?, ?, ?, ?, ?, ?)",
                 [current + 1, seq, change.Entity, change.Id, change.Kind == ChangeKind.Delete ? "delete" : "upsert", at],
                 cancellationToken);
         }
-        await ReleaseLeaseAsync(cancellationToken);
+
+        var entries = _audit is null
+            ? []
+            : AuditChain.Seal(AuditObjectRecords.For(_audit.Policy, _stamp, changes, current + 1), await _audit.GetHeadAsync(cancellationToken), _audit.Policy.Signer);
+        await ApplyBatchAsync(_audit?.Statements(entries) ?? [], cancellationToken);
+        await _lease.ReleaseAsync(cancellationToken);
+        _audit?.Committed(entries);
         return current + 1;
     }
 
@@ -186,10 +185,7 @@ internal sealed class CassandraWrite : IWriteSession
             await ReleaseKeyAsync(entity, key, id, CancellationToken.None);
         }
         _claimed.Clear();
-        if (_leaseHeld)
-        {
-            await ReleaseLeaseAsync(CancellationToken.None);
-        }
+        await _lease.DisposeAsync();
     }
 
     /// <summary>The stored config version.</summary>
@@ -205,10 +201,47 @@ internal sealed class CassandraWrite : IWriteSession
         return rows.Rows.Count == 0 ? null : JsonNode.Parse((string)rows.Rows[0][0]!)!.AsObject();
     }
 
-    private async Task ReleaseLeaseAsync(CancellationToken cancellationToken)
+    /// <summary>Runs a statement now, or keeps it for the commit's batch when the write is audited.</summary>
+    private async Task RunAsync(string cql, IReadOnlyList<object?> values, CancellationToken cancellationToken)
     {
-        await _session.ConditionalAsync($"DELETE FROM {Ks}.locks WHERE name = 'config' IF owner = ?", [_owner], cancellationToken);
-        _leaseHeld = false;
+        if (Audited)
+        {
+            _batch.Add((cql, values));
+        }
+        else
+        {
+            await _session.RunAsync(cql, values, cancellationToken);
+        }
+    }
+
+    /// <summary>Audited: applies the kept statements and <paramref name="records"/> as one logged batch, then gives back the keys the write gave up.</summary>
+    private async Task ApplyBatchAsync(IReadOnlyList<(string Cql, IReadOnlyList<object?> Values)> records, CancellationToken cancellationToken)
+    {
+        if (!Audited)
+        {
+            return;
+        }
+        if (_batch.Count + records.Count > 0)
+        {
+            await _session.LoggedBatchAsync([.. _batch, .. records], cancellationToken);
+        }
+        // The rows are stored: their claims stand, and what they gave up can go.
+        _claimed.Clear();
+        foreach (var (entity, key, id) in _released)
+        {
+            await ReleaseKeyAsync(entity, key, id, cancellationToken);
+        }
+    }
+
+    /// <summary>Gives back a key the write gives up: now, or audited once the commit's batch applied (an unapplied change keeps its keys).</summary>
+    private Task ReleaseKeyLaterAsync(string entity, UniqueKey key, string id, CancellationToken cancellationToken)
+    {
+        if (!Audited)
+        {
+            return ReleaseKeyAsync(entity, key, id, cancellationToken);
+        }
+        _released.Add((entity, key, id));
+        return Task.CompletedTask;
     }
 
     private Task ReleaseKeyAsync(string entity, UniqueKey key, string id, CancellationToken cancellationToken) =>
@@ -218,14 +251,14 @@ internal sealed class CassandraWrite : IWriteSession
     {
         foreach (var reference in references)
         {
-            await _session.RunAsync(
+            await RunAsync(
                 $"DELETE FROM {Ks}.refs_by_target WHERE ref_entity = ? AND ref_id = ? AND entity = ? AND field = ? AND id = ?",
                 [reference.RefEntity, reference.RefId, schema.Name, reference.Field, id],
                 cancellationToken);
         }
         foreach (var tag in tags)
         {
-            await _session.RunAsync($"DELETE FROM {Ks}.tags WHERE bucket = 0 AND tag = ? AND entity = ? AND id = ?", [tag, schema.Name, id], cancellationToken);
+            await RunAsync($"DELETE FROM {Ks}.tags WHERE bucket = 0 AND tag = ? AND entity = ? AND id = ?", [tag, schema.Name, id], cancellationToken);
         }
     }
 }

@@ -50,7 +50,7 @@ public sealed class CassandraCommandTests : IDisposable
         var list = await RunAsync(cassandra.Port, "migrations", "list");
         Assert.Equal(3, list.ExitCode);
         Assert.Equal(
-            ["executed migrations: (none)", "pending migrations: 000_base", "database needs bootstrap: run 'gateway migrations bootstrap'"],
+            ["executed migrations: (none)", "pending migrations: 000_base, 001_audit", "database needs bootstrap: run 'gateway migrations bootstrap'"],
             list.Stdout);
 
         var start = await RunAsync(cassandra.Port, StartArguments());
@@ -65,15 +65,17 @@ public sealed class CassandraCommandTests : IDisposable
         var bootstrap = await RunAsync(
             cassandra.Port, "migrations", "bootstrap", "--cassandra_repl_strategy", "NetworkTopologyStrategy", "--cassandra_data_centers", "east:3,west:2");
         Assert.Equal(0, bootstrap.ExitCode);
-        Assert.Equal(["database bootstrapped: 000_base"], bootstrap.Stdout);
+        Assert.Equal(["database bootstrapped: 000_base, 001_audit"], bootstrap.Stdout);
         var queries = cassandra.Queries.ToList();
         Assert.Equal("""CREATE KEYSPACE IF NOT EXISTS "gateway" WITH replication = {'class': 'NetworkTopologyStrategy', 'east': 3, 'west': 2}""", queries[0]);
         // Each schema change is followed by the agreement poll before the next statement goes out.
         Assert.Equal("SELECT schema_version FROM system.local WHERE key='local'", queries[1]);
         Assert.Equal("SELECT peer, schema_version FROM system.peers", queries[2]);
         Assert.StartsWith("""CREATE TABLE IF NOT EXISTS "gateway".schema_migrations (""", queries[3]);
-        Assert.Equal(["change_log", "config_version", "entities", "locks", "orleans_membership", "refs_by_target", "schema_migrations", "tags", "unique_keys"], cassandra.Tables);
-        Assert.Equal(["000_base"], cassandra.Recorded);
+        Assert.Equal(
+            ["audit_chain", "audit_objects", "audit_requests", "change_log", "config_version", "entities", "locks", "orleans_membership", "refs_by_target", "schema_migrations", "tags", "unique_keys"],
+            cassandra.Tables);
+        Assert.Equal(["000_base", "001_audit"], cassandra.Recorded);
 
         var again = await RunAsync(cassandra.Port, "migrations", "bootstrap");
         Assert.Equal(0, again.ExitCode);
@@ -81,7 +83,7 @@ public sealed class CassandraCommandTests : IDisposable
 
         var current = await RunAsync(cassandra.Port, "migrations", "list");
         Assert.Equal(0, current.ExitCode);
-        Assert.Equal(["executed migrations: 000_base", "pending migrations: (none)", "database is up to date"], current.Stdout);
+        Assert.Equal(["executed migrations: 000_base, 001_audit", "pending migrations: (none)", "database is up to date"], current.Stdout);
 
         var upToDate = await RunAsync(cassandra.Port, "migrations", "up");
         Assert.Equal(0, upToDate.ExitCode);

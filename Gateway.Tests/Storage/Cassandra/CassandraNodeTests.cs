@@ -58,7 +58,7 @@ public sealed class CassandraNodeTests
         var settings = CassandraStoreContractTests.Settings();
         await using (var cluster = new CqlCluster(settings.ClientOptions()))
         {
-            Assert.Equal(["000_base"], await CassandraMigrations.UpAsync(cluster, settings));
+            Assert.Equal(["000_base", "001_audit"], await CassandraMigrations.UpAsync(cluster, settings));
         }
 
         try

@@ -94,6 +94,52 @@ public sealed class CqlClusterTests
     }
 
     [Fact]
+    public async Task Batch_PreparesEachStatement_AndSendsOneLoggedBatchOfTheirIdsAndValues()
+    {
+        await using var server = FakeCqlServer.Start(request => request.Opcode switch
+        {
+            CqlOpcode.Prepare => request.ReplyAsync(
+                CqlOpcode.Result, FakeCqlReplies.Prepared(request.Text.StartsWith("INSERT", StringComparison.Ordinal) ? [0x01] : [0x02], [("k", CqlType.Text), ("n", CqlType.Bigint)], [])),
+            _ => request.ReplyAsync(CqlOpcode.Result, FakeCqlReplies.Void()),
+        });
+        await using var cluster = new CqlCluster(new CqlClientOptions { ContactPoints = [server.ContactPoint] });
+
+        await cluster.BatchAsync(CqlBatchType.Logged, [("INSERT INTO t (k, n) VALUES (?, ?)", ["a", 1L]), ("UPDATE u SET n = ? WHERE k = ?", ["b", 2L])]);
+
+        Assert.Equal([CqlOpcode.Prepare, CqlOpcode.Prepare, CqlOpcode.Batch], server.Requests.Select(r => r.Opcode));
+        var batch = new CqlReader(server.Requests.Last().Body);
+        Assert.Equal((byte)CqlBatchType.Logged, batch.ReadByte());
+        Assert.Equal(2, batch.ReadShort());
+        foreach (var (id, text, number) in new[] { ((byte)0x01, "a", 1L), ((byte)0x02, "b", 2L) })
+        {
+            Assert.Equal(1, batch.ReadByte());
+            Assert.Equal([id], batch.ReadShortBytes());
+            Assert.Equal(2, batch.ReadShort());
+            Assert.Equal(text, System.Text.Encoding.UTF8.GetString(batch.ReadBytes()!));
+            Assert.Equal(number, System.Buffers.Binary.BinaryPrimitives.ReadInt64BigEndian(batch.ReadBytes()));
+        }
+    }
+
+    [Fact]
+    public async Task Batch_Unprepared_RePreparesEveryStatementAndRetriesOnce()
+    {
+        var forgotten = 1;
+        await using var server = FakeCqlServer.Start(request => request.Opcode switch
+        {
+            CqlOpcode.Prepare => request.ReplyAsync(CqlOpcode.Result, FakeCqlReplies.Prepared([0x07], [], [])),
+            CqlOpcode.Batch when Interlocked.Decrement(ref forgotten) >= 0 => request.ReplyAsync(CqlOpcode.Error, FakeCqlReplies.Unprepared([0x07])),
+            _ => request.ReplyAsync(CqlOpcode.Result, FakeCqlReplies.Void()),
+        });
+        await using var cluster = new CqlCluster(new CqlClientOptions { ContactPoints = [server.ContactPoint] });
+
+        await cluster.BatchAsync(CqlBatchType.Logged, [("DELETE FROM t WHERE k = 'a'", []), ("DELETE FROM t WHERE k = 'b'", [])]);
+
+        Assert.Equal(
+            [CqlOpcode.Prepare, CqlOpcode.Prepare, CqlOpcode.Batch, CqlOpcode.Prepare, CqlOpcode.Prepare, CqlOpcode.Batch],
+            server.Requests.Select(r => r.Opcode));
+    }
+
+    [Fact]
     public async Task Execute_UnpreparedTwice_Throws()
     {
         var id = new byte[] { 0xCA, 0xFE };
