@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Proxy benchmark: the backend directly, nginx proxy_pass, and the gateway, side by side on loopback.
+# Proxy benchmark: the backend directly, nginx, HAProxy and Caddy as reverse proxies, the stack's floor and the
+# gateway, side by side on loopback.
 #
 #   infra/bench/proxy.sh [a] [b] [c] [d] [e]    (default: a b c d e)
 #
@@ -10,17 +11,22 @@
 # opentelemetry plugin at sampling_rate 1.0 and tracing_instrumentations all, every span exported to the backend
 # nginx (which answers 200 and discards); compare its CPU per request with (a)'s.
 # For each scenario it starts a backend (nginx, fixed small body, keep-alive), nginx as a reverse
-# proxy (one worker, upstream keep-alive), the stack's floor (yarp-floor/: Kestrel and YARP's forwarder with
+# proxy (one worker, upstream keep-alive), HAProxy and Caddy (peers/: one thread each, upstream keep-alive, no
+# logging), the stack's floor (yarp-floor/: Kestrel and YARP's forwarder with
 # the node's runtime settings and no features; plain HTTP only, so not in (c)) and the gateway (Release build,
 # temporary prefix, free ports, routes made through the Admin API with curl), then runs wrk against them, interleaved,
-# for ROUNDS rounds, and prints the medians of RPS, p50 and p99 with the gateway/nginx and
-# gateway/direct ratios, and the gateway's peak RSS. Everything it starts is stopped on exit.
+# for ROUNDS rounds, and prints the medians of RPS, p50 and p99 with the ratios of the gateway (and the floor) to
+# each peer, and the gateway's peak RSS. With OPEN_LOOP=1, scenarios (a) and (d) then run open-loop/ (a fixed rate,
+# half of nginx's measured maximum, latency from each request's intended send time) against every target, ROUNDS
+# rounds interleaved, and print p50/p99/p99.9. Everything it starts is stopped on exit.
 #
 # Settings (environment): ROUNDS=3 DURATION=10s WARMUP=10s (the JIT tiers hot code up in the first seconds) CONNECTIONS=32 THREADS=1
-#   TARGETS="direct nginx yarp gateway"  BUILD=1 (dotnet build -c Release first; 0 to use the last build)
+#   TARGETS="direct nginx haproxy caddy yarp gateway"  BUILD=1 (dotnet build -c Release first; 0 to use the last build)
 #   NODE_ARGS="..." (extra gateway settings, e.g. "--log_level notice"; not GATEWAY_*, which the gateway reads as settings)
 #   A/B in one run: add "gateway2" to TARGETS, a second gateway started with GATEWAY2_ENV="VAR=value ..."
 #   in its environment and GATEWAY2_DLL (default: the same build; point it at a copy of another build)
+#   OPEN_LOOP=0 (1: the open-loop run) OPEN_LOOP_SCENARIOS="a d" OPEN_LOOP_FRACTION=0.5 (of nginx's median RPS)
+#   OPEN_LOOP_RATE (a fixed rate instead, requests/s) OPEN_LOOP_CONNECTIONS=$CONNECTIONS
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$(pwd)
@@ -31,13 +37,19 @@ DURATION=${DURATION:-10s}
 WARMUP=${WARMUP:-10s}
 CONNECTIONS=${CONNECTIONS:-32}
 THREADS=${THREADS:-1}
-TARGETS=${TARGETS:-direct nginx yarp gateway}
+TARGETS=${TARGETS:-direct nginx haproxy caddy yarp gateway}
 BUILD=${BUILD:-1}
 NODE_ARGS=${NODE_ARGS:-}
 GATEWAY_DLL="$ROOT/Gateway.Node/bin/Release/net10.0/gateway.dll"
 GATEWAY2_DLL=${GATEWAY2_DLL:-$GATEWAY_DLL}
 GATEWAY2_ENV=${GATEWAY2_ENV:-}
 FLOOR_DLL="$ROOT/infra/bench/yarp-floor/bin/Release/net10.0/yarp-floor.dll"
+OPEN_LOOP=${OPEN_LOOP:-0}
+OPEN_LOOP_SCENARIOS=${OPEN_LOOP_SCENARIOS:-a d}
+OPEN_LOOP_FRACTION=${OPEN_LOOP_FRACTION:-0.5}
+OPEN_LOOP_RATE=${OPEN_LOOP_RATE:-}
+OPEN_LOOP_CONNECTIONS=${OPEN_LOOP_CONNECTIONS:-$CONNECTIONS}
+OPEN_LOOP_DLL="$ROOT/infra/bench/open-loop/bin/Release/net10.0/open-loop.dll"
 SCENARIOS=("$@")
 [ ${#SCENARIOS[@]} -gt 0 ] || SCENARIOS=(a b c d e)
 BENCH_KEY=bench-key
@@ -46,7 +58,7 @@ WORK=$(mktemp -d /tmp/gateway-bench.XXXXXX)
 chmod 755 "$WORK"
 mkdir -p "$WORK/logs"
 declare -A GATEWAY_PIDS=() GW_PORT=() GW_TLS_PORT=()
-FLOOR_PID=""
+FLOOR_PID="" HAPROXY_PID="" CADDY_PID=""
 
 log() { echo "[bench] $*" >&2; }
 
@@ -75,10 +87,24 @@ stop_floor() {
   FLOOR_PID=""
 }
 
+stop_pid() { # variable holding a pid
+  local pid=${!1}
+  [ -n "$pid" ] || return 0
+  kill -TERM "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  printf -v "$1" '%s' ""
+}
+
+stop_peers() {
+  stop_pid HAPROXY_PID
+  stop_pid CADDY_PID
+  stop_nginx "$WORK/proxy.pid"
+}
+
 cleanup() {
   stop_floor
+  stop_peers
   stop_gateway
-  stop_nginx "$WORK/proxy.pid"
   stop_nginx "$WORK/backend.pid"
   rm -rf "$WORK"
 }
@@ -91,6 +117,8 @@ command -v wrk >/dev/null 2>&1 || need+=(wrk)
 command -v nginx >/dev/null 2>&1 || need+=(nginx)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
 command -v curl >/dev/null 2>&1 || need+=(curl)
+[[ " $TARGETS " != *" haproxy "* ]] || command -v haproxy >/dev/null 2>&1 || need+=(haproxy)
+[[ " $TARGETS " != *" caddy "* ]] || command -v caddy >/dev/null 2>&1 || need+=(caddy)
 if [ ${#need[@]} -gt 0 ]; then
   log "installing ${need[*]}"
   apt-get install -y "${need[@]}" >/dev/null
@@ -100,17 +128,21 @@ fi
 # shellcheck source=local.sh
 . "$BENCH/local.sh"
 next_port BACKEND_PORT; next_port BACKEND_TLS_PORT; next_port NGINX_PORT; next_port NGINX_TLS_PORT; next_port FLOOR_PORT
+next_port HAPROXY_PORT; next_port HAPROXY_TLS_PORT; next_port CADDY_PORT; next_port CADDY_TLS_PORT
 
-# One ECDSA P-256 certificate for the backend and nginx, the same key type as the gateway's default one.
+# One ECDSA P-256 certificate for the backend and every proxy, the same key type as the gateway's default one.
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj "/CN=localhost" \
   -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" -keyout "$WORK/key.pem" -out "$WORK/cert.pem" 2>/dev/null
+cat "$WORK/cert.pem" "$WORK/key.pem" > "$WORK/cert-key.pem" # HAProxy reads both from one file
 
-render() { # template output [ROUTES-file HOST_SERVERS-file]
+render() { # template output [ROUTES-file [HOST_SERVERS-file]]
   sed -e "s#@WORK@#$WORK#g" -e "s#@BACKEND_PORT@#$BACKEND_PORT#g" -e "s#@BACKEND_TLS_PORT@#$BACKEND_TLS_PORT#g" \
-      -e "s#@NGINX_PORT@#$NGINX_PORT#g" -e "s#@NGINX_TLS_PORT@#$NGINX_TLS_PORT#g" "$1" > "$2.tmp"
+      -e "s#@NGINX_PORT@#$NGINX_PORT#g" -e "s#@NGINX_TLS_PORT@#$NGINX_TLS_PORT#g" \
+      -e "s#@HAPROXY_PORT@#$HAPROXY_PORT#g" -e "s#@HAPROXY_TLS_PORT@#$HAPROXY_TLS_PORT#g" \
+      -e "s#@CADDY_PORT@#$CADDY_PORT#g" -e "s#@CADDY_TLS_PORT@#$CADDY_TLS_PORT#g" "$1" > "$2.tmp"
   if [ $# -gt 2 ]; then
-    awk -v routes="$3" -v servers="$4" '
-      /^@ROUTES@$/ { while ((getline line < routes) > 0) print line; next }
+    awk -v routes="$3" -v servers="${4:-/dev/null}" '
+      /^@ROUTES@$/ { while ((getline line < routes) > 0) print line; close(routes); next }
       /^@HOST_SERVERS@$/ { while ((getline line < servers) > 0) print line; next }
       { print }' "$2.tmp" > "$2"
     rm -f "$2.tmp"
@@ -129,20 +161,42 @@ start_nginx() { # name conf
 ROUTE_COUNT=1000
 route_kind() { echo $(( $1 % 3 )); } # 0 host, 1 prefix, 2 regex
 
-write_routes() { # scenario -> $WORK/routes.nginx, $WORK/servers.nginx, $WORK/requests.txt
+# -> $WORK/routes.nginx and servers.nginx, routes.haproxy (with hosts.map, prefixes.map, regex.map), routes.caddy,
+# requests.txt
+write_routes() { # scenario
   : > "$WORK/routes.nginx"; : > "$WORK/servers.nginx"; : > "$WORK/requests.txt"
+  : > "$WORK/hosts.map"; : > "$WORK/prefixes.map"; : > "$WORK/regex.map"; : > "$WORK/routes.caddy"
   if [ "$1" != b ]; then
     echo "    location / { proxy_pass http://backend; }" > "$WORK/routes.nginx"
+    echo "  default_backend backend" > "$WORK/routes.haproxy"
+    echo "  import upstream" > "$WORK/routes.caddy"
     return
   fi
   local i
   for ((i = 0; i < ROUTE_COUNT; i++)); do
     case $(route_kind $i) in
-      0) printf '  server {\n    listen 127.0.0.1:%s;\n    server_name host-%d.bench.test;\n    proxy_http_version 1.1;\n    proxy_set_header Connection "";\n    location / { proxy_pass http://backend; }\n  }\n' "$NGINX_PORT" "$i" >> "$WORK/servers.nginx" ;;
-      1) echo "    location /prefix-$i/ { proxy_pass http://backend; }" >> "$WORK/routes.nginx" ;;
-      2) echo "    location ~ ^/regex-$i/[0-9]+\$ { proxy_pass http://backend; }" >> "$WORK/routes.nginx" ;;
+      0) printf '  server {\n    listen 127.0.0.1:%s;\n    server_name host-%d.bench.test;\n    proxy_http_version 1.1;\n    proxy_set_header Connection "";\n    location / { proxy_pass http://backend; }\n  }\n' "$NGINX_PORT" "$i" >> "$WORK/servers.nginx"
+         echo "host-$i.bench.test r$i" >> "$WORK/hosts.map"
+         printf '  @r%d host host-%d.bench.test\n' "$i" "$i" >> "$WORK/routes.caddy" ;;
+      1) echo "    location /prefix-$i/ { proxy_pass http://backend; }" >> "$WORK/routes.nginx"
+         echo "/prefix-$i/ r$i" >> "$WORK/prefixes.map"
+         printf '  @r%d path /prefix-%d/*\n' "$i" "$i" >> "$WORK/routes.caddy" ;;
+      2) echo "    location ~ ^/regex-$i/[0-9]+\$ { proxy_pass http://backend; }" >> "$WORK/routes.nginx"
+         echo "^/regex-$i/[0-9]+\$ r$i" >> "$WORK/regex.map"
+         printf '  @r%d path_regexp ^/regex-%d/[0-9]+$\n' "$i" "$i" >> "$WORK/routes.caddy" ;;
     esac
+    printf '  handle @r%d {\n    import upstream\n  }\n' "$i" >> "$WORK/routes.caddy"
   done
+  printf '  handle {\n    respond 404\n  }\n' >> "$WORK/routes.caddy"
+  # HAProxy's way for many routes: maps (a tree for exact hosts, a list for prefixes and regexes), each naming its
+  # route; a request no map names gets a 404, as from nginx.
+  cat > "$WORK/routes.haproxy" <<EOF
+  http-request set-var(txn.route) req.hdr(host),field(1,:),lower,map_str($WORK/hosts.map)
+  http-request set-var(txn.route) path,map_beg($WORK/prefixes.map) unless { var(txn.route) -m found }
+  http-request set-var(txn.route) path,map_reg($WORK/regex.map) unless { var(txn.route) -m found }
+  use_backend backend if { var(txn.route) -m found }
+  default_backend not_found
+EOF
   # 60 requests spread over the whole table, all three kinds.
   for ((i = 7; i < ROUTE_COUNT; i += 16)); do
     case $(route_kind $i) in
@@ -260,6 +314,31 @@ start_floor() { # scenario: the stack's floor, forwarding every request to the b
   log "yarp did not start:"; tail -5 "$WORK/logs/yarp-$1.log" >&2; FLOOR_PID=""; return 1
 }
 
+wait_listening() { # name pid port log: until the port answers, or the process has exited
+  for _ in $(seq 100); do
+    curl -s -o /dev/null "http://127.0.0.1:$3/" && return 0
+    kill -0 "$2" 2>/dev/null || break
+    sleep 0.1
+  done
+  log "$1 did not start:"; tail -5 "$4" >&2; return 1
+}
+
+start_haproxy() { # scenario
+  render "$BENCH/peers/haproxy.cfg.in" "$WORK/haproxy.cfg" "$WORK/routes.haproxy"
+  haproxy -db -f "$WORK/haproxy.cfg" > "$WORK/logs/haproxy-$1.log" 2>&1 &
+  HAPROXY_PID=$!
+  wait_listening haproxy "$HAPROXY_PID" "$HAPROXY_PORT" "$WORK/logs/haproxy-$1.log" || { HAPROXY_PID=""; return 1; }
+}
+
+start_caddy() { # scenario; GOMAXPROCS=1: one thread runs Go code at a time, as nginx's one worker
+  render "$BENCH/peers/Caddyfile.in" "$WORK/Caddyfile" "$WORK/routes.caddy"
+  mkdir -p "$WORK/caddy"
+  GOMAXPROCS=1 XDG_DATA_HOME="$WORK/caddy" XDG_CONFIG_HOME="$WORK/caddy" \
+    caddy run --config "$WORK/Caddyfile" --adapter caddyfile > "$WORK/logs/caddy-$1.log" 2>&1 &
+  CADDY_PID=$!
+  wait_listening caddy "$CADDY_PID" "$CADDY_PORT" "$WORK/logs/caddy-$1.log" || { CADDY_PID=""; return 1; }
+}
+
 # --- wrk ------------------------------------------------------------------------------------------
 to_ms() { # 1.23ms | 456.00us | 1.02s -> milliseconds
   awk -v v="$1" 'BEGIN {
@@ -273,6 +352,8 @@ url_of() { # target scenario -> URL
   case $1 in
     direct) port=$BACKEND_PORT; [ "$2" != c ] || port=$BACKEND_TLS_PORT ;;
     nginx) port=$NGINX_PORT; [ "$2" != c ] || port=$NGINX_TLS_PORT ;;
+    haproxy) port=$HAPROXY_PORT; [ "$2" != c ] || port=$HAPROXY_TLS_PORT ;;
+    caddy) port=$CADDY_PORT; [ "$2" != c ] || port=$CADDY_TLS_PORT ;;
     gateway|gateway2) port=${GW_PORT[$1]}; [ "$2" != c ] || port=${GW_TLS_PORT[$1]} ;;
     yarp) port=$FLOOR_PORT ;;
   esac
@@ -315,14 +396,78 @@ median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ a[NR] = $1 } END { if (
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2fx", a / b; else print "n/a" }'; }
 
 # CPU a target's own processes spent (clock ticks, user + system): the backend's or proxy's nginx workers,
-# or the gateway. On a machine shared with wrk (and anything else), CPU per request is steadier than RPS.
+# HAProxy, Caddy, the floor or the gateway. On a machine shared with wrk (and anything else), CPU per request is steadier than RPS.
 target_pids() { # target
   case $1 in
     direct) ps --ppid "$(cat "$WORK/backend.pid" 2>/dev/null || echo 1)" -o pid= 2>/dev/null ;;
     nginx) ps --ppid "$(cat "$WORK/proxy.pid" 2>/dev/null || echo 1)" -o pid= 2>/dev/null ;;
+    haproxy) echo "$HAPROXY_PID" ;;
+    caddy) echo "$CADDY_PID" ;;
     gateway|gateway2) echo "${GATEWAY_PIDS[$1]:-}" ;;
     yarp) echo "$FLOOR_PID" ;;
   esac
+}
+
+# --- report -------------------------------------------------------------------------------------
+med() { echo "${1:-}" | median; } # "values..."
+
+report_ratios() { # the floor's and each gateway's ratios to every peer of the scenario, from RPS, P99, CPU
+  local target peer shown=0
+  for target in yarp gateway gateway2; do
+    [ -n "${RPS[$target]:-}" ] || continue
+    if [ "$shown" = 0 ]; then
+      echo "| ratio | RPS | p99 | CPU/request |"
+      echo "|---|---:|---:|---:|"
+      shown=1
+    fi
+    for peer in nginx haproxy caddy yarp direct; do
+      [ "$peer" != "$target" ] && [ -n "${RPS[$peer]:-}" ] || continue
+      echo "| $target/$peer | $(ratio "$(med "${RPS[$target]}")" "$(med "${RPS[$peer]}")") | $(ratio "$(med "${P99[$target]}")" "$(med "${P99[$peer]}")") | $(ratio "$(med "${CPU[$target]}")" "$(med "${CPU[$peer]}")") |"
+    done
+  done
+  if [ "$shown" = 0 ]; then echo "(the floor and the gateway were left out: see the log above)"; echo; return; fi
+  echo
+  for target in gateway gateway2; do
+    [ -z "${RSS[$target]:-}" ] || echo "$target peak RSS: ${RSS[$target]}  "
+  done
+  echo
+}
+
+# Open loop: every active target at one fixed rate (half of nginx's median RPS in this scenario unless
+# OPEN_LOOP_RATE is set), ROUNDS interleaved rounds of DURATION, latency from each request's intended send time.
+run_open_loop() { # scenario
+  local rate seconds target round out headers=() p50 p99 p999 achieved errors
+  rate=${OPEN_LOOP_RATE:-$(awk -v r="$(med "${RPS[nginx]:-}")" -v f="$OPEN_LOOP_FRACTION" 'BEGIN { printf "%.0f", r * f }')}
+  [ "${rate:-0}" -gt 0 ] || { log "open loop: no nginx RPS to take half of (add nginx to TARGETS or set OPEN_LOOP_RATE)"; return; }
+  [ -f "$OPEN_LOOP_DLL" ] || { log "open loop: $OPEN_LOOP_DLL is missing (BUILD=1 builds it)"; return; }
+  seconds=$(awk -v ms="$(to_ms "$DURATION")" 'BEGIN { printf "%.1f", ms / 1000 }')
+  [ "$1" != d ] || headers=(--header "apikey: $BENCH_KEY")
+  declare -A OL50=() OL99=() OL999=() OLRATE=() OLERR=()
+  kv() { echo "$out" | tr ' ' '\n' | awk -F= -v k="$1" '$1 == k { print $2 }'; }
+  for round in $(seq "$ROUNDS"); do
+    for target in "${active[@]}"; do
+      out=$(dotnet "$OPEN_LOOP_DLL" --url "$(url_of "$target" "$1")/" --rate "$rate" --connections "$OPEN_LOOP_CONNECTIONS" \
+        --seconds "$seconds" "${headers[@]}" 2>"$WORK/open-loop.err") || true
+      p50=$(kv p50_ms); p99=$(kv p99_ms); p999=$(kv p999_ms); achieved=$(kv rate); errors=$(kv errors)
+      [ -n "$p99" ] || { log "open loop $target failed:"; cat "$WORK/open-loop.err" >&2; errors=-1; }
+      log "open loop round $round $target: $achieved of $rate req/s, p50 $p50 ms, p99 $p99 ms, p99.9 $p999 ms, errors $errors"
+      OL50[$target]+=" $p50"; OL99[$target]+=" $p99"; OL999[$target]+=" $p999"; OLRATE[$target]+=" $achieved"
+      OLERR[$target]=$(( ${OLERR[$target]:-0} + ${errors:-0} ))
+    done
+  done
+  echo "Open loop at $rate requests/s ($OPEN_LOOP_FRACTION of nginx's median RPS above, or OPEN_LOOP_RATE), $OPEN_LOOP_CONNECTIONS connections, $ROUNDS rounds of $DURATION, medians; latency from the intended send time:"
+  echo
+  echo "| target | requests/s | p50 ms | p99 ms | p99.9 ms | errors |"
+  echo "|---|---:|---:|---:|---:|---:|"
+  for target in "${active[@]}"; do
+    echo "| $target | $(med "${OLRATE[$target]}" | awk '{ printf "%.0f", $1 }') | $(med "${OL50[$target]}") | $(med "${OL99[$target]}") | $(med "${OL999[$target]}") | ${OLERR[$target]} |"
+  done
+  echo
+  for target in yarp gateway gateway2; do
+    [ -n "${OL99[$target]:-}" ] && [ -n "${OL99[nginx]:-}" ] || continue
+    echo "$target p99 - nginx p99: $(awk -v a="$(med "${OL99[$target]}")" -v b="$(med "${OL99[nginx]}")" 'BEGIN { printf "%+.3f ms", a - b }')  "
+  done
+  echo
 }
 
 # --- run ------------------------------------------------------------------------------------------
@@ -335,14 +480,24 @@ if [ "$BUILD" = 1 ] && [[ " $TARGETS " == *" yarp "* ]]; then
   dotnet build "$BENCH/yarp-floor" -c Release 2>&1 | grep -E " error |Build succeeded" >&2 || true
 fi
 
+if [ "$OPEN_LOOP" = 1 ] && { [ "$BUILD" = 1 ] || [ ! -f "$OPEN_LOOP_DLL" ]; }; then
+  log "building open-loop (Release)"
+  dotnet build "$BENCH/open-loop" -c Release 2>&1 | grep -E " error |Build succeeded" >&2 || true
+fi
+
 render "$BENCH/nginx/backend.conf.in" "$WORK/backend.conf"
 start_nginx backend "$WORK/backend.conf"
+
+peer_versions() {
+  [[ " $TARGETS " != *" haproxy "* ]] || echo -n "; HAProxy $(haproxy -v 2>/dev/null | awk 'NR == 1 { print $3 }'), nbthread 1"
+  [[ " $TARGETS " != *" caddy "* ]] || echo -n "; Caddy $(caddy version 2>/dev/null | awk '{ print $1 }'), GOMAXPROCS=1"
+}
 
 MACHINE="$(nproc) cores, $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo), $(awk '/MemTotal/ { printf "%.1f GB", $2 / 1048576 }' /proc/meminfo)"
 REPORT="$WORK/report.md"
 {
   echo "Proxy benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'), $MACHINE, $(uname -sr)"
-  echo "wrk -t$THREADS -c$CONNECTIONS, $ROUNDS interleaved rounds of $DURATION (after a $WARMUP warm-up), medians; nginx $(nginx -v 2>&1 | sed 's#.*/##'), 1 worker"
+  echo "wrk -t$THREADS -c$CONNECTIONS, $ROUNDS interleaved rounds of $DURATION (after a $WARMUP warm-up), medians; nginx $(nginx -v 2>&1 | sed 's#.*/##'), 1 worker$(peer_versions)"
   [[ " $TARGETS " != *" gateway2 "* ]] || echo "gateway2: $GATEWAY2_DLL with ${GATEWAY2_ENV:-no extra environment}  "
   echo
 } > "$REPORT"
@@ -359,6 +514,14 @@ for scenario in "${SCENARIOS[@]}"; do
 
   active=()
   for target in $TARGETS; do
+    if [ "$target" = haproxy ] && ! start_haproxy "$scenario"; then
+      log "haproxy: not started, left out"
+      continue
+    fi
+    if [ "$target" = caddy ] && ! start_caddy "$scenario"; then
+      log "caddy: not started, left out"
+      continue
+    fi
     if [[ $target == gateway* ]] && ! start_gateway "$scenario" "$target"; then
       log "$target: not started, left out"
       continue
@@ -406,24 +569,14 @@ for scenario in "${SCENARIOS[@]}"; do
       echo "| $target | $(echo "${RPS[$target]}" | median | awk '{ printf "%.0f", $1 }') | $(echo "${P50[$target]}" | median) | $(echo "${P99[$target]}" | median) | $(echo "${CPU[$target]}" | median) | ${ERR[$target]} |"
     done
     echo
-    shown=0
-    for target in yarp gateway gateway2; do
-      [ -n "${RPS[$target]:-}" ] || continue
-      shown=1
-      g=$(echo "${RPS[$target]}" | median); g99=$(echo "${P99[$target]}" | median)
-      [ -z "${RPS[nginx]:-}" ] || echo "$target/nginx: RPS $(ratio "$g" "$(echo "${RPS[nginx]}" | median)"), p99 $(ratio "$g99" "$(echo "${P99[nginx]}" | median)"), CPU/request $(ratio "$(echo "${CPU[$target]}" | median)" "$(echo "${CPU[nginx]}" | median)")  "
-      [ "$target" = yarp ] || [ -z "${RPS[yarp]:-}" ] || echo "$target/yarp: RPS $(ratio "$g" "$(echo "${RPS[yarp]}" | median)"), CPU/request $(ratio "$(echo "${CPU[$target]}" | median)" "$(echo "${CPU[yarp]}" | median)")  "
-      [ -z "${RPS[direct]:-}" ] || echo "$target/direct: RPS $(ratio "$g" "$(echo "${RPS[direct]}" | median)"), p99 $(ratio "$g99" "$(echo "${P99[direct]}" | median)")  "
-      [ -z "${RSS[$target]:-}" ] || echo "$target peak RSS: ${RSS[$target]}  "
-    done
-    [ "$shown" = 1 ] || echo "(the proxies were left out: see the log above)"
-    echo
+    report_ratios
+    [ "$OPEN_LOOP" != 1 ] || [[ " $OPEN_LOOP_SCENARIOS " != *" $scenario "* ]] || run_open_loop "$scenario"
   } >> "$REPORT"
   unset RPS P50 P99 CPU ERR RSS
 
   stop_gateway
   stop_floor
-  stop_nginx "$WORK/proxy.pid"
+  stop_peers
 done
 
 cat "$REPORT"
