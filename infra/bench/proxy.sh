@@ -455,7 +455,9 @@ run_open_loop() { # scenario
       OLERR[$target]=$(( ${OLERR[$target]:-0} + ${errors:-0} ))
     done
   done
-  echo "Open loop at $rate requests/s ($OPEN_LOOP_FRACTION of nginx's median RPS above, or OPEN_LOOP_RATE), $OPEN_LOOP_CONNECTIONS connections, $ROUNDS rounds of $DURATION, medians; latency from the intended send time:"
+  local source="$OPEN_LOOP_FRACTION of nginx's median RPS above"
+  [ -z "$OPEN_LOOP_RATE" ] || source=OPEN_LOOP_RATE
+  echo "Open loop at $rate requests/s ($source), $OPEN_LOOP_CONNECTIONS connections, $ROUNDS interleaved rounds of $DURATION after 1 s unmeasured, medians; latency from each request's intended send time:"
   echo
   echo "| target | requests/s | p50 ms | p99 ms | p99.9 ms | errors |"
   echo "|---|---:|---:|---:|---:|---:|"
