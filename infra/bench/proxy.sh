@@ -500,6 +500,7 @@ REPORT="$WORK/report.md"
 {
   echo "Proxy benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'), $MACHINE, $(uname -sr)"
   echo "wrk -t$THREADS -c$CONNECTIONS, $ROUNDS interleaved rounds of $DURATION (after a $WARMUP warm-up), medians; nginx $(nginx -v 2>&1 | sed 's#.*/##'), 1 worker$(peer_versions)"
+  echo "load average at the start: $(cut -d' ' -f1-3 /proc/loadavg)  "
   [[ " $TARGETS " != *" gateway2 "* ]] || echo "gateway2: $GATEWAY2_DLL with ${GATEWAY2_ENV:-no extra environment}  "
   echo
 } > "$REPORT"
@@ -581,4 +582,5 @@ for scenario in "${SCENARIOS[@]}"; do
   stop_peers
 done
 
+echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine moves every figure, the ratios least)" >> "$REPORT"
 cat "$REPORT"
