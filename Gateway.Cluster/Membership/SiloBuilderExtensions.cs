@@ -20,6 +20,9 @@ namespace Gateway.Cluster.Membership;
 /// <summary>Configures the Orleans silo every gateway node runs.</summary>
 public static class SiloBuilderExtensions
 {
+    /// <summary>How many grain locations a silo caches (Orleans' default is 1,000,000, allocated up front).</summary>
+    public const int DirectoryCacheSize = 100_000;
+
     /// <summary>
     /// Sets the silo endpoint, cluster ids and membership provider, the config push service, the rate-limit
     /// counters' Redis store, a fatal-error handler that reports an eviction (<see cref="SiloEviction"/>) instead of
@@ -68,6 +71,9 @@ public static class SiloBuilderExtensions
             cluster.ClusterId = options.ClusterId;
             cluster.ServiceId = options.ServiceId;
         });
+        // Orleans sizes its grain-location cache for a million grains up front (about 9 MB of arrays on an idle node).
+        // A tenth of that still holds the 100,000 consumers a node may look up, and a miss costs one directory look-up.
+        silo.Configure<GrainDirectoryOptions>(directory => directory.CacheSize = DirectoryCacheSize);
         if (options.Tls is { } tls)
         {
             UseMutualTls(silo, tls);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Gateway.Cluster.Propagation;
 using Gateway.Node.Settings;
 using Gateway.Schema;
@@ -22,21 +23,41 @@ public static class StoreFactory
         switch (settings.Database)
         {
             case DatabaseKind.Sqlite:
-                PrefixFolder.Create(settings.Prefix);
-                var path = SqlitePath(settings);
-                return new DatabaseStore(new SqliteConfigStore(path, registry, TimeProvider.System), null, $"SQLite at {path}", StoreFailures.IsUnavailable);
+                return OpenSqlite(settings, registry);
             case DatabaseKind.Postgres:
-                var postgres = Postgres(settings);
-                var postgresStore = new PostgresConfigStore(postgres, registry, TimeProvider.System);
-                return new DatabaseStore(postgresStore, new PostgresMigrationRunner(postgresStore.DataSource), Describe(postgres), StoreFailures.IsUnavailable);
+                return OpenPostgres(settings, registry);
             case DatabaseKind.Cassandra:
-                var cassandra = Cassandra(settings);
-                var cassandraStore = new CassandraConfigStore(cassandra, registry, TimeProvider.System);
-                var runner = new CassandraMigrationRunner(cassandraStore.Cluster, cassandra);
-                return new DatabaseStore(cassandraStore, runner, Describe(cassandra), runner.IsUnreachable);
+                return OpenCassandra(settings, registry);
             default:
                 throw new ArgumentException($"database = {settings.Raw["database"]} has no database store", nameof(settings));
         }
+    }
+
+    // One method per engine: the JIT loads an engine's assembly (Npgsql, Microsoft.Data.Sqlite) when it compiles a
+    // method that names its types, so a node loads only the engine it is configured with.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static DatabaseStore OpenSqlite(GatewaySettings settings, SchemaRegistry registry)
+    {
+        PrefixFolder.Create(settings.Prefix);
+        var path = SqlitePath(settings);
+        return new DatabaseStore(new SqliteConfigStore(path, registry, TimeProvider.System), null, $"SQLite at {path}", StoreFailures.IsUnavailable);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static DatabaseStore OpenPostgres(GatewaySettings settings, SchemaRegistry registry)
+    {
+        var postgres = Postgres(settings);
+        var store = new PostgresConfigStore(postgres, registry, TimeProvider.System);
+        return new DatabaseStore(store, new PostgresMigrationRunner(store.DataSource), Describe(postgres), StoreFailures.IsUnavailable);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static DatabaseStore OpenCassandra(GatewaySettings settings, SchemaRegistry registry)
+    {
+        var cassandra = Cassandra(settings);
+        var store = new CassandraConfigStore(cassandra, registry, TimeProvider.System);
+        var runner = new CassandraMigrationRunner(store.Cluster, cassandra);
+        return new DatabaseStore(store, runner, Describe(cassandra), runner.IsUnreachable);
     }
 
     /// <summary>
