@@ -21,7 +21,7 @@ public static class SettingsCatalog
             (s, v) => s with { ProxyListen = ListenerParser.ParseList(v) }),
         new("admin_listen", "127.0.0.1:8001", "Admin API listeners (loopback only by default, as Kong)",
             (s, v) => s with { AdminListen = ListenerParser.ParseList(v) }),
-        new("admin_gui_listen", "off", "Orleans dashboard listeners (off by default: it is not Kong Manager, and it costs about 70 MB)",
+        new("admin_gui_listen", "127.0.0.1:8002", "Orleans dashboard (and later a web admin UI) listeners",
             (s, v) => s with { AdminGuiListen = ListenerParser.ParseList(v) }),
         new("stream_listen", "off", "stream proxy listeners: TCP, TLS (ssl) and UDP (udp) routes (<ip>:<port> [ssl|udp] [proxy_protocol] ..., or off)",
             (s, v) => s with { StreamListen = ListenerParser.ParseStreamList(v) }),

@@ -16,7 +16,7 @@ public class GatewaySettingsDefaultsTests
         Assert.True(Defaults.ProxyListen[1].Ssl);
         Assert.True(Defaults.ProxyListen[1].Http2);
         Assert.Equal(["127.0.0.1:8001"], Defaults.AdminListen.Select(l => l.ToString()));
-        Assert.Empty(Defaults.AdminGuiListen);
+        Assert.Equal(["127.0.0.1:8002"], Defaults.AdminGuiListen.Select(l => l.ToString()));
         Assert.Equal(["127.0.0.1:8007"], Defaults.StatusListen.Select(l => l.ToString()));
         Assert.Equal("0.0.0.0:7946", Defaults.ClusterListen.ToString());
         Assert.Equal(IPAddress.Any, Defaults.ClusterListen.Address);
