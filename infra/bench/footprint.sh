@@ -9,11 +9,11 @@
 # (VmHWM), and smaps split into the managed and native heaps (anonymous), the JIT's double-mapped code
 # (/memfd:doublemapper, .NET's W^X), mapped files, and the three largest files. Prints a markdown table.
 #
-# Variants: default (the dashboard off, the default); gui-on (admin_gui_listen on a loopback port); wx-off (DOTNET_EnableWriteXorExecute=0);
+# Variants: default (the defaults: the dashboard on admin_gui_listen); gui-off (admin_gui_listen off); wx-off (DOTNET_EnableWriteXorExecute=0);
 #   conserve (DOTNET_GCConserveMemory=9, DOTNET_GCgen0size=0x400000: a 4 MiB gen0 budget);
 #   noconc (DOTNET_gcConcurrent=0: no background GC thread and its heap); tc-quick (DOTNET_TC_QuickJitForLoops=1,
-#   DOTNET_TieredPGO=0: less instrumented code); all (conserve, noconc and tc-quick together; wx-off only moves the JIT's
-#   code into anonymous memory); custom (the variables in CUSTOM_ENV="VAR=value ...").
+#   DOTNET_TieredPGO=0: less instrumented code); all (gui-off, conserve, noconc and tc-quick together; wx-off only moves the
+#   JIT's code into anonymous memory); custom (the variables in CUSTOM_ENV="VAR=value ...").
 # Settings: IDLE=60 BUILD=1 (0: the last Release build) CUSTOM_ENV. Needs curl, python3.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -30,13 +30,13 @@ mkdir -p "$WORK/logs"
 build_gateway
 
 declare -A ENVS=(
-  [default]="" [gui-on]="" [custom]="${CUSTOM_ENV:-}" [wx-off]="DOTNET_EnableWriteXorExecute=0"
+  [default]="" [gui-off]="" [custom]="${CUSTOM_ENV:-}" [wx-off]="DOTNET_EnableWriteXorExecute=0"
   [conserve]="DOTNET_GCConserveMemory=9 DOTNET_GCgen0size=0x400000" [noconc]="DOTNET_gcConcurrent=0"
   [tc-quick]="DOTNET_TC_QuickJitForLoops=1 DOTNET_TieredPGO=0"
   [all]="DOTNET_GCConserveMemory=9 DOTNET_GCgen0size=0x400000 DOTNET_gcConcurrent=0 DOTNET_TC_QuickJitForLoops=1 DOTNET_TieredPGO=0"
 )
 VARIANTS=("$@")
-[ ${#VARIANTS[@]} -gt 0 ] || VARIANTS=(default gui-on wx-off conserve noconc tc-quick all)
+[ ${#VARIANTS[@]} -gt 0 ] || VARIANTS=(default gui-off wx-off conserve noconc tc-quick all)
 
 kb() { awk -v k="$1" '$1 == k":" { print $2 }' "/proc/$PID/status"; }
 mb() { awk -v k="$1" 'BEGIN { printf "%.0f", k / 1024 }'; }
@@ -44,8 +44,8 @@ mb() { awk -v k="$1" 'BEGIN { printf "%.0f", k / 1024 }'; }
 printf '| variant | RSS at start MB | RSS after %ss MB | peak MB | anonymous MB | JIT double-map MB | files MB | largest files (MB) |\n|---|---|---|---|---|---|---|---|\n' "$IDLE"
 for variant in "${VARIANTS[@]}"; do
   [ -n "${ENVS[$variant]+x}" ] || { log "unknown variant $variant"; exit 1; }
-  admin=$(free_port); proxy=$(free_port); gui=off
-  [ "$variant" != gui-on ] || gui=127.0.0.1:$(free_port)
+  admin=$(free_port); proxy=$(free_port); gui=127.0.0.1:$(free_port)
+  [ "$variant" = gui-off ] || [ "$variant" = all ] && gui=off
   # shellcheck disable=SC2086
   env ${ENVS[$variant]} "${GATEWAY[@]}" start --prefix "$WORK/$variant" --proxy_listen "127.0.0.1:$proxy" --admin_listen "127.0.0.1:$admin" \
     --status_listen "127.0.0.1:$(free_port)" --admin_gui_listen "$gui" --cluster_listen "127.0.0.1:$(free_port)" \
