@@ -1,5 +1,3 @@
-using System.Text.RegularExpressions;
-using Gateway.Schema;
 using Microsoft.Extensions.Primitives;
 
 namespace Gateway.Node.Routing;
@@ -7,20 +5,20 @@ namespace Gateway.Node.Routing;
 /// <summary>
 /// One entry of a route's <c>headers</c>: the request must carry the header with one of the values.
 /// As Kong, values compare lower-cased; a value written <c>~*regex</c> is a regex (unanchored, also
-/// lower-cased, pattern included), run on the non-backtracking engine only (<see cref="LinearRegex"/>).
-/// A regex that engine cannot run (stored before the Admin API refused it) never matches and is listed in
+/// lower-cased, pattern included), run as <see cref="RouteRegex"/> runs it.
+/// A regex the linear engine cannot run (stored before the Admin API refused it) never matches and is listed in
 /// <see cref="Unsupported"/>.
 /// </summary>
 internal sealed class HeaderCriterion
 {
     private readonly string[] _values;
-    private readonly Regex[] _regexes;
+    private readonly RouteRegex[] _regexes;
 
     public HeaderCriterion(string name, string[] values)
     {
         Name = name;
         var plain = new List<string>();
-        var regexes = new List<Regex>();
+        var regexes = new List<RouteRegex>();
         var neverMatching = new List<string>();
         foreach (var value in values)
         {
@@ -30,7 +28,7 @@ internal sealed class HeaderCriterion
                 continue;
             }
 
-            if (LinearRegex.TryCompile(value[2..].ToLowerInvariant(), out var construct) is { } regex)
+            if (RouteRegex.TryCreate(value[2..].ToLowerInvariant(), out var construct) is { } regex)
             {
                 regexes.Add(regex);
             }

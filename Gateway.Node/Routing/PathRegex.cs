@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
 using System.Text;
-using System.Text.RegularExpressions;
-using Gateway.Schema;
 
 namespace Gateway.Node.Routing;
 
@@ -11,9 +9,9 @@ namespace Gateway.Node.Routing;
 /// opening parenthesis), not as .NET numbers them (named groups last).
 /// </summary>
 /// <remarks>
-/// A hostile pattern or path cannot stall the proxy: the path runs on the non-backtracking engine only
-/// (<see cref="LinearRegex"/>: time linear in the path's length, captures included), and a literal prefix
-/// is checked before it runs. A pattern that engine cannot run (a lookaround, a backreference...) is refused
+/// A hostile pattern or path cannot stall the proxy: a path runs on the backtracking interpreter until one match
+/// takes its timeout, then on the non-backtracking engine for good (<see cref="RouteRegex"/>), and a literal prefix
+/// is checked before either runs. A pattern that engine cannot run (a lookaround, a backreference...) is refused
 /// at the Admin API; one stored before that rule compiles to a path that never matches, and says why in
 /// <see cref="Unsupported"/>, so the node still serves every other route.
 /// </remarks>
@@ -28,12 +26,12 @@ public sealed class PathRegex
 
     private const int CacheLimit = 20_000;
 
-    private readonly Regex? _regex;
+    private readonly RouteRegex? _regex;
     private readonly string?[] _groupNames;
 
     private readonly string _literalPrefix;
 
-    private PathRegex(string source, Regex? regex, string?[] groupNames, string? unsupported)
+    private PathRegex(string source, RouteRegex? regex, string?[] groupNames, string? unsupported)
     {
         Source = source;
         _regex = regex;
@@ -72,9 +70,12 @@ public sealed class PathRegex
     public static PathRegex Compile(string path)
     {
         var (pattern, names) = Unname(path[1..]);
-        var regex = LinearRegex.TryCompile("^(?:" + pattern + ")", out var unsupported, written: path[1..]);
+        var regex = RouteRegex.TryCreate("^(?:" + pattern + ")", out var unsupported, written: path[1..]);
         return new PathRegex(path, regex, names, unsupported);
     }
+
+    /// <summary>Whether the path runs on the linear engine (its pattern needed it, or a match took the interpreter's timeout).</summary>
+    internal bool IsLinear => _regex?.IsLinear ?? true;
 
     /// <summary>The plain text every match starts with (empty when the pattern gives none): checked before the regex runs.</summary>
     public string LiteralPrefix() => _literalPrefix;

@@ -1,11 +1,13 @@
 using System.Text.RegularExpressions;
 using Gateway.Node.Routing;
+using Gateway.Schema;
 
 namespace Gateway.Tests.Node.Routing;
 
 /// <summary>
-/// Route regexes run on the non-backtracking engine only: matches and captures are the backtracking engine's, and a
-/// regex that engine cannot run (a row stored before the Admin API refused it) never matches while the rest serves.
+/// Route regexes run on the backtracking interpreter until a match takes its timeout, then on the non-backtracking engine:
+/// matches and captures are the same on both, and a regex the linear engine cannot run (a row stored before the Admin
+/// API refused it) never matches while the rest serves.
 /// </summary>
 public sealed class RouteRegexTests
 {
@@ -23,10 +25,15 @@ public sealed class RouteRegexTests
     [InlineData("~/(a|b)*?c", "/ababc")]
     [InlineData("~/(?'q'[^/]+)/(?P<r>[^/]+)?", "/one/two/three")]
     [InlineData("~/v(\\d+)/(\\w+)-(\\w+)$", "/v12/big-thing")]
-    public void Captures_AreTheBacktrackingEngines(string path, string request)
+    public void Captures_AreTheSameOnBothEngines(string path, string request)
     {
         var (pattern, names) = PathRegex.Unname(path[1..]);
         var backtracking = new Regex("^(?:" + pattern + ")", RegexOptions.CultureInvariant).Match(request);
+        var linear = LinearRegex.Compile("^(?:" + pattern + ")").Match(request);
+        Assert.Equal(backtracking.Value, linear.Value);
+        Assert.Equal(
+            backtracking.Groups.Values.Select(g => g.Success ? g.Value : null),
+            linear.Groups.Values.Select(g => g.Success ? g.Value : null));
 
         Assert.True(PathRegex.Compile(path).TryMatch(request, out var matched, out var captures));
 
@@ -40,6 +47,22 @@ public sealed class RouteRegexTests
                 Assert.Equal(backtracking.Groups[i].Value, captures.Named[name]);
             }
         }
+    }
+
+    [Fact]
+    public void Match_HostilePathPastTheTimeout_MovesTheRegexToTheLinearEngine_AndItStillMatchesWithCaptures()
+    {
+        var regex = PathRegex.Compile("~/c(?<run>c+)+$");
+        Assert.False(regex.IsLinear);
+        Assert.True(regex.TryMatch("/ccc", out _, out _));
+        Assert.False(regex.IsLinear);
+
+        Assert.False(regex.TryMatch("/" + new string('c', 4_000) + "!", out _, out _));
+
+        Assert.True(regex.IsLinear);
+        Assert.True(regex.TryMatch("/cccc", out var matched, out var captures));
+        Assert.Equal("/cccc", matched);
+        Assert.Equal("ccc", captures!.Named["run"]);
     }
 
     [Fact]
